@@ -1,0 +1,1 @@
+//! obssl: SSL link-encryption status of OceanBase Cloud instances.
