@@ -1,1 +1,2 @@
 //! obssl: SSL link-encryption status of OceanBase Cloud instances.
+pub mod mock;

@@ -1,0 +1,316 @@
+//! The instances the mock knows: built-in fixtures and those loaded from a fixtures directory.
+
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+/// The CA download URL of the API reference's example.
+pub(crate) const EXAMPLE_CA_URL: &str =
+    "https://oceanbase-aliyun-docs.oss-cn-hangzhou.aliyuncs.com/mc_certification/OceanBase-CA.zip";
+
+/// What the mock answers for one instance id.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Fixture {
+    /// HTTP 200, `success: true`, with this `data` object (key order kept).
+    Data(Value),
+    /// HTTP 200 with a healthy instance (SSL on and forced) whose certificate expires this many
+    /// days after the moment of the answer.
+    HealthyExpiringInDays { instance_id: String, days: i64 },
+    /// A JSON error envelope with this HTTP status.
+    ErrorEnvelope {
+        status: u16,
+        error_code: &'static str,
+        /// `errorMessage` (most endpoints) or `message` (a few).
+        message_field: &'static str,
+        message: String,
+    },
+    /// HTTP 200 with an HTML page instead of JSON (a captive portal or misrouted gateway).
+    HtmlPage,
+}
+
+/// Instance ids and their fixtures, built-ins first, in a stable order.
+#[derive(Debug, Clone)]
+pub(crate) struct FixtureSet {
+    entries: Vec<(String, Fixture)>,
+}
+
+impl FixtureSet {
+    /// The built-in fixtures (see the module documentation for the table).
+    pub(crate) fn builtin() -> Self {
+        let entries = vec![
+            ("obxxx".to_owned(), Fixture::Data(documented_example())),
+            (
+                "obcluster-demo".to_owned(),
+                Fixture::HealthyExpiringInDays {
+                    instance_id: "obcluster-demo".to_owned(),
+                    days: 200,
+                },
+            ),
+            ("obcluster-nulls".to_owned(), Fixture::Data(with_nulls())),
+            (
+                "obcluster-extra".to_owned(),
+                Fixture::Data(with_unknown_fields()),
+            ),
+            (
+                "obcluster-legacy-date".to_owned(),
+                Fixture::Data(with_legacy_date()),
+            ),
+            (
+                "mock-not-found".to_owned(),
+                Fixture::ErrorEnvelope {
+                    status: 404,
+                    error_code: "InstanceNotFound",
+                    message_field: "errorMessage",
+                    message: "Instance mock-not-found not found".to_owned(),
+                },
+            ),
+            (
+                "mock-success-false".to_owned(),
+                Fixture::ErrorEnvelope {
+                    status: 200,
+                    error_code: "E001R000",
+                    message_field: "errorMessage",
+                    message: "Unknown Error".to_owned(),
+                },
+            ),
+            (
+                "mock-server-error".to_owned(),
+                Fixture::ErrorEnvelope {
+                    status: 500,
+                    error_code: "InternalError",
+                    message_field: "errorMessage",
+                    message: "The request processing has failed due to some unknown error"
+                        .to_owned(),
+                },
+            ),
+            ("mock-not-json".to_owned(), Fixture::HtmlPage),
+            (
+                "mock-message-field".to_owned(),
+                Fixture::ErrorEnvelope {
+                    status: 400,
+                    error_code: "InvalidParameter",
+                    message_field: "message",
+                    message: "The specified parameter is invalid".to_owned(),
+                },
+            ),
+        ];
+        FixtureSet { entries }
+    }
+
+    /// Built-ins overridden or extended by every `*.json` file of `dir`
+    /// (file stem = instance id, content = the `data` value).
+    pub(crate) fn builtin_and_dir(dir: &Path) -> io::Result<Self> {
+        let mut set = FixtureSet::builtin();
+        for (instance_id, data) in read_fixture_dir(dir)? {
+            set.insert(instance_id, Fixture::Data(data));
+        }
+        Ok(set)
+    }
+
+    pub(crate) fn get(&self, instance_id: &str) -> Option<&Fixture> {
+        self.entries
+            .iter()
+            .find(|(id, _)| id == instance_id)
+            .map(|(_, fixture)| fixture)
+    }
+
+    pub(crate) fn ids(&self) -> Vec<String> {
+        self.entries.iter().map(|(id, _)| id.clone()).collect()
+    }
+
+    fn insert(&mut self, instance_id: String, fixture: Fixture) {
+        match self.entries.iter_mut().find(|(id, _)| *id == instance_id) {
+            Some(entry) => entry.1 = fixture,
+            None => self.entries.push((instance_id, fixture)),
+        }
+    }
+}
+
+/// Reads `dir/*.json` in file-name order; a file that is not JSON is an error naming it.
+fn read_fixture_dir(dir: &Path) -> io::Result<Vec<(String, Value)>> {
+    let named = |e: io::Error, what: &Path| {
+        io::Error::new(e.kind(), format!("fixtures {}: {e}", what.display()))
+    };
+    let mut paths = Vec::new();
+    for entry in fs::read_dir(dir).map_err(|e| named(e, dir))? {
+        let path = entry.map_err(|e| named(e, dir))?.path();
+        if path.extension().is_some_and(|ext| ext == "json") && path.is_file() {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let instance_id = path
+                .file_stem()
+                .and_then(|stem| stem.to_str())
+                .filter(|stem| !stem.is_empty())
+                .ok_or_else(|| {
+                    io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!(
+                            "fixture {}: file name is not a UTF-8 instance id",
+                            path.display()
+                        ),
+                    )
+                })?
+                .to_owned();
+            let bytes = fs::read(&path).map_err(|e| named(e, &path))?;
+            let data = serde_json::from_slice(&bytes).map_err(|e| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("fixture {}: not valid JSON: {e}", path.display()),
+                )
+            })?;
+            Ok((instance_id, data))
+        })
+        .collect()
+}
+
+/// The `data` object of the API reference's example answer, exactly.
+pub(crate) fn documented_example() -> Value {
+    json!({
+        "autoUpdate": "OPEN",
+        "caUrl": EXAMPLE_CA_URL,
+        "certValid": true,
+        "certificationType": "SSL",
+        "enableSSL": "OPEN",
+        "forceSSL": "CLOSE",
+        "forceSSLSupport": true,
+        "instanceId": "obxxx",
+        "status": "OPEN",
+        "validPeriod": "2026-12-10T04:11:13Z"
+    })
+}
+
+/// A healthy instance: SSL on and forced, certificate valid until `valid_period`.
+pub(crate) fn healthy_instance(instance_id: &str, valid_period: &str) -> Value {
+    json!({
+        "autoUpdate": "OPEN",
+        "caUrl": EXAMPLE_CA_URL,
+        "certValid": true,
+        "certificationType": "SSL",
+        "enableSSL": "OPEN",
+        "forceSSL": "OPEN",
+        "forceSSLSupport": true,
+        "instanceId": instance_id,
+        "status": "OPEN",
+        "validPeriod": valid_period
+    })
+}
+
+fn with_nulls() -> Value {
+    // autoUpdate is missing on purpose.
+    json!({
+        "caUrl": null,
+        "certValid": null,
+        "certificationType": "SSL",
+        "enableSSL": "OPEN",
+        "forceSSL": "CLOSE",
+        "forceSSLSupport": null,
+        "instanceId": "obcluster-nulls",
+        "status": "OPEN",
+        "validPeriod": null
+    })
+}
+
+fn with_unknown_fields() -> Value {
+    json!({
+        "autoUpdate": "CLOSE",
+        "caUrl": EXAMPLE_CA_URL,
+        "certValid": true,
+        "certificationType": "SSL",
+        "cipherSuites": ["TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"],
+        "enableSSL": "OPEN",
+        "forceSSL": "OPEN",
+        "forceSSLSupport": true,
+        "instanceId": "obcluster-extra",
+        "status": "OPEN",
+        "tlsVersion": "TLSv1.3",
+        "certificate": {
+            "issuer": "CN=OceanBase Cloud CA",
+            "serialNumber": "0a:1b:2c:3d",
+            "keyUsage": ["digitalSignature", "keyEncipherment"]
+        },
+        "validPeriod": "2030-06-30T12:00:00Z"
+    })
+}
+
+fn with_legacy_date() -> Value {
+    json!({
+        "autoUpdate": "OPEN",
+        "caUrl": EXAMPLE_CA_URL,
+        "certValid": true,
+        "certificationType": "SSL",
+        "enableSSL": "OPEN",
+        "forceSSL": "CLOSE",
+        "forceSSLSupport": true,
+        "instanceId": "obcluster-legacy-date",
+        "status": "OPEN",
+        "validPeriod": "2027-09-20 07:55:03.0"
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_example_keeps_the_reference_key_order() {
+        let text = serde_json::to_string(&documented_example()).unwrap();
+        assert_eq!(
+            text,
+            concat!(
+                r#"{"autoUpdate":"OPEN","caUrl":"https://oceanbase-aliyun-docs.oss-cn-hangzhou.aliyuncs.com/mc_certification/OceanBase-CA.zip","#,
+                r#""certValid":true,"certificationType":"SSL","enableSSL":"OPEN","forceSSL":"CLOSE","forceSSLSupport":true,"#,
+                r#""instanceId":"obxxx","status":"OPEN","validPeriod":"2026-12-10T04:11:13Z"}"#
+            )
+        );
+    }
+
+    #[test]
+    fn nulls_fixture_lacks_auto_update() {
+        let data = with_nulls();
+        assert!(data.get("autoUpdate").is_none());
+        assert_eq!(data["validPeriod"], Value::Null);
+    }
+
+    #[test]
+    fn dir_files_override_and_extend_builtins() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("obxxx.json"), r#"{"status":"CLOSE"}"#).unwrap();
+        fs::write(dir.path().join("obmine.json"), r#"{"instanceId":"obmine"}"#).unwrap();
+        fs::write(dir.path().join("notes.txt"), "ignored").unwrap();
+        let set = FixtureSet::builtin_and_dir(dir.path()).unwrap();
+        assert_eq!(
+            set.get("obxxx"),
+            Some(&Fixture::Data(json!({"status":"CLOSE"})))
+        );
+        assert_eq!(
+            set.get("obmine"),
+            Some(&Fixture::Data(json!({"instanceId":"obmine"})))
+        );
+        assert!(set.get("notes").is_none());
+        assert_eq!(set.ids().last().map(String::as_str), Some("obmine"));
+    }
+
+    #[test]
+    fn malformed_file_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("broken.json"), "{not json").unwrap();
+        let error = FixtureSet::builtin_and_dir(dir.path()).unwrap_err();
+        assert!(error.to_string().contains("broken.json"), "{error}");
+    }
+
+    #[test]
+    fn missing_dir_is_an_error_naming_it() {
+        let error = FixtureSet::builtin_and_dir(Path::new("/nonexistent/fixtures")).unwrap_err();
+        assert!(
+            error.to_string().contains("/nonexistent/fixtures"),
+            "{error}"
+        );
+    }
+}

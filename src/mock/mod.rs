@@ -1,0 +1,47 @@
+//! `obssl-mock`: a local stand-in for the OceanBase Cloud SSL API, with real HTTP Digest auth.
+//!
+//! It serves `GET /api/v2/instances/{instanceId}/security/ssl?requestId=...` and answers
+//! `{"data": <fixture>, "requestId": <the request's requestId>, "success": true}`.
+//! Every request must carry a valid Digest `Authorization` (checked before anything else): the
+//! signed `uri` must be the request target byte for byte (path AND query), the nonce must be one
+//! the mock issued and not expired, `opaque` must be echoed, and with `qop=auth` the nonce count
+//! must grow with every request. Answers are verified with the `digest_auth` crate.
+//! Other paths get 404 and other methods 405, both with the JSON error envelope.
+//!
+//! # Built-in fixtures
+//!
+//! | instance id | HTTP | answer |
+//! |---|---|---|
+//! | `obxxx` | 200 | exactly the `data` of the API reference's example (validPeriod `2026-12-10T04:11:13Z`, forceSSL `CLOSE`) |
+//! | `obcluster-demo` | 200 | healthy: SSL `OPEN` and forced, certificate valid until 200 days after the answer (RFC 3339 `...Z`) |
+//! | `obcluster-nulls` | 200 | `caUrl`, `certValid`, `forceSSLSupport`, `validPeriod` are `null`; `autoUpdate` missing |
+//! | `obcluster-extra` | 200 | normal answer plus unknown fields: `tlsVersion`, `cipherSuites` (array), `certificate` (object) |
+//! | `obcluster-legacy-date` | 200 | `validPeriod` in the sibling-API form `2027-09-20 07:55:03.0` |
+//! | `mock-not-found` | 404 | `{"success":false,"errorCode":"InstanceNotFound","errorMessage":"Instance mock-not-found not found","requestId":...}` |
+//! | `mock-success-false` | 200 | `{"success":false,"errorCode":"E001R000","errorMessage":"Unknown Error","requestId":...}` |
+//! | `mock-server-error` | 500 | envelope with `errorCode` `InternalError` |
+//! | `mock-not-json` | 200 | `Content-Type: text/html`, an HTML page |
+//! | `mock-message-field` | 400 | envelope with `errorCode` `InvalidParameter` and `message` instead of `errorMessage` |
+//! | any other id | 404 | envelope with `errorCode` `InstanceNotFound` |
+//!
+//! A request without `requestId` gets 400 (`InvalidParameter`). A 401 has a plain-text body
+//! saying why the request was refused. Files `DIR/*.json` of [`MockConfig::fixtures_dir`]
+//! override or extend these: the file stem is the instance id, the content the `data` value.
+//!
+//! ```no_run
+//! use obssl::mock::{MockConfig, MockServer};
+//!
+//! let server = MockServer::start(MockConfig::default())?;
+//! println!("{}/api/v2/instances/obxxx/security/ssl?requestId=1", server.base_url());
+//! server.stop();
+//! # Ok::<(), std::io::Error>(())
+//! ```
+
+mod answers;
+mod config;
+mod digest;
+mod fixtures;
+mod server;
+
+pub use config::{MockAlgorithm, MockConfig, UnknownAlgorithm};
+pub use server::{MockServer, RecordedRequest};
