@@ -1,1 +1,300 @@
-fn main() {}
+//! `obssl-mock`: run the bundled mock OceanBase Cloud SSL API (see `obssl::mock`).
+
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::process::{self, Command};
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use obssl::mock::{MockAlgorithm, MockConfig, MockServer};
+
+const SECRET_ENV: &str = "OBSSL_MOCK_ACCESS_KEY_SECRET";
+const SERVE_PORT: u16 = 8780;
+/// Exit status for bad options and a server that cannot start (as clap's usage errors).
+const EXIT_BAD_OPTIONS: i32 = 2;
+
+const EXAMPLES: &str = "\
+Examples:
+  obssl-mock                                  serve on http://127.0.0.1:8780 until Ctrl-C
+  obssl-mock serve --algorithm sha-256 --latency-ms 20
+  obssl-mock run -- obssl get obxxx -o json   run a command against a mock on a free port
+  obssl-mock run -- sh -c 'curl -sS --digest -u \"$OBSSL_ACCESS_KEY_ID:$OBSSL_ACCESS_KEY_SECRET\" \\
+      \"$OBSSL_ENDPOINT/api/v2/instances/obxxx/security/ssl?requestId=1\"'
+
+Built-in instance ids: obxxx (the API reference's example), obcluster-demo, obcluster-nulls,
+obcluster-extra, obcluster-legacy-date; error answers: mock-not-found, mock-success-false,
+mock-server-error, mock-not-json, mock-message-field.
+
+The secret is read from OBSSL_MOCK_ACCESS_KEY_SECRET (default mock-access-key-secret).";
+
+/// A local mock of the OceanBase Cloud SSL API with real HTTP Digest authentication.
+///
+/// Serves GET /api/v2/instances/{instanceId}/security/ssl?requestId=... from built-in fixtures
+/// (and --fixtures DIR). Without a subcommand, `serve` is assumed.
+#[derive(Debug, Parser)]
+#[command(
+    name = "obssl-mock",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = EXAMPLES
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<MockCommand>,
+
+    #[command(flatten)]
+    server: ServerOptions,
+}
+
+#[derive(Debug, Subcommand)]
+enum MockCommand {
+    /// Serve until killed (the default), printing the URL, credentials and `export` lines.
+    Serve(ServerOptions),
+    /// Start on a free port, run CMD with OBSSL_ENDPOINT, OBSSL_ACCESS_KEY_ID and
+    /// OBSSL_ACCESS_KEY_SECRET set, stop, and exit with CMD's status.
+    ///
+    /// Exit status: CMD's own; 128+N if a signal N killed it; 127 if it cannot be started.
+    Run(RunArgs),
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    #[command(flatten)]
+    server: ServerOptions,
+
+    /// The command to run, and its arguments (after `--`).
+    #[arg(last = true, required = true, value_name = "CMD")]
+    command: Vec<OsString>,
+}
+
+#[derive(Debug, Clone, Args)]
+struct ServerOptions {
+    /// Address to listen on [default: 127.0.0.1:8780 for serve, 127.0.0.1:0 (a free port) for run].
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<SocketAddr>,
+
+    /// The AccessKey ID the mock accepts as digest username.
+    #[arg(
+        long,
+        value_name = "ID",
+        env = "OBSSL_MOCK_ACCESS_KEY_ID",
+        default_value = "mock-access-key-id"
+    )]
+    access_key_id: String,
+
+    /// Digest algorithm to challenge with: md5, md5-sess, sha-256, sha-256-sess.
+    #[arg(long, value_name = "NAME", default_value = "md5")]
+    algorithm: MockAlgorithm,
+
+    /// Send an RFC 2069 challenge without qop (no nonce counts).
+    #[arg(long)]
+    no_qop: bool,
+
+    /// Seconds a nonce stays valid (fractions allowed); afterwards a correctly signed request
+    /// gets 401 with stale=true. Default: forever.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    nonce_lifetime: Option<Duration>,
+
+    /// Milliseconds to wait before every answer (401s included).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    latency_ms: u64,
+
+    /// Directory of extra fixtures: DIR/<instanceId>.json holds the `data` object.
+    #[arg(long, value_name = "DIR")]
+    fixtures: Option<PathBuf>,
+}
+
+impl ServerOptions {
+    fn to_config(&self, default_port: u16) -> MockConfig {
+        let access_key_secret = std::env::var(SECRET_ENV)
+            .ok()
+            .filter(|secret| !secret.is_empty())
+            .unwrap_or_else(|| MockConfig::default().access_key_secret);
+        MockConfig {
+            listen: self
+                .listen
+                .unwrap_or(SocketAddr::from((Ipv4Addr::LOCALHOST, default_port))),
+            access_key_id: self.access_key_id.clone(),
+            access_key_secret,
+            algorithm: self.algorithm,
+            qop_auth: !self.no_qop,
+            nonce_lifetime: self.nonce_lifetime,
+            latency: Duration::from_millis(self.latency_ms),
+            fixtures_dir: self.fixtures.clone(),
+            ..MockConfig::default()
+        }
+    }
+}
+
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    Duration::try_from_secs_f64(seconds)
+        .map_err(|_| format!("{text:?} is not a non-negative number of seconds"))
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        None => serve(&cli.server),
+        Some(MockCommand::Serve(options)) => serve(&options),
+        Some(MockCommand::Run(run_args)) => run(&run_args),
+    };
+    process::exit(code);
+}
+
+fn start(config: MockConfig) -> Result<MockServer, i32> {
+    MockServer::start(config).map_err(|e| {
+        eprintln!("obssl-mock: error: {e}");
+        EXIT_BAD_OPTIONS
+    })
+}
+
+fn serve(options: &ServerOptions) -> i32 {
+    let config = options.to_config(SERVE_PORT);
+    let server = match start(config.clone()) {
+        Ok(server) => server,
+        Err(code) => return code,
+    };
+    let banner = serve_banner(&server, &config);
+    let mut stdout = io::stdout().lock();
+    if stdout
+        .write_all(banner.as_bytes())
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        // stdout closed: keep serving anyway.
+    }
+    drop(stdout);
+    loop {
+        std::thread::park();
+    }
+}
+
+fn serve_banner(server: &MockServer, config: &MockConfig) -> String {
+    let url = server.base_url();
+    let qop = if config.qop_auth {
+        "qop=auth"
+    } else {
+        "no qop (RFC 2069)"
+    };
+    let lifetime = match config.nonce_lifetime {
+        Some(lifetime) => format!("nonces expire after {}s", lifetime.as_secs_f64()),
+        None => "nonces never expire".to_owned(),
+    };
+    let id = &config.access_key_id;
+    let secret = &config.access_key_secret;
+    format!(
+        "obssl-mock listening on {url}\n\
+         \x20 access key id:     {id}\n\
+         \x20 access key secret: {secret}\n\
+         \x20 digest:            {algorithm}, {qop}, {lifetime}\n\
+         \x20 latency:           {latency} ms\n\
+         \x20 instance ids:      {ids}\n\
+         \n\
+         Paste into a shell to point obssl at it:\n\
+         export OBSSL_ENDPOINT={q_url}\n\
+         export OBSSL_ACCESS_KEY_ID={q_id}\n\
+         export OBSSL_ACCESS_KEY_SECRET={q_secret}\n\
+         \n\
+         Try: curl -sS --digest -u {q_credentials} '{url}/api/v2/instances/obxxx/security/ssl?requestId=1'\n\
+         Press Ctrl-C to stop.\n",
+        algorithm = config.algorithm,
+        latency = config.latency.as_millis(),
+        ids = server.fixture_ids().join(", "),
+        q_url = shell_quote(&url),
+        q_id = shell_quote(id),
+        q_secret = shell_quote(secret),
+        q_credentials = shell_quote(&format!("{id}:{secret}")),
+    )
+}
+
+fn run(run_args: &RunArgs) -> i32 {
+    let config = run_args.server.to_config(0);
+    let server = match start(config.clone()) {
+        Ok(server) => server,
+        Err(code) => return code,
+    };
+    let (program, arguments) = run_args.command.split_first().expect("clap requires CMD");
+    eprintln!("obssl-mock: mock API on {}", server.base_url());
+    let status = Command::new(program)
+        .args(arguments)
+        .env("OBSSL_ENDPOINT", server.base_url())
+        .env("OBSSL_ACCESS_KEY_ID", &config.access_key_id)
+        .env("OBSSL_ACCESS_KEY_SECRET", &config.access_key_secret)
+        .status();
+    server.stop();
+    match status {
+        Ok(status) => exit_code_of(status),
+        Err(e) => {
+            let program = program.to_string_lossy();
+            if e.kind() == io::ErrorKind::PermissionDenied {
+                eprintln!("obssl-mock: {program}: permission denied");
+                126
+            } else if e.kind() == io::ErrorKind::NotFound {
+                eprintln!("obssl-mock: {program}: command not found");
+                127
+            } else {
+                eprintln!("obssl-mock: {program}: cannot run: {e}");
+                127
+            }
+        }
+    }
+}
+
+/// The status a shell would report: the exit code, or 128+N for a death by signal N.
+fn exit_code_of(status: process::ExitStatus) -> i32 {
+    if let Some(code) = status.code() {
+        return code;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            return 128 + signal;
+        }
+    }
+    1
+}
+
+/// Quotes `text` for a POSIX shell when it holds anything but plainly safe characters.
+fn shell_quote(text: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c);
+    if !text.is_empty() && text.chars().all(safe) {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn shell_quote_leaves_safe_text_bare() {
+        assert_eq!(
+            shell_quote("http://127.0.0.1:8780"),
+            "http://127.0.0.1:8780"
+        );
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote(""), "''");
+    }
+
+    #[test]
+    fn seconds_accept_fractions_and_refuse_negatives() {
+        assert_eq!(parse_seconds("1.5"), Ok(Duration::from_millis(1500)));
+        assert!(parse_seconds("-1").is_err());
+        assert!(parse_seconds("soon").is_err());
+    }
+}
