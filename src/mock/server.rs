@@ -1,12 +1,12 @@
 //! The running mock: a tiny_http listener shared by a pool of worker threads, and the request log.
 
 use std::io;
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpStream};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::answers::{self, Answer};
 use super::config::MockConfig;
@@ -44,7 +44,8 @@ struct Shared {
 /// A running mock OceanBase Cloud API. Stops on [`MockServer::stop`] or when dropped.
 pub struct MockServer {
     addr: SocketAddr,
-    http: Arc<tiny_http::Server>,
+    /// `None` once stopped.
+    http: Option<Arc<tiny_http::Server>>,
     shared: Arc<Shared>,
     workers: Vec<JoinHandle<()>>,
 }
@@ -81,12 +82,12 @@ impl MockServer {
         });
         let mut server = MockServer {
             addr,
-            http,
+            http: Some(Arc::clone(&http)),
             shared,
             workers: Vec::with_capacity(WORKER_THREADS),
         };
         for index in 0..WORKER_THREADS {
-            let http = Arc::clone(&server.http);
+            let http = Arc::clone(&http);
             let shared = Arc::clone(&server.shared);
             let worker = thread::Builder::new()
                 .name(format!("obssl-mock-{index}"))
@@ -135,12 +136,30 @@ impl MockServer {
     }
 
     fn shut_down(&mut self) {
+        let Some(http) = self.http.take() else {
+            return;
+        };
         self.shared.stopping.store(true, Ordering::SeqCst);
         for _ in 0..self.workers.len() {
-            self.http.unblock();
+            http.unblock();
         }
         for worker in self.workers.drain(..) {
             let _ = worker.join();
+        }
+        // The last reference: tiny_http tells its accept thread to close the listener.
+        drop(http);
+        wait_until_refused(self.addr);
+    }
+}
+
+/// tiny_http closes its listener on its own accept thread, shortly after the server is dropped;
+/// wait for that (briefly) so the port is free when `stop` returns.
+fn wait_until_refused(addr: SocketAddr) {
+    let deadline = Instant::now() + Duration::from_secs(1);
+    while Instant::now() < deadline {
+        match TcpStream::connect_timeout(&addr, Duration::from_millis(100)) {
+            Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => return,
+            _ => thread::sleep(Duration::from_millis(5)),
         }
     }
 }
