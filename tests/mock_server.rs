@@ -762,3 +762,42 @@ fn serve_prints_url_credentials_and_export_lines() {
         "{banner}"
     );
 }
+
+/// The client crate obssl itself uses (http-auth) against the mock's digest_auth verification.
+#[test]
+fn http_auth_client_is_accepted_and_may_reuse_the_challenge() {
+    let agent = agent();
+    for (algorithm, qop_auth) in [
+        (MockAlgorithm::Md5, true),
+        (MockAlgorithm::Md5Sess, true),
+        (MockAlgorithm::Sha256, true),
+        (MockAlgorithm::Sha256Sess, true),
+        (MockAlgorithm::Md5, false),
+        (MockAlgorithm::Sha256, false),
+    ] {
+        let server = start(MockConfig {
+            algorithm,
+            qop_auth,
+            ..MockConfig::default()
+        });
+        let url = format!("{}{OBXXX_TARGET}", server.base_url());
+        let challenge = get(&agent, &url, None).www_authenticate.unwrap();
+        let mut client = http_auth::PasswordClient::try_from(challenge.as_str()).unwrap();
+        let params = http_auth::PasswordParams {
+            username: ID,
+            password: SECRET,
+            uri: OBXXX_TARGET,
+            method: "GET",
+            body: Some(&[]),
+        };
+        for attempt in 1..=3 {
+            let authorization = client.respond(&params).unwrap();
+            let answer = get(&agent, &url, Some(&authorization));
+            assert_eq!(
+                answer.status, 200,
+                "{algorithm} qop={qop_auth} attempt {attempt}: {}",
+                answer.body
+            );
+        }
+    }
+}

@@ -147,9 +147,14 @@ impl DigestVerifier {
         }
         // digest_auth expects the scheme spelt exactly "Digest".
         let parameters = &authorization.trim_start()[scheme.len()..];
-        let parsed = panic::catch_unwind(|| AuthorizationHeader::parse(parameters))
+        let mut parsed = panic::catch_unwind(|| AuthorizationHeader::parse(parameters))
             .map_err(|_| Rejection::Malformed)?
             .map_err(|_| Rejection::Malformed)?;
+        // RFC 2069-style answers (http-auth's, among others) leave `algorithm` out, which
+        // digest_auth reads as MD5; take it as the challenged one: the hash still has to verify.
+        if !names_an_algorithm(parameters) {
+            parsed.algorithm = self.algorithm.to_digest_auth();
+        }
 
         self.check_fields(&parsed, target)?;
         let nonce_issued_at = self.issued_at(&parsed.nonce)?;
@@ -233,6 +238,13 @@ impl DigestVerifier {
         issued.last_accepted_nc = Some(nc);
         Ok(())
     }
+}
+
+fn names_an_algorithm(parameters: &str) -> bool {
+    parameters
+        .split(',')
+        .filter_map(|parameter| parameter.split_once('='))
+        .any(|(name, _)| name.trim().eq_ignore_ascii_case("algorithm"))
 }
 
 fn forget_older_half(nonces: &mut HashMap<String, IssuedNonce>) {
@@ -362,6 +374,30 @@ mod tests {
                 "/api/v2/instances/obxxx/security/ssl"
             ),
             Err(Rejection::UriMismatch)
+        );
+    }
+
+    #[test]
+    fn omitted_algorithm_means_the_challenged_one() {
+        let v = verifier(MockConfig {
+            algorithm: MockAlgorithm::Sha256,
+            qop_auth: false,
+            ..MockConfig::default()
+        });
+        let mut challenge = digest_auth::parse(&v.challenge(false)).unwrap();
+        let header = sign(
+            &mut challenge,
+            "mock-access-key-id",
+            "mock-access-key-secret",
+            TARGET,
+        )
+        .replace(", algorithm=SHA-256", "");
+        assert!(!header.contains("algorithm"), "{header}");
+        assert_eq!(v.verify("GET", TARGET, Some(&header)), Ok(()));
+        let md5_named = header.replacen("Digest ", "Digest algorithm=MD5, ", 1);
+        assert_eq!(
+            v.verify("GET", TARGET, Some(&md5_named)),
+            Err(Rejection::WrongAlgorithm)
         );
     }
 
