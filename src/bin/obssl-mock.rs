@@ -101,7 +101,7 @@ struct ServerOptions {
     #[arg(long, value_name = "N", default_value_t = 0)]
     latency_ms: u64,
 
-    /// Directory of extra fixtures: DIR/<instanceId>.json holds the `data` object.
+    /// Directory of extra fixtures: DIR/INSTANCE_ID.json holds the `data` object.
     #[arg(long, value_name = "DIR")]
     fixtures: Option<PathBuf>,
 }
