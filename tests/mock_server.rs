@@ -337,8 +337,11 @@ fn nonce_reuse_needs_a_growing_nonce_count() {
     let mut challenge = challenge(&agent, &url);
     let first = sign(&mut challenge, SECRET, OBXXX_TARGET);
     assert_eq!(get(&agent, &url, Some(&first)).status, 200);
-    // The same header again (same nc): a replay.
-    assert_eq!(get(&agent, &url, Some(&first)).status, 401);
+    // The same header again (same nc): a replay. The hash verified, so the fresh challenge is
+    // marked stale (a racing client retries once instead of giving up).
+    let replay = get(&agent, &url, Some(&first));
+    assert_eq!(replay.status, 401);
+    assert!(replay.www_authenticate.unwrap().contains("stale=true"));
     // Pre-emptive reuse of the challenge with nc+1 works.
     let second = sign(&mut challenge, SECRET, OBXXX_TARGET);
     assert_eq!(get(&agent, &url, Some(&second)).status, 200);

@@ -38,9 +38,12 @@ pub(crate) enum Rejection {
 }
 
 impl Rejection {
-    /// Whether the fresh challenge should carry `stale=true` (the credentials were right).
+    /// Whether the fresh challenge should carry `stale=true`: the hash verified, so the
+    /// credentials are right and only the nonce must change. A replayed nonce count counts too,
+    /// so that a client whose concurrent requests arrive out of nc order retries once with the
+    /// fresh nonce instead of concluding its credentials are wrong.
     pub(crate) fn is_stale(self) -> bool {
-        matches!(self, Rejection::StaleNonce)
+        matches!(self, Rejection::StaleNonce | Rejection::ReplayedNonceCount)
     }
 
     pub(crate) fn explanation(self) -> &'static str {

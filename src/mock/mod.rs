@@ -6,6 +6,9 @@
 //! signed `uri` must be the request target byte for byte (path AND query), the nonce must be one
 //! the mock issued and not expired, `opaque` must be echoed, and with `qop=auth` the nonce count
 //! must grow with every request. Answers are verified with the `digest_auth` crate.
+//! A correctly signed request with an expired nonce, or with a nonce count not above the last
+//! one accepted, gets 401 with `stale=true` and a fresh nonce; any other refusal gets a fresh
+//! challenge without `stale`. An omitted `algorithm` is taken as the challenged one.
 //! Other paths get 404 and other methods 405, both with the JSON error envelope.
 //!
 //! # Built-in fixtures
