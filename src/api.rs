@@ -1,0 +1,300 @@
+//! The SSL status endpoint: request targets, input validation, and reading
+//! the answer envelope.
+
+use crate::client::{transport_failure, ApiClient, HttpAnswer};
+use crate::error::{ApiFailure, Error, Result};
+use serde_json::{Map, Value};
+
+/// The `data` object of a successful answer, every field as the API sent it,
+/// in the API's order.
+pub type SslStatus = Map<String, Value>;
+
+/// The fields of the SSL answer that obssl knows, in display order, with the
+/// label shown in tables.
+pub const KNOWN_FIELDS: [(&str, &str); 10] = [
+    ("instanceId", "Instance ID"),
+    ("status", "SSL status"),
+    ("enableSSL", "SSL enabled"),
+    ("forceSSL", "SSL enforced"),
+    ("forceSSLSupport", "Enforcement supported"),
+    ("certValid", "Certificate valid"),
+    ("validPeriod", "Certificate expires"),
+    ("autoUpdate", "Certificate auto-update"),
+    ("certificationType", "Certificate type"),
+    ("caUrl", "CA certificate URL"),
+];
+
+/// Checks an instance id before it goes into a URL path: not empty, printable
+/// ASCII, and none of `/ ? # %` or whitespace.
+pub fn validate_instance_id(id: &str) -> Result<()> {
+    let problem = if id.is_empty() {
+        Some("it is empty".to_string())
+    } else {
+        id.chars().find_map(|c| match c {
+            '/' | '?' | '#' | '%' => Some(format!("it contains `{c}`")),
+            c if c.is_whitespace() => Some("it contains whitespace".to_string()),
+            c if c.is_control() => Some(format!("it contains the control character {c:?}")),
+            c if !c.is_ascii() => Some(format!("it contains the non-ASCII character {c:?}")),
+            _ => None,
+        })
+    };
+    match problem {
+        None => Ok(()),
+        Some(why) => Err(Error::usage(format!("invalid instance id {id:?}: {why}"))
+            .with_hint("give the cluster id as shown in the console, e.g. obcluster-xxxx")),
+    }
+}
+
+/// Checks a caller-chosen request id: it is sent verbatim in the query string
+/// and signed, so it is limited to URL-safe characters.
+pub fn validate_request_id(id: &str) -> Result<()> {
+    let ok = !id.is_empty()
+        && id.len() <= 128
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::usage(format!("invalid request id {id:?}"))
+            .with_hint("use 1 to 128 characters from A-Z a-z 0-9 - _ . ~ (a UUID works)"))
+    }
+}
+
+/// A fresh request id (UUID v4).
+pub fn new_request_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// The API path and query of the SSL status of `instance_id`.
+pub fn ssl_path(instance_id: &str, request_id: &str) -> String {
+    format!("/api/v2/instances/{instance_id}/security/ssl?requestId={request_id}")
+}
+
+/// Resolves a `--field` name (case-insensitive) to the API's spelling.
+pub fn resolve_field_name(name: &str) -> Result<&'static str> {
+    KNOWN_FIELDS
+        .iter()
+        .map(|(api_name, _)| *api_name)
+        .find(|api_name| api_name.eq_ignore_ascii_case(name.trim()))
+        .ok_or_else(|| {
+            let names: Vec<&str> = KNOWN_FIELDS.iter().map(|(n, _)| *n).collect();
+            Error::usage(format!("unknown field `{name}`"))
+                .with_hint(format!("valid fields: {}", names.join(", ")))
+        })
+}
+
+/// Fetches the SSL status of one instance.
+pub fn fetch_ssl_status(
+    client: &ApiClient,
+    instance_id: &str,
+    request_id: &str,
+) -> Result<SslStatus> {
+    validate_instance_id(instance_id)?;
+    let settings = client.settings();
+    let target = settings.endpoint.target(&ssl_path(instance_id, request_id));
+    let answer = client
+        .get(&target)
+        .map_err(|e| transport_failure(e, instance_id, settings))?;
+    interpret_answer(answer, instance_id, request_id)
+}
+
+/// Reads an answer: 200 with `success: true` and an object `data` is the only success.
+pub fn interpret_answer(
+    answer: HttpAnswer,
+    instance_id: &str,
+    request_id: &str,
+) -> Result<SslStatus> {
+    let status = answer.status;
+    if (300..400).contains(&status) {
+        let target = answer.location.as_deref().unwrap_or("(no Location header)");
+        let host = location_host(target);
+        return Err(Error::api(
+            format!(
+                "the API redirected the request for instance {instance_id} (HTTP {status}) to {host}; obssl does not follow redirects"
+            ),
+            ApiFailure {
+                status,
+                request_id: Some(request_id.to_string()),
+                ..Default::default()
+            },
+        )
+        .with_hint("point --endpoint at the final API address"));
+    }
+    let envelope: Option<Map<String, Value>> = serde_json::from_slice(&answer.body).ok();
+    let Some(mut envelope) = envelope else {
+        let what = if answer.body.is_empty() {
+            "an empty body"
+        } else {
+            "a body that is not JSON"
+        };
+        return Err(Error::api(
+            format!("the API answered for instance {instance_id} with HTTP {status} and {what}"),
+            ApiFailure {
+                status,
+                request_id: Some(request_id.to_string()),
+                ..Default::default()
+            },
+        )
+        .with_hint(non_json_hint(status)));
+    };
+    let text = |key: &str, env: &Map<String, Value>| -> Option<String> {
+        match env.get(key)? {
+            Value::Null => None,
+            Value::String(s) => Some(s.clone()),
+            other => Some(other.to_string()),
+        }
+    };
+    let failure = ApiFailure {
+        status,
+        error_code: text("errorCode", &envelope),
+        message: text("errorMessage", &envelope).or_else(|| text("message", &envelope)),
+        request_id: text("requestId", &envelope).or_else(|| Some(request_id.to_string())),
+    };
+    let success = envelope.get("success") == Some(&Value::Bool(true));
+    if status != 200 || !success {
+        let what = if status == 404 {
+            format!("instance {instance_id} was not found (HTTP 404)")
+        } else if status != 200 {
+            format!("the API answered with an error for instance {instance_id} (HTTP {status})")
+        } else {
+            format!("the API reported a failure for instance {instance_id} (success is not true)")
+        };
+        let hint = match status {
+            404 => "check the instance id, and the project (the instance may belong to another project)",
+            403 => "check that this AccessKey may read this instance",
+            429 | 500..=599 => "the service is busy or failing; retry later, quoting the requestId to support if it persists",
+            _ => "quote the requestId when you contact support",
+        };
+        return Err(Error::api(what, failure).with_hint(hint));
+    }
+    match envelope.remove("data") {
+        Some(Value::Object(data)) => Ok(data),
+        _ => Err(Error::api(
+            format!("the API answer for instance {instance_id} has no `data` object"),
+            failure,
+        )
+        .with_hint("check that --endpoint points at the OceanBase Cloud API")),
+    }
+}
+
+fn non_json_hint(status: u16) -> &'static str {
+    if status == 200 {
+        "check that --endpoint points at the OceanBase Cloud API (a proxy or gateway may have answered)"
+    } else {
+        "a proxy or gateway may have answered; retry later, and check --endpoint"
+    }
+}
+
+fn location_host(location: &str) -> String {
+    match location.parse::<ureq::http::Uri>() {
+        Ok(uri) => match uri.host() {
+            Some(host) => format!("host {host}"),
+            None => format!("`{location}` on the same host"),
+        },
+        Err(_) => format!("`{location}`"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    fn answer(status: u16, body: &str) -> HttpAnswer {
+        HttpAnswer {
+            status,
+            body: body.as_bytes().to_vec(),
+            location: None,
+        }
+    }
+
+    #[test]
+    fn instance_ids_that_would_change_the_url_are_refused() {
+        for bad in [
+            "", "a/b", "a?b", "a#b", "a%2f", "a b", "a\tb", "a\u{7f}", "obé", "../x",
+        ] {
+            let e = validate_instance_id(bad).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Usage, "{bad:?}");
+        }
+        for ok in ["obcluster-xxxx", "obxxx", "t4louaeei****", "ob_1.2~x"] {
+            validate_instance_id(ok).unwrap();
+        }
+    }
+
+    #[test]
+    fn request_ids_are_url_safe() {
+        validate_request_id("dc302d76-66b5-48d8-ab53-a035").unwrap();
+        for bad in ["", "a b", "a&b=c", "é", &"x".repeat(129)] {
+            assert!(validate_request_id(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn field_names_are_case_insensitive_and_unknown_ones_list_the_valid() {
+        assert_eq!(resolve_field_name("ENABLESSL").unwrap(), "enableSSL");
+        assert_eq!(resolve_field_name("validperiod").unwrap(), "validPeriod");
+        let e = resolve_field_name("expiry").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Usage);
+        assert!(e.hint.unwrap().contains("validPeriod"));
+    }
+
+    #[test]
+    fn success_requires_200_success_true_and_data() {
+        let ok = interpret_answer(
+            answer(
+                200,
+                r#"{"data":{"b":1,"a":2},"success":true,"requestId":"r"}"#,
+            ),
+            "i",
+            "r",
+        )
+        .unwrap();
+        assert_eq!(
+            ok.keys().collect::<Vec<_>>(),
+            ["b", "a"],
+            "API order is kept"
+        );
+        for (status, body) in [
+            (
+                200,
+                r#"{"success":false,"errorCode":"E1","errorMessage":"m"}"#,
+            ),
+            (200, r#"{"success":"true","data":{}}"#),
+            (200, r#"{"success":true}"#),
+            (200, r#"{"success":true,"data":[1]}"#),
+            (
+                404,
+                r#"{"success":false,"errorCode":"NotFound","message":"gone","requestId":"srv"}"#,
+            ),
+            (500, "<html>oops</html>"),
+            (200, ""),
+            (302, ""),
+        ] {
+            let e = interpret_answer(answer(status, body), "i", "r").unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Api, "{status} {body}");
+            assert_eq!(e.api.as_ref().unwrap().status, status);
+        }
+        let e = interpret_answer(
+            answer(
+                404,
+                r#"{"success":false,"errorCode":"NotFound","message":"gone","requestId":"srv"}"#,
+            ),
+            "i",
+            "r",
+        )
+        .unwrap_err();
+        let api = e.api.unwrap();
+        assert_eq!(api.message.as_deref(), Some("gone"));
+        assert_eq!(api.request_id.as_deref(), Some("srv"));
+    }
+
+    #[test]
+    fn redirects_name_the_target_host() {
+        let mut a = answer(301, "");
+        a.location = Some("https://elsewhere.example/x".into());
+        let e = interpret_answer(a, "i", "r").unwrap_err();
+        assert!(e.message.contains("elsewhere.example"), "{}", e.message);
+        assert!(e.message.contains("301"));
+    }
+}

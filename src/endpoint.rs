@@ -1,0 +1,164 @@
+//! The API base URL: parsing, the loopback-only rule for plain http, and
+//! building request targets under it.
+
+use crate::error::{Error, Result};
+use std::net::{IpAddr, Ipv6Addr};
+use ureq::http::Uri;
+
+/// The default base URL (the international site).
+pub const DEFAULT_ENDPOINT: &str = "https://api-cloud.oceanbase.com";
+
+/// A validated API base URL, e.g. `https://api-cloud.oceanbase.com` or
+/// `http://127.0.0.1:8780/prefix`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// Scheme and authority, e.g. `https://api-cloud.oceanbase.com`.
+    origin: String,
+    /// Path prefix without a trailing slash ("" for none).
+    base_path: String,
+    host: String,
+}
+
+impl Endpoint {
+    /// Parses and validates a base URL. Plain `http://` is accepted only for
+    /// loopback hosts, so the digest exchange and the answer never cross a
+    /// network in clear text.
+    pub fn parse(input: &str) -> Result<Endpoint> {
+        let bad = |why: &str| {
+            Error::usage(format!("invalid endpoint `{input}`: {why}"))
+                .with_hint("give a base URL such as https://api-cloud.oceanbase.com")
+        };
+        let uri: Uri = input
+            .trim()
+            .parse()
+            .map_err(|_| bad("it is not a valid URL"))?;
+        let scheme = uri
+            .scheme_str()
+            .ok_or_else(|| bad("it has no scheme (https://)"))?
+            .to_ascii_lowercase();
+        let authority = uri
+            .authority()
+            .ok_or_else(|| bad("it has no host"))?
+            .clone();
+        if authority.as_str().contains('@') {
+            return Err(bad(
+                "it holds user information; credentials come from the environment, never the URL",
+            ));
+        }
+        if uri.query().is_some() || input.contains('#') {
+            return Err(bad("a base URL cannot hold a query or fragment"));
+        }
+        let host = authority.host().to_string();
+        match scheme.as_str() {
+            "https" => {}
+            "http" if is_loopback_host(&host) => {}
+            "http" => {
+                return Err(Error::usage(format!(
+                    "refusing endpoint `{input}`: plain http:// is only allowed for loopback hosts \
+                     (127.0.0.0/8, localhost, [::1]), because the API answer and digest exchange \
+                     would cross the network unencrypted"
+                ))
+                .with_hint("use https:// for remote endpoints"))
+            }
+            other => return Err(bad(&format!("unsupported scheme `{other}`; use https"))),
+        }
+        let base_path = uri.path().trim_end_matches('/').to_string();
+        Ok(Endpoint {
+            origin: format!("{scheme}://{authority}"),
+            base_path,
+            host,
+        })
+    }
+
+    /// The host name, for messages.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The request target (path and query) for an API path such as
+    /// `/api/v2/instances/x/security/ssl?requestId=y`. This exact string is
+    /// both sent on the request line and signed as the digest `uri`.
+    pub fn target(&self, api_path_and_query: &str) -> String {
+        format!("{}{}", self.base_path, api_path_and_query)
+    }
+
+    /// The absolute URL for a request target returned by [`Endpoint::target`].
+    pub fn url(&self, target: &str) -> String {
+        format!("{}{}", self.origin, target)
+    }
+}
+
+impl std::fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}", self.origin, self.base_path)
+    }
+}
+
+/// True for `localhost`, 127.0.0.0/8 and `[::1]` (and IPv4-mapped loopback).
+pub fn is_loopback_host(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if bare.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    match bare.parse::<IpAddr>() {
+        Ok(IpAddr::V4(v4)) => v4.is_loopback(),
+        Ok(IpAddr::V6(v6)) => {
+            v6 == Ipv6Addr::LOCALHOST || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    #[test]
+    fn https_anywhere_http_only_on_loopback() {
+        for ok in [
+            "https://api-cloud.oceanbase.com",
+            "https://api-cloud.oceanbase.com/",
+            "http://127.0.0.1:8780",
+            "http://127.8.9.10",
+            "http://localhost:1234/prefix/",
+            "http://LOCALHOST",
+            "http://[::1]:99",
+        ] {
+            Endpoint::parse(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
+        for refused in [
+            "http://api-cloud.oceanbase.com",
+            "http://10.0.0.1",
+            "http://128.0.0.1",
+            "http://localhost.evil.com",
+            "http://[::2]",
+        ] {
+            let e = Endpoint::parse(refused).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Usage, "{refused}");
+            assert!(e.message.contains("loopback"), "{}", e.message);
+        }
+        for bad in [
+            "api-cloud.oceanbase.com",
+            "ftp://x",
+            "https://u:p@host",
+            "https://h/?a=b",
+            "",
+        ] {
+            assert_eq!(
+                Endpoint::parse(bad).unwrap_err().kind,
+                ErrorKind::Usage,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn targets_keep_the_base_path() {
+        let e = Endpoint::parse("http://127.0.0.1:9/gw/").unwrap();
+        let t = e.target("/api/v2/x?requestId=1");
+        assert_eq!(t, "/gw/api/v2/x?requestId=1");
+        assert_eq!(e.url(&t), "http://127.0.0.1:9/gw/api/v2/x?requestId=1");
+        assert_eq!(e.to_string(), "http://127.0.0.1:9/gw");
+    }
+}

@@ -1,0 +1,70 @@
+//! The digest handshake of one long-lived client, in process: challenge reuse
+//! and stale nonces, counted by the mock.
+
+mod common;
+
+use common::*;
+use obssl::api::fetch_ssl_status;
+use obssl::client::ApiClient;
+use obssl::config::{Credentials, Settings};
+use obssl::endpoint::Endpoint;
+use obssl::error::ErrorKind;
+use obssl::mock::{MockConfig, MockServer};
+use obssl::secret::Secret;
+use std::time::Duration;
+
+fn client_for(mock: &MockServer, secret: &str) -> ApiClient {
+    ApiClient::new(Settings {
+        endpoint: Endpoint::parse(&mock.base_url()).unwrap(),
+        credentials: Credentials {
+            access_key_id: ACCESS_KEY_ID.into(),
+            access_key_secret: Secret::new(secret),
+            source: "test".into(),
+        },
+        timeout: Duration::from_secs(10),
+    })
+}
+
+#[test]
+fn later_requests_reuse_the_challenge_with_a_higher_nonce_count() {
+    let mock = start_mock(MockConfig::default());
+    let client = client_for(&mock, SECRET);
+    for i in 0..3 {
+        let data = fetch_ssl_status(&client, "obxxx", &format!("rid-{i}")).unwrap();
+        assert_eq!(data["instanceId"], "obxxx");
+    }
+    let reqs = mock.requests();
+    assert_eq!(reqs.len(), 4, "one challenge, then one request per call");
+    let ncs: Vec<String> = reqs[1..]
+        .iter()
+        .map(|r| digest_param(r.authorization.as_deref().unwrap(), "nc").unwrap())
+        .collect();
+    assert_eq!(ncs, ["00000001", "00000002", "00000003"]);
+}
+
+#[test]
+fn a_stale_kept_nonce_is_refreshed_once() {
+    let mock = start_mock(MockConfig {
+        nonce_lifetime: Some(Duration::from_millis(300)),
+        ..MockConfig::default()
+    });
+    let client = client_for(&mock, SECRET);
+    fetch_ssl_status(&client, "obxxx", "first").unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    fetch_ssl_status(&client, "obxxx", "second").unwrap();
+    let statuses: Vec<u16> = mock.requests().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [401, 200, 401, 200]);
+}
+
+#[test]
+fn a_wrong_secret_with_a_kept_challenge_still_stops() {
+    let mock = start_mock(MockConfig::default());
+    let client = client_for(&mock, "not-the-secret");
+    let e = fetch_ssl_status(&client, "obxxx", "a").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Auth);
+    assert_eq!(mock.request_count(), 2);
+    let e = fetch_ssl_status(&client, "obxxx", "b").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Auth);
+    assert!(mock.request_count() <= 4, "bounded: {}", mock.request_count());
+    assert!(!format!("{e:?} {e}").contains("not-the-secret"));
+}
