@@ -15,7 +15,10 @@ fn home() -> tempfile::TempDir {
 fn table_shows_the_reference_example_with_labels_and_time_left() {
     let mock = start_mock(MockConfig::default());
     let h = home();
-    let out = obssl_for(&mock, h.path()).args(["get", "obxxx"]).assert().success();
+    let out = obssl_for(&mock, h.path())
+        .args(["get", "obxxx"])
+        .assert()
+        .success();
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     for expected in [
         "Instance ID",
@@ -29,7 +32,10 @@ fn table_shows_the_reference_example_with_labels_and_time_left() {
         "2026-12-10T04:11:13Z (",
         "OceanBase-CA.zip",
     ] {
-        assert!(stdout.contains(expected), "missing {expected:?} in\n{stdout}");
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in\n{stdout}"
+        );
     }
     assert!(
         stdout.contains("days") || stdout.contains("day)") || stdout.contains("hours"),
@@ -92,7 +98,11 @@ fn null_and_missing_fields_show_a_dash_in_the_table() {
         .assert()
         .success();
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    for label in ["Certificate expires", "CA certificate URL", "Certificate auto-update"] {
+    for label in [
+        "Certificate expires",
+        "CA certificate URL",
+        "Certificate auto-update",
+    ] {
         let row = stdout
             .lines()
             .find(|l| l.contains(label))
@@ -147,9 +157,15 @@ fn wrong_secret_is_exit_4_after_exactly_two_requests_and_never_leaks() {
         .assert()
         .code(4)
         .stdout("")
-        .stderr(predicate::str::contains("authentication failed for instance obxxx"))
+        .stderr(predicate::str::contains(
+            "authentication failed for instance obxxx",
+        ))
         .stderr(predicate::str::contains(ACCESS_KEY_ID));
-    assert_eq!(mock.request_count(), 2, "one unsigned and one signed request");
+    assert_eq!(
+        mock.request_count(),
+        2,
+        "one unsigned and one signed request"
+    );
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(!stderr.contains(wrong), "{stderr}");
     assert_no_secret(&stderr, Some(&mock));
@@ -160,20 +176,33 @@ fn the_signed_request_carries_path_query_user_agent_and_request_id() {
     let mock = start_mock(MockConfig::default());
     let h = home();
     obssl_for(&mock, h.path())
-        .args(["get", "obxxx", "--request-id", "trace-42", "--field", "status"])
+        .args([
+            "get",
+            "obxxx",
+            "--request-id",
+            "trace-42",
+            "--field",
+            "status",
+        ])
         .assert()
         .success();
     let reqs = mock.requests();
     assert_eq!(reqs.len(), 2);
     assert!(reqs[0].authorization.is_none(), "first request unsigned");
     let signed = &reqs[1];
-    assert_eq!(signed.url, "/api/v2/instances/obxxx/security/ssl?requestId=trace-42");
+    assert_eq!(
+        signed.url,
+        "/api/v2/instances/obxxx/security/ssl?requestId=trace-42"
+    );
     let auth = signed.authorization.as_deref().unwrap();
     assert_eq!(
         digest_param(auth, "uri").as_deref(),
         Some("/api/v2/instances/obxxx/security/ssl?requestId=trace-42")
     );
-    assert_eq!(digest_param(auth, "username").as_deref(), Some(ACCESS_KEY_ID));
+    assert_eq!(
+        digest_param(auth, "username").as_deref(),
+        Some(ACCESS_KEY_ID)
+    );
     let ua = signed
         .headers
         .iter()
@@ -186,7 +215,10 @@ fn the_signed_request_carries_path_query_user_agent_and_request_id() {
 fn a_fresh_uuid_request_id_is_sent_by_default() {
     let mock = start_mock(MockConfig::default());
     let h = home();
-    obssl_for(&mock, h.path()).args(["get", "obxxx", "--field", "status"]).assert().success();
+    obssl_for(&mock, h.path())
+        .args(["get", "obxxx", "--field", "status"])
+        .assert()
+        .success();
     let url = mock.requests()[1].url.clone();
     let id = url.split("requestId=").nth(1).unwrap();
     let parsed = uuid::Uuid::parse_str(id).expect("a UUID");
@@ -233,7 +265,11 @@ fn a_nonce_stale_on_every_try_ends_in_exit_4_after_three_requests() {
         .assert()
         .code(4)
         .stderr(predicate::str::contains("stale"));
-    assert_eq!(mock.request_count(), 3, "unsigned, signed, one stale retry: never a loop");
+    assert_eq!(
+        mock.request_count(),
+        3,
+        "unsigned, signed, one stale retry: never a loop"
+    );
 }
 
 #[test]
@@ -256,7 +292,10 @@ fn api_errors_are_exit_5_with_status_code_and_request_id() {
         let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
         assert!(stderr.starts_with("error: "), "{stderr}");
         assert!(stderr.contains(id), "names the instance: {stderr}");
-        assert!(stderr.contains(&format!("HTTP status: {status}")), "{id}: {stderr}");
+        assert!(
+            stderr.contains(&format!("HTTP status: {status}")),
+            "{id}: {stderr}"
+        );
         assert!(stderr.contains("rid-for-support"), "{id}: {stderr}");
         if let Some(code) = code {
             assert!(stderr.contains(code), "{id}: {stderr}");
@@ -275,7 +314,17 @@ fn api_errors_are_exit_5_with_status_code_and_request_id() {
 fn bad_instance_ids_are_refused_before_any_request() {
     let mock = start_mock(MockConfig::default());
     let h = home();
-    for bad in ["", "a/b", "x?y", "x#y", "x%2Fy", "a b", "tab\there", "obé", "bell\u{7}"] {
+    for bad in [
+        "",
+        "a/b",
+        "x?y",
+        "x#y",
+        "x%2Fy",
+        "a b",
+        "tab\there",
+        "obé",
+        "bell\u{7}",
+    ] {
         obssl_for(&mock, h.path())
             .args(["get", bad])
             .assert()
@@ -291,7 +340,12 @@ fn plain_http_to_a_remote_host_is_refused() {
     isolated("obssl", h.path())
         .env("OBSSL_ACCESS_KEY_ID", ACCESS_KEY_ID)
         .env("OBSSL_ACCESS_KEY_SECRET", SECRET)
-        .args(["get", "obxxx", "--endpoint", "http://api-cloud.oceanbase.com"])
+        .args([
+            "get",
+            "obxxx",
+            "--endpoint",
+            "http://api-cloud.oceanbase.com",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("only allowed for loopback"));
@@ -334,7 +388,12 @@ fn a_refused_connection_is_exit_6() {
     isolated("obssl", h.path())
         .env("OBSSL_ACCESS_KEY_ID", ACCESS_KEY_ID)
         .env("OBSSL_ACCESS_KEY_SECRET", SECRET)
-        .args(["get", "obxxx", "--endpoint", &format!("http://127.0.0.1:{port}")])
+        .args([
+            "get",
+            "obxxx",
+            "--endpoint",
+            &format!("http://127.0.0.1:{port}"),
+        ])
         .assert()
         .code(6)
         .stderr(predicate::str::contains("network failure"));
@@ -414,6 +473,9 @@ fn a_closed_stdout_ends_quietly_with_status_0() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stdout.contains("a=0") && stdout.contains("b=0"), "stdout={stdout} stderr={stderr}");
+    assert!(
+        stdout.contains("a=0") && stdout.contains("b=0"),
+        "stdout={stdout} stderr={stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }

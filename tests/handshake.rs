@@ -65,6 +65,10 @@ fn a_wrong_secret_with_a_kept_challenge_still_stops() {
     assert_eq!(mock.request_count(), 2);
     let e = fetch_ssl_status(&client, "obxxx", "b").unwrap_err();
     assert_eq!(e.kind, ErrorKind::Auth);
-    assert!(mock.request_count() <= 4, "bounded: {}", mock.request_count());
+    assert!(
+        mock.request_count() <= 4,
+        "bounded: {}",
+        mock.request_count()
+    );
     assert!(!format!("{e:?} {e}").contains("not-the-secret"));
 }

@@ -51,7 +51,10 @@ pub fn obssl_for(mock: &MockServer, home: &Path) -> Command {
 /// Asserts that neither the secret nor any digest `response=` value of the
 /// requests `mock` saw appears in `text`.
 pub fn assert_no_secret(text: &str, mock: Option<&MockServer>) {
-    assert!(!text.contains(SECRET), "the secret leaked into output:\n{text}");
+    assert!(
+        !text.contains(SECRET),
+        "the secret leaked into output:\n{text}"
+    );
     if let Some(mock) = mock {
         for req in mock.requests() {
             if let Some(auth) = &req.authorization {
