@@ -1,7 +1,7 @@
 //! Parses the command line, dispatches to a command, reports errors, and
 //! picks the exit status.
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ConfigCommand};
 use crate::commands;
 use crate::config::ProcessEnv;
 use crate::error::Error;
@@ -27,6 +27,11 @@ where
     let mut out = Output::default();
     let result = match &cli.command {
         Command::Get(args) => commands::get::run(args, &ProcessEnv, &mut out),
+        Command::Configure(args) => commands::configure::run(args, &ProcessEnv),
+        Command::Config { command } => match command {
+            ConfigCommand::List(args) => commands::config::list(args, &ProcessEnv, &mut out),
+            ConfigCommand::Path => commands::config::path(&ProcessEnv, &mut out),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,9 +3,10 @@
 //! House style: every flag has a long form; short forms only for the flags
 //! people type all the time (`-o`, `-h`, `-V`). Value names are UPPER_CASE and
 //! say what the value is (`SECONDS`, `URL`, `NAME`). Settings that may also come
-//! from the environment or (later) a profile are resolved in `config.rs`, not by
-//! clap, so that precedence lives in one place.
+//! from the environment or a profile are resolved in `config.rs`, not by clap,
+//! so that precedence lives in one place.
 
+use crate::endpoint::Site;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const GET_EXAMPLES: &str = "\
@@ -22,13 +23,46 @@ Examples:
   # Try it without an account, against the bundled mock API
   obssl-mock run -- obssl get obxxx";
 
+const CONFIGURE_EXAMPLES: &str = "\
+Examples:
+  # Interactive: asks for each value (the secret without echo), current values as defaults
+  obssl configure
+  obssl configure --profile work
+
+  # Non-interactive (CI, secret managers): the secret comes from standard input
+  printf %s \"$SK\" | obssl configure --profile ci --access-key-id AK --site cn
+
+  # Change one value of an existing profile, keeping its secret
+  obssl configure --profile work --output json </dev/null
+
+The file is $OBSSL_CONFIG, else ~/.config/obssl/config.toml (see `obssl config path`).
+It is written atomically with mode 0600; other profiles and comments are kept.";
+
+const CONFIG_EXAMPLES: &str = "\
+Examples:
+  obssl config list
+  obssl config list --profile work -o json
+  obssl config path";
+
+const CONFIG_LIST_EXAMPLES: &str = "\
+Shows each effective setting, its value (the secret masked to its last 4
+characters) and where it came from: a flag, an environment variable, a profile
+of the config file, or the default.
+
+Examples:
+  obssl config list
+  OBSSL_PROFILE=work obssl config list -o json";
+
 const TOP_EXAMPLES: &str = "\
-Credentials come from the environment: OBSSL_ACCESS_KEY_ID and OBSSL_ACCESS_KEY_SECRET.
+Credentials come from (first match wins): OBSSL_ACCESS_KEY_ID/OBSSL_ACCESS_KEY_SECRET,
+OCEANBASE_ACCESS_KEY_ID/OCEANBASE_ACCESS_KEY_SECRET, or a profile of the config file
+written by `obssl configure`. `obssl config list` shows what applies.
 
 Examples:
   obssl get obcluster-xxxx
   obssl get obcluster-xxxx -o json
   obssl get obcluster-xxxx --field validPeriod
+  obssl get obcluster-xxxx --profile work
   obssl-mock run -- obssl get obxxx
 
 Exit statuses: 0 ok, 1 internal error, 2 usage, 3 configuration, 4 authentication,
@@ -48,15 +82,46 @@ pub enum Command {
     /// Show the SSL status and certificate of an instance.
     #[command(after_help = GET_EXAMPLES)]
     Get(GetArgs),
+    /// Create or update a profile in the config file.
+    #[command(after_help = CONFIGURE_EXAMPLES)]
+    Configure(ConfigureArgs),
+    /// Inspect the configuration: effective settings and the config file's path.
+    #[command(after_help = CONFIG_EXAMPLES, subcommand_required = true, arg_required_else_help = true)]
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Show each effective setting, its value and where it came from.
+    #[command(after_help = CONFIG_LIST_EXAMPLES)]
+    List(ConfigListArgs),
+    /// Print the config file's path (whether or not it exists).
+    Path,
 }
 
 /// Options shared by every command that calls the API.
 #[derive(Debug, Clone, Args)]
 pub struct ConnectionArgs {
+    /// Profile of the config file to use [env: OBSSL_PROFILE] [default: default].
+    #[arg(short, long, value_name = "NAME", global = true)]
+    pub profile: Option<String>,
+
+    /// OceanBase Cloud site [env: OBSSL_SITE] [default: intl]; --endpoint wins over it.
+    #[arg(long, value_enum, value_name = "SITE", global = true)]
+    pub site: Option<Site>,
+
     /// API base URL [env: OBSSL_ENDPOINT] [default: https://api-cloud.oceanbase.com].
     /// Plain http:// is accepted only for loopback hosts.
     #[arg(long, value_name = "URL", global = true)]
     pub endpoint: Option<String>,
+
+    /// Project id, sent as the X-Ob-Project-Id header [env: OBSSL_PROJECT_ID]
+    /// [default: the account's most recently used project].
+    #[arg(long, value_name = "ID", global = true)]
+    pub project_id: Option<String>,
 
     /// Give up on a call after this many seconds.
     #[arg(long, value_name = "SECONDS", global = true, default_value_t = 30.0,
@@ -70,9 +135,9 @@ pub struct GetArgs {
     #[arg(value_name = "INSTANCE_ID")]
     pub instance_id: String,
 
-    /// Output format.
-    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    /// Output format [env: OBSSL_OUTPUT] [default: the profile's output, else table].
+    #[arg(short, long, value_enum, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
 
     /// Print only this field's bare value (API names such as enableSSL, validPeriod;
     /// case-insensitive).
@@ -87,12 +152,59 @@ pub struct GetArgs {
     pub connection: ConnectionArgs,
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct ConfigureArgs {
+    /// The profile to create or update [env: OBSSL_PROFILE] [default: default].
+    #[arg(short, long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// AccessKey ID. (The secret has no flag: it is prompted for on a terminal,
+    /// else read from standard input.)
+    #[arg(long, value_name = "ID")]
+    pub access_key_id: Option<String>,
+
+    /// Site whose base URL the profile uses (removes the profile's endpoint).
+    #[arg(long, value_enum, value_name = "SITE", conflicts_with = "endpoint")]
+    pub site: Option<Site>,
+
+    /// API base URL for the profile (removes the profile's site).
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+
+    /// Project id, sent as the X-Ob-Project-Id header.
+    #[arg(long, value_name = "ID")]
+    pub project_id: Option<String>,
+
+    /// Default output format of the profile.
+    #[arg(short, long, value_enum, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ConfigListArgs {
+    /// Format of this listing.
+    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// A readable two-column table.
+    /// A readable table.
     Table,
-    /// The API's `data` object, pretty-printed.
+    /// JSON, pretty-printed.
     Json,
+}
+
+impl OutputFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Table => "table",
+            OutputFormat::Json => "json",
+        }
+    }
 }
 
 fn parse_timeout(s: &str) -> Result<f64, String> {

@@ -169,6 +169,9 @@ impl ApiClient {
         authorization: Option<&str>,
     ) -> Result<ureq::http::Response<ureq::Body>, TransportError> {
         let mut request = self.agent.get(url).header("Accept", "application/json");
+        if let Some(project) = &self.settings.project_id {
+            request = request.header("X-Ob-Project-Id", project);
+        }
         if let Some(value) = authorization {
             request = request.header("Authorization", value);
         }

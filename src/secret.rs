@@ -20,6 +20,18 @@ impl Secret {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// A display form that cannot reveal the secret: `****` and the last four
+    /// characters, or only `****` when the secret is shorter than eight
+    /// characters (four of those would be half of it).
+    pub fn mask(&self) -> String {
+        let chars: Vec<char> = self.0.chars().collect();
+        if chars.len() < 8 {
+            return "****".to_string();
+        }
+        let tail: String = chars[chars.len() - 4..].iter().collect();
+        format!("****{tail}")
+    }
 }
 
 impl fmt::Debug for Secret {
@@ -38,5 +50,17 @@ mod tests {
         let shown = format!("{s:?} {:?} {s:#?}", Some(&s));
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("(redacted)"));
+    }
+
+    #[test]
+    fn mask_shows_at_most_the_last_four_characters() {
+        assert_eq!(
+            Secret::new("sk-LEAKCHECK-7f3a9c1e5b2d4f60").mask(),
+            "****4f60"
+        );
+        assert_eq!(Secret::new("12345678").mask(), "****5678");
+        assert_eq!(Secret::new("1234567").mask(), "****");
+        assert_eq!(Secret::new("").mask(), "****");
+        assert_eq!(Secret::new("ééééééééé").mask(), "****éééé");
     }
 }

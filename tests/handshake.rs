@@ -22,6 +22,8 @@ fn client_for(mock: &MockServer, secret: &str) -> ApiClient {
             source: "test".into(),
         },
         timeout: Duration::from_secs(10),
+        project_id: None,
+        output: obssl::cli::OutputFormat::Table,
     })
 }
 

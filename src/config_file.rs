@@ -1,0 +1,376 @@
+//! The configuration file: reading profiles out of it and rewriting it
+//! atomically without losing other profiles, keys or comments.
+//!
+//! Format: one top-level TOML table per profile (`[default]`, `[work]`), each
+//! with the keys in [`PROFILE_KEYS`]. Which file, and which profile, is decided
+//! in `config.rs`; this module only reads and writes.
+
+use crate::error::{Error, Result};
+use crate::output::warn_line;
+use crate::secret::Secret;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use toml_edit::{DocumentMut, Item, Table, Value};
+
+/// The keys a profile may hold.
+pub const PROFILE_KEYS: [&str; 6] = [
+    "access_key_id",
+    "access_key_secret",
+    "site",
+    "endpoint",
+    "project_id",
+    "output",
+];
+
+/// One profile's values as written in the file (empty strings count as unset).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Profile {
+    pub access_key_id: Option<String>,
+    pub access_key_secret: Option<Secret>,
+    pub site: Option<String>,
+    pub endpoint: Option<String>,
+    pub project_id: Option<String>,
+    pub output: Option<String>,
+}
+
+/// A parsed configuration file (or an empty one, when the file does not exist).
+#[derive(Debug, Clone)]
+pub struct ConfigFile {
+    pub path: PathBuf,
+    /// False when there was no file at `path`.
+    pub exists: bool,
+    doc: DocumentMut,
+}
+
+impl ConfigFile {
+    /// Reads the file at `path`. A missing file is an empty configuration; a
+    /// file others can read draws a warning; malformed TOML is exit 3 with
+    /// path, line and column.
+    pub fn load(path: &Path) -> Result<ConfigFile> {
+        let text = match fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Ok(ConfigFile {
+                    path: path.to_path_buf(),
+                    exists: false,
+                    doc: DocumentMut::new(),
+                })
+            }
+            Err(e) => {
+                return Err(Error::config(format!(
+                    "cannot read config file {}: {e}",
+                    path.display()
+                )))
+            }
+        };
+        warn_if_readable_by_others(path);
+        ConfigFile::parse(path, &text)
+    }
+
+    /// Parses `text` as the content of the file at `path`.
+    pub fn parse(path: &Path, text: &str) -> Result<ConfigFile> {
+        let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+            let (line, column) = e
+                .span()
+                .map(|span| line_and_column(text, span.start))
+                .unwrap_or((1, 1));
+            Error::config(format!(
+                "cannot parse config file {}:{line}:{column}: {}",
+                path.display(),
+                e.message().trim_end()
+            ))
+            .with_hint(format!(
+                "fix the TOML syntax at line {line}, column {column}; obssl will not rewrite a file it cannot parse"
+            ))
+        })?;
+        Ok(ConfigFile {
+            path: path.to_path_buf(),
+            exists: true,
+            doc,
+        })
+    }
+
+    /// The names of the profiles (top-level tables) in file order.
+    pub fn profile_names(&self) -> Vec<String> {
+        self.doc
+            .as_table()
+            .iter()
+            .filter(|(_, item)| item.is_table())
+            .map(|(name, _)| name.to_string())
+            .collect()
+    }
+
+    /// The profile `name`, or `None` when the file has no such table. A value
+    /// of the wrong type (a number where a string belongs) is exit 3.
+    pub fn profile(&self, name: &str) -> Result<Option<Profile>> {
+        let Some(table) = self.doc.get(name).and_then(Item::as_table) else {
+            return Ok(None);
+        };
+        let get = |key: &str| -> Result<Option<String>> {
+            match table.get(key) {
+                None => Ok(None),
+                Some(item) => match item.as_str() {
+                    Some("") => Ok(None),
+                    Some(s) => Ok(Some(s.to_string())),
+                    None => Err(Error::config(format!(
+                        "`{key}` in profile `{name}` of {} must be a string",
+                        self.path.display()
+                    ))
+                    .with_hint(format!("write it in quotes: {key} = \"...\""))),
+                },
+            }
+        };
+        Ok(Some(Profile {
+            access_key_id: get("access_key_id")?,
+            access_key_secret: get("access_key_secret")?.map(Secret::new),
+            site: get("site")?,
+            endpoint: get("endpoint")?,
+            project_id: get("project_id")?,
+            output: get("output")?,
+        }))
+    }
+
+    /// Keys of profile `name` that obssl does not know (typos such as `acess_key_id`).
+    pub fn unknown_keys(&self, name: &str) -> Vec<String> {
+        let Some(table) = self.doc.get(name).and_then(Item::as_table) else {
+            return Vec::new();
+        };
+        table
+            .iter()
+            .map(|(key, _)| key)
+            .filter(|key| !PROFILE_KEYS.contains(key))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Prints a warning for each unknown key of profile `name`.
+    pub fn warn_unknown_keys(&self, name: &str) {
+        for key in self.unknown_keys(name) {
+            warn_line(&format!(
+                "warning: unknown key `{key}` in profile `{name}` of {} (valid keys: {})",
+                self.path.display(),
+                PROFILE_KEYS.join(", ")
+            ));
+        }
+    }
+
+    /// Sets (`Some`) or removes (`None`) keys of profile `name`, creating the
+    /// profile when needed. Every other table, key and comment stays as it was;
+    /// a replaced value keeps the comment written after it.
+    pub fn update_profile(&mut self, name: &str, changes: &[(&str, Option<&str>)]) {
+        let root = self.doc.as_table_mut();
+        if !root.get(name).is_some_and(Item::is_table) {
+            let mut table = Table::new();
+            table.set_implicit(false);
+            root.insert(name, Item::Table(table));
+        }
+        let Some(table) = root.get_mut(name).and_then(Item::as_table_mut) else {
+            return;
+        };
+        for (key, change) in changes {
+            match change {
+                None => {
+                    table.remove(key);
+                }
+                Some(text) => {
+                    let mut new = Value::from(*text);
+                    if let Some(old) = table.get(key).and_then(Item::as_value) {
+                        *new.decor_mut() = old.decor().clone();
+                    }
+                    table.insert(key, Item::Value(new));
+                }
+            }
+        }
+    }
+
+    /// The file's text as it would be written.
+    pub fn to_text(&self) -> String {
+        self.doc.to_string()
+    }
+
+    /// Writes the file atomically: a temporary file in the same directory
+    /// (mode 0600 from its creation, before any secret is written), fsync,
+    /// rename over the old file. A new directory is created with mode 0700.
+    pub fn save(&self) -> Result<()> {
+        let fail = |what: &str, e: io::Error| {
+            Error::config(format!(
+                "cannot write config file {}: {what}: {e}",
+                self.path.display()
+            ))
+        };
+        let dir = match self.path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        create_private_dir(&dir).map_err(|e| fail("creating its directory", e))?;
+        let file_name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "config.toml".into());
+        let tmp = dir.join(format!(
+            ".{file_name}.{}.{}.tmp",
+            std::process::id(),
+            uuid::Uuid::new_v4().simple()
+        ));
+        let result = (|| {
+            let mut file = create_private_file(&tmp)?;
+            file.write_all(self.to_text().as_bytes())?;
+            file.sync_all()?;
+            drop(file);
+            fs::rename(&tmp, &self.path)?;
+            // Make the rename itself durable.
+            if let Ok(d) = fs::File::open(&dir) {
+                let _ = d.sync_all();
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result.map_err(|e| fail("writing it", e))
+    }
+}
+
+/// 1-based line and column (in characters) of byte offset `at` in `text`.
+fn line_and_column(text: &str, at: usize) -> (usize, usize) {
+    let at = at.min(text.len());
+    let before = text.get(..at).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+#[cfg(unix)]
+fn warn_if_readable_by_others(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(meta) = fs::metadata(path) {
+        if meta.permissions().mode() & 0o077 != 0 {
+            warn_line(&format!(
+                "warning: {p} is readable by other users; run: chmod 600 {p}",
+                p = path.display()
+            ));
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn warn_if_readable_by_others(_path: &Path) {}
+
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if dir.is_dir() {
+        return Ok(());
+    }
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> io::Result<()> {
+    fs::create_dir_all(dir)
+}
+
+#[cfg(unix)]
+fn create_private_file(path: &Path) -> io::Result<fs::File> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    // The umask can only remove bits; set the mode explicitly anyway.
+    file.set_permissions(fs::Permissions::from_mode(0o600))?;
+    Ok(file)
+}
+
+#[cfg(not(unix))]
+fn create_private_file(path: &Path) -> io::Result<fs::File> {
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    const TEXT: &str = "\
+# my obssl profiles
+[default]
+access_key_id = \"ak-default\" # the main account
+access_key_secret = \"sk-default-0000\"
+
+# staging, China site
+[work]
+access_key_id = \"ak-work\"
+access_key_secret = \"sk-work-1234\"
+site = \"cn\"
+acess_key_id = \"typo\"
+";
+
+    fn file() -> ConfigFile {
+        ConfigFile::parse(Path::new("/x/config.toml"), TEXT).unwrap()
+    }
+
+    #[test]
+    fn reads_profiles_and_reports_unknown_keys() {
+        let f = file();
+        assert_eq!(f.profile_names(), ["default", "work"]);
+        let work = f.profile("work").unwrap().unwrap();
+        assert_eq!(work.access_key_id.as_deref(), Some("ak-work"));
+        assert_eq!(work.site.as_deref(), Some("cn"));
+        assert!(f.profile("nope").unwrap().is_none());
+        assert_eq!(f.unknown_keys("work"), ["acess_key_id"]);
+        assert!(f.unknown_keys("default").is_empty());
+    }
+
+    #[test]
+    fn malformed_toml_names_path_line_and_column() {
+        let e =
+            ConfigFile::parse(Path::new("/x/c.toml"), "[a]\nk = \"v\"\nbad line\n").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Config);
+        assert!(e.message.contains("/x/c.toml:3:"), "{}", e.message);
+    }
+
+    #[test]
+    fn wrong_value_type_is_a_config_error() {
+        let f = ConfigFile::parse(Path::new("/x/c.toml"), "[a]\nproject_id = 42\n").unwrap();
+        let e = f.profile("a").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Config);
+        assert!(e.message.contains("project_id"), "{}", e.message);
+    }
+
+    #[test]
+    fn updates_keep_other_profiles_and_comments() {
+        let mut f = file();
+        f.update_profile("default", &[("access_key_id", Some("ak-new"))]);
+        f.update_profile("ci", &[("access_key_id", Some("ak-ci")), ("site", None)]);
+        let text = f.to_text();
+        assert!(
+            text.contains("access_key_id = \"ak-new\" # the main account"),
+            "{text}"
+        );
+        let work_part = &TEXT[TEXT.find("# staging").unwrap()..];
+        assert!(text.contains(work_part), "{text}");
+        assert!(
+            text.starts_with("# my obssl profiles\n[default]\n"),
+            "{text}"
+        );
+        assert!(text.contains("[ci]\naccess_key_id = \"ak-ci\"\n"), "{text}");
+    }
+
+    #[test]
+    fn line_and_column_count_characters() {
+        assert_eq!(line_and_column("ab\ncd", 4), (2, 2));
+        assert_eq!(line_and_column("é\nx", 3), (2, 1));
+        assert_eq!(line_and_column("x", 0), (1, 1));
+    }
+}
