@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""obssl against curl --digest and against the latency floor.
+
+Starts obssl-mock with a per-request latency, then measures, several repetitions
+each and reporting medians:
+  1. one `obssl get` against one `curl --digest` call (the API reference's command);
+  2. N instances (default 50 and 500): `obssl get --jobs 8` and `--jobs 16` against a
+     sequential curl loop and `xargs -P 8` curl;
+  3. the floor for each case from the latency model: one challenge round trip, then
+     ceil(N / jobs) rounds (curl: two round trips per instance, jobs at a time).
+It also prints the peak memory of obssl (ru_maxrss), the release binary's size, and
+the start-up time of `obssl --version`. It measures and reports; it never fails on time.
+
+Usage: cargo build --release && python3 benches/compare.py [--latency-ms 20] [--reps 5]
+"""
+
+import argparse
+import math
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import json
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+AK = "bench-access-key-id"
+SK = "bench-access-key-secret-0123"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+GNU_TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+
+
+def run_measured(argv, env=None, stdin_data=None, rss=True):
+    """Runs argv, returns (seconds, peak RSS in KiB, exit status).
+
+    Peak RSS comes from GNU time (`/usr/bin/time -f %M`, Debian package `time`) when it
+    is installed: wait4's ru_maxrss would also count the forked Python before exec.
+    Its own start-up (about a millisecond) is inside the timing either way.
+    """
+    if GNU_TIME and rss:
+        argv = [GNU_TIME, "-f", "OBSSL_BENCH_MAXRSS=%M"] + argv
+    start = time.perf_counter()
+    p = subprocess.Popen(
+        argv,
+        env=env,
+        stdin=subprocess.PIPE if stdin_data is not None else subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    if stdin_data is not None:
+        p.stdin.write(stdin_data.encode())
+        p.stdin.close()
+    _, status, usage = os.wait4(p.pid, 0)
+    elapsed = time.perf_counter() - start
+    err = p.stderr.read().decode(errors="replace")
+    p.stderr.close()
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.exit(f"benchmark command failed ({code}): {' '.join(argv)}\n{err}")
+    peak = usage.ru_maxrss
+    for line in err.splitlines():
+        if line.startswith("OBSSL_BENCH_MAXRSS="):
+            peak = int(line.split("=", 1)[1])
+    return elapsed, peak, code
+
+
+def median_run(argv, reps, env=None, stdin_data=None):
+    times, peaks = [], []
+    for _ in range(reps):
+        t, rss, _ = run_measured(argv, env=env, stdin_data=stdin_data)
+        times.append(t)
+        peaks.append(rss)
+    return statistics.median(times), max(peaks)
+
+
+def start_mock(mock_bin, latency_ms, fixtures):
+    port = free_port()
+    env = dict(os.environ, OBSSL_MOCK_ACCESS_KEY_SECRET=SK)
+    proc = subprocess.Popen(
+        [mock_bin, "serve", "--listen", f"127.0.0.1:{port}", "--access-key-id", AK,
+         "--latency-ms", str(latency_ms), "--fixtures", fixtures],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    sys.exit("obssl-mock did not start")
+
+
+def write_fixtures(directory, n):
+    ids = [f"obcluster-bench-{i:04d}" for i in range(n)]
+    for i in ids:
+        with open(os.path.join(directory, f"{i}.json"), "w") as f:
+            json.dump({"autoUpdate": "OPEN", "certValid": True, "certificationType": "SSL",
+                       "enableSSL": "OPEN", "forceSSL": "OPEN", "forceSSLSupport": True,
+                       "instanceId": i, "status": "OPEN",
+                       "validPeriod": "2027-06-01T00:00:00Z"}, f)
+    return ids
+
+
+def check_mock_concurrency(endpoint, latency_ms):
+    """16 parallel unauthenticated requests must take about one latency, not 16."""
+    url = f"{endpoint}/api/v2/instances/x/security/ssl?requestId=c"
+    start = time.perf_counter()
+    procs = [subprocess.Popen(["curl", "-s", "-o", "/dev/null", url]) for _ in range(16)]
+    for p in procs:
+        p.wait()
+    elapsed = time.perf_counter() - start
+    serial = 16 * latency_ms / 1000
+    print(f"mock concurrency check: 16 parallel requests took {elapsed*1000:.0f} ms "
+          f"(serialized would be {serial*1000:.0f} ms)")
+    if elapsed > serial / 2:
+        print("WARNING: the mock serializes requests; fleet numbers below measure the mock")
+
+
+def curl_cmd(endpoint, instance):
+    return ["curl", "-sS", "-f", "--digest", "-u", f"{AK}:{SK}", "-o", "/dev/null",
+            f"{endpoint}/api/v2/instances/{instance}/security/ssl?requestId=bench-{instance}"]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--latency-ms", type=int, default=20)
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--sizes", default="50,500")
+    ap.add_argument("--seq-reps", type=int, default=1,
+                    help="repetitions of the slow sequential curl loop (default 1)")
+    ap.add_argument("--target-dir", default=os.path.join(ROOT, "target", "release"))
+    args = ap.parse_args()
+
+    obssl = os.path.join(args.target_dir, "obssl")
+    mock = os.path.join(args.target_dir, "obssl-mock")
+    for b in (obssl, mock):
+        if not os.path.exists(b):  # noqa: the release build is the thing measured
+            sys.exit(f"{b} missing: run `cargo build --release` first")
+    if not shutil.which("curl"):
+        sys.exit("curl is needed for the comparison")
+
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    lat = args.latency_ms / 1000
+    tmp = tempfile.mkdtemp(prefix="obssl-bench-")
+    ids = write_fixtures(tmp, max(sizes + [1]))
+    proc, endpoint = start_mock(mock, args.latency_ms, tmp)
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": tmp, "OBSSL_ENDPOINT": endpoint,
+           "OBSSL_ACCESS_KEY_ID": AK, "OBSSL_ACCESS_KEY_SECRET": SK, "OBSSL_CONFIG": os.path.join(tmp, "none.toml")}
+    rows = []
+    try:
+        print(f"date: {time.strftime('%Y-%m-%d')}; machine: {platform.machine()}, {os.cpu_count()} cores, "
+              f"{platform.system()} {platform.release()}; latency {args.latency_ms} ms per request; "
+              f"{args.reps} repetitions, medians")
+        check_mock_concurrency(endpoint, args.latency_ms)
+
+        # 1. one instance
+        one = ids[0]
+        t_obssl, rss1 = median_run([obssl, "get", one, "-o", "json"], args.reps, env=env)
+        t_curl, _ = median_run(curl_cmd(endpoint, one), args.reps)
+        floor1 = 2 * lat
+        rows.append(("1 instance", "obssl get", t_obssl, floor1, t_curl, "curl --digest"))
+        peak = {1: rss1}
+
+        # 2. many instances
+        for n in sizes:
+            batch = "\n".join(ids[:n]) + "\n"
+            for jobs in (8, 16):
+                t, rss = median_run([obssl, "get", "--file", "-", "--jobs", str(jobs), "-o", "json"],
+                                    args.reps, env=env, stdin_data=batch)
+                floor = lat + math.ceil(n / jobs) * lat
+                rows.append((f"{n} instances", f"obssl --jobs {jobs}", t, floor, None, None))
+                peak[(n, jobs)] = rss
+            script = 'for i in $(cat); do curl -sS -f --digest -u "$AK:$SK" -o /dev/null ' \
+                     '"$EP/api/v2/instances/$i/security/ssl?requestId=b-$i"; done'
+            cenv = dict(env, AK=AK, SK=SK, EP=endpoint)
+            t_seq, _ = median_run(["sh", "-c", script], args.seq_reps, env=cenv, stdin_data=batch)
+            rows.append((f"{n} instances", "curl loop (sequential)", t_seq, n * 2 * lat, None, None))
+            xscript = 'xargs -P 8 -I{} curl -sS -f --digest -u "$AK:$SK" -o /dev/null ' \
+                      '"$EP/api/v2/instances/{}/security/ssl?requestId=b-{}"'
+            t_x, _ = median_run(["sh", "-c", xscript], args.reps, env=cenv, stdin_data=batch)
+            rows.append((f"{n} instances", "xargs -P 8 curl", t_x, math.ceil(n / 8) * 2 * lat, None, None))
+
+        print()
+        print(f"{'case':<14} {'command':<24} {'median':>9} {'floor':>9} {'x floor':>8}")
+        for case, cmd, t, floor, _, _ in rows:
+            print(f"{case:<14} {cmd:<24} {t*1000:>7.1f}ms {floor*1000:>7.1f}ms {t/floor:>8.2f}")
+        print()
+        print(f"1 instance: obssl / curl = {t_obssl / t_curl:.2f} "
+              f"(obssl {t_obssl*1000:.1f} ms, curl {t_curl*1000:.1f} ms)")
+        for n in sizes:
+            case = f"{n} instances"
+            get = {cmd: t for c, cmd, t, *_ in rows if c == case}
+            print(f"{case}: obssl --jobs 16 is {get['xargs -P 8 curl'] / get['obssl --jobs 16']:.1f}x faster "
+                  f"than xargs -P 8 curl, {get['curl loop (sequential)'] / get['obssl --jobs 16']:.1f}x faster "
+                  f"than a sequential curl loop")
+        print()
+        for key, rss in peak.items():
+            label = "1 instance" if key == 1 else f"{key[0]} instances, --jobs {key[1]}"
+            print(f"peak memory of obssl ({label}): {rss/1024:.1f} MiB")
+        size = os.path.getsize(obssl)
+        print(f"release binary size: {size/1024/1024:.2f} MiB ({size} bytes)")
+        starts = []
+        for _ in range(max(args.reps, 20)):
+            t, _, _ = run_measured([obssl, "--version"], rss=False)
+            starts.append(t)
+        print(f"start-up (obssl --version, median of {len(starts)}): {statistics.median(starts)*1000:.2f} ms")
+    finally:
+        proc.kill()
+        proc.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
