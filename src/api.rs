@@ -155,6 +155,11 @@ pub fn interpret_answer(
     if status != 200 || !success {
         let what = if status == 404 {
             format!("instance {instance_id} was not found (HTTP 404)")
+        } else if status != 200 && answer.attempts > 1 {
+            format!(
+                "the API answered with an error for instance {instance_id} (HTTP {status}) after {} attempts",
+                answer.attempts
+            )
         } else if status != 200 {
             format!("the API answered with an error for instance {instance_id} (HTTP {status})")
         } else {
@@ -202,11 +207,7 @@ mod tests {
     use crate::error::ErrorKind;
 
     fn answer(status: u16, body: &str) -> HttpAnswer {
-        HttpAnswer {
-            status,
-            body: body.as_bytes().to_vec(),
-            location: None,
-        }
+        HttpAnswer::new(status, body.as_bytes().to_vec(), None)
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Command-line definition (clap derive). Doc comments here are the help text.
 //!
 //! House style: every flag has a long form; short forms only for the flags
-//! people type all the time (`-o`, `-h`, `-V`). Value names are UPPER_CASE and
+//! people type all the time (`-o`, `-v`, `-h`, `-V`). Value names are UPPER_CASE and
 //! say what the value is (`SECONDS`, `URL`, `NAME`). Settings that may also come
 //! from the environment or a profile are resolved in `config.rs`, not by clap,
 //! so that precedence lives in one place.
@@ -127,6 +127,23 @@ pub struct ConnectionArgs {
     #[arg(long, value_name = "SECONDS", global = true, default_value_t = 30.0,
           value_parser = parse_timeout)]
     pub timeout: f64,
+
+    /// Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504),
+    /// with exponential backoff and jitter, honouring Retry-After. 0 disables retries
+    /// [default: 3].
+    #[arg(long, value_name = "N", global = true,
+          value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub retries: Option<u32>,
+
+    /// Trust the certificates of this PEM file in addition to the built-in roots
+    /// (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE].
+    #[arg(long, value_name = "FILE", global = true)]
+    pub ca_bundle: Option<std::path::PathBuf>,
+
+    /// Tell on stderr what happens: requests, statuses, timings, retries, digest
+    /// decisions. -vv adds headers. Secrets and the Authorization value are never shown.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -1,14 +1,23 @@
-//! The HTTP client: one ureq agent, the digest handshake, body limits.
+//! The HTTP client: one ureq agent, retries, the digest handshake, body limits.
 //!
 //! One [`ApiClient`] serves every request of a run: it keeps the agent (so
 //! connections are pooled) and the last digest challenge (so later requests
 //! are signed pre-emptively with the nonce count increased).
+//!
+//! A call ([`ApiClient::get`]) is one or more *attempts*; an attempt is the
+//! bounded digest handshake (at most unsigned → signed → one more on
+//! `stale=true`) and is bounded by `--timeout`. Attempts are repeated on
+//! connection failures and HTTP 429/502/503/504 only, at most `--retries`
+//! more times, after a backoff (200 ms doubling, full jitter, at most 5 s per
+//! wait) or the server's `Retry-After` (at most 30 s), and never past the
+//! overall deadline of `timeout × (retries + 1)`.
 
 use crate::config::Settings;
 use crate::digest::DigestChallenge;
 use crate::error::{Error, Result};
+use crate::trace::Trace;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 use ureq::Agent;
 
 /// Largest answer body obssl reads; the SSL answer is well under 2 KiB.
@@ -17,6 +26,15 @@ pub const MAX_BODY_BYTES: u64 = 1024 * 1024;
 /// The `User-Agent` sent with every request.
 pub const USER_AGENT: &str = concat!("obssl/", env!("CARGO_PKG_VERSION"));
 
+/// Statuses that mean "try again later": retried.
+pub const RETRY_STATUSES: [u16; 4] = [429, 502, 503, 504];
+
+/// Longest backoff between two attempts when the server says nothing.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
+/// Longest `Retry-After` obssl waits; a longer one ends the call.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
 /// A raw HTTP answer after the digest handshake.
 #[derive(Debug)]
 pub struct HttpAnswer {
@@ -24,6 +42,20 @@ pub struct HttpAnswer {
     pub body: Vec<u8>,
     /// The `Location` header of a redirect.
     pub location: Option<String>,
+    /// How many attempts the call took (1 without retries).
+    pub attempts: u32,
+}
+
+impl HttpAnswer {
+    /// An answer of the first attempt.
+    pub fn new(status: u16, body: Vec<u8>, location: Option<String>) -> HttpAnswer {
+        HttpAnswer {
+            status,
+            body,
+            location,
+            attempts: 1,
+        }
+    }
 }
 
 /// Why a request produced no answer.
@@ -35,10 +67,12 @@ pub enum TransportError {
     BadChallenge(String),
     /// The body is larger than [`MAX_BODY_BYTES`].
     BodyTooLarge { status: u16 },
-    /// The call did not finish within the timeout.
+    /// The attempt did not finish within the timeout (not retried).
     Timeout(String),
-    /// Connection, DNS or TLS failure.
+    /// Connection or DNS failure, or a connection timeout: retried.
     Network(String),
+    /// TLS failure (certificate, handshake): not retried.
+    Tls(String),
     /// Anything else ureq reported (a bug on our side, most likely).
     Other(String),
 }
@@ -52,14 +86,38 @@ enum Signed {
     Fresh,
 }
 
+/// The outcome of one attempt that got an answer.
+struct Attempted {
+    answer: HttpAnswer,
+    /// The server's `Retry-After`, when it sent one obssl understands.
+    retry_after: Option<Duration>,
+}
+
 pub struct ApiClient {
     agent: Agent,
     settings: Settings,
+    trace: Trace,
     challenge: Mutex<Option<DigestChallenge>>,
 }
 
 impl ApiClient {
     pub fn new(settings: Settings) -> ApiClient {
+        let mut tls = ureq::tls::TlsConfig::builder();
+        if let Some(bundle) = &settings.ca_bundle {
+            // Added to the built-in (Mozilla) roots, never instead of them.
+            let roots: Vec<ureq::tls::Certificate<'static>> =
+                webpki_root_certs::TLS_SERVER_ROOT_CERTS
+                    .iter()
+                    .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
+                    .chain(bundle.certs.iter().cloned())
+                    .collect();
+            tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&roots));
+        }
+        let proxy = proxy_for(&settings.endpoint, |name| std::env::var(name).ok());
+        let trace = settings.trace;
+        if let Some(proxy) = &proxy {
+            trace.info(|| format!("* proxy: {}:{}", proxy.host(), proxy.port()));
+        }
         let config = Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -67,10 +125,13 @@ impl ApiClient {
             .timeout_connect(Some(settings.timeout.min(Duration::from_secs(10))))
             .user_agent(USER_AGENT)
             .max_idle_connections_per_host(64)
+            .tls_config(tls.build())
+            .proxy(proxy)
             .build();
         ApiClient {
             agent: config.new_agent(),
             settings,
+            trace,
             challenge: Mutex::new(None),
         }
     }
@@ -79,13 +140,89 @@ impl ApiClient {
         &self.settings
     }
 
-    /// GETs `target` (path and query under the endpoint), answering digest
-    /// challenges: at most one unsigned request, one signed request, and one
-    /// more only when the server says the nonce was stale. Never a loop.
+    /// GETs `target` (path and query under the endpoint): one attempt, and
+    /// more only for transient failures (see the module documentation).
+    /// Every attempt sends the same `target`, so the same `requestId`.
     pub fn get(&self, target: &str) -> Result<HttpAnswer, TransportError> {
         let url = self.settings.endpoint.url(target);
+        let max_attempts = self.settings.retries.saturating_add(1);
+        let timeout = self.settings.timeout;
+        let deadline = Instant::now() + timeout.saturating_mul(max_attempts);
+        let mut attempt = 1;
+        loop {
+            let attempt_deadline = (Instant::now() + timeout).min(deadline);
+            let result = self.attempt(target, &url, attempt_deadline);
+            let (why, retry_after) = match &result {
+                Ok(a) if RETRY_STATUSES.contains(&a.answer.status) => {
+                    (format!("HTTP {}", a.answer.status), a.retry_after)
+                }
+                Err(TransportError::Network(detail)) => (detail.clone(), None),
+                _ => return finish(result, attempt),
+            };
+            if attempt >= max_attempts {
+                return finish(result, attempt);
+            }
+            let wait = match retry_after {
+                Some(wait) if wait > MAX_RETRY_AFTER => {
+                    self.trace.info(|| {
+                        format!(
+                            "* not retrying: Retry-After {} s is over the {} s obssl waits",
+                            wait.as_secs(),
+                            MAX_RETRY_AFTER.as_secs()
+                        )
+                    });
+                    return finish(result, attempt);
+                }
+                Some(wait) => wait,
+                None => self.backoff(attempt),
+            };
+            if Instant::now() + wait >= deadline {
+                self.trace
+                    .info(|| "* not retrying: the wait would pass the overall deadline".into());
+                return finish(result, attempt);
+            }
+            self.trace.info(|| {
+                format!(
+                    "* retry {attempt}/{} in {} ms ({why}{})",
+                    self.settings.retries,
+                    wait.as_millis(),
+                    if retry_after.is_some() {
+                        ", as Retry-After says"
+                    } else {
+                        ""
+                    }
+                )
+            });
+            std::thread::sleep(wait);
+            attempt += 1;
+        }
+    }
+
+    /// Full jitter: a random wait between 0 and `base × 2^(attempt-1)`, at most [`MAX_BACKOFF`].
+    fn backoff(&self, attempt: u32) -> Duration {
+        let ceiling = self
+            .settings
+            .backoff_base
+            .saturating_mul(1u32 << (attempt - 1).min(16))
+            .min(MAX_BACKOFF);
+        let random = uuid::Uuid::new_v4().as_u128() as u64;
+        let ceiling_ms = ceiling.as_millis() as u64;
+        Duration::from_millis(random % (ceiling_ms + 1))
+    }
+
+    /// One attempt: the digest handshake, answering challenges: at most one
+    /// unsigned request, one signed request, and one more only when the
+    /// server says the nonce was stale. Never a loop.
+    fn attempt(
+        &self,
+        target: &str,
+        url: &str,
+        deadline: Instant,
+    ) -> Result<Attempted, TransportError> {
         let mut authorization = self.sign_with_kept_challenge(target)?;
         let mut signed = if authorization.is_some() {
+            self.trace
+                .info(|| "* digest: signing with the kept challenge".into());
             Signed::Reused
         } else {
             Signed::No
@@ -94,7 +231,7 @@ impl ApiClient {
         let mut requests = 0;
         loop {
             requests += 1;
-            let mut response = self.send(&url, authorization.as_deref())?;
+            let mut response = self.send(url, authorization.as_deref(), deadline)?;
             let status = response.status().as_u16();
             if status != 401 {
                 return read_answer(&mut response);
@@ -113,27 +250,39 @@ impl ApiClient {
                 .read_to_vec();
             let mut challenge =
                 DigestChallenge::from_headers(challenge_values.iter().map(|v| v.as_deref()))
-                    .map_err(|reason| match signed {
-                        Signed::No => TransportError::BadChallenge(reason),
-                        _ => TransportError::AuthRejected { reason, requests },
+                    .map_err(|reason| {
+                        self.trace.info(|| format!("* digest: {reason}"));
+                        match signed {
+                            Signed::No => TransportError::BadChallenge(reason),
+                            _ => TransportError::AuthRejected { reason, requests },
+                        }
                     })?;
             match signed {
                 Signed::No | Signed::Reused => {}
                 Signed::Fresh if challenge.stale() && !stale_retry_used => {}
                 Signed::Fresh => {
+                    let reason = if challenge.stale() {
+                        "the server declared the nonce stale twice"
+                    } else {
+                        "the server rejected the signed request"
+                    };
+                    self.trace.info(|| format!("* digest: {reason}; giving up"));
                     return Err(TransportError::AuthRejected {
-                        reason: if challenge.stale() {
-                            "the server declared the nonce stale twice".into()
-                        } else {
-                            "the server rejected the signed request".into()
-                        },
+                        reason: reason.into(),
                         requests,
-                    })
+                    });
                 }
             }
             if challenge.stale() {
                 stale_retry_used = true;
             }
+            self.trace.info(|| {
+                format!(
+                    "* digest: challenge {}; signing (nc={:08x})",
+                    challenge.describe(),
+                    challenge.next_nonce_count()
+                )
+            });
             let creds = &self.settings.credentials;
             let header = challenge
                 .authorize(
@@ -167,24 +316,78 @@ impl ApiClient {
         &self,
         url: &str,
         authorization: Option<&str>,
+        deadline: Instant,
     ) -> Result<ureq::http::Response<ureq::Body>, TransportError> {
-        let mut request = self.agent.get(url).header("Accept", "application/json");
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(self.timed_out("the deadline passed before the request"));
+        }
+        let accept = ("Accept", "application/json");
+        let mut request = self
+            .agent
+            .get(url)
+            .header(accept.0, accept.1)
+            .config()
+            .timeout_global(Some(remaining))
+            .build();
         if let Some(project) = &self.settings.project_id {
             request = request.header("X-Ob-Project-Id", project);
         }
         if let Some(value) = authorization {
             request = request.header("Authorization", value);
         }
-        request.call().map_err(|e| self.transport_error(e))
+        self.trace.info(|| format!("> GET {url}"));
+        let mut shown = vec![accept, ("User-Agent", USER_AGENT)];
+        if let Some(project) = &self.settings.project_id {
+            shown.push(("X-Ob-Project-Id", project.as_str()));
+        }
+        self.trace.request_headers(&shown, authorization.is_some());
+        let started = Instant::now();
+        let response = request.call().map_err(|e| {
+            let e = self.transport_error(e);
+            self.trace.info(|| {
+                format!(
+                    "* request failed after {} ms: {e:?}",
+                    started.elapsed().as_millis()
+                )
+            });
+            e
+        })?;
+        self.trace.info(|| {
+            format!(
+                "< {} {} ({} ms)",
+                response.status().as_u16(),
+                response.status().canonical_reason().unwrap_or(""),
+                started.elapsed().as_millis()
+            )
+        });
+        self.trace
+            .response_headers(response.headers().iter().map(|(k, v)| {
+                (
+                    k.as_str(),
+                    v.to_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|_| format!("(non-ASCII bytes: {:?})", v.as_bytes())),
+                )
+            }));
+        Ok(response)
+    }
+
+    fn timed_out(&self, which: &str) -> TransportError {
+        TransportError::Timeout(format!(
+            "no complete answer from {} within {} s ({which})",
+            self.settings.endpoint.host(),
+            self.settings.timeout.as_secs_f64()
+        ))
     }
 
     fn transport_error(&self, e: ureq::Error) -> TransportError {
         let host = self.settings.endpoint.host();
         match e {
-            ureq::Error::Timeout(which) => TransportError::Timeout(format!(
-                "no complete answer from {host} within {} s ({which})",
-                self.settings.timeout.as_secs_f64()
-            )),
+            ureq::Error::Timeout(which @ (ureq::Timeout::Connect | ureq::Timeout::Resolve)) => {
+                TransportError::Network(format!("connecting to {host} timed out ({which})"))
+            }
+            ureq::Error::Timeout(which) => self.timed_out(&which.to_string()),
             ureq::Error::HostNotFound => {
                 TransportError::Network(format!("host {host} not found (DNS lookup failed)"))
             }
@@ -194,11 +397,9 @@ impl ApiClient {
             ureq::Error::Io(io) => {
                 TransportError::Network(format!("connection to {host} failed: {io}"))
             }
-            ureq::Error::Tls(msg) => {
-                TransportError::Network(format!("TLS failure with {host}: {msg}"))
-            }
+            ureq::Error::Tls(msg) => TransportError::Tls(format!("TLS failure with {host}: {msg}")),
             ureq::Error::Rustls(err) => {
-                TransportError::Network(format!("TLS failure with {host}: {err}"))
+                TransportError::Tls(format!("TLS failure with {host}: {err}"))
             }
             ureq::Error::BodyExceedsLimit(_) => TransportError::BodyTooLarge { status: 0 },
             other => TransportError::Other(other.to_string()),
@@ -206,15 +407,36 @@ impl ApiClient {
     }
 }
 
+/// Stamps the attempt count on the final outcome of a call.
+fn finish(
+    result: Result<Attempted, TransportError>,
+    attempts: u32,
+) -> Result<HttpAnswer, TransportError> {
+    match result {
+        Ok(Attempted { mut answer, .. }) => {
+            answer.attempts = attempts;
+            Ok(answer)
+        }
+        Err(TransportError::Network(detail)) if attempts > 1 => Err(TransportError::Network(
+            format!("{detail} (after {attempts} attempts)"),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
 fn read_answer(
     response: &mut ureq::http::Response<ureq::Body>,
-) -> Result<HttpAnswer, TransportError> {
+) -> Result<Attempted, TransportError> {
     let status = response.status().as_u16();
-    let location = response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let location = header("location");
+    let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v, SystemTime::now()));
     let body = response
         .body_mut()
         .with_config()
@@ -227,10 +449,72 @@ fn read_answer(
             }
             other => TransportError::Network(format!("reading the answer failed: {other}")),
         })?;
-    Ok(HttpAnswer {
-        status,
-        body,
-        location,
+    Ok(Attempted {
+        answer: HttpAnswer::new(status, body, location),
+        retry_after,
+    })
+}
+
+/// Reads `Retry-After`: delta-seconds or an HTTP date (IMF-fixdate and the
+/// obsolete forms). A date in the past means "now". Anything else is ignored.
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// The proxy for `endpoint` from the environment, curl-style: `HTTPS_PROXY`
+/// (for https endpoints) or `HTTP_PROXY` (for http ones), then `ALL_PROXY`,
+/// each also in lower case; none when the host matches `NO_PROXY`. A value
+/// ureq cannot use is ignored, as ureq itself does.
+pub fn proxy_for(
+    endpoint: &crate::endpoint::Endpoint,
+    var: impl Fn(&str) -> Option<String>,
+) -> Option<ureq::Proxy> {
+    let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+    let host = endpoint.host();
+    if let Some(no_proxy) = var("NO_PROXY").or_else(|| var("no_proxy")) {
+        if no_proxy_matches(&no_proxy, host) {
+            return None;
+        }
+    }
+    let https = endpoint.url("").starts_with("https://");
+    let names: &[&str] = if https {
+        &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+    } else {
+        &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+    };
+    names
+        .iter()
+        .find_map(|name| var(name))
+        .and_then(|value| ureq::Proxy::new(value.trim()).ok())
+}
+
+/// Whether `host` matches a `NO_PROXY` list: `*` matches everything; an entry
+/// matches the host itself and its subdomains (`example.com` and
+/// `.example.com` both match `api.example.com`); ports are ignored;
+/// case-insensitive.
+pub fn no_proxy_matches(list: &str, host: &str) -> bool {
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    list.split(',').map(str::trim).any(|entry| {
+        if entry == "*" {
+            return true;
+        }
+        let entry = entry.strip_prefix("*.").unwrap_or(entry);
+        let entry = entry.trim_start_matches('.');
+        let entry = match entry.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or(""),
+            None if entry.matches(':').count() == 1 => entry.split(':').next().unwrap_or(""),
+            None => entry,
+        }
+        .to_ascii_lowercase();
+        !entry.is_empty() && (host == entry || host.ends_with(&format!(".{entry}")))
     })
 }
 
@@ -272,6 +556,13 @@ pub fn transport_failure(e: TransportError, instance_id: &str, settings: &Settin
             "check your connection and the endpoint {} (and HTTPS_PROXY if you use a proxy)",
             settings.endpoint
         )),
+        TransportError::Tls(detail) => Error::network(format!(
+            "TLS failure while reading instance {instance_id}: {detail}"
+        ))
+        .with_hint(
+            "obssl always verifies certificates; behind a TLS-inspecting proxy, \
+             give its CA with --ca-bundle FILE (or OBSSL_CA_BUNDLE)",
+        ),
         TransportError::Other(detail) => Error::internal(format!(
             "unexpected HTTP client failure for instance {instance_id}: {detail}"
         )),

@@ -13,6 +13,7 @@ use crate::config_file::{ConfigFile, Profile};
 use crate::endpoint::{Endpoint, Site, DEFAULT_ENDPOINT};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
+use crate::trace::Trace;
 use clap::ValueEnum;
 use std::cell::OnceCell;
 use std::fmt;
@@ -30,6 +31,14 @@ pub const ENV_CONFIG: &str = "OBSSL_CONFIG";
 /// The variables other OceanBase Cloud clients read.
 pub const ENV_OB_ACCESS_KEY_ID: &str = "OCEANBASE_ACCESS_KEY_ID";
 pub const ENV_OB_ACCESS_KEY_SECRET: &str = "OCEANBASE_ACCESS_KEY_SECRET";
+pub const ENV_CA_BUNDLE: &str = "OBSSL_CA_BUNDLE";
+/// Hidden, for tests: the first retry backoff in milliseconds (default 200).
+pub const ENV_TEST_BACKOFF_MS: &str = "OBSSL_TEST_BACKOFF_MS";
+
+/// Retries of one call when the command line says nothing.
+pub const DEFAULT_RETRIES: u32 = 3;
+/// The first retry waits up to this long (full jitter), doubling each time.
+pub const DEFAULT_BACKOFF_BASE: Duration = Duration::from_millis(200);
 
 /// The profile used when none is named.
 pub const DEFAULT_PROFILE: &str = "default";
@@ -88,11 +97,20 @@ pub struct Credentials {
 pub struct Settings {
     pub endpoint: Endpoint,
     pub credentials: Credentials,
+    /// Bound on one attempt (the digest handshake included).
     pub timeout: Duration,
     /// Sent as the `X-Ob-Project-Id` header when set.
     pub project_id: Option<String>,
     /// The output format when the command line names none.
     pub output: OutputFormat,
+    /// Retries after the first attempt, for transient failures only.
+    pub retries: u32,
+    /// The first backoff before a retry (doubling; full jitter).
+    pub backoff_base: Duration,
+    /// Certificates trusted in addition to the built-in roots (`--ca-bundle`).
+    pub ca_bundle: Option<CaBundle>,
+    /// What `-v` asked to be told on stderr.
+    pub trace: Trace,
 }
 
 /// What the command line said about settings.
@@ -104,6 +122,10 @@ pub struct FlagSettings {
     pub project_id: Option<String>,
     pub output: Option<OutputFormat>,
     pub timeout_seconds: Option<f64>,
+    pub retries: Option<u32>,
+    pub ca_bundle: Option<PathBuf>,
+    /// How many times `-v` was given.
+    pub verbose: u8,
 }
 
 impl From<&crate::cli::ConnectionArgs> for FlagSettings {
@@ -115,6 +137,9 @@ impl From<&crate::cli::ConnectionArgs> for FlagSettings {
             project_id: args.project_id.clone(),
             output: None,
             timeout_seconds: Some(args.timeout),
+            retries: args.retries,
+            ca_bundle: args.ca_bundle.clone(),
+            verbose: args.verbose,
         }
     }
 }
@@ -358,6 +383,17 @@ impl Settings {
         else {
             return Err(no_credentials(&r.profile, config));
         };
+        // `--ca-bundle`, else OBSSL_CA_BUNDLE (a profile key `ca_bundle` would come next).
+        let ca_bundle = flags
+            .ca_bundle
+            .clone()
+            .or_else(|| env.var(ENV_CA_BUNDLE).map(PathBuf::from))
+            .map(|path| CaBundle::load(&path))
+            .transpose()?;
+        let backoff_base = env
+            .var(ENV_TEST_BACKOFF_MS)
+            .and_then(|ms| ms.parse::<u64>().ok())
+            .map_or(DEFAULT_BACKOFF_BASE, Duration::from_millis);
         Ok(Settings {
             endpoint: r.endpoint.value,
             credentials: Credentials {
@@ -368,6 +404,64 @@ impl Settings {
             timeout: r.timeout,
             project_id: r.project_id.map(|p| p.value),
             output: r.output.value,
+            retries: flags.retries.unwrap_or(DEFAULT_RETRIES),
+            backoff_base,
+            ca_bundle,
+            trace: Trace::new(flags.verbose),
+        })
+    }
+}
+
+/// The certificates of a `--ca-bundle` PEM file, and where they came from.
+#[derive(Clone)]
+pub struct CaBundle {
+    pub path: PathBuf,
+    pub certs: Vec<ureq::tls::Certificate<'static>>,
+}
+
+impl std::fmt::Debug for CaBundle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "CaBundle({}, {} certificates)",
+            self.path.display(),
+            self.certs.len()
+        )
+    }
+}
+
+impl CaBundle {
+    /// Reads every certificate of a PEM file; an unreadable file, a PEM
+    /// error or a file without certificates is a configuration error naming the path.
+    pub fn load(path: &Path) -> Result<CaBundle> {
+        let shown = path.display();
+        let hint = "give a PEM file of CA certificates (-----BEGIN CERTIFICATE-----), \
+                    e.g. your corporate proxy's root";
+        let pem = std::fs::read(path).map_err(|e| {
+            Error::config(format!("cannot read the CA bundle {shown}: {e}")).with_hint(hint)
+        })?;
+        let mut certs = Vec::new();
+        for item in ureq::tls::parse_pem(&pem) {
+            match item {
+                Ok(ureq::tls::PemItem::Certificate(cert)) => certs.push(cert),
+                Ok(_) => {}
+                Err(e) => {
+                    return Err(Error::config(format!(
+                        "the CA bundle {shown} is not valid PEM: {e}"
+                    ))
+                    .with_hint(hint))
+                }
+            }
+        }
+        if certs.is_empty() {
+            return Err(
+                Error::config(format!("the CA bundle {shown} holds no certificate"))
+                    .with_hint(hint),
+            );
+        }
+        Ok(CaBundle {
+            path: path.to_path_buf(),
+            certs,
         })
     }
 }

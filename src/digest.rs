@@ -81,6 +81,34 @@ impl DigestChallenge {
         }))
     }
 
+    /// A one-line description for `-v`: algorithm, qop, realm, stale. Nothing
+    /// here is derived from the credentials.
+    pub fn describe(&self) -> String {
+        let c = &self.client;
+        let algorithm = match c.algorithm() {
+            http_auth::digest::Algorithm::Md5 => "MD5",
+            http_auth::digest::Algorithm::Sha256 => "SHA-256",
+            http_auth::digest::Algorithm::Sha512Trunc256 => "SHA-512-256",
+            _ => "another algorithm",
+        };
+        let qop = if c.rfc2069_compat() {
+            "none (RFC 2069)".to_string()
+        } else {
+            format!("{:?}", c.qop())
+        };
+        format!(
+            "{algorithm}{} qop={qop} realm={:?}{}",
+            if c.session() { "-sess" } else { "" },
+            c.realm(),
+            if c.stale() { " stale=true" } else { "" }
+        )
+    }
+
+    /// The nonce count the next `authorize` will send.
+    pub fn next_nonce_count(&self) -> u32 {
+        self.client.nonce_count().saturating_add(1)
+    }
+
     /// True when the server said the previous nonce had merely expired.
     pub fn stale(&self) -> bool {
         self.client.stale()

@@ -21,3 +21,4 @@ pub mod mock;
 pub mod output;
 pub mod render;
 pub mod secret;
+pub mod trace;

@@ -24,6 +24,10 @@ fn client_for(mock: &MockServer, secret: &str) -> ApiClient {
         timeout: Duration::from_secs(10),
         project_id: None,
         output: obssl::cli::OutputFormat::Table,
+        retries: 0,
+        backoff_base: Duration::from_millis(1),
+        ca_bundle: None,
+        trace: Default::default(),
     })
 }
 

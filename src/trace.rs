@@ -1,0 +1,81 @@
+//! `-v/--verbose` diagnostics on stderr: request lines, statuses, timings,
+//! retry and digest decisions (`-v`), plus headers (`-vv`).
+//!
+//! The tracer only ever receives text built by the client from values that
+//! are safe to show: it has no access to the credentials, and the one header
+//! that carries a derivative of the secret, `Authorization`, is printed as
+//! `Digest (redacted)` by [`Trace::request_headers`] whatever its value.
+
+use crate::output::warn_line;
+
+/// How much to tell on stderr: 0 = nothing, 1 = `-v`, 2 or more = `-vv`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Trace {
+    level: u8,
+}
+
+impl Trace {
+    pub fn new(level: u8) -> Trace {
+        Trace { level }
+    }
+
+    /// True at `-v` and above.
+    pub fn enabled(self) -> bool {
+        self.level >= 1
+    }
+
+    /// True at `-vv` and above.
+    pub fn headers_enabled(self) -> bool {
+        self.level >= 2
+    }
+
+    /// Writes a line at `-v` and above; `line` is only called when it will be printed.
+    pub fn info(self, line: impl FnOnce() -> String) {
+        if self.enabled() {
+            warn_line(&line());
+        }
+    }
+
+    /// Writes the request headers at `-vv`; the `Authorization` value is never shown.
+    pub fn request_headers(self, headers: &[(&str, &str)], signed: bool) {
+        if !self.headers_enabled() {
+            return;
+        }
+        for (name, value) in headers {
+            warn_line(&format!("> {name}: {value}"));
+        }
+        if signed {
+            warn_line("> Authorization: Digest (redacted)");
+        }
+    }
+
+    /// Writes response headers at `-vv`. Servers have no business echoing an
+    /// `Authorization` header, but if one does, its value is redacted too.
+    pub fn response_headers<'a>(self, headers: impl IntoIterator<Item = (&'a str, String)>) {
+        if !self.headers_enabled() {
+            return;
+        }
+        for (name, value) in headers {
+            let shown = if name.eq_ignore_ascii_case("authorization")
+                || name.eq_ignore_ascii_case("proxy-authorization")
+            {
+                "(redacted)".to_string()
+            } else {
+                value
+            };
+            warn_line(&format!("< {name}: {shown}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels() {
+        assert!(!Trace::new(0).enabled());
+        assert!(Trace::new(1).enabled() && !Trace::new(1).headers_enabled());
+        assert!(Trace::new(3).headers_enabled());
+    }
+}
