@@ -394,6 +394,16 @@ impl ApiClient {
             ureq::Error::ConnectionFailed => {
                 TransportError::Network(format!("could not connect to {host}"))
             }
+            // rustls reports certificate and handshake failures as InvalidData I/O errors.
+            ureq::Error::Io(io)
+                if io.kind() == std::io::ErrorKind::InvalidData
+                    && self.settings.endpoint.url("").starts_with("https://") =>
+            {
+                TransportError::Tls(format!("TLS failure with {host}: {io}"))
+            }
+            ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+                TransportError::Network(format!("could not connect to {host}: connection refused"))
+            }
             ureq::Error::Io(io) => {
                 TransportError::Network(format!("connection to {host} failed: {io}"))
             }

@@ -146,7 +146,7 @@ fn rfc3339_days_from_now(days: i64) -> String {
 }
 
 /// The instance id of `/api/v2/instances/{id}/security/ssl`, percent-decoded.
-fn ssl_instance_id(path: &str) -> Option<String> {
+pub(crate) fn ssl_instance_id(path: &str) -> Option<String> {
     let encoded = path
         .strip_prefix(SSL_PATH_PREFIX)?
         .strip_suffix(SSL_PATH_SUFFIX)?;
@@ -157,7 +157,7 @@ fn ssl_instance_id(path: &str) -> Option<String> {
 }
 
 /// The first value of `name` in a query string, percent-decoded (`+` is a space).
-fn query_parameter(query: &str, name: &str) -> Option<String> {
+pub(crate) fn query_parameter(query: &str, name: &str) -> Option<String> {
     query
         .split('&')
         .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))

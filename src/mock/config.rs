@@ -94,6 +94,8 @@ pub struct MockConfig {
     /// Directory of `*.json` fixtures: file stem = instance id, content = the `data` object.
     /// They override or extend the built-in fixtures; read once at start.
     pub fixtures_dir: Option<PathBuf>,
+    /// How the `WWW-Authenticate` challenge is written. Default: one plain Digest challenge.
+    pub challenge_style: super::ChallengeStyle,
 }
 
 impl Default for MockConfig {
@@ -108,6 +110,7 @@ impl Default for MockConfig {
             nonce_lifetime: None,
             latency: Duration::ZERO,
             fixtures_dir: None,
+            challenge_style: super::ChallengeStyle::Standard,
         }
     }
 }
@@ -124,6 +127,7 @@ impl fmt::Debug for MockConfig {
             .field("nonce_lifetime", &self.nonce_lifetime)
             .field("latency", &self.latency)
             .field("fixtures_dir", &self.fixtures_dir)
+            .field("challenge_style", &self.challenge_style)
             .finish()
     }
 }

@@ -27,6 +27,10 @@
 //! | `mock-message-field` | 400 | envelope with `errorCode` `InvalidParameter` and `message` instead of `errorMessage` |
 //! | any other id | 404 | envelope with `errorCode` `InstanceNotFound` |
 //!
+//! Instance ids starting with `fault-` select hostile or flaky behaviour (429, 503, redirects,
+//! a 100 MB body, a trickled body, endless 401s, unparsable challenges); see
+//! [`ChallengeStyle`] and the table in the `faults` module source.
+//!
 //! A request without `requestId` gets 400 (`InvalidParameter`). A 401 has a plain-text body
 //! saying why the request was refused. Files `DIR/*.json` of [`MockConfig::fixtures_dir`]
 //! override or extend these: the file stem is the instance id, the content the `data` value.
@@ -43,8 +47,10 @@
 mod answers;
 mod config;
 mod digest;
+mod faults;
 mod fixtures;
 mod server;
 
 pub use config::{MockAlgorithm, MockConfig, UnknownAlgorithm};
+pub use faults::{ChallengeStyle, HUGE_BODY_BYTES, TRICKLE_EVERY};
 pub use server::{MockServer, RecordedRequest};

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use super::answers::{self, Answer};
 use super::config::MockConfig;
 use super::digest::DigestVerifier;
+use super::faults::{ChallengeStyle, FaultReply, Faults};
 use super::fixtures::FixtureSet;
 
 /// Worker threads answering requests; each sleeps the configured latency on its own, so up to
@@ -37,6 +38,8 @@ struct Shared {
     verifier: DigestVerifier,
     fixtures: FixtureSet,
     latency: Duration,
+    challenge_style: ChallengeStyle,
+    faults: Faults,
     recorded: Mutex<Vec<RecordedRequest>>,
     stopping: AtomicBool,
 }
@@ -77,6 +80,8 @@ impl MockServer {
             verifier: DigestVerifier::new(&config),
             fixtures,
             latency: config.latency,
+            challenge_style: config.challenge_style,
+            faults: Faults::default(),
             recorded: Mutex::new(Vec::new()),
             stopping: AtomicBool::new(false),
         });
@@ -208,15 +213,29 @@ fn answer_request(shared: &Shared, request: tiny_http::Request) {
         .map(|(_, value)| value.clone());
 
     // Authentication comes first: an unauthenticated request never learns what exists.
-    let answer = match shared
+    // Fault scenarios (`fault-*` ids) may answer before it (see `faults`).
+    let verified = shared
         .verifier
-        .verify(&method, &target, authorization.as_deref())
-    {
-        Ok(()) => answers::authenticated(&method, &target, &shared.fixtures),
-        Err(rejection) => {
-            answers::unauthorized(shared.verifier.challenge(rejection.is_stale()), rejection)
-        }
-    };
+        .verify(&method, &target, authorization.as_deref());
+    let reply = shared
+        .faults
+        .reply(&target, verified.is_ok(), || {
+            shared.verifier.challenge(false)
+        })
+        .unwrap_or_else(|| {
+            FaultReply::Answer(match verified {
+                Ok(()) => answers::authenticated(&method, &target, &shared.fixtures),
+                Err(rejection) => {
+                    let mut answer = answers::unauthorized(
+                        shared.verifier.challenge(rejection.is_stale()),
+                        rejection,
+                    );
+                    shared.challenge_style.apply(&mut answer.headers);
+                    answer
+                }
+            })
+        });
+    let status = reply.status();
 
     shared
         .recorded
@@ -227,14 +246,16 @@ fn answer_request(shared: &Shared, request: tiny_http::Request) {
             url: target,
             authorization,
             headers,
-            status: answer.status,
+            status,
         });
 
     if !shared.latency.is_zero() {
         thread::sleep(shared.latency);
     }
     // The client may have hung up; nothing to do about it.
-    let _ = request.respond(into_response(answer));
+    if let Some((answer, request)) = reply.write(request, &shared.stopping) {
+        let _ = request.respond(into_response(answer));
+    }
 }
 
 fn into_response(answer: Answer) -> tiny_http::Response<io::Cursor<Vec<u8>>> {
