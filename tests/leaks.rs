@@ -1,0 +1,115 @@
+//! The leak test: every fault scenario, every output format, `-v` and `-vv`,
+//! with a distinctive secret; neither the secret nor any digest `response=`
+//! value the server saw may appear in stdout or stderr.
+
+mod common;
+
+use common::*;
+use obssl::mock::{ChallengeStyle, MockAlgorithm, MockConfig};
+use std::time::Duration;
+
+const INSTANCES: [&str; 17] = [
+    "obxxx",
+    "obcluster-nulls",
+    "mock-not-found",
+    "mock-success-false",
+    "mock-server-error",
+    "mock-not-json",
+    "fault-429",
+    "fault-429-date",
+    "fault-503-twice",
+    "fault-503-always",
+    "fault-403",
+    "fault-redirect",
+    "fault-huge",
+    "fault-trickle",
+    "fault-401-forever",
+    "fault-challenge-non-ascii",
+    "fault-challenge-garbage",
+];
+
+const FORMATS: [&[&str]; 3] = [&[], &["-o", "json"], &["--field", "validPeriod"]];
+const VERBOSITY: [&str; 2] = ["-v", "-vv"];
+
+fn configs() -> Vec<MockConfig> {
+    vec![
+        MockConfig::default(),
+        MockConfig {
+            algorithm: MockAlgorithm::Sha256Sess,
+            challenge_style: ChallengeStyle::TwoChallengesOneHeader,
+            ..MockConfig::default()
+        },
+        MockConfig {
+            qop_auth: false,
+            challenge_style: ChallengeStyle::BasicAndDigestHeaders,
+            ..MockConfig::default()
+        },
+        MockConfig {
+            nonce_lifetime: Some(Duration::ZERO),
+            latency: Duration::from_millis(2),
+            ..MockConfig::default()
+        },
+    ]
+}
+
+fn check(mock: &obssl::mock::MockServer, secret: &str, args: &[&str]) {
+    let home = tempfile::tempdir().unwrap();
+    let out = obssl_for(mock, home.path())
+        .env("OBSSL_ACCESS_KEY_SECRET", secret)
+        .env("OBSSL_TEST_BACKOFF_MS", "1")
+        .args(args)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!text.contains("panicked"), "{args:?}\n{text}");
+    assert!(
+        !text.contains(secret),
+        "{args:?} leaked the secret:\n{text}"
+    );
+    assert_no_secret(&text, Some(mock));
+}
+
+#[test]
+fn no_scenario_format_or_verbosity_leaks_the_secret() {
+    std::thread::scope(|scope| {
+        for (index, config) in configs().into_iter().enumerate() {
+            scope.spawn(move || {
+                let mock = start_mock(config);
+                // The default configuration runs every fault scenario; the digest
+                // variants run the instances whose answers differ in kind.
+                let instances: &[&str] = if index == 0 {
+                    &INSTANCES
+                } else {
+                    &["obxxx", "mock-not-found", "fault-401-forever"]
+                };
+                for instance in instances {
+                    for format in FORMATS {
+                        for verbosity in VERBOSITY {
+                            let mut args = vec!["get", instance, verbosity, "--timeout", "1"];
+                            args.extend_from_slice(format);
+                            check(&mock, SECRET, &args);
+                        }
+                    }
+                }
+            });
+        }
+    });
+}
+
+#[test]
+fn a_wrong_secret_leaks_neither_secret_nor_response() {
+    let mock = start_mock(MockConfig::default());
+    let wrong = "sk-WRONG-LEAKCHECK-0b1c2d3e";
+    for verbosity in VERBOSITY {
+        for format in FORMATS {
+            let mut args = vec!["get", "obxxx", verbosity];
+            args.extend_from_slice(format);
+            check(&mock, wrong, &args);
+        }
+    }
+    assert!(mock.request_count() >= 12);
+}
