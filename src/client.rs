@@ -578,3 +578,60 @@ pub fn transport_failure(e: TransportError, instance_id: &str, settings: &Settin
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::endpoint::Endpoint;
+
+    #[test]
+    fn no_proxy_matches_hosts_subdomains_and_ignores_ports() {
+        for (list, host) in [
+            ("*", "api-cloud.oceanbase.com"),
+            ("oceanbase.com", "api-cloud.oceanbase.com"),
+            (".oceanbase.com", "api-cloud.oceanbase.com"),
+            ("*.oceanbase.com", "api-cloud.oceanbase.com"),
+            ("x, 127.0.0.1:8080", "127.0.0.1"),
+            ("LOCALHOST", "localhost"),
+            ("[::1]", "[::1]"),
+        ] {
+            assert!(no_proxy_matches(list, host), "{list} / {host}");
+        }
+        for (list, host) in [
+            ("", "a.com"),
+            ("b.com", "a.com"),
+            ("ceanbase.com", "api-cloud.oceanbase.com"),
+            ("127.0.0.2", "127.0.0.1"),
+        ] {
+            assert!(!no_proxy_matches(list, host), "{list} / {host}");
+        }
+    }
+
+    #[test]
+    fn the_proxy_follows_the_scheme_and_no_proxy() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let https = Endpoint::parse("https://api-cloud.oceanbase.com").unwrap();
+        let http = Endpoint::parse("http://127.0.0.1:9").unwrap();
+        let vars: &[(&str, &str)] = &[
+            ("HTTPS_PROXY", "http://secure-proxy:3128"),
+            ("HTTP_PROXY", "http://plain-proxy:3128"),
+        ];
+        assert_eq!(proxy_for(&https, env(vars)).unwrap().host(), "secure-proxy");
+        assert_eq!(proxy_for(&http, env(vars)).unwrap().host(), "plain-proxy");
+        let with_no_proxy: &[(&str, &str)] = &[
+            ("HTTPS_PROXY", "http://secure-proxy:3128"),
+            ("no_proxy", "oceanbase.com"),
+        ];
+        assert!(proxy_for(&https, env(with_no_proxy)).is_none());
+        let all: &[(&str, &str)] = &[("all_proxy", "socks5://s:1080")];
+        assert_eq!(proxy_for(&https, env(all)).unwrap().host(), "s");
+        assert!(proxy_for(&https, env(&[])).is_none());
+    }
+}
