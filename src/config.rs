@@ -290,6 +290,8 @@ pub struct Resolution {
     pub endpoint: Sourced<Endpoint>,
     pub project_id: Option<Sourced<String>>,
     pub output: Sourced<OutputFormat>,
+    /// `--ca-bundle`, else OBSSL_CA_BUNDLE, else the profile's `ca_bundle`.
+    pub ca_bundle: Option<Sourced<PathBuf>>,
     pub timeout: Duration,
 }
 
@@ -348,6 +350,18 @@ impl Resolution {
             },
         };
         let output = resolve_output(flags, env, &lookup)?;
+        let ca_bundle = match (&flags.ca_bundle, env.var(ENV_CA_BUNDLE)) {
+            (Some(p), _) => Some(sourced(p.clone(), Source::Flag("--ca-bundle"))),
+            (_, Some(p)) => Some(sourced(PathBuf::from(p), Source::Env(ENV_CA_BUNDLE.into()))),
+            _ => match lookup.get()? {
+                Some((p, path)) => p.ca_bundle.as_ref().map(|file| {
+                    // A relative path in a profile is relative to the config file's folder.
+                    let dir = path.parent().unwrap_or(Path::new("."));
+                    sourced(dir.join(file), lookup.source(path))
+                }),
+                None => None,
+            },
+        };
         let (access_key_id, access_key_secret, credentials_source) =
             match resolve_pair(env, &lookup)? {
                 Some((id, secret, described)) => (Some(id), Some(secret), Some(described)),
@@ -363,6 +377,7 @@ impl Resolution {
             endpoint,
             project_id,
             output,
+            ca_bundle,
             timeout,
         })
     }
@@ -383,12 +398,9 @@ impl Settings {
         else {
             return Err(no_credentials(&r.profile, config));
         };
-        // `--ca-bundle`, else OBSSL_CA_BUNDLE (a profile key `ca_bundle` would come next).
-        let ca_bundle = flags
+        let ca_bundle = r
             .ca_bundle
-            .clone()
-            .or_else(|| env.var(ENV_CA_BUNDLE).map(PathBuf::from))
-            .map(|path| CaBundle::load(&path))
+            .map(|path| CaBundle::load(&path.value))
             .transpose()?;
         let backoff_base = env
             .var(ENV_TEST_BACKOFF_MS)

@@ -14,12 +14,13 @@ use std::path::{Path, PathBuf};
 use toml_edit::{DocumentMut, Item, Table, Value};
 
 /// The keys a profile may hold.
-pub const PROFILE_KEYS: [&str; 6] = [
+pub const PROFILE_KEYS: [&str; 7] = [
     "access_key_id",
     "access_key_secret",
     "site",
     "endpoint",
     "project_id",
+    "ca_bundle",
     "output",
 ];
 
@@ -32,6 +33,8 @@ pub struct Profile {
     pub endpoint: Option<String>,
     pub project_id: Option<String>,
     pub output: Option<String>,
+    /// PEM file of extra root certificates; relative paths are relative to the config file.
+    pub ca_bundle: Option<String>,
 }
 
 /// A parsed configuration file (or an empty one, when the file does not exist).
@@ -128,6 +131,7 @@ impl ConfigFile {
             endpoint: get("endpoint")?,
             project_id: get("project_id")?,
             output: get("output")?,
+            ca_bundle: get("ca_bundle")?,
         }))
     }
 

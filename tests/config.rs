@@ -801,3 +801,39 @@ sys.exit(os.waitstatus_to_exitcode(status))
         )
     );
 }
+
+#[test]
+fn ca_bundle_flag_beats_env_beats_profile_and_a_missing_file_is_exit_3() {
+    let mock = start_mock(MockConfig::default());
+    let h = tempfile::tempdir().unwrap();
+    let config = write_config(
+        h.path(),
+        &format!(
+            "{}ca_bundle = \"certs/corp.pem\"\n",
+            profile("default", SECRET, &mock.base_url())
+        ),
+    );
+    let from_profile = config.parent().unwrap().join("certs/corp.pem");
+    let rows = list(&mut obssl(h.path()), &[]);
+    assert_eq!(rows["ca_bundle"][0], from_profile.display().to_string());
+    assert!(rows["ca_bundle"][1]
+        .as_str()
+        .unwrap()
+        .contains("profile `default`"));
+
+    let rows = list(obssl(h.path()).env("OBSSL_CA_BUNDLE", "/env/ca.pem"), &[]);
+    assert_eq!(rows["ca_bundle"][0], "/env/ca.pem");
+    assert_eq!(rows["ca_bundle"][1], "environment variable OBSSL_CA_BUNDLE");
+
+    let rows = list(
+        obssl(h.path()).env("OBSSL_CA_BUNDLE", "/env/ca.pem"),
+        &["--ca-bundle", "/flag/ca.pem"],
+    );
+    assert_eq!(rows["ca_bundle"][0], "/flag/ca.pem");
+
+    // The profile's bundle (relative to the config file) does not exist: exit 3 naming it.
+    let r = run(&mut get(h.path()), Some(&mock));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("corp.pem"), "{}", r.stderr);
+    assert_eq!(mock.request_count(), 0);
+}

@@ -52,6 +52,9 @@ pub fn list(args: &ConfigListArgs, env: &dyn Environment, out: &mut Output) -> R
         row("endpoint", Some(&r.endpoint), |e| e.to_string()),
         row("project_id", r.project_id.as_ref(), |p| p.clone()),
         row("output", Some(&r.output), |o| o.name().to_string()),
+        row("ca_bundle", r.ca_bundle.as_ref(), |p| {
+            p.display().to_string()
+        }),
         config_file.unwrap_or(Row {
             name: "config file",
             value: None,
