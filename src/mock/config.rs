@@ -94,6 +94,9 @@ pub struct MockConfig {
     /// Directory of `*.json` fixtures: file stem = instance id, content = the `data` object.
     /// They override or extend the built-in fixtures; read once at start.
     pub fixtures_dir: Option<PathBuf>,
+    /// How many extra healthy instances to serve, `obcluster-gen-0001` upwards (certificate
+    /// valid for 200 more days); they are listed by `GET /api/v2/instances`. Default 0.
+    pub generated_instances: usize,
 }
 
 impl Default for MockConfig {
@@ -108,6 +111,7 @@ impl Default for MockConfig {
             nonce_lifetime: None,
             latency: Duration::ZERO,
             fixtures_dir: None,
+            generated_instances: 0,
         }
     }
 }
@@ -124,6 +128,7 @@ impl fmt::Debug for MockConfig {
             .field("nonce_lifetime", &self.nonce_lifetime)
             .field("latency", &self.latency)
             .field("fixtures_dir", &self.fixtures_dir)
+            .field("generated_instances", &self.generated_instances)
             .finish()
     }
 }

@@ -59,7 +59,8 @@ impl MockServer {
         let fixtures = match &config.fixtures_dir {
             Some(dir) => FixtureSet::builtin_and_dir(dir)?,
             None => FixtureSet::builtin(),
-        };
+        }
+        .with_generated(config.generated_instances);
         let http = tiny_http::Server::http(config.listen).map_err(|e| {
             io::Error::new(
                 io::ErrorKind::AddrNotAvailable,
@@ -107,7 +108,8 @@ impl MockServer {
         format!("http://{}", self.addr)
     }
 
-    /// The instance ids with a fixture (built-ins first, then those from the fixtures directory).
+    /// The instance ids with a fixture (built-ins first, then those from the fixtures directory,
+    /// then the generated ones).
     pub fn fixture_ids(&self) -> Vec<String> {
         self.shared.fixtures.ids()
     }
