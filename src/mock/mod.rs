@@ -57,6 +57,7 @@ mod answers;
 mod config;
 mod digest;
 mod fixtures;
+mod http;
 mod server;
 
 pub use config::{MockAlgorithm, MockConfig, UnknownAlgorithm};
