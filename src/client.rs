@@ -17,6 +17,10 @@ pub const MAX_BODY_BYTES: u64 = 1024 * 1024;
 /// The `User-Agent` sent with every request.
 pub const USER_AGENT: &str = concat!("obssl/", env!("CARGO_PKG_VERSION"));
 
+/// Idle connections the agent keeps (per host and in all): at least the largest
+/// `--jobs`, so that concurrent requests reuse connections instead of reconnecting.
+pub const MAX_IDLE_CONNECTIONS: usize = 64;
+
 /// A raw HTTP answer after the digest handshake.
 #[derive(Debug)]
 pub struct HttpAnswer {
@@ -66,7 +70,8 @@ impl ApiClient {
             .timeout_global(Some(settings.timeout))
             .timeout_connect(Some(settings.timeout.min(Duration::from_secs(10))))
             .user_agent(USER_AGENT)
-            .max_idle_connections_per_host(64)
+            .max_idle_connections(MAX_IDLE_CONNECTIONS)
+            .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
             .build();
         ApiClient {
             agent: config.new_agent(),
@@ -234,11 +239,12 @@ fn read_answer(
     })
 }
 
-/// Turns a transport failure into the user-facing error for `instance_id`.
-pub fn transport_failure(e: TransportError, instance_id: &str, settings: &Settings) -> Error {
+/// Turns a transport failure into the user-facing error about `subject`
+/// ("instance obxxx", "the instance list (page 1)").
+pub fn transport_failure(e: TransportError, subject: &str, settings: &Settings) -> Error {
     match e {
         TransportError::AuthRejected { reason, requests } => Error::auth(format!(
-            "authentication failed for instance {instance_id}: {reason} \
+            "authentication failed for {subject}: {reason} \
              (HTTP 401 after {requests} requests)"
         ))
         .with_hint(format!(
@@ -246,13 +252,13 @@ pub fn transport_failure(e: TransportError, instance_id: &str, settings: &Settin
             settings.credentials.source, settings.credentials.access_key_id
         )),
         TransportError::BadChallenge(reason) => Error::auth(format!(
-            "cannot authenticate to {} for instance {instance_id}: {reason}",
+            "cannot authenticate to {} for {subject}: {reason}",
             settings.endpoint.host()
         ))
         .with_hint("check that --endpoint points at the OceanBase Cloud API"),
         TransportError::BodyTooLarge { status } => Error::api(
             format!(
-                "the answer for instance {instance_id} is larger than {} KiB; refusing to read it",
+                "the answer for {subject} is larger than {} KiB; refusing to read it",
                 MAX_BODY_BYTES / 1024
             ),
             crate::error::ApiFailure {
@@ -261,19 +267,19 @@ pub fn transport_failure(e: TransportError, instance_id: &str, settings: &Settin
             },
         )
         .with_hint("check that --endpoint points at the OceanBase Cloud API"),
-        TransportError::Timeout(detail) => Error::network(format!(
-            "request for instance {instance_id} timed out: {detail}"
-        ))
-        .with_hint("retry later, or raise --timeout"),
+        TransportError::Timeout(detail) => {
+            Error::network(format!("request for {subject} timed out: {detail}"))
+                .with_hint("retry later, or raise --timeout")
+        }
         TransportError::Network(detail) => Error::network(format!(
-            "network failure while reading instance {instance_id}: {detail}"
+            "network failure while reading {subject}: {detail}"
         ))
         .with_hint(format!(
             "check your connection and the endpoint {} (and HTTPS_PROXY if you use a proxy)",
             settings.endpoint
         )),
         TransportError::Other(detail) => Error::internal(format!(
-            "unexpected HTTP client failure for instance {instance_id}: {detail}"
+            "unexpected HTTP client failure for {subject}: {detail}"
         )),
     }
 }

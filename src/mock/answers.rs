@@ -352,37 +352,61 @@ mod tests {
                 break;
             }
             assert!(list.len() <= 7);
-            seen.extend(list.iter().map(|i| i["instanceId"].as_str().unwrap().to_owned()));
+            seen.extend(
+                list.iter()
+                    .map(|i| i["instanceId"].as_str().unwrap().to_owned()),
+            );
         }
         assert_eq!(seen, expected);
         assert!(!seen.iter().any(|id| id.starts_with("mock-")));
         let (_, default_page) = page("requestId=r");
-        assert_eq!(default_page["data"]["dataList"].as_array().unwrap().len(), 10);
+        assert_eq!(
+            default_page["data"]["dataList"].as_array().unwrap().len(),
+            10
+        );
         let (_, big) = page("requestId=r&pageSize=1000");
-        assert_eq!(big["data"]["dataList"].as_array().unwrap().len(), MAX_PAGE_SIZE.min(expected.len()));
+        assert_eq!(
+            big["data"]["dataList"].as_array().unwrap().len(),
+            MAX_PAGE_SIZE.min(expected.len())
+        );
         assert_eq!(page("requestId=r&pageNumber=0").0, 400);
         assert_eq!(page("requestId=r&pageSize=x").0, 400);
         assert_eq!(page("pageNumber=1").0, 400);
-        assert_eq!(authenticated("POST", "/api/v2/instances?requestId=r", &fixtures).status, 405);
+        assert_eq!(
+            authenticated("POST", "/api/v2/instances?requestId=r", &fixtures).status,
+            405
+        );
     }
 
     #[test]
     fn check_fixtures_are_dated_relative_to_now() {
         let days_left = |id: &str| {
             let answer = get(&format!("/api/v2/instances/{id}/security/ssl?requestId=x"));
-            let expiry: Timestamp = body(&answer)["data"]["validPeriod"].as_str().unwrap().parse().unwrap();
+            let expiry: Timestamp = body(&answer)["data"]["validPeriod"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
             expiry.duration_since(Timestamp::now()).as_secs_f64() / 86_400.0
         };
         assert!((2.99..=3.01).contains(&days_left("obcluster-expiring-soon")));
         assert!((19.99..=20.01).contains(&days_left("obcluster-expiring-warn")));
         assert!((-2.01..=-1.99).contains(&days_left("obcluster-expired")));
-        let data = |id: &str| body(&get(&format!("/api/v2/instances/{id}/security/ssl?requestId=x")))["data"].clone();
+        let data = |id: &str| {
+            body(&get(&format!(
+                "/api/v2/instances/{id}/security/ssl?requestId=x"
+            )))["data"]
+                .clone()
+        };
         assert_eq!(data("obcluster-ssl-off")["enableSSL"], "CLOSE");
         assert_eq!(data("obcluster-not-forced")["forceSSL"], "CLOSE");
         assert_eq!(data("obcluster-no-auto-update")["autoUpdate"], "CLOSE");
         assert_eq!(data("obcluster-bad-date")["validPeriod"], "not a date");
         assert_eq!(data("obcluster-cert-invalid")["certValid"], false);
-        assert_eq!(data("obcluster-cert-invalid")["instanceId"], "obcluster-cert-invalid");
+        assert_eq!(
+            data("obcluster-cert-invalid")["instanceId"],
+            "obcluster-cert-invalid"
+        );
     }
 
     #[test]

@@ -54,7 +54,11 @@ pub(crate) fn generated_id(n: usize) -> String {
     format!("{GENERATED_PREFIX}{n:04}")
 }
 
-fn relative(instance_id: &str, days: i64, overrides: Vec<(&'static str, Value)>) -> (String, Fixture) {
+fn relative(
+    instance_id: &str,
+    days: i64,
+    overrides: Vec<(&'static str, Value)>,
+) -> (String, Fixture) {
     (
         instance_id.to_owned(),
         Fixture::Relative {
@@ -93,7 +97,11 @@ impl FixtureSet {
                     ("status", json!("CLOSE")),
                 ],
             ),
-            relative("obcluster-not-forced", 200, vec![("forceSSL", json!("CLOSE"))]),
+            relative(
+                "obcluster-not-forced",
+                200,
+                vec![("forceSSL", json!("CLOSE"))],
+            ),
             relative(
                 "obcluster-no-auto-update",
                 200,
@@ -104,7 +112,11 @@ impl FixtureSet {
                 200,
                 vec![("validPeriod", json!("not a date"))],
             ),
-            relative("obcluster-cert-invalid", 200, vec![("certValid", json!(false))]),
+            relative(
+                "obcluster-cert-invalid",
+                200,
+                vec![("certValid", json!(false))],
+            ),
             (
                 "mock-not-found".to_owned(),
                 Fixture::ErrorEnvelope {
@@ -375,12 +387,20 @@ mod tests {
         let set = FixtureSet::builtin().with_generated(12);
         assert!(set.get("obcluster-gen-0001").is_some());
         assert!(set.get("obcluster-gen-0012").is_some());
-        for absent in ["obcluster-gen-0013", "obcluster-gen-0000", "obcluster-gen-1", "obcluster-gen-"] {
+        for absent in [
+            "obcluster-gen-0013",
+            "obcluster-gen-0000",
+            "obcluster-gen-1",
+            "obcluster-gen-",
+        ] {
             assert!(set.get(absent).is_none(), "{absent}");
         }
         let listed = set.listed_ids();
         assert_eq!(listed.first().map(String::as_str), Some("obxxx"));
-        assert_eq!(listed.last().map(String::as_str), Some("obcluster-gen-0012"));
+        assert_eq!(
+            listed.last().map(String::as_str),
+            Some("obcluster-gen-0012")
+        );
         assert!(listed.iter().all(|id| !id.starts_with("mock-")));
         assert!(set.ids().iter().any(|id| id == "mock-not-found"));
     }
