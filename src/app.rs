@@ -54,12 +54,22 @@ where
 const CHECK_UNKNOWN: u8 = 3;
 
 /// Whether the arguments that failed to parse were meant for `check`: clap is
-/// asked again, leniently, which subcommand it sees.
+/// asked again, leniently, which subcommand it sees; when even that fails (a
+/// value clap cannot accept), the first subcommand name among the arguments decides.
 fn is_check(args: &[OsString]) -> bool {
-    Cli::command()
+    match Cli::command()
         .ignore_errors(true)
         .try_get_matches_from(args)
-        .is_ok_and(|m| m.subcommand_name() == Some("check"))
+    {
+        Ok(matches) if matches.subcommand_name().is_some() => {
+            matches.subcommand_name() == Some("check")
+        }
+        _ => args
+            .iter()
+            .skip(1)
+            .find(|a| *a == "check" || *a == "get")
+            .is_some_and(|a| a == "check"),
+    }
 }
 
 fn report(e: &Error, check: bool) -> ExitCode {

@@ -207,10 +207,14 @@ fn json_answer(status: u16, body: &Value) -> Answer {
     }
 }
 
-/// `now + days`, to the second, as `2026-12-10T04:11:13Z`.
+/// `now + days`, to the second, as `2026-12-10T04:11:13Z`, plus a minute away from now (minus
+/// one for a past date), so that a client reading it at once still sees whole days
+/// ("in 3 days", "expired 2 days ago").
 fn rfc3339_days_from_now(days: i64) -> String {
     let later = Timestamp::now()
-        .checked_add(SignedDuration::from_hours(days * 24))
+        .checked_add(SignedDuration::from_secs(
+            days * 86_400 + days.signum() * 60,
+        ))
         .and_then(|t| t.round(Unit::Second))
         .unwrap_or(Timestamp::MAX);
     later.to_string()
