@@ -1,5 +1,5 @@
-//! The SSL status endpoint: request targets, input validation, and reading
-//! the answer envelope.
+//! The SSL status endpoint and the instance list: request targets, input
+//! validation, and reading the answer envelope.
 
 use crate::client::{transport_failure, ApiClient, HttpAnswer};
 use crate::error::{ApiFailure, Error, Result};
@@ -71,6 +71,20 @@ pub fn ssl_path(instance_id: &str, request_id: &str) -> String {
     format!("/api/v2/instances/{instance_id}/security/ssl?requestId={request_id}")
 }
 
+/// Instances asked for per page of the instance list.
+pub const LIST_PAGE_SIZE: usize = 100;
+
+/// The instance list is abandoned after this many pages (a server that never
+/// ends must not keep obssl busy forever).
+pub const MAX_LIST_PAGES: usize = 1000;
+
+/// The API path and query of one page (from 1) of the instance list.
+pub fn list_path(request_id: &str, page_number: usize, page_size: usize) -> String {
+    format!(
+        "/api/v2/instances?requestId={request_id}&pageNumber={page_number}&pageSize={page_size}"
+    )
+}
+
 /// Resolves a `--field` name (case-insensitive) to the API's spelling.
 pub fn resolve_field_name(name: &str) -> Result<&'static str> {
     KNOWN_FIELDS
@@ -92,26 +106,101 @@ pub fn fetch_ssl_status(
 ) -> Result<SslStatus> {
     validate_instance_id(instance_id)?;
     let settings = client.settings();
+    let subject = format!("instance {instance_id}");
     let target = settings.endpoint.target(&ssl_path(instance_id, request_id));
     let answer = client
         .get(&target)
-        .map_err(|e| transport_failure(e, instance_id, settings))?;
-    interpret_answer(answer, instance_id, request_id)
+        .map_err(|e| transport_failure(e, &subject, settings))?;
+    interpret_envelope(answer, &subject, request_id)
 }
 
-/// Reads an answer: 200 with `success: true` and an object `data` is the only success.
+/// Lists the ids of every instance of the account, page by page
+/// (`GET /api/v2/instances`), until `data.total` ids were read or a page
+/// comes back empty; at most [`MAX_LIST_PAGES`] pages.
+pub fn list_instances(client: &ApiClient, request_id: &str) -> Result<Vec<String>> {
+    let settings = client.settings();
+    let mut ids = Vec::new();
+    for page in 1..=MAX_LIST_PAGES {
+        let subject = format!("the instance list (page {page})");
+        let target = settings
+            .endpoint
+            .target(&list_path(request_id, page, LIST_PAGE_SIZE));
+        let answer = client
+            .get(&target)
+            .map_err(|e| transport_failure(e, &subject, settings))?;
+        let status = answer.status;
+        let data = interpret_envelope(answer, &subject, request_id)?;
+        let malformed = |what: &str| {
+            Error::api(
+                format!("the API answer for {subject} {what}"),
+                ApiFailure {
+                    status,
+                    request_id: Some(request_id.to_string()),
+                    ..Default::default()
+                },
+            )
+            .with_hint("check that --endpoint points at the OceanBase Cloud API")
+        };
+        let total = match data.get("total") {
+            Some(Value::Number(n)) => n.as_u64(),
+            Some(Value::String(s)) => s.trim().parse().ok(),
+            _ => None,
+        }
+        .ok_or_else(|| malformed("has no whole-number `total`"))?;
+        let Some(Value::Array(list)) = data.get("dataList") else {
+            return Err(malformed("has no `dataList` array"));
+        };
+        if list.is_empty() {
+            return Ok(ids);
+        }
+        for item in list {
+            match item.get("instanceId") {
+                Some(Value::String(id)) => ids.push(id.clone()),
+                _ => return Err(malformed("lists an instance without an `instanceId`")),
+            }
+        }
+        if ids.len() as u64 >= total {
+            return Ok(ids);
+        }
+    }
+    Err(Error::api(
+        format!(
+            "the instance list did not end after {MAX_LIST_PAGES} pages of {LIST_PAGE_SIZE}; giving up"
+        ),
+        ApiFailure {
+            status: 200,
+            request_id: Some(request_id.to_string()),
+            ..Default::default()
+        },
+    )
+    .with_hint("name the instances with arguments or --file instead of --all"))
+}
+
+/// Reads an answer about one instance: 200 with `success: true` and an object
+/// `data` is the only success.
 pub fn interpret_answer(
     answer: HttpAnswer,
     instance_id: &str,
     request_id: &str,
 ) -> Result<SslStatus> {
+    interpret_envelope(answer, &format!("instance {instance_id}"), request_id)
+}
+
+/// Reads an answer about `subject` ("instance obxxx", "the instance list
+/// (page 2)"): 200 with `success: true` and an object `data` is the only
+/// success; that `data` object is returned.
+pub fn interpret_envelope(
+    answer: HttpAnswer,
+    subject: &str,
+    request_id: &str,
+) -> Result<Map<String, Value>> {
     let status = answer.status;
     if (300..400).contains(&status) {
         let target = answer.location.as_deref().unwrap_or("(no Location header)");
         let host = location_host(target);
         return Err(Error::api(
             format!(
-                "the API redirected the request for instance {instance_id} (HTTP {status}) to {host}; obssl does not follow redirects"
+                "the API redirected the request for {subject} (HTTP {status}) to {host}; obssl does not follow redirects"
             ),
             ApiFailure {
                 status,
@@ -129,7 +218,7 @@ pub fn interpret_answer(
             "a body that is not JSON"
         };
         return Err(Error::api(
-            format!("the API answered for instance {instance_id} with HTTP {status} and {what}"),
+            format!("the API answered for {subject} with HTTP {status} and {what}"),
             ApiFailure {
                 status,
                 request_id: Some(request_id.to_string()),
@@ -154,16 +243,16 @@ pub fn interpret_answer(
     let success = envelope.get("success") == Some(&Value::Bool(true));
     if status != 200 || !success {
         let what = if status == 404 {
-            format!("instance {instance_id} was not found (HTTP 404)")
+            format!("{subject} was not found (HTTP 404)")
         } else if status != 200 && answer.attempts > 1 {
             format!(
-                "the API answered with an error for instance {instance_id} (HTTP {status}) after {} attempts",
+                "the API answered with an error for {subject} (HTTP {status}) after {} attempts",
                 answer.attempts
             )
         } else if status != 200 {
-            format!("the API answered with an error for instance {instance_id} (HTTP {status})")
+            format!("the API answered with an error for {subject} (HTTP {status})")
         } else {
-            format!("the API reported a failure for instance {instance_id} (success is not true)")
+            format!("the API reported a failure for {subject} (success is not true)")
         };
         let hint = match status {
             404 => "check the instance id, and the project (the instance may belong to another project)",
@@ -176,7 +265,7 @@ pub fn interpret_answer(
     match envelope.remove("data") {
         Some(Value::Object(data)) => Ok(data),
         _ => Err(Error::api(
-            format!("the API answer for instance {instance_id} has no `data` object"),
+            format!("the API answer for {subject} has no `data` object"),
             failure,
         )
         .with_hint("check that --endpoint points at the OceanBase Cloud API")),

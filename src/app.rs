@@ -6,7 +6,7 @@ use crate::commands;
 use crate::config::ProcessEnv;
 use crate::error::Error;
 use crate::output::{warn_line, Output};
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use std::ffi::OsString;
 use std::process::ExitCode;
 
@@ -16,30 +16,63 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
-            // Help and version go to stdout with status 0; usage errors to stderr with 2.
+            // Help and version go to stdout with status 0; usage errors to stderr with 2,
+            // or 3 (UNKNOWN) for `check`, as the Monitoring Plugins conventions want.
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            let usage_status = if is_check(&args) { CHECK_UNKNOWN } else { 2 };
+            return ExitCode::from(if e.use_stderr() { usage_status } else { 0 });
         }
     };
     let mut out = Output::default();
-    let result = match &cli.command {
-        Command::Get(args) => commands::get::run(args, &ProcessEnv, &mut out),
-        Command::Configure(args) => commands::configure::run(args, &ProcessEnv),
-        Command::Config { command } => match command {
-            ConfigCommand::List(args) => commands::config::list(args, &ProcessEnv, &mut out),
-            ConfigCommand::Path => commands::config::path(&ProcessEnv, &mut out),
-        },
+    let (result, check) = match &cli.command {
+        Command::Get(args) => (commands::get::run(args, &ProcessEnv, &mut out), false),
+        Command::Check(args) => (commands::check::run(args, &ProcessEnv, &mut out), true),
+        Command::Configure(args) => (
+            commands::configure::run(args, &ProcessEnv).map(|()| 0),
+            false,
+        ),
+        Command::Config { command } => (
+            match command {
+                ConfigCommand::List(args) => commands::config::list(args, &ProcessEnv, &mut out),
+                ConfigCommand::Path => commands::config::path(&ProcessEnv, &mut out),
+            }
+            .map(|()| 0),
+            false,
+        ),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => report(&e),
+        Ok(status) => ExitCode::from(status),
+        Err(e) => report(&e, check),
     }
 }
 
-fn report(e: &Error) -> ExitCode {
+/// `check`'s status for any error that stops the whole run: UNKNOWN.
+const CHECK_UNKNOWN: u8 = 3;
+
+/// Whether the arguments that failed to parse were meant for `check`: clap is
+/// asked again, leniently, which subcommand it sees; when even that fails (a
+/// value clap cannot accept), the first subcommand name among the arguments decides.
+fn is_check(args: &[OsString]) -> bool {
+    match Cli::command()
+        .ignore_errors(true)
+        .try_get_matches_from(args)
+    {
+        Ok(matches) if matches.subcommand_name().is_some() => {
+            matches.subcommand_name() == Some("check")
+        }
+        _ => args
+            .iter()
+            .skip(1)
+            .find(|a| *a == "check" || *a == "get")
+            .is_some_and(|a| a == "check"),
+    }
+}
+
+fn report(e: &Error, check: bool) -> ExitCode {
     warn_line(&format!("error: {e}"));
-    ExitCode::from(e.exit_code())
+    ExitCode::from(if check { CHECK_UNKNOWN } else { e.exit_code() })
 }

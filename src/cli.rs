@@ -8,6 +8,7 @@
 
 use crate::endpoint::Site;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
 
 const GET_EXAMPLES: &str = "\
 Examples:
@@ -19,6 +20,15 @@ Examples:
 
   # One bare value for a shell script
   if [ \"$(obssl get obcluster-xxxx --field forceSSL)\" != OPEN ]; then echo 'SSL not enforced'; fi
+
+  # Several instances: one row each, in the order given
+  obssl get obcluster-a obcluster-b obcluster-c
+
+  # The whole account, one JSON object per line as each answer arrives
+  obssl get --all -o jsonl
+
+  # Ids from a file (or `--file -` for stdin), 16 requests in flight
+  obssl get --file instances.txt --jobs 16 --field validPeriod
 
   # Try it without an account, against the bundled mock API
   obssl-mock run -- obssl get obxxx";
@@ -53,6 +63,28 @@ Examples:
   obssl config list
   OBSSL_PROFILE=work obssl config list -o json";
 
+const CHECK_EXAMPLES: &str = "\
+States and exit statuses (Monitoring Plugins conventions):
+  0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; across instances CRITICAL > WARNING > UNKNOWN > OK.
+  CRITICAL: SSL not enabled, certificate not valid, expired, fewer than --critical days left.
+  WARNING:  fewer than --warning days left; forceSSL not OPEN with --require-force-ssl;
+            autoUpdate not OPEN with --require-auto-update.
+  UNKNOWN:  the instance could not be queried, or validPeriod could not be parsed.
+  Usage and configuration errors exit 3 (UNKNOWN) too.
+
+Examples:
+  # Nagios / Icinga: every instance of the account
+  obssl check --all --require-force-ssl
+
+  # node_exporter textfile collector (from cron); the file is replaced atomically
+  obssl check --all -o prometheus --write /var/lib/node_exporter/textfile/obssl.prom
+
+  # Stricter thresholds for a list of instances, as JSON
+  obssl check --file prod.txt --warning 45 --critical 14 -o json
+
+  # Try every state against the bundled mock API
+  obssl-mock run -- obssl check --all --require-force-ssl --require-auto-update";
+
 const TOP_EXAMPLES: &str = "\
 Credentials come from (first match wins): OBSSL_ACCESS_KEY_ID/OBSSL_ACCESS_KEY_SECRET,
 OCEANBASE_ACCESS_KEY_ID/OCEANBASE_ACCESS_KEY_SECRET, or a profile of the config file
@@ -63,10 +95,13 @@ Examples:
   obssl get obcluster-xxxx -o json
   obssl get obcluster-xxxx --field validPeriod
   obssl get obcluster-xxxx --profile work
+  obssl get --all
+  obssl check --all -o prometheus --write /var/lib/node_exporter/textfile/obssl.prom
   obssl-mock run -- obssl get obxxx
 
 Exit statuses: 0 ok, 1 internal error, 2 usage, 3 configuration, 4 authentication,
-5 API error, 6 network failure.";
+5 API error, 6 network failure; with several instances, the highest status among the failed.
+`obssl check` has its own: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.";
 
 /// Read the SSL link-encryption status of OceanBase Cloud instances.
 #[derive(Debug, Parser)]
@@ -79,7 +114,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Show the SSL status and certificate of an instance.
+    /// Show the SSL status and certificate of one or many instances.
     #[command(after_help = GET_EXAMPLES)]
     Get(GetArgs),
     /// Create or update a profile in the config file.
@@ -91,6 +126,9 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus.
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -100,6 +138,45 @@ pub enum ConfigCommand {
     List(ConfigListArgs),
     /// Print the config file's path (whether or not it exists).
     Path,
+}
+
+/// The largest `--jobs`.
+pub const MAX_JOBS: u16 = 64;
+
+/// Which instances a command reads: ids, `--file` and `--all` combine (in
+/// that order, duplicates dropped).
+#[derive(Debug, Clone, Args)]
+pub struct InstanceSelection {
+    /// Instance (cluster) ids, e.g. obcluster-xxxx.
+    #[arg(value_name = "INSTANCE_ID")]
+    pub instance_ids: Vec<String>,
+
+    /// Read instance ids from PATH (`-` for stdin): one per line, blank lines and
+    /// `#` comments ignored.
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+
+    /// Every instance of the account (listed with GET /api/v2/instances).
+    #[arg(long)]
+    pub all: bool,
+
+    /// How many requests are in flight at once (1 to 64).
+    #[arg(long, value_name = "N", default_value_t = 8,
+          value_parser = clap::value_parser!(u16).range(1..=MAX_JOBS as i64))]
+    pub jobs: u16,
+}
+
+impl InstanceSelection {
+    /// Exactly one id argument and neither `--file` nor `--all`: the
+    /// single-instance output forms apply.
+    pub fn is_single(&self) -> bool {
+        self.instance_ids.len() == 1 && self.file.is_none() && !self.all
+    }
+
+    /// True when no source of instance ids was given at all.
+    pub fn is_empty(&self) -> bool {
+        self.instance_ids.is_empty() && self.file.is_none() && !self.all
+    }
 }
 
 /// Options shared by every command that calls the API.
@@ -148,9 +225,8 @@ pub struct ConnectionArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct GetArgs {
-    /// The instance (cluster) id, e.g. obcluster-xxxx.
-    #[arg(value_name = "INSTANCE_ID")]
-    pub instance_id: String,
+    #[command(flatten)]
+    pub selection: InstanceSelection,
 
     /// Output format [env: OBSSL_OUTPUT] [default: the profile's output, else table].
     #[arg(short, long, value_enum, value_name = "FORMAT")]
@@ -161,7 +237,8 @@ pub struct GetArgs {
     #[arg(long, value_name = "NAME", conflicts_with = "output")]
     pub field: Option<String>,
 
-    /// Request id sent as the requestId query parameter [default: a fresh UUID v4].
+    /// Request id sent as the requestId query parameter [default: a fresh UUID v4 per call].
+    /// With several instances, every call of the run sends it.
     #[arg(long, value_name = "ID")]
     pub request_id: Option<String>,
 
@@ -207,12 +284,60 @@ pub struct ConfigListArgs {
     pub connection: ConnectionArgs,
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub selection: InstanceSelection,
+
+    /// WARNING when fewer than DAYS are left before the certificate expires.
+    #[arg(long, value_name = "DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(0..=36_500))]
+    pub warning: u32,
+
+    /// CRITICAL when fewer than DAYS are left (must not exceed --warning).
+    #[arg(long, value_name = "DAYS", default_value_t = 7,
+          value_parser = clap::value_parser!(u32).range(0..=36_500))]
+    pub critical: u32,
+
+    /// WARNING when SSL is not enforced (forceSSL not OPEN).
+    #[arg(long)]
+    pub require_force_ssl: bool,
+
+    /// WARNING when certificate auto-update is off (autoUpdate not OPEN).
+    #[arg(long)]
+    pub require_auto_update: bool,
+
+    /// Output format.
+    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = CheckFormat::Plugin)]
+    pub output: CheckFormat,
+
+    /// Write the output to FILE instead of stdout, atomically (a temporary file in the same
+    /// directory, then renamed): a collector never reads half a file.
+    #[arg(long, value_name = "FILE")]
+    pub write: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Monitoring Plugins format: a summary line with perfdata, then one line per problem.
+    Plugin,
+    /// Every instance with its state and reasons.
+    Json,
+    /// Prometheus text exposition format (node_exporter textfile collector).
+    Prometheus,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// A readable table.
+    /// A readable table (two columns for one instance, a row per instance for several).
     Table,
-    /// JSON, pretty-printed.
+    /// The API's `data` object, pretty-printed (an array of them for several instances).
     Json,
+    /// One compact JSON object per line, per instance, in order, as answers arrive.
+    Jsonl,
 }
 
 impl OutputFormat {
@@ -220,6 +345,7 @@ impl OutputFormat {
         match self {
             OutputFormat::Table => "table",
             OutputFormat::Json => "json",
+            OutputFormat::Jsonl => "jsonl",
         }
     }
 }
@@ -244,6 +370,24 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn selection_sources_combine_and_single_means_one_bare_id() {
+        let parse = |args: &[&str]| match Cli::try_parse_from(args).unwrap().command {
+            Command::Get(get) => get.selection,
+            Command::Check(check) => check.selection,
+            other => panic!("not a command with instances: {other:?}"),
+        };
+        assert!(parse(&["obssl", "get", "a"]).is_single());
+        assert!(!parse(&["obssl", "get", "a", "b"]).is_single());
+        assert!(!parse(&["obssl", "get", "a", "--all"]).is_single());
+        assert!(!parse(&["obssl", "check", "a", "--file", "-"]).is_single());
+        assert!(parse(&["obssl", "get"]).is_empty());
+        assert_eq!(parse(&["obssl", "get", "a"]).jobs, 8);
+        for bad in ["0", "65", "x"] {
+            assert!(Cli::try_parse_from(["obssl", "get", "--all", "--jobs", bad]).is_err());
+        }
     }
 
     #[test]

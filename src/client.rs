@@ -35,6 +35,10 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(5);
 /// Longest `Retry-After` obssl waits; a longer one ends the call.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 
+/// Idle connections the agent keeps (per host and in all): at least the largest
+/// `--jobs`, so that concurrent requests reuse connections instead of reconnecting.
+pub const MAX_IDLE_CONNECTIONS: usize = 64;
+
 /// A raw HTTP answer after the digest handshake.
 #[derive(Debug)]
 pub struct HttpAnswer {
@@ -124,7 +128,8 @@ impl ApiClient {
             .timeout_global(Some(settings.timeout))
             .timeout_connect(Some(settings.timeout.min(Duration::from_secs(10))))
             .user_agent(USER_AGENT)
-            .max_idle_connections_per_host(64)
+            .max_idle_connections(MAX_IDLE_CONNECTIONS)
+            .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
             .tls_config(tls.build())
             .proxy(proxy)
             .build();
@@ -528,11 +533,12 @@ pub fn no_proxy_matches(list: &str, host: &str) -> bool {
     })
 }
 
-/// Turns a transport failure into the user-facing error for `instance_id`.
-pub fn transport_failure(e: TransportError, instance_id: &str, settings: &Settings) -> Error {
+/// Turns a transport failure into the user-facing error about `subject`
+/// ("instance obxxx", "the instance list (page 1)").
+pub fn transport_failure(e: TransportError, subject: &str, settings: &Settings) -> Error {
     match e {
         TransportError::AuthRejected { reason, requests } => Error::auth(format!(
-            "authentication failed for instance {instance_id}: {reason} \
+            "authentication failed for {subject}: {reason} \
              (HTTP 401 after {requests} requests)"
         ))
         .with_hint(format!(
@@ -540,13 +546,13 @@ pub fn transport_failure(e: TransportError, instance_id: &str, settings: &Settin
             settings.credentials.source, settings.credentials.access_key_id
         )),
         TransportError::BadChallenge(reason) => Error::auth(format!(
-            "cannot authenticate to {} for instance {instance_id}: {reason}",
+            "cannot authenticate to {} for {subject}: {reason}",
             settings.endpoint.host()
         ))
         .with_hint("check that --endpoint points at the OceanBase Cloud API"),
         TransportError::BodyTooLarge { status } => Error::api(
             format!(
-                "the answer for instance {instance_id} is larger than {} KiB; refusing to read it",
+                "the answer for {subject} is larger than {} KiB; refusing to read it",
                 MAX_BODY_BYTES / 1024
             ),
             crate::error::ApiFailure {
@@ -555,26 +561,25 @@ pub fn transport_failure(e: TransportError, instance_id: &str, settings: &Settin
             },
         )
         .with_hint("check that --endpoint points at the OceanBase Cloud API"),
-        TransportError::Timeout(detail) => Error::network(format!(
-            "request for instance {instance_id} timed out: {detail}"
-        ))
-        .with_hint("retry later, or raise --timeout"),
+        TransportError::Timeout(detail) => {
+            Error::network(format!("request for {subject} timed out: {detail}"))
+                .with_hint("retry later, or raise --timeout")
+        }
         TransportError::Network(detail) => Error::network(format!(
-            "network failure while reading instance {instance_id}: {detail}"
+            "network failure while reading {subject}: {detail}"
         ))
         .with_hint(format!(
             "check your connection and the endpoint {} (and HTTPS_PROXY if you use a proxy)",
             settings.endpoint
         )),
-        TransportError::Tls(detail) => Error::network(format!(
-            "TLS failure while reading instance {instance_id}: {detail}"
-        ))
-        .with_hint(
-            "obssl always verifies certificates; behind a TLS-inspecting proxy, \
+        TransportError::Tls(detail) => {
+            Error::network(format!("TLS failure while reading {subject}: {detail}")).with_hint(
+                "obssl always verifies certificates; behind a TLS-inspecting proxy, \
              give its CA with --ca-bundle FILE (or OBSSL_CA_BUNDLE)",
-        ),
+            )
+        }
         TransportError::Other(detail) => Error::internal(format!(
-            "unexpected HTTP client failure for instance {instance_id}: {detail}"
+            "unexpected HTTP client failure for {subject}: {detail}"
         )),
     }
 }

@@ -566,7 +566,7 @@ fn resolve_output(
             Ok(o) => Ok(sourced(o, source)),
             Err(_) => {
                 let msg = format!(
-                    "unknown output format `{name}` (from {source}); valid formats: table, json"
+                    "unknown output format `{name}` (from {source}); valid formats: table, json, jsonl"
                 );
                 Err(match source {
                     Source::Profile { .. } => Error::config(msg),

@@ -505,7 +505,7 @@ fn built_in_data_fixtures() {
 fn other_paths_and_methods_get_error_envelopes() {
     let server = start(MockConfig::default());
     let agent = agent();
-    let other_path = authenticated_get(&server, &agent, "/api/v2/instances?requestId=1");
+    let other_path = authenticated_get(&server, &agent, "/api/v2/other?requestId=1");
     assert_eq!(other_path.status, 404);
     assert_eq!(other_path.json()["success"], json!(false));
 

@@ -24,8 +24,11 @@ Examples:
       \"$OBSSL_ENDPOINT/api/v2/instances/obxxx/security/ssl?requestId=1\"'
 
 Built-in instance ids: obxxx (the API reference's example), obcluster-demo, obcluster-nulls,
-obcluster-extra, obcluster-legacy-date; error answers: mock-not-found, mock-success-false,
-mock-server-error, mock-not-json, mock-message-field.
+obcluster-extra, obcluster-legacy-date; one per `obssl check` state: obcluster-expiring-soon,
+obcluster-expiring-warn, obcluster-expired, obcluster-ssl-off, obcluster-not-forced,
+obcluster-no-auto-update, obcluster-bad-date, obcluster-cert-invalid; error answers (not listed
+by GET /api/v2/instances): mock-not-found, mock-success-false, mock-server-error, mock-not-json,
+mock-message-field.
 
 The secret is read from OBSSL_MOCK_ACCESS_KEY_SECRET (default mock-access-key-secret).";
 
@@ -104,6 +107,12 @@ struct ServerOptions {
     /// Directory of extra fixtures: DIR/INSTANCE_ID.json holds the `data` object.
     #[arg(long, value_name = "DIR")]
     fixtures: Option<PathBuf>,
+
+    /// Also serve N healthy instances obcluster-gen-0001... (listed by GET /api/v2/instances),
+    /// e.g. to try `obssl check --all` on a large account.
+    #[arg(long, value_name = "N", default_value_t = 0,
+          value_parser = clap::value_parser!(u32).range(0..=100_000))]
+    generate: u32,
 }
 
 impl ServerOptions {
@@ -123,6 +132,7 @@ impl ServerOptions {
             nonce_lifetime: self.nonce_lifetime,
             latency: Duration::from_millis(self.latency_ms),
             fixtures_dir: self.fixtures.clone(),
+            generated_instances: self.generate as usize,
             ..MockConfig::default()
         }
     }
@@ -175,6 +185,20 @@ fn serve(options: &ServerOptions) -> i32 {
     }
 }
 
+/// The instance ids for the banner, the generated ones summarised as a range.
+fn banner_ids(mut ids: Vec<String>, generated: usize) -> String {
+    ids.truncate(ids.len().saturating_sub(generated));
+    if generated > 0 {
+        let last = format!("obcluster-gen-{generated:04}");
+        ids.push(if generated == 1 {
+            last
+        } else {
+            format!("obcluster-gen-0001 .. {last}")
+        });
+    }
+    ids.join(", ")
+}
+
 fn serve_banner(server: &MockServer, config: &MockConfig) -> String {
     let url = server.base_url();
     let qop = if config.qop_auth {
@@ -205,7 +229,7 @@ fn serve_banner(server: &MockServer, config: &MockConfig) -> String {
          Press Ctrl-C to stop.\n",
         algorithm = config.algorithm,
         latency = config.latency.as_millis(),
-        ids = server.fixture_ids().join(", "),
+        ids = banner_ids(server.fixture_ids(), config.generated_instances),
         q_url = shell_quote(&url),
         q_id = shell_quote(id),
         q_secret = shell_quote(secret),

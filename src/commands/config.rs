@@ -72,6 +72,16 @@ pub fn list(args: &ConfigListArgs, env: &dyn Environment, out: &mut Output) -> R
             s.push('\n');
             s
         }
+        // One setting per line, compact.
+        OutputFormat::Jsonl => rows
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}\n",
+                    json!({"name": r.name, "value": r.value, "source": r.source})
+                )
+            })
+            .collect(),
         OutputFormat::Table => {
             let mut table = Table::new();
             table

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod check;
 pub mod config;
 pub mod configure;
 pub mod get;

@@ -6,7 +6,11 @@ use serde_json::{json, Map, Value};
 use super::digest::Rejection;
 use super::fixtures::{healthy_instance, Fixture, FixtureSet};
 
+const LIST_PATH: &str = "/api/v2/instances";
 const SSL_PATH_PREFIX: &str = "/api/v2/instances/";
+/// The largest `pageSize` the instance list honours; larger ones are cut to it.
+pub(crate) const MAX_PAGE_SIZE: usize = 100;
+const DEFAULT_PAGE_SIZE: usize = 10;
 const SSL_PATH_SUFFIX: &str = "/security/ssl";
 const JSON: &str = "application/json; charset=utf-8";
 
@@ -36,6 +40,19 @@ pub(crate) fn authenticated(method: &str, target: &str, fixtures: &FixtureSet) -
     let request_id = query_parameter(query, "requestId");
     let request_id_value = request_id.clone().map_or(Value::Null, Value::String);
 
+    if path == LIST_PATH {
+        return match (method, request_id) {
+            ("GET", Some(request_id)) => instance_list(query, fixtures, request_id),
+            ("GET", None) => error_envelope(
+                400,
+                "InvalidParameter",
+                "errorMessage",
+                "Missing required query parameter requestId",
+                Value::Null,
+            ),
+            _ => method_not_allowed(method, request_id_value),
+        };
+    }
     let Some(instance_id) = ssl_instance_id(path) else {
         return error_envelope(
             404,
@@ -46,15 +63,7 @@ pub(crate) fn authenticated(method: &str, target: &str, fixtures: &FixtureSet) -
         );
     };
     if method != "GET" {
-        let mut answer = error_envelope(
-            405,
-            "MethodNotAllowed",
-            "errorMessage",
-            &format!("Method {method} is not allowed here; use GET"),
-            request_id_value,
-        );
-        answer.headers.push(("Allow", "GET".to_owned()));
-        return answer;
+        return method_not_allowed(method, request_id_value);
     }
     let Some(request_id) = request_id else {
         return error_envelope(
@@ -66,7 +75,7 @@ pub(crate) fn authenticated(method: &str, target: &str, fixtures: &FixtureSet) -
         );
     };
     match fixtures.get(&instance_id) {
-        Some(fixture) => fixture_answer(fixture, request_id),
+        Some(fixture) => fixture_answer(&fixture, request_id),
         None => error_envelope(
             404,
             "InstanceNotFound",
@@ -77,13 +86,75 @@ pub(crate) fn authenticated(method: &str, target: &str, fixtures: &FixtureSet) -
     }
 }
 
+fn method_not_allowed(method: &str, request_id: Value) -> Answer {
+    let mut answer = error_envelope(
+        405,
+        "MethodNotAllowed",
+        "errorMessage",
+        &format!("Method {method} is not allowed here; use GET"),
+        request_id,
+    );
+    answer.headers.push(("Allow", "GET".to_owned()));
+    answer
+}
+
+/// One page of `GET /api/v2/instances`: `pageNumber` from 1 (default 1), `pageSize` default 10,
+/// cut to [`MAX_PAGE_SIZE`]. Lists every fixture but the error ones (`mock-*`).
+fn instance_list(query: &str, fixtures: &FixtureSet, request_id: String) -> Answer {
+    let number = |name: &str, default: usize| -> Result<usize, Answer> {
+        match query_parameter(query, name) {
+            None => Ok(default),
+            Some(text) => match text.parse::<usize>() {
+                Ok(n) if n >= 1 => Ok(n),
+                _ => Err(error_envelope(
+                    400,
+                    "InvalidParameter",
+                    "errorMessage",
+                    &format!("{name} must be a whole number of at least 1, not {text:?}"),
+                    Value::String(request_id.clone()),
+                )),
+            },
+        }
+    };
+    let page_number = match number("pageNumber", 1) {
+        Ok(n) => n,
+        Err(answer) => return answer,
+    };
+    let page_size = match number("pageSize", DEFAULT_PAGE_SIZE) {
+        Ok(n) => n.min(MAX_PAGE_SIZE),
+        Err(answer) => return answer,
+    };
+    let ids = fixtures.listed_ids();
+    let page: Vec<Value> = ids
+        .iter()
+        .skip((page_number - 1).saturating_mul(page_size))
+        .take(page_size)
+        .map(|id| {
+            json!({
+                "instanceId": id,
+                "instanceName": id,
+                "cloudProvider": "ALIYUN",
+                "state": "ONLINE"
+            })
+        })
+        .collect();
+    success(json!({ "total": ids.len(), "dataList": page }), request_id)
+}
+
 fn fixture_answer(fixture: &Fixture, request_id: String) -> Answer {
     match fixture {
         Fixture::Data(data) => success(data.clone(), request_id),
-        Fixture::HealthyExpiringInDays { instance_id, days } => success(
-            healthy_instance(instance_id, &rfc3339_days_from_now(*days)),
-            request_id,
-        ),
+        Fixture::Relative {
+            instance_id,
+            days,
+            overrides,
+        } => {
+            let mut data = healthy_instance(instance_id, &rfc3339_days_from_now(*days));
+            for (name, value) in overrides {
+                data[*name] = value.clone();
+            }
+            success(data, request_id)
+        }
         Fixture::ErrorEnvelope {
             status,
             error_code,
@@ -136,10 +207,14 @@ fn json_answer(status: u16, body: &Value) -> Answer {
     }
 }
 
-/// `now + days`, to the second, as `2026-12-10T04:11:13Z`.
+/// `now + days`, to the second, as `2026-12-10T04:11:13Z`, plus a minute away from now (minus
+/// one for a past date), so that a client reading it at once still sees whole days
+/// ("in 3 days", "expired 2 days ago").
 fn rfc3339_days_from_now(days: i64) -> String {
     let later = Timestamp::now()
-        .checked_add(SignedDuration::from_hours(days * 24))
+        .checked_add(SignedDuration::from_secs(
+            days * 86_400 + days.signum() * 60,
+        ))
         .and_then(|t| t.round(Unit::Second))
         .unwrap_or(Timestamp::MAX);
     later.to_string()
@@ -247,7 +322,8 @@ mod tests {
             answer.body,
             r#"{"success":false,"errorCode":"InstanceNotFound","errorMessage":"Instance nope not found","requestId":"r"}"#
         );
-        assert_eq!(get("/api/v2/instances?requestId=r").status, 404);
+        assert_eq!(get("/api/v2/instances/x?requestId=r").status, 404);
+        assert_eq!(get("/api/v2/instances/x/security?requestId=r").status, 404);
         assert_eq!(
             get("/api/v2/instances//security/ssl?requestId=r").status,
             404
@@ -260,6 +336,81 @@ mod tests {
         assert_eq!(post.status, 405);
         assert_eq!(post.headers, vec![("Allow", "GET".to_owned())]);
         assert_eq!(get("/api/v2/instances/obxxx/security/ssl").status, 400);
+    }
+
+    #[test]
+    fn the_instance_list_pages_and_leaves_out_error_fixtures() {
+        let fixtures = FixtureSet::builtin().with_generated(25);
+        let page = |query: &str| {
+            let answer = authenticated("GET", &format!("/api/v2/instances?{query}"), &fixtures);
+            (answer.status, body(&answer))
+        };
+        let expected = fixtures.listed_ids();
+        let mut seen = Vec::new();
+        for n in 1.. {
+            let (status, body) = page(&format!("requestId=r&pageNumber={n}&pageSize=7"));
+            assert_eq!(status, 200);
+            assert_eq!(body["data"]["total"], expected.len());
+            let list = body["data"]["dataList"].as_array().unwrap().clone();
+            if list.is_empty() {
+                break;
+            }
+            assert!(list.len() <= 7);
+            seen.extend(
+                list.iter()
+                    .map(|i| i["instanceId"].as_str().unwrap().to_owned()),
+            );
+        }
+        assert_eq!(seen, expected);
+        assert!(!seen.iter().any(|id| id.starts_with("mock-")));
+        let (_, default_page) = page("requestId=r");
+        assert_eq!(
+            default_page["data"]["dataList"].as_array().unwrap().len(),
+            10
+        );
+        let (_, big) = page("requestId=r&pageSize=1000");
+        assert_eq!(
+            big["data"]["dataList"].as_array().unwrap().len(),
+            MAX_PAGE_SIZE.min(expected.len())
+        );
+        assert_eq!(page("requestId=r&pageNumber=0").0, 400);
+        assert_eq!(page("requestId=r&pageSize=x").0, 400);
+        assert_eq!(page("pageNumber=1").0, 400);
+        assert_eq!(
+            authenticated("POST", "/api/v2/instances?requestId=r", &fixtures).status,
+            405
+        );
+    }
+
+    #[test]
+    fn check_fixtures_are_dated_relative_to_now() {
+        let days_left = |id: &str| {
+            let answer = get(&format!("/api/v2/instances/{id}/security/ssl?requestId=x"));
+            let expiry: Timestamp = body(&answer)["data"]["validPeriod"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            expiry.duration_since(Timestamp::now()).as_secs_f64() / 86_400.0
+        };
+        assert!((2.99..=3.01).contains(&days_left("obcluster-expiring-soon")));
+        assert!((19.99..=20.01).contains(&days_left("obcluster-expiring-warn")));
+        assert!((-2.01..=-1.99).contains(&days_left("obcluster-expired")));
+        let data = |id: &str| {
+            body(&get(&format!(
+                "/api/v2/instances/{id}/security/ssl?requestId=x"
+            )))["data"]
+                .clone()
+        };
+        assert_eq!(data("obcluster-ssl-off")["enableSSL"], "CLOSE");
+        assert_eq!(data("obcluster-not-forced")["forceSSL"], "CLOSE");
+        assert_eq!(data("obcluster-no-auto-update")["autoUpdate"], "CLOSE");
+        assert_eq!(data("obcluster-bad-date")["validPeriod"], "not a date");
+        assert_eq!(data("obcluster-cert-invalid")["certValid"], false);
+        assert_eq!(
+            data("obcluster-cert-invalid")["instanceId"],
+            "obcluster-cert-invalid"
+        );
     }
 
     #[test]

@@ -96,6 +96,9 @@ pub struct MockConfig {
     pub fixtures_dir: Option<PathBuf>,
     /// How the `WWW-Authenticate` challenge is written. Default: one plain Digest challenge.
     pub challenge_style: super::ChallengeStyle,
+    /// How many extra healthy instances to serve, `obcluster-gen-0001` upwards (certificate
+    /// valid for 200 more days); they are listed by `GET /api/v2/instances`. Default 0.
+    pub generated_instances: usize,
 }
 
 impl Default for MockConfig {
@@ -111,6 +114,7 @@ impl Default for MockConfig {
             latency: Duration::ZERO,
             fixtures_dir: None,
             challenge_style: super::ChallengeStyle::Standard,
+            generated_instances: 0,
         }
     }
 }
@@ -128,6 +132,7 @@ impl fmt::Debug for MockConfig {
             .field("latency", &self.latency)
             .field("fixtures_dir", &self.fixtures_dir)
             .field("challenge_style", &self.challenge_style)
+            .field("generated_instances", &self.generated_instances)
             .finish()
     }
 }

@@ -5,7 +5,7 @@
 //! digest implementations against each other.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -16,6 +16,10 @@ use super::config::{MockAlgorithm, MockConfig};
 
 /// Past this many remembered nonces, the older half is forgotten.
 const MAX_REMEMBERED_NONCES: usize = 65_536;
+
+/// How many used nonce counts are remembered per nonce; past that, the lowest are forgotten and
+/// every count at or below them is refused as a replay.
+const MAX_REMEMBERED_NONCE_COUNTS: usize = 4_096;
 
 /// Why a request was refused; the text ends up in the 401 body to help whoever debugs a client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,9 +43,9 @@ pub(crate) enum Rejection {
 
 impl Rejection {
     /// Whether the fresh challenge should carry `stale=true`: the hash verified, so the
-    /// credentials are right and only the nonce must change. A replayed nonce count counts too,
-    /// so that a client whose concurrent requests arrive out of nc order retries once with the
-    /// fresh nonce instead of concluding its credentials are wrong.
+    /// credentials are right and only the nonce must change. A replayed (reused) nonce count
+    /// counts too, so that a client that reused one retries once with a fresh nonce instead of
+    /// concluding its credentials are wrong.
     pub(crate) fn is_stale(self) -> bool {
         matches!(self, Rejection::StaleNonce | Rejection::ReplayedNonceCount)
     }
@@ -64,15 +68,41 @@ impl Rejection {
             Rejection::UnknownNonce => "nonce was not issued by this server",
             Rejection::WrongResponse => "response hash does not verify (wrong password?)",
             Rejection::StaleNonce => "nonce expired; retry with the fresh nonce",
-            Rejection::ReplayedNonceCount => "nonce count not greater than the last one accepted",
+            Rejection::ReplayedNonceCount => "nonce count already used with this nonce (replay)",
         }
     }
 }
 
 struct IssuedNonce {
     issued_at: Instant,
-    /// The highest `nc` accepted with this nonce (qop=auth only).
-    last_accepted_nc: Option<u32>,
+    /// The nonce counts accepted with this nonce (qop=auth only), at most
+    /// [`MAX_REMEMBERED_NONCE_COUNTS`] of them.
+    used_ncs: BTreeSet<u32>,
+    /// Counts at or below this were forgotten from `used_ncs` and are refused.
+    forgotten_up_to: Option<u32>,
+}
+
+impl IssuedNonce {
+    fn new(issued_at: Instant) -> Self {
+        IssuedNonce {
+            issued_at,
+            used_ncs: BTreeSet::new(),
+            forgotten_up_to: None,
+        }
+    }
+
+    /// Records `nc` as used; false when it was used before (or is too old to tell).
+    fn use_nonce_count(&mut self, nc: u32) -> bool {
+        if self.forgotten_up_to.is_some_and(|floor| nc <= floor) || !self.used_ncs.insert(nc) {
+            return false;
+        }
+        while self.used_ncs.len() > MAX_REMEMBERED_NONCE_COUNTS {
+            if let Some(lowest) = self.used_ncs.pop_first() {
+                self.forgotten_up_to = Some(lowest);
+            }
+        }
+        true
+    }
 }
 
 /// Issues nonces and checks `Authorization` headers against one set of credentials.
@@ -109,13 +139,7 @@ impl DigestVerifier {
             if nonces.len() >= MAX_REMEMBERED_NONCES {
                 forget_older_half(&mut nonces);
             }
-            nonces.insert(
-                nonce.clone(),
-                IssuedNonce {
-                    issued_at: Instant::now(),
-                    last_accepted_nc: None,
-                },
-            );
+            nonces.insert(nonce.clone(), IssuedNonce::new(Instant::now()));
         }
         let mut header = format!("Digest realm=\"{}\"", quote_escape(&self.realm));
         if self.qop_auth {
@@ -231,15 +255,16 @@ impl DigestVerifier {
         }
     }
 
-    /// Replay protection: a nonce's `nc` must grow strictly with every accepted request.
+    /// Replay protection: each `nc` may be used once per nonce. Concurrent clients sign in
+    /// one order and arrive in another, so any unused count is accepted, not only a higher one.
     fn accept_nonce_count(&self, nonce: &str, nc: u32) -> Result<(), Rejection> {
         let mut nonces = self.nonces.lock().unwrap_or_else(|e| e.into_inner());
         let issued = nonces.get_mut(nonce).ok_or(Rejection::UnknownNonce)?;
-        if issued.last_accepted_nc.is_some_and(|last| nc <= last) {
-            return Err(Rejection::ReplayedNonceCount);
+        if issued.use_nonce_count(nc) {
+            Ok(())
+        } else {
+            Err(Rejection::ReplayedNonceCount)
         }
-        issued.last_accepted_nc = Some(nc);
-        Ok(())
     }
 }
 
@@ -405,7 +430,7 @@ mod tests {
     }
 
     #[test]
-    fn nonce_count_must_grow() {
+    fn nonce_counts_may_arrive_out_of_order_but_never_twice() {
         let v = verifier(MockConfig::default());
         let mut challenge = digest_auth::parse(&v.challenge(false)).unwrap();
         let first = sign(
@@ -420,12 +445,29 @@ mod tests {
             "mock-access-key-secret",
             TARGET,
         );
-        assert_eq!(v.verify("GET", TARGET, Some(&first)), Ok(()));
-        assert_eq!(
-            v.verify("GET", TARGET, Some(&first)),
-            Err(Rejection::ReplayedNonceCount)
-        );
+        // The second signed request overtakes the first: both are fine, once.
         assert_eq!(v.verify("GET", TARGET, Some(&second)), Ok(()));
+        assert_eq!(v.verify("GET", TARGET, Some(&first)), Ok(()));
+        for replay in [&first, &second] {
+            assert_eq!(
+                v.verify("GET", TARGET, Some(replay)),
+                Err(Rejection::ReplayedNonceCount)
+            );
+        }
+        assert!(Rejection::ReplayedNonceCount.is_stale());
+    }
+
+    #[test]
+    fn remembered_nonce_counts_are_bounded_and_old_ones_stay_refused() {
+        let mut issued = IssuedNonce::new(Instant::now());
+        let n = MAX_REMEMBERED_NONCE_COUNTS as u32 + 10;
+        for nc in 1..=n {
+            assert!(issued.use_nonce_count(nc), "{nc}");
+        }
+        assert_eq!(issued.used_ncs.len(), MAX_REMEMBERED_NONCE_COUNTS);
+        assert!(!issued.use_nonce_count(1), "forgotten counts are refused");
+        assert!(!issued.use_nonce_count(n), "remembered counts are refused");
+        assert!(issued.use_nonce_count(n + 1));
     }
 
     #[test]
@@ -460,10 +502,7 @@ mod tests {
         for i in 0..10u64 {
             nonces.insert(
                 i.to_string(),
-                IssuedNonce {
-                    issued_at: start + Duration::from_millis(i),
-                    last_accepted_nc: None,
-                },
+                IssuedNonce::new(start + Duration::from_millis(i)),
             );
         }
         forget_older_half(&mut nonces);

@@ -24,7 +24,7 @@
 
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, SystemTime};
@@ -33,6 +33,7 @@ use serde_json::json;
 
 use super::answers::{query_parameter, ssl_instance_id, Answer};
 use super::fixtures::documented_example;
+use super::http::RawWriter;
 
 /// Size of the `fault-huge` body.
 pub const HUGE_BODY_BYTES: u64 = 100 * 1024 * 1024;
@@ -116,52 +117,42 @@ impl FaultReply {
         }
     }
 
-    /// Writes a reply that is not an ordinary [`Answer`]; gives the answer back otherwise.
-    pub(crate) fn write(
-        self,
-        request: tiny_http::Request,
-        stopping: &AtomicBool,
-    ) -> Option<(Answer, tiny_http::Request)> {
+    /// The ordinary [`Answer`], or a writer for the replies that need raw control of the
+    /// connection (a streamed or trickled body, a challenge with raw bytes).
+    pub(crate) fn into_answer(self) -> Result<Answer, RawWriter> {
         match self {
-            FaultReply::Answer(answer) => Some((answer, request)),
-            FaultReply::Huge => {
-                let body = io::repeat(b' ').take(HUGE_BODY_BYTES);
-                let header = tiny_http::Header::from_bytes("Content-Type", "application/json")
-                    .expect("static header is valid");
-                let response = tiny_http::Response::new(
-                    tiny_http::StatusCode(200),
-                    vec![header],
-                    body,
-                    Some(HUGE_BODY_BYTES as usize),
-                    None,
+            FaultReply::Answer(answer) => Ok(answer),
+            FaultReply::Huge => Err(Box::new(|stream, _| {
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
+                     Content-Length: {HUGE_BODY_BYTES}\r\nConnection: close\r\n\r\n"
                 );
-                // The client hangs up after its limit; nothing to do about it.
-                let _ = request.respond(response);
-                None
-            }
-            FaultReply::Trickle(body) => {
-                let mut writer = request.into_writer();
+                // Streamed from nowhere; the client hangs up after its limit.
+                let mut body = io::repeat(b' ').take(HUGE_BODY_BYTES);
+                let _ = stream
+                    .write_all(head.as_bytes())
+                    .and_then(|()| io::copy(&mut body, stream).map(drop));
+            })),
+            FaultReply::Trickle(body) => Err(Box::new(move |stream, stopping| {
                 let head = format!(
                     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
                      Content-Length: {}\r\nConnection: close\r\n\r\n",
                     body.len()
                 );
-                if writer.write_all(head.as_bytes()).is_err() || writer.flush().is_err() {
-                    return None;
+                if stream.write_all(head.as_bytes()).is_err() || stream.flush().is_err() {
+                    return;
                 }
                 for byte in body {
                     if stopping.load(Ordering::SeqCst) {
                         break;
                     }
                     thread::sleep(TRICKLE_EVERY);
-                    if writer.write_all(&[byte]).is_err() || writer.flush().is_err() {
+                    if stream.write_all(&[byte]).is_err() || stream.flush().is_err() {
                         break;
                     }
                 }
-                None
-            }
-            FaultReply::RawChallenge(challenge) => {
-                let mut writer = request.into_writer();
+            })),
+            FaultReply::RawChallenge(challenge) => Err(Box::new(move |stream, _| {
                 let body = b"401 Unauthorized\n";
                 let mut raw = Vec::new();
                 raw.extend_from_slice(b"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: ");
@@ -174,9 +165,8 @@ impl FaultReply {
                     .as_bytes(),
                 );
                 raw.extend_from_slice(body);
-                let _ = writer.write_all(&raw).and_then(|()| writer.flush());
-                None
-            }
+                let _ = stream.write_all(&raw).and_then(|()| stream.flush());
+            })),
         }
     }
 }

@@ -16,8 +16,13 @@ pub(crate) enum Fixture {
     /// HTTP 200, `success: true`, with this `data` object (key order kept).
     Data(Value),
     /// HTTP 200 with a healthy instance (SSL on and forced) whose certificate expires this many
-    /// days after the moment of the answer.
-    HealthyExpiringInDays { instance_id: String, days: i64 },
+    /// days after the moment of the answer (negative: expired that long ago), with the
+    /// `overrides` fields then replaced.
+    Relative {
+        instance_id: String,
+        days: i64,
+        overrides: Vec<(&'static str, Value)>,
+    },
     /// A JSON error envelope with this HTTP status.
     ErrorEnvelope {
         status: u16,
@@ -30,10 +35,38 @@ pub(crate) enum Fixture {
     HtmlPage,
 }
 
-/// Instance ids and their fixtures, built-ins first, in a stable order.
+/// Instance ids and their fixtures, built-ins first, in a stable order, then the generated ones.
 #[derive(Debug, Clone)]
 pub(crate) struct FixtureSet {
     entries: Vec<(String, Fixture)>,
+    /// How many healthy `obcluster-gen-0001`... instances exist besides `entries`.
+    generated: usize,
+}
+
+/// The prefix of the ids of generated instances.
+const GENERATED_PREFIX: &str = "obcluster-gen-";
+
+/// The prefix of the ids whose answer is an error; they are left out of the instance list.
+pub(crate) const ERROR_FIXTURE_PREFIX: &str = "mock-";
+
+/// The id of the `n`th generated instance (from 1): `obcluster-gen-0001`.
+pub(crate) fn generated_id(n: usize) -> String {
+    format!("{GENERATED_PREFIX}{n:04}")
+}
+
+fn relative(
+    instance_id: &str,
+    days: i64,
+    overrides: Vec<(&'static str, Value)>,
+) -> (String, Fixture) {
+    (
+        instance_id.to_owned(),
+        Fixture::Relative {
+            instance_id: instance_id.to_owned(),
+            days,
+            overrides,
+        },
+    )
 }
 
 impl FixtureSet {
@@ -41,13 +74,7 @@ impl FixtureSet {
     pub(crate) fn builtin() -> Self {
         let entries = vec![
             ("obxxx".to_owned(), Fixture::Data(documented_example())),
-            (
-                "obcluster-demo".to_owned(),
-                Fixture::HealthyExpiringInDays {
-                    instance_id: "obcluster-demo".to_owned(),
-                    days: 200,
-                },
-            ),
+            relative("obcluster-demo", 200, vec![]),
             ("obcluster-nulls".to_owned(), Fixture::Data(with_nulls())),
             (
                 "obcluster-extra".to_owned(),
@@ -56,6 +83,39 @@ impl FixtureSet {
             (
                 "obcluster-legacy-date".to_owned(),
                 Fixture::Data(with_legacy_date()),
+            ),
+            // One per `obssl check` state, dated relative to the moment of the answer.
+            relative("obcluster-expiring-soon", 3, vec![]),
+            relative("obcluster-expiring-warn", 20, vec![]),
+            relative("obcluster-expired", -2, vec![]),
+            relative(
+                "obcluster-ssl-off",
+                200,
+                vec![
+                    ("enableSSL", json!("CLOSE")),
+                    ("forceSSL", json!("CLOSE")),
+                    ("status", json!("CLOSE")),
+                ],
+            ),
+            relative(
+                "obcluster-not-forced",
+                200,
+                vec![("forceSSL", json!("CLOSE"))],
+            ),
+            relative(
+                "obcluster-no-auto-update",
+                200,
+                vec![("autoUpdate", json!("CLOSE"))],
+            ),
+            relative(
+                "obcluster-bad-date",
+                200,
+                vec![("validPeriod", json!("not a date"))],
+            ),
+            relative(
+                "obcluster-cert-invalid",
+                200,
+                vec![("certValid", json!(false))],
             ),
             (
                 "mock-not-found".to_owned(),
@@ -96,7 +156,16 @@ impl FixtureSet {
                 },
             ),
         ];
-        FixtureSet { entries }
+        FixtureSet {
+            entries,
+            generated: 0,
+        }
+    }
+
+    /// The same set with `count` generated healthy instances `obcluster-gen-0001`... added.
+    pub(crate) fn with_generated(mut self, count: usize) -> Self {
+        self.generated = count;
+        self
     }
 
     /// Built-ins overridden or extended by every `*.json` file of `dir`
@@ -109,15 +178,31 @@ impl FixtureSet {
         Ok(set)
     }
 
-    pub(crate) fn get(&self, instance_id: &str) -> Option<&Fixture> {
-        self.entries
-            .iter()
-            .find(|(id, _)| id == instance_id)
-            .map(|(_, fixture)| fixture)
+    pub(crate) fn get(&self, instance_id: &str) -> Option<Fixture> {
+        if let Some((_, fixture)) = self.entries.iter().find(|(id, _)| id == instance_id) {
+            return Some(fixture.clone());
+        }
+        let n: usize = instance_id.strip_prefix(GENERATED_PREFIX)?.parse().ok()?;
+        (n >= 1 && n <= self.generated && generated_id(n) == instance_id)
+            .then(|| relative(instance_id, 200, vec![]).1)
     }
 
+    /// Every instance id with a fixture: built-ins and directory fixtures, then generated ones.
     pub(crate) fn ids(&self) -> Vec<String> {
-        self.entries.iter().map(|(id, _)| id.clone()).collect()
+        self.entries
+            .iter()
+            .map(|(id, _)| id.clone())
+            .chain((1..=self.generated).map(generated_id))
+            .collect()
+    }
+
+    /// The ids `GET /api/v2/instances` lists: all but the error fixtures (`mock-*`), so that
+    /// `obssl get --all` against the mock succeeds.
+    pub(crate) fn listed_ids(&self) -> Vec<String> {
+        self.ids()
+            .into_iter()
+            .filter(|id| !id.starts_with(ERROR_FIXTURE_PREFIX))
+            .collect()
     }
 
     fn insert(&mut self, instance_id: String, fixture: Fixture) {
@@ -287,14 +372,37 @@ mod tests {
         let set = FixtureSet::builtin_and_dir(dir.path()).unwrap();
         assert_eq!(
             set.get("obxxx"),
-            Some(&Fixture::Data(json!({"status":"CLOSE"})))
+            Some(Fixture::Data(json!({"status":"CLOSE"})))
         );
         assert_eq!(
             set.get("obmine"),
-            Some(&Fixture::Data(json!({"instanceId":"obmine"})))
+            Some(Fixture::Data(json!({"instanceId":"obmine"})))
         );
         assert!(set.get("notes").is_none());
         assert_eq!(set.ids().last().map(String::as_str), Some("obmine"));
+    }
+
+    #[test]
+    fn generated_instances_exist_and_are_listed_but_error_fixtures_are_not() {
+        let set = FixtureSet::builtin().with_generated(12);
+        assert!(set.get("obcluster-gen-0001").is_some());
+        assert!(set.get("obcluster-gen-0012").is_some());
+        for absent in [
+            "obcluster-gen-0013",
+            "obcluster-gen-0000",
+            "obcluster-gen-1",
+            "obcluster-gen-",
+        ] {
+            assert!(set.get(absent).is_none(), "{absent}");
+        }
+        let listed = set.listed_ids();
+        assert_eq!(listed.first().map(String::as_str), Some("obxxx"));
+        assert_eq!(
+            listed.last().map(String::as_str),
+            Some("obcluster-gen-0012")
+        );
+        assert!(listed.iter().all(|id| !id.starts_with("mock-")));
+        assert!(set.ids().iter().any(|id| id == "mock-not-found"));
     }
 
     #[test]

@@ -1,13 +1,17 @@
 //! `obssl-mock`: a local stand-in for the OceanBase Cloud SSL API, with real HTTP Digest auth.
 //!
 //! It serves `GET /api/v2/instances/{instanceId}/security/ssl?requestId=...` and answers
-//! `{"data": <fixture>, "requestId": <the request's requestId>, "success": true}`.
+//! `{"data": <fixture>, "requestId": <the request's requestId>, "success": true}`, and the
+//! instance list `GET /api/v2/instances?requestId=...&pageNumber=N&pageSize=M` (`pageNumber`
+//! from 1, `pageSize` default 10 and at most 100) answering `data.total` and `data.dataList[]`
+//! (`instanceId`, `instanceName`, `cloudProvider`, `state`) for every fixture except the error
+//! ones (`mock-*`), so that `obssl get --all` against the mock succeeds.
 //! Every request must carry a valid Digest `Authorization` (checked before anything else): the
 //! signed `uri` must be the request target byte for byte (path AND query), the nonce must be one
 //! the mock issued and not expired, `opaque` must be echoed, and with `qop=auth` the nonce count
-//! must grow with every request. Answers are verified with the `digest_auth` crate.
-//! A correctly signed request with an expired nonce, or with a nonce count not above the last
-//! one accepted, gets 401 with `stale=true` and a fresh nonce; any other refusal gets a fresh
+//! may be used only once with a nonce (in any order: concurrent requests overtake each other). Answers are verified with the `digest_auth` crate.
+//! A correctly signed request with an expired nonce, or with a nonce count already used with
+//! that nonce, gets 401 with `stale=true` and a fresh nonce; any other refusal gets a fresh
 //! challenge without `stale`. An omitted `algorithm` is taken as the challenged one.
 //! Other paths get 404 and other methods 405, both with the JSON error envelope.
 //!
@@ -20,6 +24,15 @@
 //! | `obcluster-nulls` | 200 | `caUrl`, `certValid`, `forceSSLSupport`, `validPeriod` are `null`; `autoUpdate` missing |
 //! | `obcluster-extra` | 200 | normal answer plus unknown fields: `tlsVersion`, `cipherSuites` (array), `certificate` (object) |
 //! | `obcluster-legacy-date` | 200 | `validPeriod` in the sibling-API form `2027-09-20 07:55:03.0` |
+//! | `obcluster-expiring-soon` | 200 | healthy, certificate expires 3 days after the answer (check: CRITICAL) |
+//! | `obcluster-expiring-warn` | 200 | healthy, certificate expires 20 days after the answer (check: WARNING) |
+//! | `obcluster-expired` | 200 | certificate expired 2 days before the answer, `certValid` still `true` (CRITICAL) |
+//! | `obcluster-ssl-off` | 200 | `enableSSL`, `forceSSL` and `status` `CLOSE` (CRITICAL) |
+//! | `obcluster-not-forced` | 200 | `forceSSL` `CLOSE`, 200 days left (WARNING with `--require-force-ssl`) |
+//! | `obcluster-no-auto-update` | 200 | `autoUpdate` `CLOSE`, 200 days left (WARNING with `--require-auto-update`) |
+//! | `obcluster-bad-date` | 200 | `validPeriod` `not a date` (UNKNOWN) |
+//! | `obcluster-cert-invalid` | 200 | `certValid` `false`, 200 days left (CRITICAL) |
+//! | `obcluster-gen-0001`... | 200 | healthy, 200 days left; as many as [`MockConfig::generated_instances`] |
 //! | `mock-not-found` | 404 | `{"success":false,"errorCode":"InstanceNotFound","errorMessage":"Instance mock-not-found not found","requestId":...}` |
 //! | `mock-success-false` | 200 | `{"success":false,"errorCode":"E001R000","errorMessage":"Unknown Error","requestId":...}` |
 //! | `mock-server-error` | 500 | envelope with `errorCode` `InternalError` |
@@ -49,6 +62,7 @@ mod config;
 mod digest;
 mod faults;
 mod fixtures;
+mod http;
 mod server;
 
 pub use config::{MockAlgorithm, MockConfig, UnknownAlgorithm};

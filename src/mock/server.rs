@@ -1,22 +1,19 @@
-//! The running mock: a tiny_http listener shared by a pool of worker threads, and the request log.
+//! The running mock: an HTTP listener with a thread per connection (see `http.rs`), and the
+//! request log.
 
 use std::io;
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::thread;
+use std::time::Duration;
 
 use super::answers::{self, Answer};
 use super::config::MockConfig;
 use super::digest::DigestVerifier;
 use super::faults::{ChallengeStyle, FaultReply, Faults};
 use super::fixtures::FixtureSet;
-
-/// Worker threads answering requests; each sleeps the configured latency on its own, so up to
-/// this many requests are in flight at once.
-const WORKER_THREADS: usize = 32;
+use super::http::{HttpReply, HttpRequest, HttpResponse, HttpServer};
 
 /// One request the mock has seen, with the status it answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,16 +38,13 @@ struct Shared {
     challenge_style: ChallengeStyle,
     faults: Faults,
     recorded: Mutex<Vec<RecordedRequest>>,
-    stopping: AtomicBool,
 }
 
 /// A running mock OceanBase Cloud API. Stops on [`MockServer::stop`] or when dropped.
 pub struct MockServer {
     addr: SocketAddr,
-    /// `None` once stopped.
-    http: Option<Arc<tiny_http::Server>>,
+    http: HttpServer,
     shared: Arc<Shared>,
-    workers: Vec<JoinHandle<()>>,
 }
 
 impl MockServer {
@@ -62,20 +56,8 @@ impl MockServer {
         let fixtures = match &config.fixtures_dir {
             Some(dir) => FixtureSet::builtin_and_dir(dir)?,
             None => FixtureSet::builtin(),
-        };
-        let http = tiny_http::Server::http(config.listen).map_err(|e| {
-            io::Error::new(
-                io::ErrorKind::AddrNotAvailable,
-                format!("cannot listen on {}: {e}", config.listen),
-            )
-        })?;
-        let addr = http.server_addr().to_ip().ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::AddrNotAvailable,
-                "listener has no IP address",
-            )
-        })?;
-        let http = Arc::new(http);
+        }
+        .with_generated(config.generated_instances);
         let shared = Arc::new(Shared {
             verifier: DigestVerifier::new(&config),
             fixtures,
@@ -83,23 +65,30 @@ impl MockServer {
             challenge_style: config.challenge_style,
             faults: Faults::default(),
             recorded: Mutex::new(Vec::new()),
-            stopping: AtomicBool::new(false),
         });
-        let mut server = MockServer {
-            addr,
-            http: Some(Arc::clone(&http)),
+        let handler_shared = Arc::clone(&shared);
+        let http = HttpServer::bind(config.listen, move |request| {
+            // A bug must cost one answer, never a connection.
+            panic::catch_unwind(AssertUnwindSafe(|| {
+                answer_request(&handler_shared, request)
+            }))
+            .unwrap_or_else(|_| {
+                HttpResponse {
+                    status: 500,
+                    headers: Vec::new(),
+                    body: b"mock bug: the answer panicked\n".to_vec(),
+                }
+                .into()
+            })
+        })
+        .map_err(|e| {
+            io::Error::new(e.kind(), format!("cannot listen on {}: {e}", config.listen))
+        })?;
+        Ok(MockServer {
+            addr: http.addr(),
+            http,
             shared,
-            workers: Vec::with_capacity(WORKER_THREADS),
-        };
-        for index in 0..WORKER_THREADS {
-            let http = Arc::clone(&http);
-            let shared = Arc::clone(&server.shared);
-            let worker = thread::Builder::new()
-                .name(format!("obssl-mock-{index}"))
-                .spawn(move || serve_until_stopped(&http, &shared))?;
-            server.workers.push(worker);
-        }
-        Ok(server)
+        })
     }
 
     /// The address actually bound (with the real port when 0 was asked for).
@@ -112,7 +101,8 @@ impl MockServer {
         format!("http://{}", self.addr)
     }
 
-    /// The instance ids with a fixture (built-ins first, then those from the fixtures directory).
+    /// The instance ids with a fixture (built-ins first, then those from the fixtures directory,
+    /// then the generated ones).
     pub fn fixture_ids(&self) -> Vec<String> {
         self.shared.fixtures.ids()
     }
@@ -141,31 +131,7 @@ impl MockServer {
     }
 
     fn shut_down(&mut self) {
-        let Some(http) = self.http.take() else {
-            return;
-        };
-        self.shared.stopping.store(true, Ordering::SeqCst);
-        for _ in 0..self.workers.len() {
-            http.unblock();
-        }
-        for worker in self.workers.drain(..) {
-            let _ = worker.join();
-        }
-        // The last reference: tiny_http tells its accept thread to close the listener.
-        drop(http);
-        wait_until_refused(self.addr);
-    }
-}
-
-/// tiny_http closes its listener on its own accept thread, shortly after the server is dropped;
-/// wait for that (briefly) so the port is free when `stop` returns.
-fn wait_until_refused(addr: SocketAddr) {
-    let deadline = Instant::now() + Duration::from_secs(1);
-    while Instant::now() < deadline {
-        match TcpStream::connect_timeout(&addr, Duration::from_millis(100)) {
-            Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => return,
-            _ => thread::sleep(Duration::from_millis(5)),
-        }
+        self.http.stop();
     }
 }
 
@@ -183,30 +149,12 @@ impl std::fmt::Debug for MockServer {
     }
 }
 
-fn serve_until_stopped(http: &tiny_http::Server, shared: &Shared) {
-    loop {
-        match http.recv() {
-            Ok(request) => {
-                // A bug must cost one answer, never a worker.
-                let _ = panic::catch_unwind(AssertUnwindSafe(|| answer_request(shared, request)));
-            }
-            Err(_) if shared.stopping.load(Ordering::SeqCst) => return,
-            Err(_) => {
-                // An accept error (e.g. out of file descriptors): back off briefly.
-                thread::sleep(Duration::from_millis(10));
-            }
-        }
-    }
-}
-
-fn answer_request(shared: &Shared, request: tiny_http::Request) {
-    let method = request.method().as_str().to_owned();
-    let target = request.url().to_owned();
-    let headers: Vec<(String, String)> = request
-        .headers()
-        .iter()
-        .map(|h| (h.field.as_str().to_string(), h.value.to_string()))
-        .collect();
+fn answer_request(shared: &Shared, request: HttpRequest) -> HttpReply {
+    let HttpRequest {
+        method,
+        target,
+        headers,
+    } = request;
     let authorization = headers
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case("Authorization"))
@@ -252,21 +200,20 @@ fn answer_request(shared: &Shared, request: tiny_http::Request) {
     if !shared.latency.is_zero() {
         thread::sleep(shared.latency);
     }
-    // The client may have hung up; nothing to do about it.
-    if let Some((answer, request)) = reply.write(request, &shared.stopping) {
-        let _ = request.respond(into_response(answer));
+    match reply.into_answer() {
+        Ok(answer) => into_response(answer).into(),
+        Err(raw) => HttpReply::Raw(raw),
     }
 }
 
-fn into_response(answer: Answer) -> tiny_http::Response<io::Cursor<Vec<u8>>> {
-    let mut response =
-        tiny_http::Response::from_string(answer.body).with_status_code(answer.status);
-    let headers =
-        std::iter::once(("Content-Type", answer.content_type.to_owned())).chain(answer.headers);
-    for (name, value) in headers {
-        if let Ok(header) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            response.add_header(header);
-        }
+fn into_response(answer: Answer) -> HttpResponse {
+    let headers = std::iter::once(("Content-Type", answer.content_type.to_owned()))
+        .chain(answer.headers)
+        .map(|(name, value)| (name.to_owned(), value))
+        .collect();
+    HttpResponse {
+        status: answer.status,
+        headers,
+        body: answer.body.into_bytes(),
     }
-    response
 }

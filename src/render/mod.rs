@@ -1,7 +1,13 @@
 //! Turning an answer into what the user reads: one module per output form.
+//! `table`, `json`, `field` show one instance; `fleet` shows several;
+//! `plugin`, `check_json` and `prometheus` are the forms of `obssl check`.
 
+pub mod check_json;
 pub mod field;
+pub mod fleet;
 pub mod json;
+pub mod plugin;
+pub mod prometheus;
 pub mod table;
 
 use serde_json::Value;

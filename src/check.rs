@@ -1,0 +1,417 @@
+//! `obssl check`'s policy: how one instance's answer becomes a state
+//! (OK, WARNING, CRITICAL, UNKNOWN) with the reasons for it.
+//!
+//! Pure: [`evaluate`] takes the answer (or the error), the policy and the
+//! current instant, so every rule and boundary is unit-tested here. Expiry is
+//! decided by comparing instants, never by a rounded count of days.
+
+use crate::api::SslStatus;
+use crate::error::Error;
+use crate::expiry::{describe_time_left, parse_valid_period};
+use jiff::{SignedDuration, Timestamp};
+use serde_json::Value;
+
+/// A Monitoring Plugins state. The order of the variants is the severity
+/// order used to pick the worst: CRITICAL > WARNING > UNKNOWN > OK.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum State {
+    Ok,
+    Unknown,
+    Warning,
+    Critical,
+}
+
+impl State {
+    /// The plugin exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also
+    /// the value of the `obssl_check_state` metric).
+    pub fn code(self) -> u8 {
+        match self {
+            State::Ok => 0,
+            State::Warning => 1,
+            State::Critical => 2,
+            State::Unknown => 3,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Ok => "OK",
+            State::Warning => "WARNING",
+            State::Critical => "CRITICAL",
+            State::Unknown => "UNKNOWN",
+        }
+    }
+}
+
+/// The worst of `states`; `None` when there are none.
+pub fn worst(states: impl IntoIterator<Item = State>) -> Option<State> {
+    states.into_iter().max()
+}
+
+/// What `check` demands of an instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    /// WARNING below this many days left.
+    pub warning_days: u32,
+    /// CRITICAL below this many days left.
+    pub critical_days: u32,
+    /// WARNING when forceSSL is not OPEN.
+    pub require_force_ssl: bool,
+    /// WARNING when autoUpdate is not OPEN.
+    pub require_auto_update: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            warning_days: 30,
+            critical_days: 7,
+            require_force_ssl: false,
+            require_auto_update: false,
+        }
+    }
+}
+
+/// The state of one instance and every finding that is not OK, worst first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub state: State,
+    pub findings: Vec<(State, String)>,
+    /// The certificate expiry, when `validPeriod` could be read.
+    pub expiry: Option<Timestamp>,
+}
+
+impl Verdict {
+    /// The reasons, worst first.
+    pub fn reasons(&self) -> Vec<&str> {
+        self.findings.iter().map(|(_, r)| r.as_str()).collect()
+    }
+}
+
+/// One instance as `check` saw it: what the query gave and the verdict on it.
+#[derive(Debug)]
+pub struct Checked {
+    pub outcome: crate::fleet::Outcome,
+    pub verdict: Verdict,
+}
+
+/// How many instances are in each state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub critical: usize,
+    pub warning: usize,
+    pub unknown: usize,
+    pub ok: usize,
+}
+
+impl Counts {
+    pub fn of(checked: &[Checked]) -> Counts {
+        let mut counts = Counts::default();
+        for c in checked {
+            match c.verdict.state {
+                State::Critical => counts.critical += 1,
+                State::Warning => counts.warning += 1,
+                State::Unknown => counts.unknown += 1,
+                State::Ok => counts.ok += 1,
+            }
+        }
+        counts
+    }
+}
+
+/// The state of a whole run: the worst instance, or UNKNOWN when there was
+/// nothing to check.
+pub fn overall(checked: &[Checked]) -> State {
+    worst(checked.iter().map(|c| c.verdict.state)).unwrap_or(State::Unknown)
+}
+
+/// Judges one instance against `policy` at `now`.
+pub fn evaluate(result: Result<&SslStatus, &Error>, policy: &Policy, now: Timestamp) -> Verdict {
+    let status = match result {
+        Ok(status) => status,
+        Err(e) => {
+            return Verdict {
+                state: State::Unknown,
+                findings: vec![(State::Unknown, format!("query failed: {}", e.message))],
+                expiry: None,
+            }
+        }
+    };
+    let mut findings = Vec::new();
+    match text(status, "enableSSL") {
+        Some("OPEN") => {}
+        Some(other) => findings.push((
+            State::Critical,
+            format!("SSL not enabled (enableSSL is {other})"),
+        )),
+        None => findings.push((State::Unknown, "enableSSL is missing".into())),
+    }
+    match status.get("certValid") {
+        Some(Value::Bool(true)) => {}
+        Some(Value::Bool(false)) => findings.push((
+            State::Critical,
+            "certificate not valid (certValid is false)".into(),
+        )),
+        _ => findings.push((State::Unknown, "certValid is missing".into())),
+    }
+    let expiry = match text(status, "validPeriod") {
+        None => {
+            findings.push((State::Unknown, "validPeriod is missing".into()));
+            None
+        }
+        Some(period) => match parse_valid_period(period) {
+            None => {
+                findings.push((
+                    State::Unknown,
+                    format!("validPeriod {period:?} could not be parsed"),
+                ));
+                None
+            }
+            Some(expiry) => {
+                if let Some(finding) = expiry_finding(expiry, period, policy, now) {
+                    findings.push(finding);
+                }
+                Some(expiry)
+            }
+        },
+    };
+    if policy.require_force_ssl {
+        match text(status, "forceSSL") {
+            Some("OPEN") => {}
+            Some(other) => findings.push((
+                State::Warning,
+                format!("SSL not enforced (forceSSL is {other})"),
+            )),
+            None => findings.push((
+                State::Warning,
+                "SSL not enforced (forceSSL is missing)".into(),
+            )),
+        }
+    }
+    if policy.require_auto_update {
+        match text(status, "autoUpdate") {
+            Some("OPEN") => {}
+            Some(other) => findings.push((
+                State::Warning,
+                format!("certificate auto-update off (autoUpdate is {other})"),
+            )),
+            None => findings.push((
+                State::Warning,
+                "certificate auto-update off (autoUpdate is missing)".into(),
+            )),
+        }
+    }
+    // Worst first; equal states keep the order of the rules.
+    findings.sort_by_key(|finding| std::cmp::Reverse(finding.0));
+    Verdict {
+        state: worst(findings.iter().map(|(s, _)| *s)).unwrap_or(State::Ok),
+        findings,
+        expiry,
+    }
+}
+
+fn expiry_finding(
+    expiry: Timestamp,
+    period: &str,
+    policy: &Policy,
+    now: Timestamp,
+) -> Option<(State, String)> {
+    let left = expiry.duration_since(now);
+    let when = describe_time_left(expiry, now);
+    if left <= SignedDuration::ZERO {
+        let when = if left.is_zero() {
+            "expired just now".to_string()
+        } else {
+            when
+        };
+        return Some((
+            State::Critical,
+            format!("certificate {when} (validPeriod {period})"),
+        ));
+    }
+    let days = |n: u32| SignedDuration::from_hours(i64::from(n) * 24);
+    for (state, threshold) in [
+        (State::Critical, policy.critical_days),
+        (State::Warning, policy.warning_days),
+    ] {
+        if left < days(threshold) {
+            return Some((
+                state,
+                format!(
+                    "certificate expires {when}, fewer than {threshold} days left (validPeriod {period})"
+                ),
+            ));
+        }
+    }
+    None
+}
+
+/// A string field's value; `None` when missing, null or not a string.
+fn text<'a>(status: &'a SslStatus, name: &str) -> Option<&'a str> {
+    status.get(name).and_then(Value::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn now() -> Timestamp {
+        "2026-01-01T00:00:00Z".parse().unwrap()
+    }
+
+    /// A healthy instance whose certificate expires `secs` after [`now`].
+    fn healthy(secs: i64) -> SslStatus {
+        let expiry = now().checked_add(SignedDuration::from_secs(secs)).unwrap();
+        json!({"enableSSL": "OPEN", "forceSSL": "OPEN", "certValid": true,
+               "autoUpdate": "OPEN", "validPeriod": expiry.to_string()})
+        .as_object()
+        .unwrap()
+        .clone()
+    }
+
+    fn with(mut status: SslStatus, name: &str, value: Value) -> SslStatus {
+        status.insert(name.into(), value);
+        status
+    }
+
+    fn judge(status: &SslStatus, policy: &Policy) -> Verdict {
+        evaluate(Ok(status), policy, now())
+    }
+
+    const DAY: i64 = 86_400;
+
+    #[test]
+    fn healthy_is_ok_with_no_reasons() {
+        let v = judge(&healthy(200 * DAY), &Policy::default());
+        assert_eq!(v.state, State::Ok);
+        assert!(v.findings.is_empty());
+        assert!(v.expiry.is_some());
+    }
+
+    #[test]
+    fn day_thresholds_are_exact_instants() {
+        let p = Policy::default();
+        assert_eq!(
+            judge(&healthy(30 * DAY), &p).state,
+            State::Ok,
+            "exactly 30 days"
+        );
+        assert_eq!(judge(&healthy(30 * DAY - 1), &p).state, State::Warning);
+        assert_eq!(
+            judge(&healthy(7 * DAY), &p).state,
+            State::Warning,
+            "exactly 7 days"
+        );
+        let v = judge(&healthy(7 * DAY - 1), &p);
+        assert_eq!(v.state, State::Critical);
+        assert!(v.reasons()[0].contains("fewer than 7 days left"), "{v:?}");
+        assert_eq!(judge(&healthy(1), &p).state, State::Critical);
+    }
+
+    #[test]
+    fn expired_by_one_second_is_critical_expired() {
+        for secs in [-1, 0, -2 * DAY] {
+            let v = judge(&healthy(secs), &Policy::default());
+            assert_eq!(v.state, State::Critical, "{secs}");
+            assert!(v.reasons()[0].starts_with("certificate expired"), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn zero_thresholds_only_flag_expiry() {
+        let p = Policy {
+            warning_days: 0,
+            critical_days: 0,
+            ..Policy::default()
+        };
+        assert_eq!(judge(&healthy(1), &p).state, State::Ok);
+        assert_eq!(judge(&healthy(0), &p).state, State::Critical);
+    }
+
+    #[test]
+    fn ssl_off_and_invalid_certificates_are_critical() {
+        let p = Policy::default();
+        let off = judge(&with(healthy(200 * DAY), "enableSSL", json!("CLOSE")), &p);
+        assert_eq!(off.state, State::Critical);
+        assert_eq!(off.reasons(), ["SSL not enabled (enableSSL is CLOSE)"]);
+        let invalid = judge(&with(healthy(200 * DAY), "certValid", json!(false)), &p);
+        assert_eq!(invalid.state, State::Critical);
+        assert_eq!(
+            invalid.reasons(),
+            ["certificate not valid (certValid is false)"]
+        );
+    }
+
+    #[test]
+    fn force_and_auto_update_warn_only_when_required() {
+        let status = with(
+            with(healthy(200 * DAY), "forceSSL", json!("CLOSE")),
+            "autoUpdate",
+            json!("CLOSE"),
+        );
+        assert_eq!(judge(&status, &Policy::default()).state, State::Ok);
+        let strict = Policy {
+            require_force_ssl: true,
+            require_auto_update: true,
+            ..Policy::default()
+        };
+        let v = judge(&status, &strict);
+        assert_eq!(v.state, State::Warning);
+        assert_eq!(
+            v.reasons(),
+            [
+                "SSL not enforced (forceSSL is CLOSE)",
+                "certificate auto-update off (autoUpdate is CLOSE)"
+            ]
+        );
+    }
+
+    #[test]
+    fn unparsable_or_missing_dates_and_failed_queries_are_unknown() {
+        let p = Policy::default();
+        let bad = judge(
+            &with(healthy(DAY * 200), "validPeriod", json!("not a date")),
+            &p,
+        );
+        assert_eq!(bad.state, State::Unknown);
+        assert!(bad.reasons()[0].contains("could not be parsed"), "{bad:?}");
+        let null = judge(&with(healthy(DAY * 200), "validPeriod", Value::Null), &p);
+        assert_eq!(null.state, State::Unknown);
+        let legacy = judge(
+            &with(healthy(0), "validPeriod", json!("2026-03-01 00:00:00.0")),
+            &p,
+        );
+        assert_eq!(legacy.state, State::Ok, "the zone-less form is UTC");
+        let e = Error::network("network failure while reading instance x");
+        let failed = evaluate(Err(&e), &p, now());
+        assert_eq!(failed.state, State::Unknown);
+        assert!(failed.reasons()[0].starts_with("query failed: network failure"));
+    }
+
+    #[test]
+    fn worst_first_within_an_instance_and_across_instances() {
+        let status = with(
+            with(healthy(DAY * 3), "forceSSL", json!("CLOSE")),
+            "validPeriod",
+            json!("garbage"),
+        );
+        let status = with(status, "enableSSL", json!("CLOSE"));
+        let v = judge(
+            &status,
+            &Policy {
+                require_force_ssl: true,
+                ..Policy::default()
+            },
+        );
+        let states: Vec<State> = v.findings.iter().map(|(s, _)| *s).collect();
+        assert_eq!(states, [State::Critical, State::Warning, State::Unknown]);
+        use State::*;
+        assert_eq!(worst([Ok, Unknown, Warning]), Some(Warning));
+        assert_eq!(worst([Ok, Unknown]), Some(Unknown));
+        assert_eq!(worst([Warning, Critical, Unknown]), Some(Critical));
+        assert_eq!(worst([]), None);
+        let codes: Vec<u8> = [Ok, Warning, Critical, Unknown].map(State::code).to_vec();
+        assert_eq!(codes, [0, 1, 2, 3]);
+    }
+}

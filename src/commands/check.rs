@@ -1,0 +1,86 @@
+//! `obssl check`: judge instances against an SSL policy and report in the
+//! Monitoring Plugins format, as JSON, or for Prometheus.
+//!
+//! The exit status is the worst state (0 OK, 1 WARNING, 2 CRITICAL,
+//! 3 UNKNOWN); any error that stops the whole run (usage, configuration, the
+//! instance list) is UNKNOWN, 3 (see `app.rs`).
+
+use crate::check::{evaluate, overall, Checked, Policy};
+use crate::cli::{CheckArgs, CheckFormat};
+use crate::client::ApiClient;
+use crate::config::{ConfigSource, Environment, FlagSettings, Settings};
+use crate::error::{Error, Result};
+use crate::fleet::{self, Outcome};
+use crate::output::{check_writable_target, warn_line, write_atomically, Output};
+use crate::render::check_json::render_check_json;
+use crate::render::fleet::error_line;
+use crate::render::plugin::render_plugin;
+use crate::render::prometheus::render_prometheus;
+use crate::selection;
+
+/// Runs `check`; returns the plugin exit status. On an error that stops the
+/// whole run, the plugin format still gets its `SSL UNKNOWN - ...` line on stdout.
+pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut Output) -> Result<u8> {
+    let result = check(args, env, out);
+    if let Err(e) = &result {
+        if args.output == CheckFormat::Plugin && args.write.is_none() {
+            out.write(&format!("SSL UNKNOWN - {}\n", e.message))?;
+        }
+    }
+    result
+}
+
+fn check(args: &CheckArgs, env: &dyn Environment, out: &mut Output) -> Result<u8> {
+    // Everything the user typed is checked before any network traffic.
+    if args.warning < args.critical {
+        return Err(Error::usage(format!(
+            "--warning {} is below --critical {}",
+            args.warning, args.critical
+        ))
+        .with_hint("the warning threshold must be at least the critical one, e.g. --warning 30 --critical 7"));
+    }
+    if let Some(path) = &args.write {
+        check_writable_target(path)?;
+    }
+    let named = selection::named_instances(&args.selection, &mut std::io::stdin().lock())?;
+    let policy = Policy {
+        warning_days: args.warning,
+        critical_days: args.critical,
+        require_force_ssl: args.require_force_ssl,
+        require_auto_update: args.require_auto_update,
+    };
+    let flags = FlagSettings::from(&args.connection);
+    let settings = Settings::resolve(&flags, env, &ConfigSource::locate(env))?;
+    let client = ApiClient::new(settings);
+
+    let ids = selection::complete(named, args.selection.all, &client, None)?;
+    let outcomes = fleet::query_all(
+        &client,
+        &ids,
+        usize::from(args.selection.jobs),
+        None,
+        |outcome: &Outcome| {
+            if let Err(e) = &outcome.result {
+                warn_line(&error_line(e));
+            }
+        },
+    );
+    let now = jiff::Timestamp::now();
+    let checked: Vec<Checked> = outcomes
+        .into_iter()
+        .map(|outcome| {
+            let verdict = evaluate(outcome.result.as_ref(), &policy, now);
+            Checked { outcome, verdict }
+        })
+        .collect();
+    let text = match args.output {
+        CheckFormat::Plugin => render_plugin(&checked),
+        CheckFormat::Json => render_check_json(&checked),
+        CheckFormat::Prometheus => render_prometheus(&checked),
+    };
+    match &args.write {
+        Some(path) => write_atomically(path, &text)?,
+        None => out.write(&text)?,
+    }
+    Ok(overall(&checked).code())
+}

@@ -1,0 +1,165 @@
+//! Reading many instances at once: a small pool of std threads sharing one
+//! [`ApiClient`], answers handed back in input order as soon as they can be.
+//!
+//! Cost: the first instance is read alone, which earns the digest challenge
+//! (one unsigned 401 and one signed request); every later request is signed
+//! pre-emptively with the kept challenge and a higher nonce count, so N
+//! instances cost N + 1 requests. When the first instance is refused with an
+//! authentication error, the credentials are wrong for all: the rest are not
+//! tried (and fail with the same kind of error).
+
+use crate::api::{self, SslStatus};
+use crate::client::ApiClient;
+use crate::error::{Error, ErrorKind, Result};
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+/// What one instance gave: its data or why not.
+#[derive(Debug)]
+pub struct Outcome {
+    pub instance_id: String,
+    pub result: Result<SslStatus>,
+}
+
+/// Reads every instance of `ids` with up to `jobs` requests in flight.
+/// `on_ready` sees each outcome in input order, as soon as it and every
+/// outcome before it are known (for streaming output); the outcomes are also
+/// returned, in input order. `request_id` is sent with every call when given,
+/// else each call gets a fresh UUID.
+pub fn query_all(
+    client: &ApiClient,
+    ids: &[String],
+    jobs: usize,
+    request_id: Option<&str>,
+    mut on_ready: impl FnMut(&Outcome),
+) -> Vec<Outcome> {
+    let total = ids.len();
+    let mut slots: Vec<Option<Result<SslStatus>>> = (0..total).map(|_| None).collect();
+    let mut emitted = 0;
+    let mut progress = Progress::new(total);
+    let query = |index: usize| {
+        let request_id = request_id
+            .map(str::to_string)
+            .unwrap_or_else(api::new_request_id);
+        api::fetch_ssl_status(client, &ids[index], &request_id)
+    };
+    let mut emit_ready = |slots: &mut Vec<Option<Result<SslStatus>>>, done: usize| {
+        progress.clear();
+        while emitted < total {
+            let Some(result) = slots[emitted].take() else {
+                break;
+            };
+            let outcome = Outcome {
+                instance_id: ids[emitted].clone(),
+                result,
+            };
+            on_ready(&outcome);
+            slots[emitted] = Some(outcome.result);
+            emitted += 1;
+        }
+        progress.show(done);
+    };
+    if total == 0 {
+        return Vec::new();
+    }
+
+    // The first instance alone: it primes the digest challenge for the rest.
+    let first = query(0);
+    let refused = match &first {
+        Err(e) if e.kind == ErrorKind::Auth => Some(e.clone()),
+        _ => None,
+    };
+    slots[0] = Some(first);
+    emit_ready(&mut slots, 1);
+
+    if let Some(refusal) = refused {
+        for (index, slot) in slots.iter_mut().enumerate().skip(1) {
+            *slot = Some(Err(not_tried(&ids[index], &ids[0], &refusal)));
+        }
+        emit_ready(&mut slots, total);
+    } else if total > 1 {
+        let next = AtomicUsize::new(1);
+        let (sender, receiver) = mpsc::channel();
+        std::thread::scope(|scope| {
+            for _ in 0..jobs.clamp(1, total - 1) {
+                let sender = sender.clone();
+                let (next, query) = (&next, &query);
+                scope.spawn(move || loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    if index >= total || sender.send((index, query(index))).is_err() {
+                        break;
+                    }
+                });
+            }
+            drop(sender);
+            let mut done = 1;
+            for (index, result) in receiver {
+                slots[index] = Some(result);
+                done += 1;
+                emit_ready(&mut slots, done);
+            }
+        });
+    }
+    progress.finish();
+    slots
+        .into_iter()
+        .zip(ids)
+        .map(|(slot, id)| Outcome {
+            instance_id: id.clone(),
+            result: slot.unwrap_or_else(|| {
+                Err(Error::internal(format!("instance {id} was never queried")))
+            }),
+        })
+        .collect()
+}
+
+fn not_tried(instance_id: &str, first: &str, refusal: &Error) -> Error {
+    let mut e = Error::auth(format!(
+        "authentication failed for instance {instance_id}: not tried, the credentials were \
+         rejected for instance {first}"
+    ));
+    e.hint = refusal.hint.clone();
+    e
+}
+
+/// Instances above which a terminal gets a progress line.
+const PROGRESS_THRESHOLD: usize = 8;
+
+/// A single `\r`-updated line on stderr (`queried 12/40`), only when stderr is
+/// a terminal and the run is long enough to need it; cleared at the end.
+struct Progress {
+    total: usize,
+    enabled: bool,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(total: usize) -> Self {
+        Progress {
+            total,
+            enabled: total > PROGRESS_THRESHOLD && std::io::stderr().is_terminal(),
+            shown: false,
+        }
+    }
+
+    fn show(&mut self, done: usize) {
+        if self.enabled && done < self.total {
+            let _ = write!(std::io::stderr().lock(), "\rqueried {done}/{}", self.total);
+            self.shown = true;
+        }
+    }
+
+    /// Erases the line, so that whatever stderr shows next starts clean.
+    fn clear(&mut self) {
+        if self.shown {
+            let width = format!("queried {0}/{0}", self.total).len();
+            let _ = write!(std::io::stderr().lock(), "\r{:width$}\r", "");
+            self.shown = false;
+        }
+    }
+
+    fn finish(&mut self) {
+        self.clear();
+    }
+}

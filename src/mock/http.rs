@@ -1,0 +1,347 @@
+//! A minimal HTTP/1.1 server for the mock: one thread per connection, keep-alive, requests with
+//! a `Content-Length` body (or none), answers with a `Content-Length`.
+//!
+//! It replaces tiny_http 0.12, whose connection thread pool can lose a wake-up (its count of
+//! waiting threads is decremented late): under several concurrent keep-alive connections a new
+//! connection then waits in its queue until another connection closes, and the client times
+//! out. One thread per connection has no such queue.
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+/// Largest request head (request line and headers) and body the mock reads.
+const MAX_HEAD_BYTES: usize = 64 * 1024;
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// How often an idle connection looks whether the server is stopping.
+const POLL: Duration = Duration::from_millis(100);
+
+/// One request as received.
+#[derive(Debug, Clone)]
+pub(crate) struct HttpRequest {
+    pub(crate) method: String,
+    /// Path and query, as on the request line.
+    pub(crate) target: String,
+    /// Every header in the order received (non-UTF-8 bytes replaced).
+    pub(crate) headers: Vec<(String, String)>,
+}
+
+/// An answer to write.
+#[derive(Debug, Clone)]
+pub(crate) struct HttpResponse {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
+}
+
+/// Takes over a connection to write bytes an ordinary answer cannot (a streamed or trickled
+/// body, a header with raw bytes); the connection is closed afterwards. The flag says whether
+/// the server is stopping.
+pub(crate) type RawWriter = Box<dyn FnOnce(&mut TcpStream, &AtomicBool) + Send>;
+
+/// What a handler answers: an ordinary response, or raw bytes written by the handler itself.
+pub(crate) enum HttpReply {
+    Response(HttpResponse),
+    Raw(RawWriter),
+}
+
+impl From<HttpResponse> for HttpReply {
+    fn from(response: HttpResponse) -> Self {
+        HttpReply::Response(response)
+    }
+}
+
+type Handler = dyn Fn(HttpRequest) -> HttpReply + Send + Sync;
+
+/// A listening server; stops on [`HttpServer::stop`] or drop.
+pub(crate) struct HttpServer {
+    addr: SocketAddr,
+    stopping: Arc<AtomicBool>,
+    acceptor: Option<JoinHandle<()>>,
+    connections: Arc<Mutex<Vec<JoinHandle<()>>>>,
+}
+
+impl HttpServer {
+    pub(crate) fn bind(
+        addr: SocketAddr,
+        handler: impl Fn(HttpRequest) -> HttpReply + Send + Sync + 'static,
+    ) -> io::Result<HttpServer> {
+        let listener = TcpListener::bind(addr)?;
+        let addr = listener.local_addr()?;
+        let stopping = Arc::new(AtomicBool::new(false));
+        let connections: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
+        let handler: Arc<Handler> = Arc::new(handler);
+        let acceptor = {
+            let (stopping, connections) = (Arc::clone(&stopping), Arc::clone(&connections));
+            thread::Builder::new()
+                .name("obssl-mock-accept".into())
+                .spawn(move || accept_until_stopped(listener, &stopping, &connections, &handler))?
+        };
+        Ok(HttpServer {
+            addr,
+            stopping,
+            acceptor: Some(acceptor),
+            connections,
+        })
+    }
+
+    pub(crate) fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Finishes the requests being answered, closes every connection and the listener.
+    pub(crate) fn stop(&mut self) {
+        let Some(acceptor) = self.acceptor.take() else {
+            return;
+        };
+        self.stopping.store(true, Ordering::SeqCst);
+        // Wake the acceptor, which then returns and drops (closes) the listener.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        let _ = acceptor.join();
+        let connections =
+            std::mem::take(&mut *self.connections.lock().unwrap_or_else(|e| e.into_inner()));
+        for connection in connections {
+            let _ = connection.join();
+        }
+    }
+}
+
+impl Drop for HttpServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn accept_until_stopped(
+    listener: TcpListener,
+    stopping: &Arc<AtomicBool>,
+    connections: &Arc<Mutex<Vec<JoinHandle<()>>>>,
+    handler: &Arc<Handler>,
+) {
+    for stream in listener.incoming() {
+        if stopping.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(stream) = stream else {
+            // e.g. out of file descriptors: back off briefly.
+            thread::sleep(Duration::from_millis(10));
+            continue;
+        };
+        let (stopping, handler) = (Arc::clone(stopping), Arc::clone(handler));
+        let spawned = thread::Builder::new()
+            .name("obssl-mock-conn".into())
+            .spawn(move || serve_connection(stream, &stopping, &*handler));
+        if let Ok(handle) = spawned {
+            let mut list = connections.lock().unwrap_or_else(|e| e.into_inner());
+            list.retain(|h| !h.is_finished());
+            list.push(handle);
+        }
+    }
+}
+
+fn serve_connection(stream: TcpStream, stopping: &AtomicBool, handler: &Handler) {
+    let _ = stream.set_read_timeout(Some(POLL));
+    let _ = stream.set_nodelay(true);
+    let Ok(mut writer) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(stream);
+    loop {
+        let request = match read_request(&mut reader, stopping) {
+            Ok(Some(request)) => request,
+            Ok(None) => break,
+            Err(status) => {
+                let _ = write_response(&mut writer, &plain(status), false);
+                break;
+            }
+        };
+        let keep_alive = request.0;
+        match handler(request.1) {
+            HttpReply::Response(response) => {
+                if write_response(&mut writer, &response, keep_alive).is_err() || !keep_alive {
+                    break;
+                }
+            }
+            HttpReply::Raw(write) => {
+                write(&mut writer, stopping);
+                break;
+            }
+        }
+    }
+    let _ = writer.shutdown(Shutdown::Both);
+}
+
+fn plain(status: u16) -> HttpResponse {
+    HttpResponse {
+        status,
+        headers: vec![("Content-Type".into(), "text/plain; charset=utf-8".into())],
+        body: format!("{status} {}\n", reason(status)).into_bytes(),
+    }
+}
+
+/// Reads one request: `Ok(None)` when the client closed the connection (or the server is
+/// stopping) between requests, `Err(status)` for a request that cannot be read.
+/// The flag says whether the connection stays open afterwards.
+fn read_request(
+    reader: &mut BufReader<TcpStream>,
+    stopping: &AtomicBool,
+) -> Result<Option<(bool, HttpRequest)>, u16> {
+    let mut head: Vec<u8> = Vec::new();
+    let mut lines: Vec<String> = Vec::new();
+    loop {
+        let mut line = Vec::new();
+        // read_until keeps what it read before a timeout, so a slow request is pieced together.
+        loop {
+            match reader.read_until(b'\n', &mut line) {
+                Ok(0) if line.is_empty() => {
+                    return if lines.is_empty() && head.is_empty() {
+                        Ok(None)
+                    } else {
+                        Err(400)
+                    }
+                }
+                Ok(_) if line.ends_with(b"\n") => break,
+                Ok(_) => return Err(400), // EOF in the middle of a line
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    let idle = line.is_empty() && lines.is_empty();
+                    if idle && stopping.load(Ordering::SeqCst) {
+                        return Ok(None);
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return Ok(None),
+            }
+            if head.len() + line.len() > MAX_HEAD_BYTES {
+                return Err(431);
+            }
+        }
+        head.extend_from_slice(&line);
+        if head.len() > MAX_HEAD_BYTES {
+            return Err(431);
+        }
+        let text = String::from_utf8_lossy(&line)
+            .trim_end_matches(['\r', '\n'])
+            .to_string();
+        if text.is_empty() {
+            if lines.is_empty() {
+                continue; // tolerate blank lines before a request line
+            }
+            break;
+        }
+        lines.push(text);
+    }
+    let mut request_line = lines[0].split(' ');
+    let (Some(method), Some(target), Some(version), None) = (
+        request_line.next(),
+        request_line.next(),
+        request_line.next(),
+        request_line.next(),
+    ) else {
+        return Err(400);
+    };
+    if !version.starts_with("HTTP/1.") || method.is_empty() || target.is_empty() {
+        return Err(400);
+    }
+    let mut headers = Vec::new();
+    for line in &lines[1..] {
+        let Some((name, value)) = line.split_once(':') else {
+            return Err(400);
+        };
+        headers.push((name.trim().to_string(), value.trim().to_string()));
+    }
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.to_ascii_lowercase())
+    };
+    if header("transfer-encoding").is_some() {
+        return Err(501);
+    }
+    let length: usize = match header("content-length") {
+        None => 0,
+        Some(text) => text.parse().map_err(|_| 400u16)?,
+    };
+    if length > MAX_BODY_BYTES {
+        return Err(413);
+    }
+    let mut body = vec![0; length];
+    let mut read = 0;
+    while read < length {
+        match reader.read(&mut body[read..]) {
+            Ok(0) => return Err(400),
+            Ok(n) => read += n,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock
+                        | io::ErrorKind::TimedOut
+                        | io::ErrorKind::Interrupted
+                ) => {}
+            Err(_) => return Ok(None),
+        }
+    }
+    let connection = header("connection").unwrap_or_default();
+    let keep_alive = if version == "HTTP/1.0" {
+        connection.contains("keep-alive")
+    } else {
+        !connection.contains("close")
+    };
+    Ok(Some((
+        keep_alive,
+        HttpRequest {
+            method: method.to_string(),
+            target: target.to_string(),
+            headers,
+        },
+    )))
+}
+
+fn write_response(
+    writer: &mut TcpStream,
+    response: &HttpResponse,
+    keep_alive: bool,
+) -> io::Result<()> {
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\n",
+        response.status,
+        reason(response.status)
+    );
+    for (name, value) in &response.headers {
+        if !value.contains(['\r', '\n']) {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+    }
+    head.push_str(&format!("Content-Length: {}\r\n", response.body.len()));
+    if !keep_alive {
+        head.push_str("Connection: close\r\n");
+    }
+    head.push_str("\r\n");
+    let mut bytes = head.into_bytes();
+    bytes.extend_from_slice(&response.body);
+    writer.write_all(&bytes)?;
+    writer.flush()
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        413 => "Payload Too Large",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        _ => "",
+    }
+}

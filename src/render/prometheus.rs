@@ -1,0 +1,100 @@
+//! `check -o prometheus`: the Prometheus text exposition format, for the
+//! node_exporter textfile collector. Every metric is a gauge labelled by
+//! `instance_id`. A metric whose value the answer did not give (a failed
+//! query, a null field) is left out for that instance; `obssl_check_state`
+//! and `obssl_probe_success` are always there.
+
+use crate::check::Checked;
+use serde_json::Value;
+
+struct Family {
+    name: &'static str,
+    help: &'static str,
+    value: fn(&Checked) -> Option<f64>,
+}
+
+const FAMILIES: [Family; 6] = [
+    Family {
+        name: "obssl_ssl_enabled",
+        help: "Whether SSL is enabled on the instance (enableSSL OPEN): 1 yes, 0 no.",
+        value: |c| open_flag(c, "enableSSL"),
+    },
+    Family {
+        name: "obssl_ssl_forced",
+        help: "Whether SSL is enforced for every connection (forceSSL OPEN): 1 yes, 0 no.",
+        value: |c| open_flag(c, "forceSSL"),
+    },
+    Family {
+        name: "obssl_cert_valid",
+        help: "Whether the API reports the certificate valid (certValid): 1 yes, 0 no.",
+        value: |c| match status_field(c, "certValid")? {
+            Value::Bool(valid) => Some(if *valid { 1.0 } else { 0.0 }),
+            _ => None,
+        },
+    },
+    Family {
+        name: "obssl_cert_expiry_timestamp_seconds",
+        help: "When the certificate expires (validPeriod), as a Unix timestamp in seconds.",
+        value: |c| c.verdict.expiry.map(|t| t.as_second() as f64),
+    },
+    Family {
+        name: "obssl_check_state",
+        help: "The obssl check state of the instance: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.",
+        value: |c| Some(f64::from(c.verdict.state.code())),
+    },
+    Family {
+        name: "obssl_probe_success",
+        help: "Whether the SSL status of the instance could be read: 1 yes, 0 no.",
+        value: |c| Some(if c.outcome.result.is_ok() { 1.0 } else { 0.0 }),
+    },
+];
+
+pub fn render_prometheus(checked: &[Checked]) -> String {
+    let mut text = String::new();
+    for family in &FAMILIES {
+        text.push_str(&format!("# HELP {} {}\n", family.name, family.help));
+        text.push_str(&format!("# TYPE {} gauge\n", family.name));
+        for c in checked {
+            if let Some(value) = (family.value)(c) {
+                text.push_str(&format!(
+                    "{}{{instance_id=\"{}\"}} {}\n",
+                    family.name,
+                    escape_label_value(&c.outcome.instance_id),
+                    value
+                ));
+            }
+        }
+    }
+    text
+}
+
+fn status_field<'a>(c: &'a Checked, name: &str) -> Option<&'a Value> {
+    c.outcome.result.as_ref().ok()?.get(name)
+}
+
+fn open_flag(c: &Checked, name: &str) -> Option<f64> {
+    match status_field(c, name)? {
+        Value::String(s) => Some(if s == "OPEN" { 1.0 } else { 0.0 }),
+        _ => None,
+    }
+}
+
+/// A label value as the exposition format wants it: `\`, `"` and newline escaped.
+pub fn escape_label_value(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_values_are_escaped() {
+        assert_eq!(escape_label_value(r#"a\b"c"#), r#"a\\b\"c"#);
+        assert_eq!(escape_label_value("a\nb"), r"a\nb");
+        assert_eq!(escape_label_value("obcluster-x"), "obcluster-x");
+    }
+}

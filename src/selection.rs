@@ -1,0 +1,153 @@
+//! Which instances a run reads: id arguments, `--file` (or stdin) and
+//! `--all`, combined in that order with duplicates dropped.
+//!
+//! Everything the user typed (arguments and the file) is read and validated
+//! by [`named_instances`] before any network traffic; `--all` is resolved
+//! afterwards by [`complete`].
+
+use crate::api::{self, validate_instance_id};
+use crate::cli::InstanceSelection;
+use crate::client::ApiClient;
+use crate::error::{Error, Result};
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::Path;
+
+/// The ids named by arguments and `--file`, validated, in order, without
+/// duplicates. `stdin` is read when the file is `-`.
+pub fn named_instances(selection: &InstanceSelection, stdin: &mut dyn Read) -> Result<Vec<String>> {
+    if selection.is_empty() {
+        return Err(Error::usage("no instances given").with_hint(
+            "name instance ids as arguments, or use --file PATH (`-` for stdin) or --all",
+        ));
+    }
+    let mut ids = Vec::new();
+    for id in &selection.instance_ids {
+        validate_instance_id(id)?;
+        ids.push(id.clone());
+    }
+    if let Some(path) = &selection.file {
+        let (name, text) = read_id_file(path, stdin)?;
+        for (line, id) in parse_id_list(&text) {
+            validate_instance_id(id).map_err(|mut e| {
+                e.message = format!("{name} line {line}: {}", e.message);
+                e
+            })?;
+            ids.push(id.to_string());
+        }
+    }
+    Ok(dedup(ids))
+}
+
+/// The full list: `named` followed by every listed instance when `all` is set,
+/// duplicates dropped (first occurrence wins).
+pub fn complete(
+    named: Vec<String>,
+    all: bool,
+    client: &ApiClient,
+    request_id: Option<&str>,
+) -> Result<Vec<String>> {
+    if !all {
+        return Ok(named);
+    }
+    let request_id = request_id
+        .map(str::to_string)
+        .unwrap_or_else(api::new_request_id);
+    let listed = api::list_instances(client, &request_id)?;
+    Ok(dedup(named.into_iter().chain(listed).collect()))
+}
+
+/// The ids of an id list with their line numbers (from 1): one per line,
+/// surrounding whitespace trimmed, `#` to the end of the line a comment,
+/// blank lines skipped.
+pub fn parse_id_list(text: &str) -> Vec<(usize, &str)> {
+    text.lines()
+        .enumerate()
+        .filter_map(|(index, line)| {
+            let id = line.split('#').next().unwrap_or("").trim();
+            (!id.is_empty()).then_some((index + 1, id))
+        })
+        .collect()
+}
+
+fn read_id_file(path: &Path, stdin: &mut dyn Read) -> Result<(String, String)> {
+    let mut bytes = Vec::new();
+    let name = if path.as_os_str() == "-" {
+        stdin
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::usage(format!("cannot read instance ids from stdin: {e}")))?;
+        "stdin".to_string()
+    } else {
+        let name = path.display().to_string();
+        bytes = std::fs::read(path).map_err(|e| {
+            Error::usage(format!("cannot read instance ids from {name}: {e}"))
+                .with_hint("give a readable file with one instance id per line, or `-` for stdin")
+        })?;
+        name
+    };
+    let text =
+        String::from_utf8(bytes).map_err(|_| Error::usage(format!("{name} is not UTF-8 text")))?;
+    Ok((name, text))
+}
+
+fn dedup(ids: Vec<String>) -> Vec<String> {
+    let mut seen = HashSet::new();
+    ids.into_iter()
+        .filter(|id| seen.insert(id.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+    use std::path::PathBuf;
+
+    fn selection(ids: &[&str], file: Option<&str>) -> InstanceSelection {
+        InstanceSelection {
+            instance_ids: ids.iter().map(|s| s.to_string()).collect(),
+            file: file.map(PathBuf::from),
+            all: false,
+            jobs: 8,
+        }
+    }
+
+    #[test]
+    fn id_lists_skip_blanks_and_comments() {
+        let text = "# fleet\nob-a\n\n  ob-b  # primary\n#ob-c\n\tob-d\r\n";
+        assert_eq!(parse_id_list(text), [(2, "ob-a"), (4, "ob-b"), (6, "ob-d")]);
+    }
+
+    #[test]
+    fn arguments_then_file_in_order_without_duplicates() {
+        let mut stdin = "ob-b\nob-c\nob-a\nob-c\n".as_bytes();
+        let ids =
+            named_instances(&selection(&["ob-a", "ob-b", "ob-a"], Some("-")), &mut stdin).unwrap();
+        assert_eq!(ids, ["ob-a", "ob-b", "ob-c"]);
+    }
+
+    #[test]
+    fn a_bad_id_in_the_file_names_its_line() {
+        let mut stdin = "ob-a\n\nob b\n".as_bytes();
+        let e = named_instances(&selection(&[], Some("-")), &mut stdin).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Usage);
+        assert!(
+            e.message.starts_with("stdin line 3: invalid instance id"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn nothing_selected_or_an_unreadable_file_is_a_usage_error() {
+        let e = named_instances(&selection(&[], None), &mut "".as_bytes()).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Usage);
+        let e = named_instances(
+            &selection(&[], Some("/nonexistent/ids.txt")),
+            &mut "".as_bytes(),
+        )
+        .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Usage);
+        assert!(e.message.contains("/nonexistent/ids.txt"), "{}", e.message);
+    }
+}

@@ -1,0 +1,495 @@
+//! `obssl check` end to end: every state, the worst-wins rule in each output
+//! form, Prometheus output read back with a real parser, `--write`, and the
+//! plugin exit statuses for usage and configuration errors.
+
+mod common;
+
+use common::*;
+use obssl::mock::{MockConfig, MockServer};
+use predicates::prelude::*;
+use prometheus_parse::{Scrape, Value as PromValue};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::Path;
+
+fn home() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+fn stdout_of(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(assert.get_output().stdout.clone()).unwrap()
+}
+
+fn check(mock: &MockServer, home: &Path, args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = obssl_for(mock, home);
+    cmd.arg("check").args(args);
+    cmd
+}
+
+/// Parses Prometheus text; every sample's family must have HELP and TYPE.
+fn parse_prometheus(text: &str) -> Scrape {
+    for line in text.lines() {
+        assert!(!line.trim().is_empty(), "no blank lines:\n{text}");
+    }
+    let scrape = Scrape::parse(text.lines().map(|l| Ok(l.to_string()))).expect("parses");
+    for sample in &scrape.samples {
+        assert!(
+            scrape.docs.contains_key(&sample.metric),
+            "HELP for {}",
+            sample.metric
+        );
+        assert!(
+            text.contains(&format!("# TYPE {} gauge\n", sample.metric)),
+            "TYPE for {}",
+            sample.metric
+        );
+    }
+    scrape
+}
+
+/// metric -> instance_id -> value
+fn metric_values(scrape: &Scrape) -> HashMap<String, HashMap<String, f64>> {
+    let mut out: HashMap<String, HashMap<String, f64>> = HashMap::new();
+    for sample in &scrape.samples {
+        let value = match sample.value {
+            PromValue::Gauge(v) | PromValue::Untyped(v) => v,
+            ref other => panic!("{} is not a gauge: {other:?}", sample.metric),
+        };
+        let id = sample
+            .labels
+            .get("instance_id")
+            .unwrap_or_else(|| panic!("{} has no instance_id", sample.metric))
+            .to_string();
+        out.entry(sample.metric.clone())
+            .or_default()
+            .insert(id, value);
+    }
+    out
+}
+
+#[test]
+fn every_state_is_reachable_with_its_reason_and_exit_status() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    let cases: [(&str, &[&str], i32, &str); 11] = [
+        ("obcluster-demo", &[], 0, ""),
+        ("obcluster-expiring-warn", &[], 1, "fewer than 30 days left"),
+        ("obcluster-expiring-soon", &[], 2, "fewer than 7 days left"),
+        ("obcluster-expired", &[], 2, "certificate expired"),
+        (
+            "obcluster-ssl-off",
+            &[],
+            2,
+            "SSL not enabled (enableSSL is CLOSE)",
+        ),
+        ("obcluster-cert-invalid", &[], 2, "certificate not valid"),
+        ("obcluster-bad-date", &[], 3, "could not be parsed"),
+        (
+            "mock-not-found",
+            &[],
+            3,
+            "query failed: instance mock-not-found was not found",
+        ),
+        ("obcluster-not-forced", &[], 0, ""),
+        (
+            "obcluster-not-forced",
+            &["--require-force-ssl"],
+            1,
+            "SSL not enforced (forceSSL is CLOSE)",
+        ),
+        (
+            "obcluster-no-auto-update",
+            &["--require-auto-update"],
+            1,
+            "certificate auto-update off (autoUpdate is CLOSE)",
+        ),
+    ];
+    for (id, flags, code, reason) in cases {
+        let state = ["OK", "WARNING", "CRITICAL", "UNKNOWN"][code as usize];
+        let out = check(&mock, h.path(), &[id])
+            .args(flags)
+            .assert()
+            .code(code);
+        let text = stdout_of(&out);
+        let mut lines = text.lines();
+        let summary = lines.next().unwrap();
+        assert!(
+            summary.starts_with(&format!("SSL {state} - ")),
+            "{id}: {text}"
+        );
+        assert!(summary.contains(" | critical="), "perfdata: {summary}");
+        match lines.next() {
+            None => assert_eq!(code, 0, "{id}: {text}"),
+            Some(line) => {
+                assert!(line.starts_with(&format!("{state} {id}: ")), "{line}");
+                assert!(line.contains(reason), "{id}: {line}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_plugin_summary_counts_and_lists_problems_worst_first() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    let out = check(
+        &mock,
+        h.path(),
+        &[
+            "obcluster-bad-date",
+            "obcluster-demo",
+            "obcluster-expiring-warn",
+            "obcluster-expired",
+            "obcluster-expiring-soon",
+        ],
+    )
+    .assert()
+    .code(2);
+    let text = stdout_of(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "SSL CRITICAL - 2 critical, 1 warning, 1 unknown, 1 ok | critical=2 warning=1 unknown=1 ok=1"
+    );
+    let order: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "CRITICAL obcluster-expired",
+            "CRITICAL obcluster-expiring-soon",
+            "WARNING obcluster-expiring-warn",
+            "UNKNOWN obcluster-bad-date"
+        ]
+    );
+}
+
+#[test]
+fn worst_wins_in_plugin_json_and_prometheus_output() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    // (instances, expected overall state and exit status)
+    let cases: [(&[&str], &str, i32); 5] = [
+        (
+            &["obcluster-demo", "obxxx-not-there-but-ok-id"][..1],
+            "OK",
+            0,
+        ),
+        (&["obcluster-demo", "obcluster-bad-date"], "UNKNOWN", 3),
+        (
+            &[
+                "obcluster-bad-date",
+                "obcluster-expiring-warn",
+                "obcluster-demo",
+            ],
+            "WARNING",
+            1,
+        ),
+        (
+            &[
+                "obcluster-expiring-warn",
+                "mock-server-error",
+                "obcluster-ssl-off",
+            ],
+            "CRITICAL",
+            2,
+        ),
+        (&["obcluster-demo", "obcluster-legacy-date"], "OK", 0),
+    ];
+    let state_value = |s: &str| match s {
+        "OK" => 0.0,
+        "WARNING" => 1.0,
+        "CRITICAL" => 2.0,
+        _ => 3.0,
+    };
+    for (ids, state, code) in cases {
+        let out = check(&mock, h.path(), ids).assert().code(code);
+        assert!(
+            stdout_of(&out).starts_with(&format!("SSL {state} - ")),
+            "{ids:?}"
+        );
+
+        let out = check(&mock, h.path(), ids)
+            .args(["-o", "json"])
+            .assert()
+            .code(code);
+        let report: Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+        assert_eq!(report["state"], state, "{ids:?}");
+        let instances = report["instances"].as_array().unwrap();
+        assert_eq!(instances.len(), ids.len());
+        let worst = instances
+            .iter()
+            .map(|i| i["state"].as_str().unwrap())
+            .max_by_key(|s| {
+                ["OK", "UNKNOWN", "WARNING", "CRITICAL"]
+                    .iter()
+                    .position(|x| x == s)
+            })
+            .unwrap();
+        assert_eq!(worst, state);
+
+        let out = check(&mock, h.path(), ids)
+            .args(["-o", "prometheus"])
+            .assert()
+            .code(code);
+        let scrape = parse_prometheus(&stdout_of(&out));
+        let values = metric_values(&scrape);
+        let states = &values["obssl_check_state"];
+        assert_eq!(states.len(), ids.len());
+        let max = states.values().map(|v| *v as i32).collect::<Vec<_>>();
+        let worst_value = ["OK", "UNKNOWN", "WARNING", "CRITICAL"]
+            .iter()
+            .rev()
+            .find(|s| max.contains(&(state_value(s) as i32)))
+            .unwrap();
+        assert_eq!(*worst_value, state, "{ids:?}");
+    }
+}
+
+#[test]
+fn json_output_has_each_instance_state_reasons_and_errors() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    let out = check(
+        &mock,
+        h.path(),
+        &[
+            "obcluster-demo",
+            "obcluster-ssl-off",
+            "mock-not-found",
+            "-o",
+            "json",
+        ],
+    )
+    .assert()
+    .code(2);
+    let report: Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+    assert_eq!(
+        report["counts"],
+        serde_json::json!({"critical": 1, "warning": 0, "unknown": 1, "ok": 1})
+    );
+    let i = &report["instances"];
+    assert_eq!(i[0]["instanceId"], "obcluster-demo");
+    assert_eq!(i[0]["state"], "OK");
+    assert_eq!(i[0]["reasons"], serde_json::json!([]));
+    assert!(i[0]["expiryTimestamp"].is_i64());
+    assert_eq!(i[1]["state"], "CRITICAL");
+    assert_eq!(i[1]["reasons"][0], "SSL not enabled (enableSSL is CLOSE)");
+    assert_eq!(i[2]["state"], "UNKNOWN");
+    assert_eq!(i[2]["error"]["status"], 404);
+    assert_eq!(i[2]["error"]["errorCode"], "InstanceNotFound");
+}
+
+#[test]
+fn prometheus_output_parses_with_the_documented_metrics_and_values() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    let ids = [
+        "obcluster-demo",
+        "obcluster-expiring-soon",
+        "obcluster-ssl-off",
+        "obcluster-not-forced",
+        "obcluster-cert-invalid",
+        "obcluster-bad-date",
+        "mock-not-found",
+    ];
+    let before = jiff::Timestamp::now().as_second();
+    let out = check(&mock, h.path(), &ids)
+        .args(["-o", "prometheus", "--require-force-ssl"])
+        .assert()
+        .code(2);
+    let text = stdout_of(&out);
+    let scrape = parse_prometheus(&text);
+    let v = metric_values(&scrape);
+    let names = [
+        "obssl_ssl_enabled",
+        "obssl_ssl_forced",
+        "obssl_cert_valid",
+        "obssl_cert_expiry_timestamp_seconds",
+        "obssl_check_state",
+        "obssl_probe_success",
+    ];
+    for name in names {
+        assert!(v.contains_key(name), "{name}:\n{text}");
+        assert!(text.contains(&format!("# HELP {name} ")), "{name}");
+    }
+    assert_eq!(v.len(), names.len(), "no other metrics");
+    assert!(scrape.docs["obssl_check_state"].contains("0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN"));
+
+    assert_eq!(v["obssl_ssl_enabled"]["obcluster-demo"], 1.0);
+    assert_eq!(v["obssl_ssl_enabled"]["obcluster-ssl-off"], 0.0);
+    assert_eq!(v["obssl_ssl_forced"]["obcluster-not-forced"], 0.0);
+    assert_eq!(v["obssl_cert_valid"]["obcluster-cert-invalid"], 0.0);
+    assert_eq!(v["obssl_cert_valid"]["obcluster-demo"], 1.0);
+    let expiry = v["obssl_cert_expiry_timestamp_seconds"]["obcluster-expiring-soon"] as i64;
+    assert!(
+        (expiry - (before + 3 * 86_400)).abs() < 120,
+        "a timestamp 3 days ahead, not a days gauge: {expiry}"
+    );
+    assert!(!v["obssl_cert_expiry_timestamp_seconds"].contains_key("obcluster-bad-date"));
+    let state = &v["obssl_check_state"];
+    assert_eq!(state["obcluster-demo"], 0.0);
+    assert_eq!(state["obcluster-not-forced"], 1.0);
+    assert_eq!(state["obcluster-expiring-soon"], 2.0);
+    assert_eq!(state["obcluster-bad-date"], 3.0);
+    assert_eq!(state["mock-not-found"], 3.0);
+    // A failed probe: only its state and probe_success.
+    assert_eq!(v["obssl_probe_success"]["mock-not-found"], 0.0);
+    assert_eq!(v["obssl_probe_success"]["obcluster-bad-date"], 1.0);
+    for name in &names[..4] {
+        assert!(!v[*name].contains_key("mock-not-found"), "{name}");
+    }
+}
+
+#[test]
+fn write_replaces_the_file_atomically_and_a_failed_run_leaves_it_alone() {
+    let mock = start_mock(MockConfig {
+        generated_instances: 5,
+        ..MockConfig::default()
+    });
+    let h = home();
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("obssl.prom");
+    std::fs::write(&target, "# the previous run\n").unwrap();
+    let names = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+
+    // The instance list cannot be read (wrong secret): nothing is written.
+    obssl_for(&mock, h.path())
+        .env("OBSSL_ACCESS_KEY_SECRET", "sk-wrong")
+        .args(["check", "--all", "-o", "prometheus", "--write"])
+        .arg(&target)
+        .assert()
+        .code(3)
+        .stdout("");
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "# the previous run\n"
+    );
+    assert_eq!(names(), ["obssl.prom"]);
+
+    obssl_for(&mock, h.path())
+        .args([
+            "check",
+            "obcluster-gen-0001",
+            "obcluster-gen-0002",
+            "-o",
+            "prometheus",
+            "--write",
+        ])
+        .arg(&target)
+        .assert()
+        .success()
+        .stdout("");
+    let text = std::fs::read_to_string(&target).unwrap();
+    let v = metric_values(&parse_prometheus(&text));
+    assert_eq!(v["obssl_probe_success"].len(), 2);
+    assert_eq!(names(), ["obssl.prom"], "no temporary file left");
+
+    // Allowed for the other forms too.
+    obssl_for(&mock, h.path())
+        .args(["check", "obcluster-demo", "--write"])
+        .arg(dir.path().join("plugin.txt"))
+        .assert()
+        .success()
+        .stdout("");
+    assert!(std::fs::read_to_string(dir.path().join("plugin.txt"))
+        .unwrap()
+        .starts_with("SSL OK - "));
+}
+
+#[test]
+fn usage_and_configuration_errors_are_unknown_3() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    for args in [
+        &["check"][..],
+        &["check", "--bogus"][..],
+        &["check", "obxxx", "-o", "yaml"][..],
+        &["check", "obxxx", "--warning", "x"][..],
+        &["--timeout", "5", "check", "obxxx", "--jobs", "0"][..],
+        &["check", "obxxx", "--warning", "5", "--critical", "10"][..],
+        &["check", "a/b"][..],
+        &["check", "obxxx", "--write", "/nonexistent/dir/obssl.prom"][..],
+    ] {
+        obssl_for(&mock, h.path())
+            .args(args)
+            .assert()
+            .code(3)
+            .stderr(predicate::str::is_empty().not());
+    }
+    obssl_for(&mock, h.path())
+        .args(["check", "obxxx", "--warning", "5", "--critical", "10"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::starts_with(
+            "SSL UNKNOWN - --warning 5 is below --critical 10",
+        ));
+    assert_eq!(mock.request_count(), 0, "all refused before any request");
+    isolated("obssl", h.path())
+        .env("OBSSL_ENDPOINT", mock.base_url())
+        .args(["check", "obxxx"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::starts_with(
+            "SSL UNKNOWN - no credentials found",
+        ));
+    // get keeps its own statuses.
+    obssl_for(&mock, h.path())
+        .args(["get", "--bogus"])
+        .assert()
+        .code(2);
+    obssl_for(&mock, h.path())
+        .args(["check", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("3 UNKNOWN"));
+}
+
+#[test]
+fn wrong_credentials_make_every_instance_unknown() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    let out = obssl_for(&mock, h.path())
+        .env("OBSSL_ACCESS_KEY_SECRET", "sk-wrong")
+        .args(["check", "obcluster-demo", "obxxx", "obcluster-expired"])
+        .assert()
+        .code(3);
+    let text = stdout_of(&out);
+    assert!(
+        text.starts_with("SSL UNKNOWN - 0 critical, 0 warning, 3 unknown, 0 ok"),
+        "{text}"
+    );
+    assert!(text.contains("authentication failed"), "{text}");
+    assert_eq!(mock.request_count(), 2);
+}
+
+#[test]
+fn check_all_against_the_mock_reaches_every_state() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    let out = obssl_for(&mock, h.path())
+        .args([
+            "check",
+            "--all",
+            "--require-force-ssl",
+            "--require-auto-update",
+            "-o",
+            "json",
+        ])
+        .assert()
+        .code(2);
+    let report: Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+    let counts = &report["counts"];
+    for state in ["critical", "warning", "unknown", "ok"] {
+        assert!(counts[state].as_u64().unwrap() >= 1, "{state}: {counts}");
+    }
+}

@@ -1,0 +1,420 @@
+//! `obssl get` with many instances: ids, --file, --all, --jobs, the fleet
+//! output forms, failures among successes, and the requests it costs.
+
+mod common;
+
+use common::*;
+use obssl::mock::{MockConfig, MockServer};
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn home() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+fn stdout_of(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(assert.get_output().stdout.clone()).unwrap()
+}
+
+fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(assert.get_output().stderr.clone()).unwrap()
+}
+
+fn generated(n: usize) -> Vec<String> {
+    (1..=n).map(|i| format!("obcluster-gen-{i:04}")).collect()
+}
+
+/// The ids `GET /api/v2/instances` lists: every fixture but the error ones.
+fn listed(mock: &MockServer) -> Vec<String> {
+    mock.fixture_ids()
+        .into_iter()
+        .filter(|id| !id.starts_with("mock-"))
+        .collect()
+}
+
+#[test]
+fn forty_instances_with_8_jobs_come_back_in_input_order_for_about_one_request_each() {
+    let mock = start_mock(MockConfig {
+        generated_instances: 40,
+        ..MockConfig::default()
+    });
+    let h = home();
+    // An order the mock would not produce by itself: reversed.
+    let ids: Vec<String> = generated(40).into_iter().rev().collect();
+    let out = obssl_for(&mock, h.path())
+        .args(["get", "--jobs", "8", "-o", "jsonl"])
+        .args(&ids)
+        .assert()
+        .success()
+        .stderr("");
+    let lines: Vec<Value> = stdout_of(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got: Vec<&str> = lines
+        .iter()
+        .map(|v| v["instanceId"].as_str().unwrap())
+        .collect();
+    assert_eq!(got, ids);
+    assert!(lines.iter().all(|v| v["enableSSL"] == "OPEN"));
+
+    let requests = mock.requests();
+    eprintln!("40 instances, --jobs 8: {} requests", requests.len());
+    assert_eq!(
+        requests.len(),
+        41,
+        "one challenge, then one signed request per instance"
+    );
+    assert_eq!(requests.iter().filter(|r| r.status == 401).count(), 1);
+    // Every signed request used a distinct nonce count.
+    let mut ncs: Vec<String> = requests
+        .iter()
+        .filter_map(|r| digest_param(r.authorization.as_deref()?, "nc"))
+        .collect();
+    ncs.sort();
+    ncs.dedup();
+    assert_eq!(ncs.len(), 40);
+}
+
+#[test]
+fn table_json_and_field_forms_for_several_instances() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    let ids = ["obcluster-legacy-date", "obxxx", "obcluster-demo"];
+
+    let out = obssl_for(&mock, h.path())
+        .args(["get"])
+        .args(ids)
+        .assert()
+        .success();
+    let table = stdout_of(&out);
+    for header in [
+        "Instance ID",
+        "SSL",
+        "Forced",
+        "Cert valid",
+        "Expires",
+        "Time left",
+        "Auto-update",
+    ] {
+        assert!(table.contains(header), "{header}:\n{table}");
+    }
+    let positions: Vec<usize> = ids.iter().map(|id| table.find(id).unwrap()).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{table}");
+    assert!(table.contains("2027-09-20 07:55:03.0"), "{table}");
+
+    let out = obssl_for(&mock, h.path())
+        .args(["get", "-o", "json"])
+        .args(ids)
+        .assert()
+        .success();
+    let array: Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+    let got: Vec<&str> = array
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["instanceId"].as_str().unwrap())
+        .collect();
+    assert_eq!(got, ids);
+    assert_eq!(array[1]["validPeriod"], "2026-12-10T04:11:13Z");
+
+    obssl_for(&mock, h.path())
+        .args(["get", "--field", "forcessl"])
+        .args(ids)
+        .assert()
+        .success()
+        .stdout("obcluster-legacy-date\tCLOSE\nobxxx\tCLOSE\nobcluster-demo\tOPEN\n");
+}
+
+#[test]
+fn a_single_id_keeps_the_single_forms_and_jsonl_is_one_line() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    let out = obssl_for(&mock, h.path())
+        .args(["get", "obxxx", "-o", "jsonl"])
+        .assert()
+        .success();
+    let text = stdout_of(&out);
+    assert_eq!(text.lines().count(), 1);
+    let data: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(data["instanceId"], "obxxx");
+    // --file with one id is a fleet: the ID<TAB>value form.
+    obssl_for(&mock, h.path())
+        .args(["get", "--file", "-", "--field", "enableSSL"])
+        .write_stdin("obxxx\n")
+        .assert()
+        .success()
+        .stdout("obxxx\tOPEN\n");
+}
+
+#[test]
+fn all_pages_through_the_whole_account() {
+    let mock = start_mock(MockConfig {
+        generated_instances: 250,
+        ..MockConfig::default()
+    });
+    let h = home();
+    let out = obssl_for(&mock, h.path())
+        .args(["get", "--all", "--field", "instanceId"])
+        .assert()
+        .success()
+        .stderr("");
+    let got: Vec<String> = stdout_of(&out)
+        .lines()
+        .map(|l| l.split('\t').next().unwrap().to_string())
+        .collect();
+    let expected = listed(&mock);
+    assert!(expected.len() > 200, "at least three pages of 100");
+    assert_eq!(got, expected);
+    let list_requests: Vec<String> = mock
+        .requests()
+        .into_iter()
+        .filter(|r| r.status == 200 && r.url.starts_with("/api/v2/instances?"))
+        .map(|r| r.url)
+        .collect();
+    assert_eq!(list_requests.len(), 3, "{list_requests:?}");
+    for (i, url) in list_requests.iter().enumerate() {
+        assert!(
+            url.contains(&format!("pageNumber={}&pageSize=100", i + 1)),
+            "{url}"
+        );
+    }
+    assert_eq!(
+        mock.request_count(),
+        1 + 3 + expected.len(),
+        "one challenge, three pages, one request per instance"
+    );
+}
+
+#[test]
+fn ids_file_from_stdin_and_all_combine_in_order_without_duplicates() {
+    let mock = start_mock(MockConfig {
+        generated_instances: 3,
+        ..MockConfig::default()
+    });
+    let h = home();
+    let file = "# production\nobcluster-gen-0002\n\n  obcluster-demo   # the demo one\nobxxx\nobcluster-gen-0002\n#obcluster-nulls\n";
+    let out = obssl_for(&mock, h.path())
+        .args(["get", "obxxx", "--file", "-", "--field", "status"])
+        .write_stdin(file)
+        .assert()
+        .success();
+    let got: Vec<String> = stdout_of(&out)
+        .lines()
+        .map(|l| l.split('\t').next().unwrap().to_string())
+        .collect();
+    assert_eq!(got, ["obxxx", "obcluster-gen-0002", "obcluster-demo"]);
+    assert_eq!(mock.request_count(), 4, "duplicates are queried once");
+
+    let out = obssl_for(&mock, h.path())
+        .args([
+            "get",
+            "obcluster-gen-0003",
+            "--file",
+            "-",
+            "--all",
+            "--field",
+            "status",
+        ])
+        .write_stdin("obcluster-demo\n")
+        .assert()
+        .success();
+    let got: Vec<String> = stdout_of(&out)
+        .lines()
+        .map(|l| l.split('\t').next().unwrap().to_string())
+        .collect();
+    let mut expected = vec![
+        "obcluster-gen-0003".to_string(),
+        "obcluster-demo".to_string(),
+    ];
+    expected.extend(
+        listed(&mock)
+            .into_iter()
+            .filter(|id| id != "obcluster-gen-0003" && id != "obcluster-demo"),
+    );
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn a_file_path_works_and_bad_ids_in_it_stop_everything_before_any_request() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    let path = h.path().join("ids.txt");
+    std::fs::write(&path, "obxxx\nobcluster-demo\n").unwrap();
+    obssl_for(&mock, h.path())
+        .args(["get", "--file"])
+        .arg(&path)
+        .args(["--field", "enableSSL"])
+        .assert()
+        .success()
+        .stdout("obxxx\tOPEN\nobcluster-demo\tOPEN\n");
+    let before = mock.request_count();
+    std::fs::write(&path, "obxxx\nob bad\n").unwrap();
+    obssl_for(&mock, h.path())
+        .args(["get", "--file"])
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("line 2: invalid instance id"));
+    obssl_for(&mock, h.path())
+        .args(["get", "--file", "/nonexistent/ids.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read instance ids"));
+    obssl_for(&mock, h.path())
+        .args(["get", "obxxx", "a/b"])
+        .assert()
+        .code(2);
+    assert_eq!(mock.request_count(), before);
+}
+
+#[test]
+fn no_source_of_ids_and_bad_jobs_are_usage_errors() {
+    let h = home();
+    for args in [
+        &["get"][..],
+        &["get", "--jobs", "4"][..],
+        &["get", "--all", "--jobs", "0"][..],
+        &["get", "--all", "--jobs", "65"][..],
+        &["get", "--all", "-o", "yaml"][..],
+    ] {
+        isolated("obssl", h.path())
+            .env("OBSSL_ACCESS_KEY_ID", ACCESS_KEY_ID)
+            .env("OBSSL_ACCESS_KEY_SECRET", SECRET)
+            .args(args)
+            .assert()
+            .code(2);
+    }
+    isolated("obssl", h.path())
+        .args(["get"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--file").and(predicate::str::contains("--all")));
+}
+
+#[test]
+fn one_failure_among_many_is_shown_in_every_form_and_exits_5() {
+    let mock = start_mock(MockConfig {
+        generated_instances: 6,
+        ..MockConfig::default()
+    });
+    let h = home();
+    let mut ids = generated(6);
+    ids.insert(3, "mock-not-found".into());
+
+    let out = obssl_for(&mock, h.path())
+        .args(["get"])
+        .args(&ids)
+        .assert()
+        .code(5);
+    let table = stdout_of(&out);
+    for id in &ids {
+        assert!(table.contains(id.as_str()), "{id}:\n{table}");
+    }
+    assert!(
+        table.contains("error: HTTP 404 InstanceNotFound"),
+        "{table}"
+    );
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("error: instance mock-not-found was not found (HTTP 404)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 of 7 instances could not be read"),
+        "{stderr}"
+    );
+
+    let out = obssl_for(&mock, h.path())
+        .args(["get", "-o", "json"])
+        .args(&ids)
+        .assert()
+        .code(5);
+    let array: Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+    assert_eq!(array.as_array().unwrap().len(), 7);
+    let failed = &array[3];
+    assert_eq!(failed["instanceId"], "mock-not-found");
+    assert_eq!(failed["error"]["kind"], "api");
+    assert_eq!(failed["error"]["status"], 404);
+    assert_eq!(failed["error"]["errorCode"], "InstanceNotFound");
+    assert!(failed["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not found"));
+    assert!(failed["error"]["requestId"].is_string());
+    assert_eq!(array[4]["instanceId"], "obcluster-gen-0004");
+
+    let out = obssl_for(&mock, h.path())
+        .args(["get", "-o", "jsonl"])
+        .args(&ids)
+        .assert()
+        .code(5);
+    let lines: Vec<Value> = stdout_of(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 7);
+    assert_eq!(lines[3]["error"]["errorCode"], "InstanceNotFound");
+    assert_eq!(lines[6]["instanceId"], "obcluster-gen-0006");
+}
+
+#[test]
+fn the_worst_failure_sets_the_exit_status() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    // An API error (5) and an id the server has never heard of (also 5); and
+    // over a refused connection, network (6).
+    obssl_for(&mock, h.path())
+        .args(["get", "obxxx", "mock-server-error", "mock-not-json"])
+        .assert()
+        .code(5);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    obssl_for(&mock, h.path())
+        .env("OBSSL_ENDPOINT", format!("http://127.0.0.1:{port}"))
+        .args(["get", "obxxx", "obcluster-demo", "-o", "json"])
+        .assert()
+        .code(6)
+        .stdout(predicate::str::contains("\"kind\": \"network\""));
+}
+
+#[test]
+fn wrong_credentials_fail_every_instance_for_two_requests_in_all() {
+    let mock = start_mock(MockConfig {
+        generated_instances: 20,
+        ..MockConfig::default()
+    });
+    let h = home();
+    let out = obssl_for(&mock, h.path())
+        .env("OBSSL_ACCESS_KEY_SECRET", "sk-wrong")
+        .args(["get", "-o", "jsonl"])
+        .args(generated(20))
+        .assert()
+        .code(4);
+    let lines: Vec<Value> = stdout_of(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 20);
+    assert!(lines.iter().all(|l| l["error"]["kind"] == "auth"));
+    assert_eq!(mock.request_count(), 2, "the others are not tried");
+    assert_no_secret(&stderr_of(&out), Some(&mock));
+}
+
+#[test]
+fn nothing_reaches_stderr_when_it_is_not_a_terminal() {
+    let mock = start_mock(MockConfig {
+        generated_instances: 30,
+        ..MockConfig::default()
+    });
+    let h = home();
+    obssl_for(&mock, h.path())
+        .args(["get", "--all", "-o", "json"])
+        .assert()
+        .success()
+        .stderr("");
+}
