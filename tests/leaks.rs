@@ -113,3 +113,45 @@ fn a_wrong_secret_leaks_neither_secret_nor_response() {
     }
     assert!(mock.request_count() >= 12);
 }
+
+#[test]
+fn fleet_and_check_outputs_leak_nothing() {
+    let mock = start_mock(MockConfig::default());
+    // A healthy instance, an API error, a retried one and an auth-layer fault, in one run.
+    let ids = [
+        "obxxx",
+        "mock-not-found",
+        "fault-503-twice",
+        "fault-401-forever",
+    ];
+    let runs: [&[&str]; 8] = [
+        &["get"],
+        &["get", "-o", "json"],
+        &["get", "-o", "jsonl"],
+        &["get", "--field", "enableSSL"],
+        &["check"],
+        &["check", "-o", "json"],
+        &["check", "-o", "prometheus"],
+        &["get", "--all", "-o", "jsonl"],
+    ];
+    for run in runs {
+        for verbosity in VERBOSITY {
+            let mut args: Vec<&str> = run.to_vec();
+            if !run.contains(&"--all") {
+                args.extend_from_slice(&ids);
+            }
+            args.extend_from_slice(&[verbosity, "--timeout", "1", "--jobs", "4"]);
+            check(&mock, SECRET, &args);
+        }
+    }
+    let wrong = "sk-WRONG-FLEET-LEAKCHECK-77aa";
+    for run in [
+        &["get", "-o", "json"][..],
+        &["check", "-o", "prometheus"][..],
+    ] {
+        let mut args: Vec<&str> = run.to_vec();
+        args.extend_from_slice(&ids);
+        args.push("-vv");
+        check(&mock, wrong, &args);
+    }
+}

@@ -137,9 +137,16 @@ pub fn render_fleet_field(outcome: &Outcome, field: &str) -> String {
 pub fn error_line(e: &Error) -> String {
     let mut line = format!("error: {}", e.message);
     if let Some(api) = &e.api {
-        let mut details = vec![format!("HTTP {}", api.status)];
+        let mut details = Vec::new();
+        let status = format!("HTTP {}", api.status);
+        if !e.message.contains(&status) {
+            details.push(status);
+        }
         if let Some(code) = &api.error_code {
             details.push(format!("errorCode {code}"));
+        }
+        if let Some(message) = &api.message {
+            details.push(format!("message {message:?}"));
         }
         if let Some(id) = &api.request_id {
             details.push(format!("requestId {id}"));
@@ -248,7 +255,7 @@ mod tests {
         let Err(e) = &c.result else { unreachable!() };
         assert_eq!(
             error_line(e),
-            "error: instance ob-c was not found (HTTP 404) (HTTP 404, errorCode InstanceNotFound, requestId rid)"
+            "error: instance ob-c was not found (HTTP 404) (errorCode InstanceNotFound, message \"gone\", requestId rid)"
         );
     }
 }
