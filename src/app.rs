@@ -6,6 +6,7 @@ use crate::commands;
 use crate::config::ProcessEnv;
 use crate::error::Error;
 use crate::output::{warn_line, Output};
+use crate::style::Palette;
 use clap::{CommandFactory, Parser};
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -28,8 +29,9 @@ where
         }
     };
     let mut out = Output::default();
+    let palette = Palette::resolve(cli.color, &ProcessEnv);
     let (result, check) = match &cli.command {
-        Command::Get(args) => (commands::get::run(args, &ProcessEnv, &mut out), false),
+        Command::Get(args) => (commands::get::run(args, &ProcessEnv, &palette, &mut out), false),
         Command::Check(args) => (commands::check::run(args, &ProcessEnv, &mut out), true),
         Command::Configure(args) => (
             commands::configure::run(args, &ProcessEnv).map(|()| 0),
@@ -43,6 +45,8 @@ where
             .map(|()| 0),
             false,
         ),
+        Command::Completions(args) => (commands::completions::run(args, &mut out).map(|()| 0), false),
+        Command::Man(args) => (commands::man::run(args, &mut out).map(|()| 0), false),
     };
     match result {
         Ok(status) => ExitCode::from(status),

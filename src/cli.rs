@@ -9,6 +9,7 @@
 use crate::endpoint::Site;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use clap_complete::Shell;
 
 const GET_EXAMPLES: &str = "\
 Examples:
@@ -98,16 +99,52 @@ Examples:
   obssl get --all
   obssl check --all -o prometheus --write /var/lib/node_exporter/textfile/obssl.prom
   obssl-mock run -- obssl get obxxx
+  obssl completions bash > ~/.local/share/bash-completion/completions/obssl
+  obssl man | man -l -
 
 Exit statuses: 0 ok, 1 internal error, 2 usage, 3 configuration, 4 authentication,
 5 API error, 6 network failure; with several instances, the highest status among the failed.
 `obssl check` has its own: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  # bash (per user; needs the bash-completion package)
+  obssl completions bash > ~/.local/share/bash-completion/completions/obssl
+
+  # zsh: a directory on your $fpath, then restart the shell
+  obssl completions zsh > ~/.zfunc/_obssl
+
+  # fish
+  obssl completions fish > ~/.config/fish/completions/obssl.fish
+
+  # PowerShell: add this line to your $PROFILE
+  obssl completions powershell | Out-String | Invoke-Expression
+
+  # elvish: add this line to ~/.config/elvish/rc.elv
+  eval (obssl completions elvish | slurp)";
+
+const MAN_EXAMPLES: &str = "\
+Examples:
+  # Read the manual now
+  obssl man | man -l -
+
+  # Install it for your user (man finds ~/.local/share/man on most systems)
+  mkdir -p ~/.local/share/man/man1 && obssl man > ~/.local/share/man/man1/obssl.1
+
+  # The page of one command
+  obssl man get | man -l -";
 
 /// Read the SSL link-encryption status of OceanBase Cloud instances.
 #[derive(Debug, Parser)]
 #[command(name = "obssl", version, about, after_help = TOP_EXAMPLES)]
 #[command(propagate_version = true, arg_required_else_help = true)]
 pub struct Cli {
+    /// When to colour the output: auto (only on a terminal), always or never.
+    /// NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both.
+    #[arg(long, value_enum, value_name = "WHEN", global = true,
+          default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -129,6 +166,14 @@ pub enum Command {
     /// Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+
+    /// Print a shell completion script to standard output.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+
+    /// Print the manual page (roff) to standard output.
+    #[command(after_help = MAN_EXAMPLES)]
+    Man(ManArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -177,6 +222,31 @@ impl InstanceSelection {
     pub fn is_empty(&self) -> bool {
         self.instance_ids.is_empty() && self.file.is_none() && !self.all
     }
+}
+
+/// When to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour only when standard output is a terminal (and NO_COLOR is unset).
+    Auto,
+    /// Always colour, even into a pipe or file.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write completions for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: Shell,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// Print the page of this command (e.g. get) instead of the main page.
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 /// Options shared by every command that calls the API.

@@ -27,3 +27,4 @@ pub mod render;
 pub mod secret;
 pub mod selection;
 pub mod trace;
+pub mod style;

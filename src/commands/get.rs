@@ -11,12 +11,18 @@ use crate::render::fleet::{
     error_line, render_fleet_field, render_fleet_json, render_fleet_table, render_jsonl_line,
     render_jsonl_status,
 };
-use crate::render::{field::render_field, json::render_json, table::render_table};
+use crate::render::{field::render_field, json::render_json, table::render_table_styled};
 use crate::selection;
+use crate::style::Palette;
 
 /// Runs `get` and returns the exit status: 0, or with several instances the
 /// highest exit status among the failed ones.
-pub fn run(args: &GetArgs, env: &dyn Environment, out: &mut Output) -> Result<u8> {
+pub fn run(
+    args: &GetArgs,
+    env: &dyn Environment,
+    palette: &Palette,
+    out: &mut Output,
+) -> Result<u8> {
     // Everything the user typed is checked before any network traffic.
     let named = selection::named_instances(&args.selection, &mut std::io::stdin().lock())?;
     if let Some(id) = &args.request_id {
@@ -40,7 +46,9 @@ pub fn run(args: &GetArgs, env: &dyn Environment, out: &mut Output) -> Result<u8
             (Some(name), _) => render_field(&status, name),
             (None, OutputFormat::Json) => render_json(&status),
             (None, OutputFormat::Jsonl) => render_jsonl_status(&status),
-            (None, OutputFormat::Table) => render_table(&status, jiff::Timestamp::now()),
+            (None, OutputFormat::Table) => {
+                render_table_styled(&status, jiff::Timestamp::now(), palette)
+            }
         };
         out.write(&text)?;
         return Ok(0);

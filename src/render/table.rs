@@ -3,6 +3,7 @@
 use super::plain_value;
 use crate::api::{SslStatus, KNOWN_FIELDS};
 use crate::expiry::{describe_time_left, parse_valid_period};
+use crate::style::{expiry_tone, value_cell, Palette, Tone};
 use comfy_table::{presets, ContentArrangement, Table};
 use jiff::Timestamp;
 use serde_json::Value;
@@ -11,21 +12,30 @@ use serde_json::Value;
 pub const MISSING: &str = "-";
 
 /// Renders one instance: the known fields in a fixed order (missing ones as
-/// `-`), then any field obssl does not know, under its API name.
+/// `-`), then any field obssl does not know, under its API name. No colour.
 pub fn render_table(status: &SslStatus, now: Timestamp) -> String {
+    render_table_styled(status, now, &Palette::plain())
+}
+
+/// [`render_table`] with states and the expiry coloured by `palette`
+/// (see [`crate::style`]).
+pub fn render_table_styled(status: &SslStatus, now: Timestamp, palette: &Palette) -> String {
     let mut table = Table::new();
     table
         .load_preset(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(["Field", "Value"]);
+    palette.apply(&mut table);
     for (name, label) in KNOWN_FIELDS {
         let value = status.get(name);
-        let text = if name == "validPeriod" {
-            expiry_cell(value, now)
+        let cell = if name == "validPeriod" {
+            let (text, tone) = expiry_cell(value, now);
+            palette.cell(tone, text)
         } else {
-            plain_value(value).unwrap_or_else(|| MISSING.to_string())
+            let text = plain_value(value).unwrap_or_else(|| MISSING.to_string());
+            value_cell(name, &text, palette)
         };
-        table.add_row([label.to_string(), text]);
+        table.add_row(vec![comfy_table::Cell::new(label), cell]);
     }
     for (name, value) in status {
         if KNOWN_FIELDS.iter().any(|(known, _)| known == name) {
@@ -41,13 +51,17 @@ pub fn render_table(status: &SslStatus, now: Timestamp) -> String {
     format!("{table}\n")
 }
 
-fn expiry_cell(value: Option<&Value>, now: Timestamp) -> String {
+/// The expiry with the time left, and its tone (none when it cannot be read).
+fn expiry_cell(value: Option<&Value>, now: Timestamp) -> (String, Option<Tone>) {
     let Some(text) = plain_value(value) else {
-        return MISSING.to_string();
+        return (MISSING.to_string(), None);
     };
     match parse_valid_period(&text) {
-        Some(expiry) => format!("{text} ({})", describe_time_left(expiry, now)),
-        None => format!("{text} (unrecognised date)"),
+        Some(expiry) => (
+            format!("{text} ({})", describe_time_left(expiry, now)),
+            expiry_tone(expiry, now),
+        ),
+        None => (format!("{text} (unrecognised date)"), None),
     }
 }
 
@@ -82,6 +96,30 @@ mod tests {
             "{out}"
         );
         assert!(out.contains(r#"{"a":1}"#), "{out}");
+    }
+
+    #[test]
+    fn colour_marks_states_and_expiry_only_when_on() {
+        let data = json!({"enableSSL": "OPEN", "forceSSL": "CLOSE", "certValid": true,
+                          "validPeriod": "2026-12-10T04:11:13Z"});
+        let plain = render_table_styled(data.as_object().unwrap(), now(), &Palette::plain());
+        assert!(!plain.contains('\x1b'), "{plain}");
+        assert_eq!(plain, render_table(data.as_object().unwrap(), now()));
+        let coloured = render_table_styled(data.as_object().unwrap(), now(), &Palette::new(true));
+        for (sgr, text) in [
+            ("\x1b[38;5;2m", "OPEN"),
+            ("\x1b[38;5;1m", "CLOSE"),
+            ("\x1b[38;5;2m", "true"),
+            ("\x1b[38;5;3m", "2026-12-10"),
+        ] {
+            let line = coloured.lines().find(|l| l.contains(text)).unwrap();
+            assert!(line.contains(sgr), "{text}: {line:?}");
+        }
+        let label_line = coloured
+            .lines()
+            .find(|l| l.contains("Instance ID"))
+            .unwrap();
+        assert!(!label_line.contains('\x1b'), "{label_line:?}");
     }
 
     #[test]

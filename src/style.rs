@@ -1,0 +1,267 @@
+//! Colour: whether to use it ([`color_enabled`]) and what a value looks like
+//! when it is on ([`Palette`], [`tone_of`], [`value_cell`], [`paint_value`]).
+//!
+//! Every renderer asks this module, so a state is the same colour in every
+//! table: OPEN and a valid certificate green, CLOSE and an invalid certificate
+//! red, a certificate expiring within [`EXPIRY_WARNING_DAYS`] yellow and an
+//! expired one red. With colour off, nothing here emits an escape byte.
+
+use crate::cli::ColorChoice;
+use crate::config::Environment;
+use comfy_table::{Cell, Color, Table};
+use jiff::{SignedDuration, Timestamp};
+
+/// A certificate with less than this many days left is shown as expiring.
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+
+/// Decides whether to colour standard output.
+///
+/// `--color never` → off and `--color always` → on, whatever the environment
+/// says (the flag beats the environment). With `auto`: `NO_COLOR` set to
+/// anything non-empty → off; else `CLICOLOR_FORCE` set to anything non-empty
+/// other than `0` → on; else on only when stdout is a terminal.
+pub fn color_enabled(
+    choice: ColorChoice,
+    no_color: Option<&str>,
+    clicolor_force: Option<&str>,
+    stdout_is_terminal: bool,
+) -> bool {
+    match choice {
+        ColorChoice::Never => false,
+        ColorChoice::Always => true,
+        ColorChoice::Auto => {
+            if no_color.is_some_and(|v| !v.is_empty()) {
+                false
+            } else if clicolor_force.is_some_and(|v| !v.is_empty() && v != "0") {
+                true
+            } else {
+                stdout_is_terminal
+            }
+        }
+    }
+}
+
+/// What a value means to the reader, and so its colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// As it should be (green).
+    Good,
+    /// Needs attention soon (yellow).
+    Warn,
+    /// Wrong or off (red).
+    Bad,
+}
+
+impl Tone {
+    fn table_color(self) -> Color {
+        match self {
+            // The eight standard colours (SGR 38;5;1-3), which every
+            // terminal theme keeps readable; the bright ones often are not.
+            Tone::Good => Color::DarkGreen,
+            Tone::Warn => Color::DarkYellow,
+            Tone::Bad => Color::DarkRed,
+        }
+    }
+
+    fn sgr(self) -> &'static str {
+        match self {
+            Tone::Good => "\x1b[32m",
+            Tone::Warn => "\x1b[33m",
+            Tone::Bad => "\x1b[31m",
+        }
+    }
+}
+
+/// The tone of one field's value, by the field's API name (case-insensitive):
+/// OPEN/CLOSE states (`status`, `enableSSL`, `forceSSL`, `autoUpdate`) and
+/// `certValid` true/false. Any other field, or an unexpected value, has none.
+pub fn tone_of(field: &str, value: &str) -> Option<Tone> {
+    let field = field.to_ascii_lowercase();
+    match field.as_str() {
+        "status" | "enablessl" | "forcessl" | "autoupdate" => {
+            if value.eq_ignore_ascii_case("OPEN") {
+                Some(Tone::Good)
+            } else if value.eq_ignore_ascii_case("CLOSE") {
+                Some(Tone::Bad)
+            } else {
+                None
+            }
+        }
+        "certvalid" => match value {
+            "true" => Some(Tone::Good),
+            "false" => Some(Tone::Bad),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The tone of a certificate expiry: red once expired (compared as instants),
+/// yellow with less than [`EXPIRY_WARNING_DAYS`] left, none otherwise.
+pub fn expiry_tone(expiry: Timestamp, now: Timestamp) -> Option<Tone> {
+    let left = expiry.duration_since(now);
+    if left.is_negative() {
+        Some(Tone::Bad)
+    } else if left < SignedDuration::from_hours(24 * EXPIRY_WARNING_DAYS) {
+        Some(Tone::Warn)
+    } else {
+        None
+    }
+}
+
+/// Whether colour is on, decided once per run and handed to the renderers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Palette {
+    enabled: bool,
+}
+
+impl Palette {
+    /// A palette that colours when `enabled` is true.
+    pub fn new(enabled: bool) -> Self {
+        Palette { enabled }
+    }
+
+    /// No colour at all (the default; what tests and pipes get).
+    pub fn plain() -> Self {
+        Palette { enabled: false }
+    }
+
+    /// The palette for this run: `--color` and the environment, see [`color_enabled`].
+    pub fn resolve(choice: ColorChoice, env: &dyn Environment) -> Self {
+        use std::io::IsTerminal;
+        let no_color = env.var("NO_COLOR");
+        let force = env.var("CLICOLOR_FORCE");
+        Palette::new(color_enabled(
+            choice,
+            no_color.as_deref(),
+            force.as_deref(),
+            std::io::stdout().is_terminal(),
+        ))
+    }
+
+    /// True when colour is on.
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// `text` wrapped in ANSI SGR codes for `tone`; unchanged when colour is
+    /// off or there is no tone. For plain text output, not for table cells
+    /// (use [`Palette::cell`], which keeps the column widths right).
+    pub fn paint(&self, tone: Option<Tone>, text: &str) -> String {
+        match tone {
+            Some(tone) if self.enabled => format!("{}{text}\x1b[0m", tone.sgr()),
+            _ => text.to_string(),
+        }
+    }
+
+    /// A table cell holding `text`, coloured for `tone` when colour is on.
+    pub fn cell(&self, tone: Option<Tone>, text: impl Into<String>) -> Cell {
+        let cell = Cell::new(text.into());
+        match tone {
+            Some(tone) if self.enabled => cell.fg(tone.table_color()),
+            _ => cell,
+        }
+    }
+
+    /// Prepares a table for this palette: with colour on, cell colours are
+    /// written even when stdout is not a terminal (`--color always`).
+    pub fn apply(&self, table: &mut Table) {
+        if self.enabled {
+            table.enforce_styling();
+            table.style_text_only();
+        }
+    }
+}
+
+/// `text` (the value of API field `field`) painted for its tone. See [`tone_of`].
+pub fn paint_value(field: &str, text: &str, palette: &Palette) -> String {
+    palette.paint(tone_of(field, text), text)
+}
+
+/// A table cell for `text` (the value of API field `field`), coloured for its
+/// tone. Table renderers use this so every table colours states alike.
+pub fn value_cell(field: &str, text: &str, palette: &Palette) -> Cell {
+    palette.cell(tone_of(field, text), text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_combination_of_flag_env_and_terminal() {
+        use ColorChoice::*;
+        // (choice, NO_COLOR, CLICOLOR_FORCE, terminal) -> colour
+        let cases: &[(ColorChoice, Option<&str>, Option<&str>, bool, bool)] = &[
+            (Auto, None, None, true, true),
+            (Auto, None, None, false, false),
+            (Auto, Some("1"), None, true, false),
+            (Auto, Some(""), None, true, true),
+            (Auto, None, Some("1"), false, true),
+            (Auto, None, Some("0"), false, false),
+            (Auto, None, Some(""), false, false),
+            (Auto, None, Some("0"), true, true),
+            (Auto, Some("1"), Some("1"), true, false),
+            (Auto, Some("1"), Some("1"), false, false),
+            (Always, None, None, false, true),
+            (Always, Some("1"), None, false, true),
+            (Always, Some("1"), Some("0"), true, true),
+            (Never, None, None, true, false),
+            (Never, None, Some("1"), true, false),
+            (Never, Some("1"), Some("1"), true, false),
+        ];
+        for &(choice, no_color, force, tty, expected) in cases {
+            assert_eq!(
+                color_enabled(choice, no_color, force, tty),
+                expected,
+                "{choice:?} NO_COLOR={no_color:?} CLICOLOR_FORCE={force:?} tty={tty}"
+            );
+        }
+    }
+
+    #[test]
+    fn states_have_tones() {
+        assert_eq!(tone_of("enableSSL", "OPEN"), Some(Tone::Good));
+        assert_eq!(tone_of("forcessl", "CLOSE"), Some(Tone::Bad));
+        assert_eq!(tone_of("autoUpdate", "open"), Some(Tone::Good));
+        assert_eq!(tone_of("certValid", "true"), Some(Tone::Good));
+        assert_eq!(tone_of("certValid", "false"), Some(Tone::Bad));
+        assert_eq!(tone_of("certValid", "-"), None);
+        assert_eq!(tone_of("instanceId", "OPEN"), None);
+        assert_eq!(tone_of("caUrl", "CLOSE"), None);
+    }
+
+    #[test]
+    fn expiry_tones_by_instant() {
+        let now: Timestamp = "2026-11-29T00:00:00Z".parse().unwrap();
+        let at = |s: &str| s.parse::<Timestamp>().unwrap();
+        assert_eq!(
+            expiry_tone(at("2026-11-28T23:59:59Z"), now),
+            Some(Tone::Bad)
+        );
+        assert_eq!(
+            expiry_tone(at("2026-11-29T00:00:01Z"), now),
+            Some(Tone::Warn)
+        );
+        assert_eq!(
+            expiry_tone(at("2026-12-28T23:59:59Z"), now),
+            Some(Tone::Warn)
+        );
+        assert_eq!(expiry_tone(at("2026-12-29T00:00:00Z"), now), None);
+        assert_eq!(expiry_tone(at("2027-06-01T00:00:00Z"), now), None);
+    }
+
+    #[test]
+    fn painting_only_when_enabled() {
+        let on = Palette::new(true);
+        let off = Palette::plain();
+        assert_eq!(
+            paint_value("forceSSL", "CLOSE", &on),
+            "\x1b[31mCLOSE\x1b[0m"
+        );
+        assert_eq!(paint_value("forceSSL", "OPEN", &on), "\x1b[32mOPEN\x1b[0m");
+        assert_eq!(paint_value("forceSSL", "CLOSE", &off), "CLOSE");
+        assert_eq!(paint_value("instanceId", "obxxx", &on), "obxxx");
+        assert_eq!(on.paint(Some(Tone::Warn), "soon"), "\x1b[33msoon\x1b[0m");
+    }
+}
