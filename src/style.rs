@@ -191,8 +191,9 @@ mod tests {
     #[test]
     fn every_combination_of_flag_env_and_terminal() {
         use ColorChoice::*;
-        // (choice, NO_COLOR, CLICOLOR_FORCE, terminal) -> colour
-        let cases: &[(ColorChoice, Option<&str>, Option<&str>, bool, bool)] = &[
+        /// (choice, NO_COLOR, CLICOLOR_FORCE, terminal, expected colour)
+        type Case = (ColorChoice, Option<&'static str>, Option<&'static str>, bool, bool);
+        let cases: &[Case] = &[
             (Auto, None, None, true, true),
             (Auto, None, None, false, false),
             (Auto, Some("1"), None, true, false),
