@@ -7,6 +7,7 @@ use crate::config::ProcessEnv;
 use crate::error::Error;
 use crate::output::{warn_line, Output};
 use crate::style::Palette;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, Parser};
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -20,7 +21,8 @@ where
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(e) => {
+        Err(mut e) => {
+            suggest_subcommand(&mut e);
             // Help and version go to stdout with status 0; usage errors to stderr with 2,
             // or 3 (UNKNOWN) for `check`, as the Monitoring Plugins conventions want.
             let _ = e.print();
@@ -31,7 +33,10 @@ where
     let mut out = Output::default();
     let palette = Palette::resolve(cli.color, &ProcessEnv);
     let (result, check) = match &cli.command {
-        Command::Get(args) => (commands::get::run(args, &ProcessEnv, &palette, &mut out), false),
+        Command::Get(args) => (
+            commands::get::run(args, &ProcessEnv, &palette, &mut out),
+            false,
+        ),
         Command::Check(args) => (commands::check::run(args, &ProcessEnv, &mut out), true),
         Command::Configure(args) => (
             commands::configure::run(args, &ProcessEnv).map(|()| 0),
@@ -45,13 +50,70 @@ where
             .map(|()| 0),
             false,
         ),
-        Command::Completions(args) => (commands::completions::run(args, &mut out).map(|()| 0), false),
+        Command::Completions(args) => (
+            commands::completions::run(args, &mut out).map(|()| 0),
+            false,
+        ),
         Command::Man(args) => (commands::man::run(args, &mut out).map(|()| 0), false),
     };
     match result {
         Ok(status) => ExitCode::from(status),
         Err(e) => report(&e, check),
     }
+}
+
+/// clap suggests a subcommand only above a similarity score that short
+/// typos miss (`obssl gt`); this adds the nearest command name when it is
+/// within one edit (two for names longer than four letters).
+fn suggest_subcommand(e: &mut clap::Error) {
+    if e.kind() != ErrorKind::InvalidSubcommand || e.get(ContextKind::SuggestedSubcommand).is_some()
+    {
+        return;
+    }
+    let Some(ContextValue::String(typed)) = e.get(ContextKind::InvalidSubcommand) else {
+        return;
+    };
+    let typed = typed.clone();
+    let cmd = Cli::command();
+    let nearest = cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set())
+        .map(|s| s.get_name())
+        .map(|name| (edit_distance(&typed, name), name))
+        .filter(|&(d, name)| d > 0 && d <= if name.len() > 4 { 2 } else { 1 })
+        .min_by_key(|&(d, _)| d);
+    if let Some((_, name)) = nearest {
+        e.insert(
+            ContextKind::SuggestedSubcommand,
+            ContextValue::Strings(vec![name.to_string()]),
+        );
+    }
+}
+
+/// Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// `check`'s status for any error that stops the whole run: UNKNOWN.
@@ -79,4 +141,19 @@ fn is_check(args: &[OsString]) -> bool {
 fn report(e: &Error, check: bool) -> ExitCode {
     warn_line(&format!("error: {e}"));
     ExitCode::from(if check { CHECK_UNKNOWN } else { e.exit_code() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_distance;
+
+    #[test]
+    fn edit_distance_counts_typos() {
+        assert_eq!(edit_distance("gt", "get"), 1);
+        assert_eq!(edit_distance("gte", "get"), 1);
+        assert_eq!(edit_distance("mna", "man"), 1);
+        assert_eq!(edit_distance("completoins", "completions"), 1);
+        assert_eq!(edit_distance("get", "get"), 0);
+        assert_eq!(edit_distance("x", "man"), 3);
+    }
 }

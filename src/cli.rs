@@ -8,8 +8,8 @@
 
 use crate::endpoint::Site;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::path::PathBuf;
 use clap_complete::Shell;
+use std::path::PathBuf;
 
 const GET_EXAMPLES: &str = "\
 Examples:

@@ -26,5 +26,5 @@ pub mod output;
 pub mod render;
 pub mod secret;
 pub mod selection;
-pub mod trace;
 pub mod style;
+pub mod trace;

@@ -192,7 +192,13 @@ mod tests {
     fn every_combination_of_flag_env_and_terminal() {
         use ColorChoice::*;
         /// (choice, NO_COLOR, CLICOLOR_FORCE, terminal, expected colour)
-        type Case = (ColorChoice, Option<&'static str>, Option<&'static str>, bool, bool);
+        type Case = (
+            ColorChoice,
+            Option<&'static str>,
+            Option<&'static str>,
+            bool,
+            bool,
+        );
         let cases: &[Case] = &[
             (Auto, None, None, true, true),
             (Auto, None, None, false, false),

@@ -1,0 +1,170 @@
+//! Terminal conventions end to end: completions and man pages from the binary,
+//! colour rules, help examples and suggestions for typos.
+
+mod common;
+
+use common::*;
+use obssl::mock::MockConfig;
+use predicates::prelude::*;
+use std::path::Path;
+
+fn home() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+fn stdout_of(out: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(out.get_output().stdout.clone()).unwrap()
+}
+
+#[test]
+fn completions_for_every_shell_match_the_committed_files() {
+    let h = home();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    for (shell, file) in [
+        ("bash", "obssl.bash"),
+        ("zsh", "_obssl"),
+        ("fish", "obssl.fish"),
+        ("powershell", "_obssl.ps1"),
+        ("elvish", "obssl.elv"),
+    ] {
+        let out = isolated("obssl", h.path())
+            .args(["completions", shell])
+            .assert()
+            .success();
+        let printed = out.get_output().stdout.clone();
+        assert!(!printed.is_empty(), "{shell}");
+        let committed = std::fs::read(dir.join(file)).unwrap_or_default();
+        assert!(
+            printed == committed,
+            "completions/{file} differs from `obssl completions {shell}`; \
+             regenerate with: OBSSL_REGENERATE=1 cargo test --test completions"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_shell_is_a_usage_error() {
+    let h = home();
+    isolated("obssl", h.path())
+        .args(["completions", "tcsh"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("possible values"));
+}
+
+#[test]
+fn man_prints_roff_pages() {
+    let h = home();
+    let out = isolated("obssl", h.path()).arg("man").assert().success();
+    let page = stdout_of(&out);
+    assert!(page.lines().any(|l| l.starts_with(".TH obssl 1")), "{page}");
+    assert!(page.contains(".SH SYNOPSIS"), "{page}");
+    let out = isolated("obssl", h.path())
+        .args(["man", "get"])
+        .assert()
+        .success();
+    assert!(stdout_of(&out)
+        .lines()
+        .any(|l| l.starts_with(".TH obssl-get 1")));
+    isolated("obssl", h.path())
+        .args(["man", "gte"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("get"));
+}
+
+fn table(color: &[&str], env: &[(&str, &str)]) -> String {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    let mut cmd = obssl_for(&mock, h.path());
+    cmd.env_remove("NO_COLOR");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.args(["get", "obxxx"]).args(color).assert().success();
+    stdout_of(&out)
+}
+
+#[test]
+fn color_always_colours_states_in_the_table() {
+    let out = table(&["--color", "always"], &[]);
+    let line = |text: &str| out.lines().find(|l| l.contains(text)).unwrap().to_string();
+    assert!(line("SSL enabled").contains("\x1b[38;5;2mOPEN"), "{out}");
+    assert!(line("SSL enforced").contains("\x1b[38;5;1mCLOSE"), "{out}");
+    // The flag beats NO_COLOR.
+    let out = table(&["--color", "always"], &[("NO_COLOR", "1")]);
+    assert!(out.contains('\x1b'), "{out}");
+}
+
+#[test]
+fn no_escape_bytes_without_colour() {
+    for (flags, env) in [
+        (&["--color", "never"][..], &[("CLICOLOR_FORCE", "1")][..]),
+        (&[][..], &[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")][..]),
+        (&[][..], &[][..]), // auto, and stdout is a pipe
+        (&["--color", "auto"][..], &[("CLICOLOR_FORCE", "0")][..]),
+    ] {
+        let out = table(flags, env);
+        assert!(out.contains("OPEN"), "{out}");
+        assert!(!out.contains('\x1b'), "{flags:?} {env:?}:\n{out}");
+    }
+}
+
+#[test]
+fn clicolor_force_colours_a_pipe() {
+    let out = table(&[], &[("CLICOLOR_FORCE", "1")]);
+    assert!(out.contains("\x1b[38;5;2mOPEN"), "{out}");
+}
+
+#[test]
+fn json_and_field_output_never_carry_colour() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    for args in [&["-o", "json"][..], &["--field", "enableSSL"][..]] {
+        let out = obssl_for(&mock, h.path())
+            .env_remove("NO_COLOR")
+            .args(["get", "obxxx", "--color", "always"])
+            .args(args)
+            .assert()
+            .success();
+        assert!(!stdout_of(&out).contains('\x1b'), "{args:?}");
+    }
+}
+
+#[test]
+fn every_command_help_ends_with_examples() {
+    let h = home();
+    for cmd in [&[][..], &["get"][..], &["completions"][..], &["man"][..]] {
+        let out = isolated("obssl", h.path())
+            .args(cmd)
+            .arg("--help")
+            .assert()
+            .success();
+        let help = stdout_of(&out);
+        assert!(help.contains("Examples:\n"), "{cmd:?}:\n{help}");
+        let after = help.split("Examples:\n").nth(1).unwrap();
+        assert!(after.contains("obssl"), "{cmd:?}:\n{help}");
+    }
+}
+
+#[test]
+fn typos_suggest_the_nearest_command_or_flag() {
+    let h = home();
+    isolated("obssl", h.path())
+        .arg("gt")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("similar subcommand exists: 'get'"));
+    isolated("obssl", h.path())
+        .args(["get", "x", "--outptu", "json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "similar argument exists: '--output'",
+        ));
+    isolated("obssl", h.path())
+        .args(["get", "x", "--colr", "never"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("'--color'"));
+}
