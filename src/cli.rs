@@ -6,6 +6,10 @@
 //! from the environment or a profile are resolved in `config.rs`, not by clap,
 //! so that precedence lives in one place.
 
+// Doc comments here are terminal help text first: a URL stays bare so that
+// `--help` prints it as typed, not wrapped in rustdoc link syntax.
+#![allow(rustdoc::bare_urls)]
+
 use crate::endpoint::Site;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
