@@ -23,19 +23,122 @@ set edit:completion:arg-completer[obssl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand get 'Show the SSL status and certificate of an instance'
+            cand get 'Show the SSL status and certificate of one or many instances'
+            cand configure 'Create or update a profile in the config file'
+            cand config 'Inspect the configuration: effective settings and the config file''s path'
+            cand check 'Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus'
             cand completions 'Print a shell completion script to standard output'
             cand man 'Print the manual page (roff) to standard output'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'obssl;get'= {
+            cand --file 'Read instance ids from PATH (`-` for stdin): one per line, blank lines and `#` comments ignored'
+            cand --jobs 'How many requests are in flight at once (1 to 64)'
+            cand -o 'Output format [env: OBSSL_OUTPUT] [default: the profile''s output, else table]'
+            cand --output 'Output format [env: OBSSL_OUTPUT] [default: the profile''s output, else table]'
+            cand --field 'Print only this field''s bare value (API names such as enableSSL, validPeriod; case-insensitive)'
+            cand --request-id 'Request id sent as the requestId query parameter [default: a fresh UUID v4 per call]. With several instances, every call of the run sends it'
+            cand -p 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]'
+            cand --profile 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]'
+            cand --site 'OceanBase Cloud site [env: OBSSL_SITE] [default: intl]; --endpoint wins over it'
+            cand --endpoint 'API base URL [env: OBSSL_ENDPOINT] [default: https://api-cloud.oceanbase.com]. Plain http:// is accepted only for loopback hosts'
+            cand --project-id 'Project id, sent as the X-Ob-Project-Id header [env: OBSSL_PROJECT_ID] [default: the account''s most recently used project]'
+            cand --timeout 'Give up on a call after this many seconds'
+            cand --retries 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]'
+            cand --ca-bundle 'Trust the certificates of this PEM file in addition to the built-in roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]'
+            cand --color 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both'
+            cand --all 'Every instance of the account (listed with GET /api/v2/instances)'
+            cand -v 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
+            cand --verbose 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'obssl;configure'= {
+            cand -p 'The profile to create or update [env: OBSSL_PROFILE] [default: default]'
+            cand --profile 'The profile to create or update [env: OBSSL_PROFILE] [default: default]'
+            cand --access-key-id 'AccessKey ID. (The secret has no flag: it is prompted for on a terminal, else read from standard input.)'
+            cand --site 'Site whose base URL the profile uses (removes the profile''s endpoint)'
+            cand --endpoint 'API base URL for the profile (removes the profile''s site)'
+            cand --project-id 'Project id, sent as the X-Ob-Project-Id header'
+            cand -o 'Default output format of the profile'
+            cand --output 'Default output format of the profile'
+            cand --color 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'obssl;config'= {
+            cand --color 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'Show each effective setting, its value and where it came from'
+            cand path 'Print the config file''s path (whether or not it exists)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'obssl;config;list'= {
+            cand -o 'Format of this listing'
+            cand --output 'Format of this listing'
+            cand -p 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]'
+            cand --profile 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]'
+            cand --site 'OceanBase Cloud site [env: OBSSL_SITE] [default: intl]; --endpoint wins over it'
+            cand --endpoint 'API base URL [env: OBSSL_ENDPOINT] [default: https://api-cloud.oceanbase.com]. Plain http:// is accepted only for loopback hosts'
+            cand --project-id 'Project id, sent as the X-Ob-Project-Id header [env: OBSSL_PROJECT_ID] [default: the account''s most recently used project]'
+            cand --timeout 'Give up on a call after this many seconds'
+            cand --retries 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]'
+            cand --ca-bundle 'Trust the certificates of this PEM file in addition to the built-in roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]'
+            cand --color 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both'
+            cand -v 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
+            cand --verbose 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'obssl;config;path'= {
+            cand --color 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'obssl;config;help'= {
+            cand list 'Show each effective setting, its value and where it came from'
+            cand path 'Print the config file''s path (whether or not it exists)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'obssl;config;help;list'= {
+        }
+        &'obssl;config;help;path'= {
+        }
+        &'obssl;config;help;help'= {
+        }
+        &'obssl;check'= {
+            cand --file 'Read instance ids from PATH (`-` for stdin): one per line, blank lines and `#` comments ignored'
+            cand --jobs 'How many requests are in flight at once (1 to 64)'
+            cand --warning 'WARNING when fewer than DAYS are left before the certificate expires'
+            cand --critical 'CRITICAL when fewer than DAYS are left (must not exceed --warning)'
             cand -o 'Output format'
             cand --output 'Output format'
-            cand --field 'Print only this field''s bare value (API names such as enableSSL, validPeriod; case-insensitive)'
-            cand --request-id 'Request id sent as the requestId query parameter [default: a fresh UUID v4]'
+            cand --write 'Write the output to FILE instead of stdout, atomically (a temporary file in the same directory, then renamed): a collector never reads half a file'
+            cand -p 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]'
+            cand --profile 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]'
+            cand --site 'OceanBase Cloud site [env: OBSSL_SITE] [default: intl]; --endpoint wins over it'
             cand --endpoint 'API base URL [env: OBSSL_ENDPOINT] [default: https://api-cloud.oceanbase.com]. Plain http:// is accepted only for loopback hosts'
+            cand --project-id 'Project id, sent as the X-Ob-Project-Id header [env: OBSSL_PROJECT_ID] [default: the account''s most recently used project]'
             cand --timeout 'Give up on a call after this many seconds'
+            cand --retries 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]'
+            cand --ca-bundle 'Trust the certificates of this PEM file in addition to the built-in roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]'
             cand --color 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both'
+            cand --all 'Every instance of the account (listed with GET /api/v2/instances)'
+            cand --require-force-ssl 'WARNING when SSL is not enforced (forceSSL not OPEN)'
+            cand --require-auto-update 'WARNING when certificate auto-update is off (autoUpdate not OPEN)'
+            cand -v 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
+            cand --verbose 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -56,12 +159,27 @@ set edit:completion:arg-completer[obssl] = {|@words|
             cand --version 'Print version'
         }
         &'obssl;help'= {
-            cand get 'Show the SSL status and certificate of an instance'
+            cand get 'Show the SSL status and certificate of one or many instances'
+            cand configure 'Create or update a profile in the config file'
+            cand config 'Inspect the configuration: effective settings and the config file''s path'
+            cand check 'Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus'
             cand completions 'Print a shell completion script to standard output'
             cand man 'Print the manual page (roff) to standard output'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'obssl;help;get'= {
+        }
+        &'obssl;help;configure'= {
+        }
+        &'obssl;help;config'= {
+            cand list 'Show each effective setting, its value and where it came from'
+            cand path 'Print the config file''s path (whether or not it exists)'
+        }
+        &'obssl;help;config;list'= {
+        }
+        &'obssl;help;config;path'= {
+        }
+        &'obssl;help;check'= {
         }
         &'obssl;help;completions'= {
         }

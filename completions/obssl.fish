@@ -29,21 +29,111 @@ always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"
 complete -c obssl -n "__fish_obssl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obssl -n "__fish_obssl_needs_command" -s V -l version -d 'Print version'
-complete -c obssl -n "__fish_obssl_needs_command" -f -a "get" -d 'Show the SSL status and certificate of an instance'
+complete -c obssl -n "__fish_obssl_needs_command" -f -a "get" -d 'Show the SSL status and certificate of one or many instances'
+complete -c obssl -n "__fish_obssl_needs_command" -f -a "configure" -d 'Create or update a profile in the config file'
+complete -c obssl -n "__fish_obssl_needs_command" -f -a "config" -d 'Inspect the configuration: effective settings and the config file\'s path'
+complete -c obssl -n "__fish_obssl_needs_command" -f -a "check" -d 'Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus'
 complete -c obssl -n "__fish_obssl_needs_command" -f -a "completions" -d 'Print a shell completion script to standard output'
 complete -c obssl -n "__fish_obssl_needs_command" -f -a "man" -d 'Print the manual page (roff) to standard output'
 complete -c obssl -n "__fish_obssl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c obssl -n "__fish_obssl_using_subcommand get" -s o -l output -d 'Output format' -r -f -a "table\t'A readable two-column table'
-json\t'The API\'s `data` object, pretty-printed'"
+complete -c obssl -n "__fish_obssl_using_subcommand get" -l file -d 'Read instance ids from PATH (`-` for stdin): one per line, blank lines and `#` comments ignored' -r -F
+complete -c obssl -n "__fish_obssl_using_subcommand get" -l jobs -d 'How many requests are in flight at once (1 to 64)' -r
+complete -c obssl -n "__fish_obssl_using_subcommand get" -s o -l output -d 'Output format [env: OBSSL_OUTPUT] [default: the profile\'s output, else table]' -r -f -a "table\t'A readable table (two columns for one instance, a row per instance for several)'
+json\t'The API\'s `data` object, pretty-printed (an array of them for several instances)'
+jsonl\t'One compact JSON object per line, per instance, in order, as answers arrive'"
 complete -c obssl -n "__fish_obssl_using_subcommand get" -l field -d 'Print only this field\'s bare value (API names such as enableSSL, validPeriod; case-insensitive)' -r
-complete -c obssl -n "__fish_obssl_using_subcommand get" -l request-id -d 'Request id sent as the requestId query parameter [default: a fresh UUID v4]' -r
+complete -c obssl -n "__fish_obssl_using_subcommand get" -l request-id -d 'Request id sent as the requestId query parameter [default: a fresh UUID v4 per call]. With several instances, every call of the run sends it' -r
+complete -c obssl -n "__fish_obssl_using_subcommand get" -s p -l profile -d 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]' -r
+complete -c obssl -n "__fish_obssl_using_subcommand get" -l site -d 'OceanBase Cloud site [env: OBSSL_SITE] [default: intl]; --endpoint wins over it' -r -f -a "intl\t'International site: https://api-cloud.oceanbase.com'
+cn\t'China site: https://api-cloud-cn.oceanbase.com'
+global\t'Global site: https://g-api-cloud.oceanbase.com'"
 complete -c obssl -n "__fish_obssl_using_subcommand get" -l endpoint -d 'API base URL [env: OBSSL_ENDPOINT] [default: https://api-cloud.oceanbase.com]. Plain http:// is accepted only for loopback hosts' -r
+complete -c obssl -n "__fish_obssl_using_subcommand get" -l project-id -d 'Project id, sent as the X-Ob-Project-Id header [env: OBSSL_PROJECT_ID] [default: the account\'s most recently used project]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand get" -l timeout -d 'Give up on a call after this many seconds' -r
+complete -c obssl -n "__fish_obssl_using_subcommand get" -l retries -d 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]' -r
+complete -c obssl -n "__fish_obssl_using_subcommand get" -l ca-bundle -d 'Trust the certificates of this PEM file in addition to the built-in roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]' -r -F
 complete -c obssl -n "__fish_obssl_using_subcommand get" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
 always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"
+complete -c obssl -n "__fish_obssl_using_subcommand get" -l all -d 'Every instance of the account (listed with GET /api/v2/instances)'
+complete -c obssl -n "__fish_obssl_using_subcommand get" -s v -l verbose -d 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
 complete -c obssl -n "__fish_obssl_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obssl -n "__fish_obssl_using_subcommand get" -s V -l version -d 'Print version'
+complete -c obssl -n "__fish_obssl_using_subcommand configure" -s p -l profile -d 'The profile to create or update [env: OBSSL_PROFILE] [default: default]' -r
+complete -c obssl -n "__fish_obssl_using_subcommand configure" -l access-key-id -d 'AccessKey ID. (The secret has no flag: it is prompted for on a terminal, else read from standard input.)' -r
+complete -c obssl -n "__fish_obssl_using_subcommand configure" -l site -d 'Site whose base URL the profile uses (removes the profile\'s endpoint)' -r -f -a "intl\t'International site: https://api-cloud.oceanbase.com'
+cn\t'China site: https://api-cloud-cn.oceanbase.com'
+global\t'Global site: https://g-api-cloud.oceanbase.com'"
+complete -c obssl -n "__fish_obssl_using_subcommand configure" -l endpoint -d 'API base URL for the profile (removes the profile\'s site)' -r
+complete -c obssl -n "__fish_obssl_using_subcommand configure" -l project-id -d 'Project id, sent as the X-Ob-Project-Id header' -r
+complete -c obssl -n "__fish_obssl_using_subcommand configure" -s o -l output -d 'Default output format of the profile' -r -f -a "table\t'A readable table (two columns for one instance, a row per instance for several)'
+json\t'The API\'s `data` object, pretty-printed (an array of them for several instances)'
+jsonl\t'One compact JSON object per line, per instance, in order, as answers arrive'"
+complete -c obssl -n "__fish_obssl_using_subcommand configure" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c obssl -n "__fish_obssl_using_subcommand configure" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c obssl -n "__fish_obssl_using_subcommand configure" -s V -l version -d 'Print version'
+complete -c obssl -n "__fish_obssl_using_subcommand config; and not __fish_seen_subcommand_from list path help" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c obssl -n "__fish_obssl_using_subcommand config; and not __fish_seen_subcommand_from list path help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c obssl -n "__fish_obssl_using_subcommand config; and not __fish_seen_subcommand_from list path help" -s V -l version -d 'Print version'
+complete -c obssl -n "__fish_obssl_using_subcommand config; and not __fish_seen_subcommand_from list path help" -f -a "list" -d 'Show each effective setting, its value and where it came from'
+complete -c obssl -n "__fish_obssl_using_subcommand config; and not __fish_seen_subcommand_from list path help" -f -a "path" -d 'Print the config file\'s path (whether or not it exists)'
+complete -c obssl -n "__fish_obssl_using_subcommand config; and not __fish_seen_subcommand_from list path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -s o -l output -d 'Format of this listing' -r -f -a "table\t'A readable table (two columns for one instance, a row per instance for several)'
+json\t'The API\'s `data` object, pretty-printed (an array of them for several instances)'
+jsonl\t'One compact JSON object per line, per instance, in order, as answers arrive'"
+complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -s p -l profile -d 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]' -r
+complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -l site -d 'OceanBase Cloud site [env: OBSSL_SITE] [default: intl]; --endpoint wins over it' -r -f -a "intl\t'International site: https://api-cloud.oceanbase.com'
+cn\t'China site: https://api-cloud-cn.oceanbase.com'
+global\t'Global site: https://g-api-cloud.oceanbase.com'"
+complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -l endpoint -d 'API base URL [env: OBSSL_ENDPOINT] [default: https://api-cloud.oceanbase.com]. Plain http:// is accepted only for loopback hosts' -r
+complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -l project-id -d 'Project id, sent as the X-Ob-Project-Id header [env: OBSSL_PROJECT_ID] [default: the account\'s most recently used project]' -r
+complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -l timeout -d 'Give up on a call after this many seconds' -r
+complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -l retries -d 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]' -r
+complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -l ca-bundle -d 'Trust the certificates of this PEM file in addition to the built-in roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]' -r -F
+complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
+complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
+complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "list" -d 'Show each effective setting, its value and where it came from'
+complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path (whether or not it exists)'
+complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l file -d 'Read instance ids from PATH (`-` for stdin): one per line, blank lines and `#` comments ignored' -r -F
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l jobs -d 'How many requests are in flight at once (1 to 64)' -r
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l warning -d 'WARNING when fewer than DAYS are left before the certificate expires' -r
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed --warning)' -r
+complete -c obssl -n "__fish_obssl_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "plugin\t'Monitoring Plugins format: a summary line with perfdata, then one line per problem'
+json\t'Every instance with its state and reasons'
+prometheus\t'Prometheus text exposition format (node_exporter textfile collector)'"
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l write -d 'Write the output to FILE instead of stdout, atomically (a temporary file in the same directory, then renamed): a collector never reads half a file' -r -F
+complete -c obssl -n "__fish_obssl_using_subcommand check" -s p -l profile -d 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]' -r
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l site -d 'OceanBase Cloud site [env: OBSSL_SITE] [default: intl]; --endpoint wins over it' -r -f -a "intl\t'International site: https://api-cloud.oceanbase.com'
+cn\t'China site: https://api-cloud-cn.oceanbase.com'
+global\t'Global site: https://g-api-cloud.oceanbase.com'"
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l endpoint -d 'API base URL [env: OBSSL_ENDPOINT] [default: https://api-cloud.oceanbase.com]. Plain http:// is accepted only for loopback hosts' -r
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l project-id -d 'Project id, sent as the X-Ob-Project-Id header [env: OBSSL_PROJECT_ID] [default: the account\'s most recently used project]' -r
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l timeout -d 'Give up on a call after this many seconds' -r
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l retries -d 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]' -r
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l ca-bundle -d 'Trust the certificates of this PEM file in addition to the built-in roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]' -r -F
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l all -d 'Every instance of the account (listed with GET /api/v2/instances)'
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l require-force-ssl -d 'WARNING when SSL is not enforced (forceSSL not OPEN)'
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l require-auto-update -d 'WARNING when certificate auto-update is off (autoUpdate not OPEN)'
+complete -c obssl -n "__fish_obssl_using_subcommand check" -s v -l verbose -d 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
+complete -c obssl -n "__fish_obssl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c obssl -n "__fish_obssl_using_subcommand check" -s V -l version -d 'Print version'
 complete -c obssl -n "__fish_obssl_using_subcommand completions" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
 always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"
@@ -54,7 +144,12 @@ always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"
 complete -c obssl -n "__fish_obssl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obssl -n "__fish_obssl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get completions man help" -f -a "get" -d 'Show the SSL status and certificate of an instance'
-complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get completions man help" -f -a "completions" -d 'Print a shell completion script to standard output'
-complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get completions man help" -f -a "man" -d 'Print the manual page (roff) to standard output'
-complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get configure config check completions man help" -f -a "get" -d 'Show the SSL status and certificate of one or many instances'
+complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get configure config check completions man help" -f -a "configure" -d 'Create or update a profile in the config file'
+complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get configure config check completions man help" -f -a "config" -d 'Inspect the configuration: effective settings and the config file\'s path'
+complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get configure config check completions man help" -f -a "check" -d 'Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus'
+complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get configure config check completions man help" -f -a "completions" -d 'Print a shell completion script to standard output'
+complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get configure config check completions man help" -f -a "man" -d 'Print the manual page (roff) to standard output'
+complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get configure config check completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c obssl -n "__fish_obssl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'Show each effective setting, its value and where it came from'
+complete -c obssl -n "__fish_obssl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path (whether or not it exists)'

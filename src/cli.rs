@@ -90,6 +90,11 @@ Examples:
   # Try every state against the bundled mock API
   obssl-mock run -- obssl check --all --require-force-ssl --require-auto-update";
 
+const CONFIG_PATH_EXAMPLES: &str = "\
+Examples:
+  obssl config path
+  ${EDITOR:-vi} \"$(obssl config path)\"";
+
 const TOP_EXAMPLES: &str = "\
 Credentials come from (first match wins): OBSSL_ACCESS_KEY_ID/OBSSL_ACCESS_KEY_SECRET,
 OCEANBASE_ACCESS_KEY_ID/OCEANBASE_ACCESS_KEY_SECRET, or a profile of the config file
@@ -186,6 +191,7 @@ pub enum ConfigCommand {
     #[command(after_help = CONFIG_LIST_EXAMPLES)]
     List(ConfigListArgs),
     /// Print the config file's path (whether or not it exists).
+    #[command(after_help = CONFIG_PATH_EXAMPLES)]
     Path,
 }
 
@@ -248,9 +254,9 @@ pub struct CompletionsArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ManArgs {
-    /// Print the page of this command (e.g. get) instead of the main page.
+    /// Print the page of this command (e.g. `get`, or `config list`) instead of the main page.
     #[arg(value_name = "COMMAND")]
-    pub command: Option<String>,
+    pub command: Vec<String>,
 }
 
 /// Options shared by every command that calls the API.

@@ -27,12 +27,9 @@ fn generated() -> Vec<(String, Vec<u8>, String)> {
             )
         })
         .collect();
-    for (name, page) in man_pages().expect("man pages render") {
-        let cmd = match name.strip_prefix("obssl-") {
-            Some(sub) => format!("obssl man {}", sub.trim_end_matches(".1")),
-            None => "obssl man".to_string(),
-        };
-        files.push((name, page, cmd));
+    for (name, path, page) in man_pages().expect("man pages render") {
+        let cmd = format!("obssl man {}", path.join(" "));
+        files.push((name, page, cmd.trim_end().to_string()));
     }
     files
 }

@@ -131,19 +131,38 @@ fn json_and_field_output_never_carry_colour() {
     }
 }
 
+/// Every command path in the CLI, the top level (empty) included.
+fn command_paths() -> Vec<Vec<String>> {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, prefix: &[String], out: &mut Vec<Vec<String>>) {
+        out.push(prefix.to_vec());
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            let mut path = prefix.to_vec();
+            path.push(sub.get_name().to_string());
+            walk(sub, &path, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&obssl::cli::Cli::command(), &[], &mut out);
+    out
+}
+
 #[test]
 fn every_command_help_ends_with_examples() {
     let h = home();
-    for cmd in [&[][..], &["get"][..], &["completions"][..], &["man"][..]] {
+    let paths = command_paths();
+    assert!(paths.len() > 3, "{paths:?}");
+    for path in paths {
         let out = isolated("obssl", h.path())
-            .args(cmd)
+            .args(&path)
             .arg("--help")
             .assert()
             .success();
         let help = stdout_of(&out);
-        assert!(help.contains("Examples:\n"), "{cmd:?}:\n{help}");
-        let after = help.split("Examples:\n").nth(1).unwrap();
-        assert!(after.contains("obssl"), "{cmd:?}:\n{help}");
+        let Some(after) = help.split("Examples:\n").nth(1) else {
+            panic!("`obssl {} --help` has no examples:\n{help}", path.join(" "));
+        };
+        assert!(after.contains("obssl"), "{path:?}:\n{help}");
     }
 }
 

@@ -1,5 +1,6 @@
-//! `obssl man [COMMAND]`: the manual pages (roff), generated from the clap
-//! definition: `obssl.1` and one `obssl-COMMAND.1` per command, git style.
+//! `obssl man [COMMAND]...`: the manual pages (roff), generated from the clap
+//! definition: `obssl.1` and one `obssl-COMMAND.1` per command (nested ones
+//! as `obssl-config-list.1`), git style.
 
 use crate::cli::{Cli, ManArgs};
 use crate::error::{Error, Result};
@@ -24,45 +25,57 @@ fn render(cmd: clap::Command) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// The names of the commands that have their own page (`get`, ...).
-pub fn command_names() -> Vec<String> {
-    built_command()
-        .get_subcommands()
-        .filter(|s| !s.is_hide_set())
-        .map(|s| s.get_name().to_string())
-        .collect()
-}
-
-/// The page for `command` (`None`: the main page `obssl.1`).
-pub fn man_page(command: Option<&str>) -> Result<Vec<u8>> {
-    let top = built_command();
-    let Some(name) = command else {
-        return render(top);
-    };
-    let sub = top
-        .get_subcommands()
-        .find(|s| !s.is_hide_set() && s.get_name() == name)
-        .cloned();
-    match sub {
-        Some(sub) => render(sub),
-        None => Err(Error::usage(format!(
-            "there is no command `{name}`; pages exist for: {}",
-            command_names().join(", ")
-        ))),
+/// Every command path that has its own page (`["get"]`, `["config", "list"]`, ...).
+pub fn command_paths() -> Vec<Vec<String>> {
+    fn walk(cmd: &clap::Command, prefix: &[String], out: &mut Vec<Vec<String>>) {
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            let mut path = prefix.to_vec();
+            path.push(sub.get_name().to_string());
+            out.push(path.clone());
+            walk(sub, &path, out);
+        }
     }
+    let mut out = Vec::new();
+    walk(&built_command(), &[], &mut out);
+    out
 }
 
-/// Every page with its file name: `obssl.1`, then `obssl-get.1`, ...
-pub fn man_pages() -> Result<Vec<(String, Vec<u8>)>> {
-    let mut pages = vec![("obssl.1".to_string(), man_page(None)?)];
-    for name in command_names() {
-        pages.push((format!("obssl-{name}.1"), man_page(Some(&name))?));
+/// The page for the command at `path` (empty: the main page `obssl.1`).
+pub fn man_page(path: &[String]) -> Result<Vec<u8>> {
+    let mut cmd = built_command();
+    for name in path {
+        let sub = cmd
+            .get_subcommands()
+            .find(|s| !s.is_hide_set() && s.get_name() == name)
+            .cloned();
+        cmd = match sub {
+            Some(sub) => sub,
+            None => {
+                let known: Vec<String> = command_paths().iter().map(|p| p.join(" ")).collect();
+                return Err(Error::usage(format!(
+                    "there is no command `{}`; pages exist for: {}",
+                    path.join(" "),
+                    known.join(", ")
+                )));
+            }
+        };
+    }
+    render(cmd)
+}
+
+/// Every page with its file name: `obssl.1`, `obssl-get.1`, `obssl-config-list.1`, ...
+pub fn man_pages() -> Result<Vec<(String, Vec<String>, Vec<u8>)>> {
+    let mut pages = vec![("obssl.1".to_string(), Vec::new(), man_page(&[])?)];
+    for path in command_paths() {
+        let file = format!("obssl-{}.1", path.join("-"));
+        let page = man_page(&path)?;
+        pages.push((file, path, page));
     }
     Ok(pages)
 }
 
 pub fn run(args: &ManArgs, out: &mut Output) -> Result<()> {
-    let page = man_page(args.command.as_deref())?;
+    let page = man_page(&args.command)?;
     out.write(&String::from_utf8_lossy(&page))
 }
 
@@ -72,14 +85,14 @@ mod tests {
 
     #[test]
     fn main_page_is_roff_with_the_commands() {
-        let page = String::from_utf8(man_page(None).unwrap()).unwrap();
+        let page = String::from_utf8(man_page(&[]).unwrap()).unwrap();
         assert!(page.lines().any(|l| l.starts_with(".TH obssl 1")), "{page}");
         assert!(page.contains("obssl\\-get(1)"), "{page}");
     }
 
     #[test]
     fn command_pages_carry_their_examples() {
-        let page = String::from_utf8(man_page(Some("get")).unwrap()).unwrap();
+        let page = String::from_utf8(man_page(&["get".to_string()]).unwrap()).unwrap();
         assert!(
             page.lines().any(|l| l.starts_with(".TH obssl-get 1")),
             "{page}"
@@ -88,8 +101,22 @@ mod tests {
     }
 
     #[test]
+    fn nested_commands_have_pages_named_by_their_path() {
+        let pages = man_pages().unwrap();
+        for (file, path, page) in &pages {
+            let title = format!(".TH {} 1", file.trim_end_matches(".1"));
+            let page = String::from_utf8_lossy(page);
+            assert!(
+                page.lines().any(|l| l.starts_with(&title)),
+                "{path:?}: {file}"
+            );
+        }
+        assert!(pages.iter().any(|(file, _, _)| file == "obssl-get.1"));
+    }
+
+    #[test]
     fn an_unknown_command_is_a_usage_error_listing_the_pages() {
-        let err = man_page(Some("gte")).unwrap_err();
+        let err = man_page(&["gte".to_string()]).unwrap_err();
         assert_eq!(err.exit_code(), 2);
         assert!(err.to_string().contains("get"), "{err}");
     }
