@@ -27,9 +27,9 @@ fn generated() -> Vec<(String, Vec<u8>, String)> {
             )
         })
         .collect();
-    for (name, path, page) in man_pages().expect("man pages render") {
-        let cmd = format!("obssl man {}", path.join(" "));
-        files.push((name, page, cmd.trim_end().to_string()));
+    for page in man_pages().expect("man pages render") {
+        let cmd = format!("obssl man {}", page.path.join(" "));
+        files.push((page.file, page.roff, cmd.trim_end().to_string()));
     }
     files
 }

@@ -63,13 +63,29 @@ pub fn man_page(path: &[String]) -> Result<Vec<u8>> {
     render(cmd)
 }
 
-/// Every page with its file name: `obssl.1`, `obssl-get.1`, `obssl-config-list.1`, ...
-pub fn man_pages() -> Result<Vec<(String, Vec<String>, Vec<u8>)>> {
-    let mut pages = vec![("obssl.1".to_string(), Vec::new(), man_page(&[])?)];
+/// One generated man page.
+pub struct ManPage {
+    /// Its file name: `obssl.1`, `obssl-get.1`, `obssl-config-list.1`, ...
+    pub file: String,
+    /// The command path it documents (empty for the main page).
+    pub path: Vec<String>,
+    /// The page itself (roff).
+    pub roff: Vec<u8>,
+}
+
+/// Every page: the main one first, then one per command.
+pub fn man_pages() -> Result<Vec<ManPage>> {
+    let mut pages = vec![ManPage {
+        file: "obssl.1".to_string(),
+        path: Vec::new(),
+        roff: man_page(&[])?,
+    }];
     for path in command_paths() {
-        let file = format!("obssl-{}.1", path.join("-"));
-        let page = man_page(&path)?;
-        pages.push((file, path, page));
+        pages.push(ManPage {
+            file: format!("obssl-{}.1", path.join("-")),
+            roff: man_page(&path)?,
+            path,
+        });
     }
     Ok(pages)
 }
