@@ -9,6 +9,8 @@ use ureq::http::Uri;
 pub const DEFAULT_ENDPOINT: &str = "https://api-cloud.oceanbase.com";
 
 /// An OceanBase Cloud site: a short name for one of the three base URLs.
+// The variants' doc comments are `--site` help text: URLs stay bare.
+#[allow(rustdoc::bare_urls)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Site {
     /// International site: https://api-cloud.oceanbase.com
