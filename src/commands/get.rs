@@ -8,8 +8,8 @@ use crate::error::Result;
 use crate::fleet::{self, Outcome};
 use crate::output::{warn_line, Output};
 use crate::render::fleet::{
-    error_line, render_fleet_field, render_fleet_json, render_fleet_table, render_jsonl_line,
-    render_jsonl_status,
+    error_line, render_fleet_field, render_fleet_json, render_fleet_table_styled,
+    render_jsonl_line, render_jsonl_status,
 };
 use crate::render::{field::render_field, json::render_json, table::render_table_styled};
 use crate::selection;
@@ -84,7 +84,9 @@ pub fn run(
         return Err(e);
     }
     let text = match (field, output) {
-        (None, OutputFormat::Table) => render_fleet_table(&outcomes, jiff::Timestamp::now()),
+        (None, OutputFormat::Table) => {
+            render_fleet_table_styled(&outcomes, jiff::Timestamp::now(), palette)
+        }
         (None, OutputFormat::Json) => render_fleet_json(&outcomes),
         _ => String::new(),
     };

@@ -7,7 +7,8 @@ use crate::api::SslStatus;
 use crate::error::Error;
 use crate::expiry::{describe_time_left, parse_valid_period};
 use crate::fleet::Outcome;
-use comfy_table::{presets, ContentArrangement, Table};
+use crate::style::{expiry_tone, value_cell, Palette, Tone};
+use comfy_table::{presets, Cell, ContentArrangement, Table};
 use jiff::Timestamp;
 use serde_json::{json, Map, Value};
 
@@ -23,38 +24,52 @@ pub const TABLE_HEADER: [&str; 7] = [
 ];
 
 /// One row per instance, in the order given; a failed instance shows its error.
+/// No colour.
 pub fn render_fleet_table(outcomes: &[Outcome], now: Timestamp) -> String {
+    render_fleet_table_styled(outcomes, now, &Palette::plain())
+}
+
+/// [`render_fleet_table`] with states, expiry and errors coloured by `palette`
+/// (see [`crate::style`]).
+pub fn render_fleet_table_styled(
+    outcomes: &[Outcome],
+    now: Timestamp,
+    palette: &Palette,
+) -> String {
     let mut table = Table::new();
     table
         .load_preset(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(TABLE_HEADER);
+    palette.apply(&mut table);
     for outcome in outcomes {
-        let row = match &outcome.result {
+        let row: Vec<Cell> = match &outcome.result {
             Ok(status) => {
-                let cell = |name: &str| plain_value(status.get(name)).unwrap_or(MISSING.into());
-                let expires = cell("validPeriod");
-                let left = match plain_value(status.get("validPeriod")) {
-                    None => MISSING.to_string(),
+                let text = |name: &str| plain_value(status.get(name)).unwrap_or(MISSING.into());
+                let state = |name: &str| value_cell(name, &text(name), palette);
+                let (left, tone) = match plain_value(status.get("validPeriod")) {
+                    None => (MISSING.to_string(), None),
                     Some(text) => match parse_valid_period(&text) {
-                        Some(expiry) => describe_time_left(expiry, now),
-                        None => "unrecognised date".to_string(),
+                        Some(expiry) => (describe_time_left(expiry, now), expiry_tone(expiry, now)),
+                        None => ("unrecognised date".to_string(), None),
                     },
                 };
-                [
-                    outcome.instance_id.clone(),
-                    cell("enableSSL"),
-                    cell("forceSSL"),
-                    cell("certValid"),
-                    expires,
-                    left,
-                    cell("autoUpdate"),
+                vec![
+                    Cell::new(&outcome.instance_id),
+                    state("enableSSL"),
+                    state("forceSSL"),
+                    state("certValid"),
+                    palette.cell(tone, text("validPeriod")),
+                    palette.cell(tone, left),
+                    state("autoUpdate"),
                 ]
             }
             Err(e) => {
-                let mut row: [String; 7] = Default::default();
-                row[0] = outcome.instance_id.clone();
-                row[1] = format!("error: {}", short_error(e));
+                let mut row = vec![
+                    Cell::new(&outcome.instance_id),
+                    palette.cell(Some(Tone::Bad), format!("error: {}", short_error(e))),
+                ];
+                row.resize_with(TABLE_HEADER.len(), || Cell::new(""));
                 row
             }
         };
@@ -243,6 +258,34 @@ mod tests {
         );
         assert!(out.contains("in 11 days"), "{out}");
         assert!(out.contains("error: HTTP 404 InstanceNotFound"), "{out}");
+        assert!(!out.contains('\x1b'), "{out}");
+    }
+
+    #[test]
+    fn the_fleet_table_colours_like_the_single_table() {
+        let now: Timestamp = "2026-11-29T00:00:00Z".parse().unwrap();
+        let out = render_fleet_table_styled(
+            &[
+                ok(
+                    "ob-z",
+                    json!({"enableSSL": "OPEN", "forceSSL": "CLOSE", "certValid": true,
+                           "validPeriod": "2026-11-28T00:00:00Z", "autoUpdate": "OPEN"}),
+                ),
+                not_found("ob-a"),
+            ],
+            now,
+            &Palette::new(true),
+        );
+        let row = out.lines().find(|l| l.contains("ob-z")).unwrap();
+        for (sgr, text) in [
+            ("\x1b[38;5;2m", "OPEN"),
+            ("\x1b[38;5;1m", "CLOSE"),
+            ("\x1b[38;5;1m", "expired 1 day ago"),
+        ] {
+            assert!(row.contains(&format!("{sgr}{text}")), "{text}: {row:?}");
+        }
+        let error_row = out.lines().find(|l| l.contains("ob-a")).unwrap();
+        assert!(error_row.contains("\x1b[38;5;1merror:"), "{error_row:?}");
     }
 
     #[test]
