@@ -26,7 +26,19 @@ where
             // Help and version go to stdout with status 0; usage errors to stderr with 2,
             // or 3 (UNKNOWN) for `check`, as the Monitoring Plugins conventions want.
             let _ = e.print();
-            let usage_status = if is_check(&args) { CHECK_UNKNOWN } else { 2 };
+            let check = is_check(&args);
+            if check && e.use_stderr() && check_output_is_plugin(&args) {
+                // A monitoring system reads stdout: give it the plugin's UNKNOWN line.
+                let rendered = e.render().to_string();
+                let first = rendered.lines().next().unwrap_or_default();
+                let first = first
+                    .strip_prefix("error: ")
+                    .unwrap_or(first)
+                    .replace('|', "/");
+                let mut out = Output::default();
+                let _ = out.write(&format!("SSL UNKNOWN - invalid arguments: {first}\n"));
+            }
+            let usage_status = if check { CHECK_UNKNOWN } else { 2 };
             return ExitCode::from(if e.use_stderr() { usage_status } else { 0 });
         }
     };
@@ -117,6 +129,30 @@ fn is_check(args: &[OsString]) -> bool {
     }
 }
 
+/// Whether a `check` command line that failed to parse asked for the plugin
+/// format (the default) and stdout: `-o json`, `-o prometheus` and `--write` do not.
+fn check_output_is_plugin(args: &[OsString]) -> bool {
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut format = "plugin".to_string();
+    for (i, arg) in args.iter().enumerate() {
+        let value = match arg.as_str() {
+            "-o" | "--output" => args.get(i + 1).cloned(),
+            a if a.starts_with("--output=") => Some(a["--output=".len()..].to_string()),
+            a if a.starts_with("-o") && a.len() > 2 => Some(a[2..].to_string()),
+            "--write" => return false,
+            a if a.starts_with("--write=") => return false,
+            _ => None,
+        };
+        if let Some(v) = value {
+            format = v;
+        }
+    }
+    format.eq_ignore_ascii_case("plugin")
+}
+
 fn report(e: &Error, check: bool) -> ExitCode {
     warn_line(&format!("error: {e}"));
     ExitCode::from(if check { CHECK_UNKNOWN } else { e.exit_code() })
@@ -124,7 +160,44 @@ fn report(e: &Error, check: bool) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::edit_distance;
+    use super::{check_output_is_plugin, edit_distance};
+
+    #[test]
+    fn check_parse_errors_know_whether_stdout_is_the_plugin_format() {
+        let args = |a: &[&str]| {
+            a.iter()
+                .map(|s| s.into())
+                .collect::<Vec<std::ffi::OsString>>()
+        };
+        assert!(check_output_is_plugin(&args(&[
+            "obssl",
+            "check",
+            "x",
+            "--warning",
+            "q"
+        ])));
+        assert!(check_output_is_plugin(&args(&[
+            "obssl", "check", "-o", "plugin", "--bad"
+        ])));
+        assert!(!check_output_is_plugin(&args(&[
+            "obssl", "check", "-o", "json", "--bad"
+        ])));
+        assert!(!check_output_is_plugin(&args(&[
+            "obssl",
+            "check",
+            "--output=prometheus",
+            "--bad"
+        ])));
+        assert!(!check_output_is_plugin(&args(&[
+            "obssl",
+            "check",
+            "-oprometheus",
+            "--bad"
+        ])));
+        assert!(!check_output_is_plugin(&args(&[
+            "obssl", "check", "--write", "f", "--bad"
+        ])));
+    }
 
     #[test]
     fn edit_distance_counts_typos() {

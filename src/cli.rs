@@ -216,7 +216,7 @@ pub struct InstanceSelection {
     pub all: bool,
 
     /// How many requests are in flight at once (1 to 64).
-    #[arg(long, value_name = "N", default_value_t = 8,
+    #[arg(long, allow_negative_numbers = true, value_name = "N", default_value_t = 8,
           value_parser = clap::value_parser!(u16).range(1..=MAX_JOBS as i64))]
     pub jobs: u16,
 }
@@ -280,15 +280,16 @@ pub struct ConnectionArgs {
     #[arg(long, value_name = "ID", global = true)]
     pub project_id: Option<String>,
 
-    /// Give up on a call after this many seconds.
-    #[arg(long, value_name = "SECONDS", global = true, default_value_t = 30.0,
+    /// Give up on one attempt (connection, digest handshake, answer) after this many seconds;
+    /// with retries, one call takes at most timeout × (retries + 1).
+    #[arg(long, allow_negative_numbers = true, value_name = "SECONDS", global = true, default_value_t = 30.0,
           value_parser = parse_timeout)]
     pub timeout: f64,
 
     /// Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504),
     /// with exponential backoff and jitter, honouring Retry-After. 0 disables retries
     /// [default: 3].
-    #[arg(long, value_name = "N", global = true,
+    #[arg(long, allow_negative_numbers = true, value_name = "N", global = true,
           value_parser = clap::value_parser!(u32).range(0..=10))]
     pub retries: Option<u32>,
 
@@ -370,12 +371,12 @@ pub struct CheckArgs {
     pub selection: InstanceSelection,
 
     /// WARNING when fewer than DAYS are left before the certificate expires.
-    #[arg(long, value_name = "DAYS", default_value_t = 30,
+    #[arg(long, allow_negative_numbers = true, value_name = "DAYS", default_value_t = 30,
           value_parser = clap::value_parser!(u32).range(0..=36_500))]
     pub warning: u32,
 
     /// CRITICAL when fewer than DAYS are left (must not exceed --warning).
-    #[arg(long, value_name = "DAYS", default_value_t = 7,
+    #[arg(long, allow_negative_numbers = true, value_name = "DAYS", default_value_t = 7,
           value_parser = clap::value_parser!(u32).range(0..=36_500))]
     pub critical: u32,
 

@@ -325,7 +325,7 @@ impl ApiClient {
     ) -> Result<ureq::http::Response<ureq::Body>, TransportError> {
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
-            return Err(self.timed_out("the deadline passed before the request"));
+            return Err(self.timed_out());
         }
         let accept = ("Accept", "application/json");
         let mut request = self
@@ -378,9 +378,9 @@ impl ApiClient {
         Ok(response)
     }
 
-    fn timed_out(&self, which: &str) -> TransportError {
+    fn timed_out(&self) -> TransportError {
         TransportError::Timeout(format!(
-            "no complete answer from {} within {} s ({which})",
+            "no complete answer from {} within {} s",
             self.settings.endpoint.host(),
             self.settings.timeout.as_secs_f64()
         ))
@@ -390,9 +390,14 @@ impl ApiClient {
         let host = self.settings.endpoint.host();
         match e {
             ureq::Error::Timeout(which @ (ureq::Timeout::Connect | ureq::Timeout::Resolve)) => {
-                TransportError::Network(format!("connecting to {host} timed out ({which})"))
+                let what = if matches!(which, ureq::Timeout::Resolve) {
+                    "looking up"
+                } else {
+                    "connecting to"
+                };
+                TransportError::Network(format!("{what} {host} timed out"))
             }
-            ureq::Error::Timeout(which) => self.timed_out(&which.to_string()),
+            ureq::Error::Timeout(_) => self.timed_out(),
             ureq::Error::HostNotFound => {
                 TransportError::Network(format!("host {host} not found (DNS lookup failed)"))
             }
@@ -459,8 +464,8 @@ fn read_answer(
         .read_to_vec()
         .map_err(|e| match e {
             ureq::Error::BodyExceedsLimit(_) => TransportError::BodyTooLarge { status },
-            ureq::Error::Timeout(which) => {
-                TransportError::Timeout(format!("the answer body did not arrive in time ({which})"))
+            ureq::Error::Timeout(_) => {
+                TransportError::Timeout("the answer body did not arrive in time".to_string())
             }
             other => TransportError::Network(format!("reading the answer failed: {other}")),
         })?;
@@ -483,14 +488,19 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
 
 /// The proxy for `endpoint` from the environment, curl-style: `HTTPS_PROXY`
 /// (for https endpoints) or `HTTP_PROXY` (for http ones), then `ALL_PROXY`,
-/// each also in lower case; none when the host matches `NO_PROXY`. A value
-/// ureq cannot use is ignored, as ureq itself does.
+/// each also in lower case; none when the host matches `NO_PROXY`, and never
+/// for a loopback host (as Go's net/http does): a proxy cannot reach this
+/// machine's 127.0.0.1, and the plain-http loopback exchange must not leave
+/// the machine. A value ureq cannot use is ignored, as ureq itself does.
 pub fn proxy_for(
     endpoint: &crate::endpoint::Endpoint,
     var: impl Fn(&str) -> Option<String>,
 ) -> Option<ureq::Proxy> {
     let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
     let host = endpoint.host();
+    if crate::endpoint::is_loopback_host(host) {
+        return None;
+    }
     if let Some(no_proxy) = var("NO_PROXY").or_else(|| var("no_proxy")) {
         if no_proxy_matches(&no_proxy, host) {
             return None;
@@ -569,7 +579,7 @@ pub fn transport_failure(e: TransportError, subject: &str, settings: &Settings) 
             "network failure while reading {subject}: {detail}"
         ))
         .with_hint(format!(
-            "check your connection and the endpoint {} (and HTTPS_PROXY if you use a proxy)",
+            "check your connection and the endpoint {} (and HTTPS_PROXY or ALL_PROXY if you use a proxy)",
             settings.endpoint
         )),
         TransportError::Tls(detail) => {
@@ -629,7 +639,10 @@ mod tests {
             ("HTTP_PROXY", "http://plain-proxy:3128"),
         ];
         assert_eq!(proxy_for(&https, env(vars)).unwrap().host(), "secure-proxy");
-        assert_eq!(proxy_for(&http, env(vars)).unwrap().host(), "plain-proxy");
+        // Plain http is only ever a loopback endpoint, which never uses a proxy.
+        assert!(proxy_for(&http, env(vars)).is_none());
+        let localhost = Endpoint::parse("https://localhost:8443").unwrap();
+        assert!(proxy_for(&localhost, env(vars)).is_none());
         let with_no_proxy: &[(&str, &str)] = &[
             ("HTTPS_PROXY", "http://secure-proxy:3128"),
             ("no_proxy", "oceanbase.com"),

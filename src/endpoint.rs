@@ -69,8 +69,10 @@ impl Endpoint {
     /// loopback hosts, so the digest exchange and the answer never cross a
     /// network in clear text.
     pub fn parse(input: &str) -> Result<Endpoint> {
+        // Messages quote what the user wrote, less any user:password@ part.
+        let shown = redact_userinfo(input);
         let bad = |why: &str| {
-            Error::usage(format!("invalid endpoint `{input}`: {why}"))
+            Error::usage(format!("invalid endpoint `{shown}`: {why}"))
                 .with_hint("give a base URL such as https://api-cloud.oceanbase.com")
         };
         let uri: Uri = input
@@ -99,7 +101,7 @@ impl Endpoint {
             "http" if is_loopback_host(&host) => {}
             "http" => {
                 return Err(Error::usage(format!(
-                    "refusing endpoint `{input}`: plain http:// is only allowed for loopback hosts \
+                    "refusing endpoint `{shown}`: plain http:// is only allowed for loopback hosts \
                      (127.0.0.0/8, localhost, [::1]), because the API answer and digest exchange \
                      would cross the network unencrypted"
                 ))
@@ -136,6 +138,20 @@ impl Endpoint {
 impl std::fmt::Display for Endpoint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}{}", self.origin, self.base_path)
+    }
+}
+
+/// `input` with any `user:password@` before the host replaced by `***@`, so that a
+/// URL written curl-style with credentials never echoes them.
+pub fn redact_userinfo(input: &str) -> String {
+    let (scheme, rest) = match input.find("://") {
+        Some(i) => input.split_at(i + 3),
+        None => ("", input),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}***{}", &rest[at..]),
+        None => input.to_string(),
     }
 }
 
@@ -196,6 +212,23 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn credentials_in_a_url_are_never_echoed() {
+        for url in [
+            "https://AK1:sk-SECRET-1@api-cloud.oceanbase.com",
+            "http://AK1:sk-SECRET-1@10.0.0.1/x",
+            "ftp://AK1:sk-SECRET-1@h",
+            "AK1:sk-SECRET-1@h/p",
+            "https://AK1:sk-SECRET-1@",
+        ] {
+            let e = Endpoint::parse(url).unwrap_err();
+            let text = format!("{e} {e:?}");
+            assert!(!text.contains("sk-SECRET-1"), "{text}");
+        }
+        assert_eq!(redact_userinfo("https://a:b@h/p@q"), "https://***@h/p@q");
+        assert_eq!(redact_userinfo("https://h/p@q"), "https://h/p@q");
     }
 
     #[test]

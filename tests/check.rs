@@ -433,6 +433,29 @@ fn usage_and_configuration_errors_are_unknown_3() {
         .stdout(predicate::str::starts_with(
             "SSL UNKNOWN - --warning 5 is below --critical 10",
         ));
+    // A flag clap refuses still gives the monitoring system its UNKNOWN line on stdout...
+    for (args, said) in [
+        (
+            &["check", "obxxx", "--warning", "x"][..],
+            "'--warning <DAYS>'",
+        ),
+        (&["check", "obxxx", "--bogus"][..], "'--bogus'"),
+    ] {
+        obssl_for(&mock, h.path())
+            .args(args)
+            .assert()
+            .code(3)
+            .stdout(predicate::str::starts_with(
+                "SSL UNKNOWN - invalid arguments: ",
+            ))
+            .stdout(predicate::str::contains(said));
+    }
+    // ...but never pollutes JSON or Prometheus output.
+    obssl_for(&mock, h.path())
+        .args(["check", "obxxx", "-o", "prometheus", "--bogus"])
+        .assert()
+        .code(3)
+        .stdout("");
     assert_eq!(mock.request_count(), 0, "all refused before any request");
     isolated("obssl", h.path())
         .env("OBSSL_ENDPOINT", mock.base_url())

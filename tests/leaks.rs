@@ -155,3 +155,39 @@ fn fleet_and_check_outputs_leak_nothing() {
         check(&mock, wrong, &args);
     }
 }
+
+#[test]
+fn credentials_written_into_an_endpoint_url_are_never_echoed() {
+    let home = tempfile::tempdir().unwrap();
+    let url = format!("https://{ACCESS_KEY_ID}:{SECRET}@api-cloud.oceanbase.com");
+    let http_url = format!("http://{ACCESS_KEY_ID}:{SECRET}@203.0.113.9");
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, format!("[default]\nendpoint = \"{url}\"\n")).unwrap();
+    let runs = [
+        isolated("obssl", home.path())
+            .args(["get", "obxxx", "--endpoint", &url])
+            .output(),
+        isolated("obssl", home.path())
+            .env("OBSSL_ENDPOINT", &http_url)
+            .args(["check", "obxxx"])
+            .output(),
+        isolated("obssl", home.path())
+            .env("OBSSL_CONFIG", &config)
+            .args(["config", "list"])
+            .output(),
+    ];
+    for out in runs {
+        let out = out.unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_ne!(out.status.code(), Some(0), "{text}");
+        assert!(
+            text.contains("***@"),
+            "the redacted URL is still shown: {text}"
+        );
+        assert_no_secret(&text, None);
+    }
+}
