@@ -49,7 +49,7 @@ cn\t'China site: https://api-cloud-cn.oceanbase.com'
 global\t'Global site: https://g-api-cloud.oceanbase.com'"
 complete -c obssl -n "__fish_obssl_using_subcommand get" -l endpoint -d 'API base URL [env: OBSSL_ENDPOINT] [default: https://api-cloud.oceanbase.com]. Plain http:// is accepted only for loopback hosts' -r
 complete -c obssl -n "__fish_obssl_using_subcommand get" -l project-id -d 'Project id, sent as the X-Ob-Project-Id header [env: OBSSL_PROJECT_ID] [default: the account\'s most recently used project]' -r
-complete -c obssl -n "__fish_obssl_using_subcommand get" -l timeout -d 'Give up on a call after this many seconds' -r
+complete -c obssl -n "__fish_obssl_using_subcommand get" -l timeout -d 'Give up on one attempt (connection, digest handshake, answer) after this many seconds; with retries, one call takes at most timeout × (retries + 1)' -r
 complete -c obssl -n "__fish_obssl_using_subcommand get" -l retries -d 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand get" -l ca-bundle -d 'Trust the certificates of this PEM file in addition to the built-in roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]' -r -F
 complete -c obssl -n "__fish_obssl_using_subcommand get" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
@@ -91,7 +91,7 @@ cn\t'China site: https://api-cloud-cn.oceanbase.com'
 global\t'Global site: https://g-api-cloud.oceanbase.com'"
 complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -l endpoint -d 'API base URL [env: OBSSL_ENDPOINT] [default: https://api-cloud.oceanbase.com]. Plain http:// is accepted only for loopback hosts' -r
 complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -l project-id -d 'Project id, sent as the X-Ob-Project-Id header [env: OBSSL_PROJECT_ID] [default: the account\'s most recently used project]' -r
-complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -l timeout -d 'Give up on a call after this many seconds' -r
+complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -l timeout -d 'Give up on one attempt (connection, digest handshake, answer) after this many seconds; with retries, one call takes at most timeout × (retries + 1)' -r
 complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -l retries -d 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -l ca-bundle -d 'Trust the certificates of this PEM file in addition to the built-in roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]' -r -F
 complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
@@ -122,7 +122,7 @@ cn\t'China site: https://api-cloud-cn.oceanbase.com'
 global\t'Global site: https://g-api-cloud.oceanbase.com'"
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l endpoint -d 'API base URL [env: OBSSL_ENDPOINT] [default: https://api-cloud.oceanbase.com]. Plain http:// is accepted only for loopback hosts' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l project-id -d 'Project id, sent as the X-Ob-Project-Id header [env: OBSSL_PROJECT_ID] [default: the account\'s most recently used project]' -r
-complete -c obssl -n "__fish_obssl_using_subcommand check" -l timeout -d 'Give up on a call after this many seconds' -r
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l timeout -d 'Give up on one attempt (connection, digest handshake, answer) after this many seconds; with retries, one call takes at most timeout × (retries + 1)' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l retries -d 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l ca-bundle -d 'Trust the certificates of this PEM file in addition to the built-in roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]' -r -F
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
