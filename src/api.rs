@@ -24,8 +24,10 @@ pub const KNOWN_FIELDS: [(&str, &str); 10] = [
     ("caUrl", "CA certificate URL"),
 ];
 
-/// Checks an instance id before it goes into a URL path: not empty, printable
-/// ASCII, and none of `/ ? # %` or whitespace.
+/// Checks an instance id before it goes into a URL path: not empty, and only
+/// characters a path segment holds as they are (RFC 3986 `pchar` without `%`):
+/// letters, digits and `-._~!$&'()*+,;=:@`. So none of `/ ? # %`, whitespace,
+/// control or non-ASCII characters, nor `< > { } " \ | ^` and the backtick.
 pub fn validate_instance_id(id: &str) -> Result<()> {
     let problem = if id.is_empty() {
         Some("it is empty".to_string())
@@ -35,7 +37,10 @@ pub fn validate_instance_id(id: &str) -> Result<()> {
             c if c.is_whitespace() => Some("it contains whitespace".to_string()),
             c if c.is_control() => Some(format!("it contains the control character {c:?}")),
             c if !c.is_ascii() => Some(format!("it contains the non-ASCII character {c:?}")),
-            _ => None,
+            c if c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@".contains(c) => None,
+            c => Some(format!(
+                "it contains `{c}`, which cannot stand in a URL path"
+            )),
         })
     };
     match problem {

@@ -32,7 +32,8 @@ pub const ENV_CONFIG: &str = "OBSSL_CONFIG";
 pub const ENV_OB_ACCESS_KEY_ID: &str = "OCEANBASE_ACCESS_KEY_ID";
 pub const ENV_OB_ACCESS_KEY_SECRET: &str = "OCEANBASE_ACCESS_KEY_SECRET";
 pub const ENV_CA_BUNDLE: &str = "OBSSL_CA_BUNDLE";
-/// Hidden, for tests: the first retry backoff in milliseconds (default 200).
+/// Hidden, for tests: the first retry backoff in milliseconds (default 200). Read only
+/// by debug builds (what `cargo test` runs), so a release binary always backs off.
 pub const ENV_TEST_BACKOFF_MS: &str = "OBSSL_TEST_BACKOFF_MS";
 
 /// Retries of one call when the command line says nothing.
@@ -404,6 +405,7 @@ impl Settings {
             .transpose()?;
         let backoff_base = env
             .var(ENV_TEST_BACKOFF_MS)
+            .filter(|_| cfg!(debug_assertions))
             .and_then(|ms| ms.parse::<u64>().ok())
             .map_or(DEFAULT_BACKOFF_BASE, Duration::from_millis);
         Ok(Settings {

@@ -318,6 +318,9 @@ fn bad_instance_ids_are_refused_before_any_request() {
         "",
         "a/b",
         "x?y",
+        "<z>",
+        "a|b",
+        "a{b}",
         "x#y",
         "x%2Fy",
         "a b",
@@ -478,4 +481,69 @@ fn a_closed_stdout_ends_quietly_with_status_0() {
         "stdout={stdout} stderr={stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
+
+    // Deterministic form: the read end is closed before obssl has even connected.
+    for args in [
+        &["get", "obxxx", "-o", "json"][..],
+        &["get", "obxxx", "obcluster-demo"][..],
+    ] {
+        let mut child = std::process::Command::new(bin)
+            .args(args)
+            .env_clear()
+            .env("OBSSL_ENDPOINT", mock.base_url())
+            .env("OBSSL_ACCESS_KEY_ID", ACCESS_KEY_ID)
+            .env("OBSSL_ACCESS_KEY_SECRET", SECRET)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: quiet, got {stderr}");
+    }
+}
+
+#[test]
+fn json_keeps_the_api_field_order_not_alphabetical() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    let out = obssl_for(&mock, h.path())
+        .args(["get", "obcluster-extra", "-o", "json"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    // The mock sends ... "tlsVersion", "certificate": {"issuer", "serialNumber", "keyUsage"},
+    // "validPeriod": an order that sorting would change.
+    let at = |key: &str| {
+        stdout
+            .find(&format!("\"{key}\""))
+            .unwrap_or_else(|| panic!("{key} missing:\n{stdout}"))
+    };
+    assert!(at("tlsVersion") < at("certificate"), "{stdout}");
+    assert!(at("certificate") < at("validPeriod"), "{stdout}");
+    assert!(at("serialNumber") < at("keyUsage"), "{stdout}");
+}
+
+#[cfg(unix)]
+#[test]
+fn obssl_mock_run_drives_obssl_get_as_the_readme_says() {
+    let h = home();
+    let obssl = env!("CARGO_BIN_EXE_obssl");
+    isolated("obssl-mock", h.path())
+        .args(["run", "--", obssl, "get", "obxxx", "--field", "enableSSL"])
+        .assert()
+        .success()
+        .stdout("OPEN\n");
+    // The table form of the README's quick start, and the command's own exit status.
+    isolated("obssl-mock", h.path())
+        .args(["run", "--", obssl, "get", "obxxx"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("SSL enabled"));
+    isolated("obssl-mock", h.path())
+        .args(["run", "--", obssl, "get", "mock-not-found"])
+        .assert()
+        .code(5);
 }

@@ -51,12 +51,13 @@ fn later_requests_reuse_the_challenge_with_a_higher_nonce_count() {
 #[test]
 fn a_stale_kept_nonce_is_refreshed_once() {
     let mock = start_mock(MockConfig {
-        nonce_lifetime: Some(Duration::from_millis(300)),
+        // Wide enough that the first call's handshake always fits on a loaded machine.
+        nonce_lifetime: Some(Duration::from_millis(1500)),
         ..MockConfig::default()
     });
     let client = client_for(&mock, SECRET);
     fetch_ssl_status(&client, "obxxx", "first").unwrap();
-    std::thread::sleep(Duration::from_millis(500));
+    std::thread::sleep(Duration::from_millis(1800));
     fetch_ssl_status(&client, "obxxx", "second").unwrap();
     let statuses: Vec<u16> = mock.requests().iter().map(|r| r.status).collect();
     assert_eq!(statuses, [401, 200, 401, 200]);

@@ -90,13 +90,21 @@ fn start(config: MockConfig) -> MockServer {
     MockServer::start(config).expect("mock server starts")
 }
 
+/// Whether to run the `curl --digest` cross-checks. They are part of the proof that the
+/// mock speaks real digest, so a missing curl fails them unless `OBSSL_SKIP_CURL=1` says
+/// to skip on purpose (`.ci/run` installs curl).
 fn curl_installed() -> bool {
     let installed = Command::new("curl")
         .arg("--version")
         .output()
         .is_ok_and(|out| out.status.success());
     if !installed {
-        eprintln!("note: curl is not installed; skipping this test");
+        assert!(
+            std::env::var_os("OBSSL_SKIP_CURL").is_some_and(|v| v == "1"),
+            "curl is not installed: install it (the tests check the mock against curl --digest) \
+             or set OBSSL_SKIP_CURL=1 to skip these checks"
+        );
+        eprintln!("note: curl is not installed and OBSSL_SKIP_CURL=1: skipping this test");
     }
     installed
 }
@@ -580,8 +588,10 @@ fn malformed_fixture_file_fails_start_naming_it() {
 
 #[test]
 fn requests_are_answered_concurrently() {
+    // A correctness check of concurrency, with a wide margin for a loaded machine:
+    // serialized, 16 answers would take 16 × 300 ms = 4.8 s; concurrent, about 300 ms.
     let server = Arc::new(start(MockConfig {
-        latency: Duration::from_millis(100),
+        latency: Duration::from_millis(300),
         ..MockConfig::default()
     }));
     let url = format!("{}{OBXXX_TARGET}", server.base_url());
@@ -596,13 +606,12 @@ fn requests_are_answered_concurrently() {
         assert_eq!(client.join().unwrap(), 401);
     }
     let elapsed = began.elapsed();
-    // Serialized, this would take 16 × 100 ms.
     assert!(
-        elapsed < Duration::from_secs(1),
-        "16 requests took {elapsed:?}"
+        elapsed < Duration::from_millis(2400),
+        "16 requests took {elapsed:?}: the mock serializes them"
     );
     assert!(
-        elapsed >= Duration::from_millis(100),
+        elapsed >= Duration::from_millis(300),
         "latency was not applied: {elapsed:?}"
     );
     assert_eq!(server.request_count(), 16);
@@ -635,6 +644,7 @@ fn mock_bin() -> assert_cmd::Command {
     command
 }
 
+#[cfg(unix)]
 #[test]
 fn run_exits_with_the_command_status() {
     mock_bin()
@@ -650,6 +660,7 @@ fn run_exits_with_the_command_status() {
         .stdout(predicate::str::is_empty());
 }
 
+#[cfg(unix)]
 #[test]
 fn run_reports_a_signal_death_as_128_plus_signal() {
     mock_bin()
@@ -658,6 +669,7 @@ fn run_reports_a_signal_death_as_128_plus_signal() {
         .code(128 + 15);
 }
 
+#[cfg(unix)]
 #[test]
 fn run_passes_working_credentials_to_curl() {
     if !curl_installed() {
