@@ -68,7 +68,9 @@ impl ConfigFile {
             }
         };
         warn_if_readable_by_others(path);
-        ConfigFile::parse(path, &text)
+        let file = ConfigFile::parse(path, &text)?;
+        file.warn_keys_outside_profiles();
+        Ok(file)
     }
 
     /// Parses `text` as the content of the file at `path`.
@@ -157,6 +159,33 @@ impl ConfigFile {
                 PROFILE_KEYS.join(", ")
             ));
         }
+    }
+
+    /// Keys at the top level of the file, before any `[profile]` heading: they
+    /// belong to no profile, so obssl never reads them.
+    pub fn keys_outside_profiles(&self) -> Vec<String> {
+        self.doc
+            .as_table()
+            .iter()
+            .filter(|(_, item)| !item.is_table())
+            .map(|(key, _)| key.to_string())
+            .collect()
+    }
+
+    /// Prints one warning naming the keys outside any profile, if there are any.
+    pub fn warn_keys_outside_profiles(&self) {
+        let keys = self.keys_outside_profiles();
+        if keys.is_empty() {
+            return;
+        }
+        let verb = if keys.len() == 1 { "is" } else { "are" };
+        warn_line(&format!(
+            "warning: {}: {} {verb} outside any profile and {verb} ignored; \
+             put {} under a [default] heading",
+            self.path.display(),
+            keys.join(", "),
+            if keys.len() == 1 { "it" } else { "them" },
+        ));
     }
 
     /// Sets (`Some`) or removes (`None`) keys of profile `name`, creating the
@@ -334,6 +363,21 @@ acess_key_id = \"typo\"
         assert!(f.profile("nope").unwrap().is_none());
         assert_eq!(f.unknown_keys("work"), ["acess_key_id"]);
         assert!(f.unknown_keys("default").is_empty());
+    }
+
+    #[test]
+    fn top_level_keys_are_outside_any_profile() {
+        let f = ConfigFile::parse(
+            Path::new("/x/c.toml"),
+            "access_key_id = \"ak\"\naccess_key_secret = \"sk\"\n[work]\nsite = \"cn\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            f.keys_outside_profiles(),
+            ["access_key_id", "access_key_secret"]
+        );
+        assert_eq!(f.profile_names(), ["work"]);
+        assert!(file().keys_outside_profiles().is_empty());
     }
 
     #[test]

@@ -663,6 +663,45 @@ fn an_unknown_key_draws_a_warning_and_does_not_fall_back_silently() {
 }
 
 #[test]
+fn keys_outside_any_profile_draw_a_warning_suggesting_default() {
+    let h = tempfile::tempdir().unwrap();
+    let path = write_config(
+        h.path(),
+        &format!("access_key_id = \"ak-top\"\naccess_key_secret = \"{SECRET}\"\n"),
+    );
+    let r = run(obssl(h.path()).args(["config", "list", "-o", "json"]), None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "warning: {}: access_key_id, access_key_secret are outside any profile and are \
+             ignored; put them under a [default] heading\n",
+            path.display()
+        )
+    );
+    // They are indeed ignored.
+    assert!(!r.stdout.contains("ak-top"), "{}", r.stdout);
+    // `get` says so too, before the missing credentials.
+    let r = run(obssl(h.path()).args(["get", "obxxx"]), None);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("are outside any profile and are ignored"),
+        "{}",
+        r.stderr
+    );
+    // One key: singular.
+    write_config(h.path(), "site = \"cn\"\n[default]\n");
+    let r = run(obssl(h.path()).args(["config", "list"]), None);
+    assert!(
+        r.stderr.contains(
+            ": site is outside any profile and is ignored; put it under a [default] heading"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn config_list_shows_values_and_sources_with_the_secret_masked() {
     let h = tempfile::tempdir().unwrap();
     let path = write_config(
