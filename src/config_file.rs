@@ -225,6 +225,8 @@ impl ConfigFile {
     /// Writes the file atomically: a temporary file in the same directory
     /// (mode 0600 from its creation, before any secret is written), fsync,
     /// rename over the old file. A new directory is created with mode 0700.
+    /// When the path is a symbolic link (e.g. into a dotfiles repository), the
+    /// file it points to is replaced and the link stays a link.
     pub fn save(&self) -> Result<()> {
         let fail = |what: &str, e: io::Error| {
             Error::config(format!(
@@ -232,13 +234,13 @@ impl ConfigFile {
                 self.path.display()
             ))
         };
-        let dir = match self.path.parent() {
+        let target = follow_symlinks(&self.path).map_err(|e| fail("following its link", e))?;
+        let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
         create_private_dir(&dir).map_err(|e| fail("creating its directory", e))?;
-        let file_name = self
-            .path
+        let file_name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "config.toml".into());
@@ -252,7 +254,7 @@ impl ConfigFile {
             file.write_all(self.to_text().as_bytes())?;
             file.sync_all()?;
             drop(file);
-            fs::rename(&tmp, &self.path)?;
+            fs::rename(&tmp, &target)?;
             // Make the rename itself durable.
             if let Ok(d) = fs::File::open(&dir) {
                 let _ = d.sync_all();
@@ -264,6 +266,29 @@ impl ConfigFile {
         }
         result.map_err(|e| fail("writing it", e))
     }
+}
+
+/// The path a chain of symbolic links at `path` ends at (`path` itself when
+/// it is no link). A relative link target is relative to the link's
+/// directory; the final target need not exist yet (a dangling link is
+/// written through, creating the file it names).
+fn follow_symlinks(path: &Path) -> io::Result<PathBuf> {
+    /// As Linux's MAXSYMLINKS: more is a loop.
+    const MAX_LINKS: usize = 40;
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let link = fs::read_link(&current)?;
+                current = match current.parent() {
+                    Some(dir) if link.is_relative() => dir.join(link),
+                    _ => link,
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
 }
 
 /// 1-based line and column (in characters) of byte offset `at` in `text`.

@@ -452,6 +452,72 @@ fn configure_creates_the_directory_0700_and_the_file_0600() {
     );
 }
 
+/// A config file kept elsewhere (a dotfiles repository) and linked into
+/// place: configure writes through the link, which stays a link.
+#[cfg(unix)]
+#[test]
+fn configure_writes_through_a_symlinked_config_file() {
+    let h = tempfile::tempdir().unwrap();
+    let dotfiles = h.path().join("dotfiles");
+    std::fs::create_dir_all(&dotfiles).unwrap();
+    let real = dotfiles.join("obssl.toml");
+    std::fs::write(&real, TWO_PROFILES).unwrap();
+    set_mode(&real, 0o600);
+    let path = config_path(h.path());
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    // A relative target, resolved against the link's directory.
+    std::os::unix::fs::symlink("../../dotfiles/obssl.toml", &path).unwrap();
+    let r = run(
+        obssl(h.path())
+            .args(["configure", "-p", "ci", "--access-key-id", ACCESS_KEY_ID])
+            .write_stdin(SECRET),
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let meta = std::fs::symlink_metadata(&path).unwrap();
+    assert!(meta.file_type().is_symlink(), "the link was replaced");
+    assert_eq!(
+        std::fs::read_link(&path).unwrap(),
+        Path::new("../../dotfiles/obssl.toml")
+    );
+    let text = std::fs::read_to_string(&real).unwrap();
+    assert!(text.starts_with(TWO_PROFILES), "{text}");
+    assert!(
+        text.contains(&format!(
+            "[ci]\naccess_key_id = \"{ACCESS_KEY_ID}\"\naccess_key_secret = \"{SECRET}\"\n"
+        )),
+        "{text}"
+    );
+    // No temporary file is left next to the link or the real file.
+    for dir in [path.parent().unwrap(), dotfiles.as_path()] {
+        let names: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+    }
+    // A link to a file that does not exist yet: the file is created there.
+    let fresh = tempfile::tempdir().unwrap();
+    let path = config_path(fresh.path());
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let target = fresh.path().join("elsewhere.toml");
+    std::os::unix::fs::symlink(&target, &path).unwrap();
+    let r = run(
+        obssl(fresh.path())
+            .args(["configure", "--access-key-id", ACCESS_KEY_ID])
+            .write_stdin(SECRET),
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(std::fs::symlink_metadata(&path)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(&target)
+        .unwrap()
+        .contains(ACCESS_KEY_ID));
+}
+
 #[test]
 fn obssl_config_moves_the_file_and_config_path_prints_it() {
     let h = tempfile::tempdir().unwrap();
