@@ -57,9 +57,8 @@ where
         Command::Config { command } => (
             match command {
                 ConfigCommand::List(args) => commands::config::list(args, &ProcessEnv, &mut out),
-                ConfigCommand::Path => commands::config::path(&ProcessEnv, &mut out),
-            }
-            .map(|()| 0),
+                ConfigCommand::Path => commands::config::path(&ProcessEnv, &mut out).map(|()| 0),
+            },
             false,
         ),
         Command::Completions(args) => (

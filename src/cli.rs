@@ -62,7 +62,9 @@ Examples:
 const CONFIG_LIST_EXAMPLES: &str = "\
 Shows each effective setting, its value (the secret masked to its last 4
 characters) and where it came from: a flag, an environment variable, a profile
-of the config file, or the default.
+of the config file, or the default. When the AccessKey ID and secret would
+come from different sources, both rows are marked as a conflict and, after
+the table, the exit status is 3.
 
 Examples:
   obssl config list

@@ -288,6 +288,11 @@ pub struct Resolution {
     pub access_key_secret: Option<Sourced<Secret>>,
     /// [`Credentials::source`] for the pair, when there is one.
     pub credentials_source: Option<String>,
+    /// The pair rule's error when the highest source holds only one half:
+    /// then `access_key_id` and `access_key_secret` each show the half from
+    /// the highest source holding it (for `config list`), and
+    /// [`Settings::resolve`] fails with this error.
+    pub pair_conflict: Option<Error>,
     pub endpoint: Sourced<Endpoint>,
     pub project_id: Option<Sourced<String>>,
     pub output: Sourced<OutputFormat>,
@@ -321,8 +326,8 @@ struct PairCandidate {
 }
 
 impl Resolution {
-    /// Resolves every setting. Missing credentials are not an error here
-    /// (`config list` shows them as unset); half a pair is.
+    /// Resolves every setting. Neither missing credentials nor half a pair is
+    /// an error here (`config list` shows them; see [`Resolution::pair_conflict`]).
     pub fn resolve(
         flags: &FlagSettings,
         env: &dyn Environment,
@@ -363,18 +368,15 @@ impl Resolution {
                 None => None,
             },
         };
-        let (access_key_id, access_key_secret, credentials_source) =
-            match resolve_pair(env, &lookup)? {
-                Some((id, secret, described)) => (Some(id), Some(secret), Some(described)),
-                None => (None, None, None),
-            };
+        let pair = resolve_pair(env, &lookup)?;
         let timeout =
             Duration::from_secs_f64(flags.timeout_seconds.unwrap_or(DEFAULT_TIMEOUT_SECONDS));
         Ok(Resolution {
             profile,
-            access_key_id,
-            access_key_secret,
-            credentials_source,
+            access_key_id: pair.id,
+            access_key_secret: pair.secret,
+            credentials_source: pair.described,
+            pair_conflict: pair.conflict,
             endpoint,
             project_id,
             output,
@@ -394,6 +396,9 @@ impl Settings {
         config: &ConfigSource,
     ) -> Result<Settings> {
         let r = Resolution::resolve(flags, env, config)?;
+        if let Some(conflict) = r.pair_conflict {
+            return Err(conflict);
+        }
         let (Some(id), Some(secret), Some(source)) =
             (r.access_key_id, r.access_key_secret, r.credentials_source)
         else {
@@ -635,22 +640,44 @@ fn pair_candidate(
     Ok((candidate.id.is_some() || candidate.secret.is_some()).then_some(candidate))
 }
 
-type Pair = (Sourced<String>, Sourced<Secret>, String);
+/// What the pair rule made of the sources.
+#[derive(Default)]
+struct PairOutcome {
+    id: Option<Sourced<String>>,
+    secret: Option<Sourced<Secret>>,
+    /// The source of a complete pair.
+    described: Option<String>,
+    /// Set when the highest source holding either half lacks the other; `id`
+    /// and `secret` then hold each half from the highest source that has it.
+    conflict: Option<Error>,
+}
 
 /// The pair rule: the highest source holding either half must hold both.
-fn resolve_pair(env: &dyn Environment, lookup: &ProfileLookup<'_>) -> Result<Option<Pair>> {
+fn resolve_pair(env: &dyn Environment, lookup: &ProfileLookup<'_>) -> Result<PairOutcome> {
     const SOURCES: usize = 3;
     for i in 0..SOURCES {
         let Some(c) = pair_candidate(i, env, lookup)? else {
             continue;
         };
-        let (present, absent, missing) = match (c.id, c.secret) {
-            (Some(id), Some(secret)) => return Ok(Some((id, secret, c.described))),
+        let (present, absent, missing) = match (&c.id, &c.secret) {
+            (Some(_), Some(_)) => {
+                return Ok(PairOutcome {
+                    id: c.id,
+                    secret: c.secret,
+                    described: Some(c.described),
+                    conflict: None,
+                })
+            }
             (Some(_), None) => (&c.id_name, &c.secret_name, "secret"),
             (None, _) => (&c.secret_name, &c.id_name, "ID"),
         };
         let said = format!("{present} is set in {}", c.place);
         // Say where the other half would have come from, had sources been mixed.
+        let mut outcome = PairOutcome {
+            id: c.id.clone(),
+            secret: c.secret.clone(),
+            ..PairOutcome::default()
+        };
         let mut elsewhere = None;
         for j in i + 1..SOURCES {
             if let Some(lower) = pair_candidate(j, env, lookup)? {
@@ -660,6 +687,11 @@ fn resolve_pair(env: &dyn Environment, lookup: &ProfileLookup<'_>) -> Result<Opt
                     lower.id.is_some()
                 };
                 if has {
+                    if missing == "secret" {
+                        outcome.secret = lower.secret;
+                    } else {
+                        outcome.id = lower.id;
+                    }
                     elsewhere = Some(lower.described);
                     break;
                 }
@@ -672,12 +704,13 @@ fn resolve_pair(env: &dyn Environment, lookup: &ProfileLookup<'_>) -> Result<Opt
             ),
             None => format!("incomplete credentials: {said} but {absent} is not"),
         };
-        return Err(Error::config(message).with_hint(format!(
+        outcome.conflict = Some(Error::config(message).with_hint(format!(
             "set both halves of the AccessKey pair in {} (or remove the lone half)",
             c.described
         )));
+        return Ok(outcome);
     }
-    Ok(None)
+    Ok(PairOutcome::default())
 }
 
 #[cfg(test)]
@@ -817,12 +850,22 @@ access_key_id = "ak-half"
 
     #[test]
     fn a_lone_env_id_never_pairs_with_a_profile_secret() {
-        let e = resolve(
-            &FlagSettings::default(),
-            &[(ENV_ACCESS_KEY_ID, "ak-env")],
-            PROFILES,
-        )
-        .unwrap_err();
+        let conflict = |flags: &FlagSettings, pairs, text| {
+            resolve(flags, pairs, text).unwrap().pair_conflict.unwrap()
+        };
+        let lone_id = [(ENV_ACCESS_KEY_ID, "ak-env")];
+        // `config list` sees each half with its own source...
+        let r = resolve(&FlagSettings::default(), &lone_id, PROFILES).unwrap();
+        let id = r.access_key_id.unwrap();
+        assert_eq!(id.value, "ak-env");
+        assert_eq!(id.source, Source::Env(ENV_ACCESS_KEY_ID.into()));
+        let secret = r.access_key_secret.unwrap();
+        assert_eq!(secret.value.expose(), "sk-profile-secret");
+        assert!(matches!(secret.source, Source::Profile { .. }));
+        assert!(r.credentials_source.is_none());
+        // ...and Settings (what `get` uses) refuse them.
+        let e = Settings::resolve(&FlagSettings::default(), &env(&lone_id), &config(PROFILES))
+            .unwrap_err();
         assert_eq!(e.kind, ErrorKind::Config);
         assert!(
             e.message
@@ -832,15 +875,14 @@ access_key_id = "ak-half"
             e.message
         );
         // OBSSL_* and OCEANBASE_* are different sources too.
-        let e = resolve(
+        let e = conflict(
             &FlagSettings::default(),
             &[
                 (ENV_OB_ACCESS_KEY_ID, "ak-ob"),
                 (ENV_ACCESS_KEY_SECRET, "sk-obssl"),
             ],
             "",
-        )
-        .unwrap_err();
+        );
         assert!(
             e.message.contains("OBSSL_ACCESS_KEY_SECRET is set")
                 && e.message.contains("OCEANBASE_ACCESS_KEY_ID"),
@@ -852,7 +894,7 @@ access_key_id = "ak-half"
             profile: Some("half".into()),
             ..Default::default()
         };
-        let e = resolve(&flags, &[], PROFILES).unwrap_err();
+        let e = conflict(&flags, &[], PROFILES);
         assert!(
             e.message.contains("access_key_id is set in profile `half`")
                 && e.message.contains("access_key_secret is not"),

@@ -819,6 +819,107 @@ fn config_list_shows_values_and_sources_with_the_secret_masked() {
     );
 }
 
+#[test]
+fn config_list_shows_a_split_pair_with_both_sources_then_exits_3() {
+    let h = tempfile::tempdir().unwrap();
+    let path = write_config(
+        h.path(),
+        &format!("[default]\naccess_key_id = \"ak-file\"\naccess_key_secret = \"{SECRET}\"\n"),
+    );
+    let note = "(conflict: the ID and the secret must come from one source)";
+    let r = run(
+        obssl(h.path())
+            .env("OBSSL_ACCESS_KEY_ID", "ak-env")
+            .env("COLUMNS", "300")
+            .args(["config", "list"]),
+        None,
+    );
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let line = |name: &str| {
+        r.stdout
+            .lines()
+            .find(|l| l.contains(&format!("│ {name} ")))
+            .unwrap_or_else(|| panic!("no {name} row:\n{}", r.stdout))
+            .to_string()
+    };
+    let id = line("access_key_id");
+    assert!(
+        id.contains("ak-env")
+            && id.contains(&format!("environment variable OBSSL_ACCESS_KEY_ID {note}")),
+        "{}",
+        r.stdout
+    );
+    let secret = line("access_key_secret");
+    assert!(
+        secret.contains("****4f60")
+            && secret.contains(&format!("profile `default` in {} {note}", path.display())),
+        "{}",
+        r.stdout
+    );
+    assert!(!line("endpoint").contains("conflict"), "{}", r.stdout);
+    // The rest of the table is there too.
+    assert!(r.stdout.contains("config file"), "{}", r.stdout);
+    assert!(
+        r.stderr.starts_with(
+            "warning: incomplete credentials: OBSSL_ACCESS_KEY_ID is set in the environment \
+             but the secret would come from profile `default`"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("error:"), "{}", r.stderr);
+
+    // JSON: the rows, with `conflict: true` on the two halves only.
+    let r = run(
+        obssl(h.path())
+            .env("OBSSL_ACCESS_KEY_ID", "ak-env")
+            .args(["config", "list", "-o", "json"]),
+        None,
+    );
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let items: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
+    let item = |name: &str| items.iter().find(|i| i["name"] == name).unwrap().clone();
+    assert_eq!(
+        item("access_key_id"),
+        serde_json::json!({
+            "name": "access_key_id",
+            "value": "ak-env",
+            "source": "environment variable OBSSL_ACCESS_KEY_ID",
+            "conflict": true
+        })
+    );
+    assert_eq!(item("access_key_secret")["conflict"], true);
+    assert_eq!(item("access_key_secret")["value"], "****4f60");
+    assert!(item("endpoint").get("conflict").is_none());
+    assert!(
+        r.stderr.contains("warning: incomplete credentials"),
+        "{}",
+        r.stderr
+    );
+
+    // A lone half with no other half anywhere: the missing row is marked too.
+    let e = tempfile::tempdir().unwrap();
+    let r = run(
+        obssl(e.path())
+            .env("OCEANBASE_ACCESS_KEY_SECRET", SECRET)
+            .env("COLUMNS", "300")
+            .args(["config", "list"]),
+        None,
+    );
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("<not set> ") && r.stdout.contains(&format!("- {note}")),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stderr
+            .contains("OCEANBASE_ACCESS_KEY_SECRET is set in the environment but OCEANBASE_ACCESS_KEY_ID is not"),
+        "{}",
+        r.stderr
+    );
+}
+
 /// Drives `obssl configure` through a pseudo-terminal (python3's `pty`
 /// module): the prompts appear, the typed secret is not echoed, the file holds it.
 #[cfg(unix)]
