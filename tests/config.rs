@@ -604,6 +604,43 @@ fn configure_refuses_bad_input_with_usage_errors() {
 }
 
 #[test]
+fn configure_without_a_secret_says_whether_the_profile_is_new() {
+    let h = tempfile::tempdir().unwrap();
+    let r = run(
+        obssl(h.path())
+            .args(["configure", "-p", "ci", "--access-key-id", ACCESS_KEY_ID])
+            .write_stdin(""),
+        None,
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("error: no AccessKey secret on standard input for new profile `ci`"),
+        "{}",
+        r.stderr
+    );
+    // An existing profile that has no secret is not "new".
+    let text = "[ci]\nsite = \"cn\"\n";
+    let path = write_config(h.path(), text);
+    let r = run(
+        obssl(h.path())
+            .args(["configure", "-p", "ci", "--access-key-id", ACCESS_KEY_ID])
+            .write_stdin(""),
+        None,
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "error: no AccessKey secret on standard input, and profile `ci` has none to keep"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("new profile"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}
+
+#[test]
 fn configure_never_clobbers_a_file_it_cannot_parse() {
     let h = tempfile::tempdir().unwrap();
     let broken = "[default]\naccess_key_id = \"ak\"\nthis is not toml\n";

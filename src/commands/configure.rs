@@ -34,7 +34,9 @@ pub fn run(args: &ConfigureArgs, env: &dyn Environment) -> Result<()> {
     let path = config.require_path()?.to_path_buf();
     // Refuses (exit 3) to go on with a file it cannot parse: never clobber.
     let mut file = ConfigFile::load(&path)?;
-    let current = file.profile(&profile)?.unwrap_or_default();
+    let existing = file.profile(&profile)?;
+    let is_new = existing.is_none();
+    let current = existing.unwrap_or_default();
 
     let mut answers = Answers {
         access_key_id: args
@@ -54,7 +56,7 @@ pub fn run(args: &ConfigureArgs, env: &dyn Environment) -> Result<()> {
     if io::stdin().is_terminal() {
         ask(&mut answers, &current, &profile)?;
     } else {
-        answers.access_key_secret = secret_from_stdin(&current, &profile)?;
+        answers.access_key_secret = secret_from_stdin(&current, &profile, is_new)?;
     }
 
     let has_id = answers.access_key_id.is_some() || current.access_key_id.is_some();
@@ -133,8 +135,9 @@ fn validate_endpoint(url: &str) -> Result<String> {
 }
 
 /// Reads the secret piped to standard input, without its trailing newline(s).
-/// Nothing piped keeps the profile's secret.
-fn secret_from_stdin(current: &Profile, profile: &str) -> Result<Option<Secret>> {
+/// Nothing piped keeps the profile's secret; a profile without one (new or
+/// not) is a usage error.
+fn secret_from_stdin(current: &Profile, profile: &str, is_new: bool) -> Result<Option<Secret>> {
     let mut text = String::new();
     io::stdin()
         .read_to_string(&mut text)
@@ -144,10 +147,14 @@ fn secret_from_stdin(current: &Profile, profile: &str) -> Result<Option<Secret>>
         if current.access_key_secret.is_some() {
             return Ok(None);
         }
-        return Err(Error::usage(format!(
-            "no AccessKey secret on standard input for new profile `{profile}`"
-        ))
-        .with_hint(how_to_configure(profile)));
+        let message = if is_new {
+            format!("no AccessKey secret on standard input for new profile `{profile}`")
+        } else {
+            format!(
+                "no AccessKey secret on standard input, and profile `{profile}` has none to keep"
+            )
+        };
+        return Err(Error::usage(message).with_hint(how_to_configure(profile)));
     }
     Ok(Some(Secret::new(secret)))
 }
