@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::output::{warn_line, Output};
 use crate::style::Palette;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use clap::{CommandFactory, Parser};
+use clap::CommandFactory;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
@@ -19,7 +19,7 @@ where
     T: Into<OsString> + Clone,
 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
-    let cli = match Cli::try_parse_from(&args) {
+    let cli = match crate::cli::parse_from(&args) {
         Ok(cli) => cli,
         Err(mut e) => {
             suggest_subcommand(&mut e);

@@ -11,7 +11,7 @@
 #![allow(rustdoc::bare_urls)]
 
 use crate::endpoint::Site;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 use std::path::PathBuf;
 
@@ -340,6 +340,11 @@ pub struct ConfigureArgs {
     #[arg(long, value_name = "ID")]
     pub access_key_id: Option<String>,
 
+    /// Set when `--access-key-secret`/`--secret` was given (see [`parsing_command`]):
+    /// always refused.
+    #[arg(skip)]
+    pub refused_secret: bool,
+
     /// Site whose base URL the profile uses (removes the profile's endpoint).
     #[arg(long, value_enum, value_name = "SITE", conflicts_with = "endpoint")]
     pub site: Option<Site>,
@@ -413,6 +418,47 @@ pub enum CheckFormat {
     Prometheus,
 }
 
+/// The id of the hidden `configure --access-key-secret` (alias `--secret`).
+pub const REFUSED_SECRET_ID: &str = "refused_secret";
+
+/// The command line as parsed: [`Cli::command`] plus a hidden
+/// `configure --access-key-secret`/`--secret`, so that trying to give the
+/// secret as a flag gets an explanation (and no suggestion of
+/// `--access-key-id`). It is left out of [`Cli::command`] because shell
+/// completion generators offer hidden options too. Any value, even one
+/// starting with `-`, is taken, so that no parse error can show it.
+pub fn parsing_command() -> clap::Command {
+    Cli::command().mut_subcommand("configure", |configure| {
+        configure.arg(
+            clap::Arg::new(REFUSED_SECRET_ID)
+                .long("access-key-secret")
+                .alias("secret")
+                .hide(true)
+                .value_name("SECRET")
+                .num_args(0..=1)
+                .default_missing_value("")
+                .allow_hyphen_values(true)
+                .action(clap::ArgAction::Append)
+                .value_parser(clap::value_parser!(std::ffi::OsString)),
+        )
+    })
+}
+
+/// Parses the command line with [`parsing_command`].
+pub fn parse_from(args: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
+    let mut matches = parsing_command().try_get_matches_from(args)?;
+    let refused_secret = matches.subcommand_matches("configure").is_some_and(|m| {
+        m.get_many::<std::ffi::OsString>(REFUSED_SECRET_ID)
+            .is_some()
+    });
+    let mut cli =
+        Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut parsing_command()))?;
+    if let Command::Configure(args) = &mut cli.command {
+        args.refused_secret = refused_secret;
+    }
+    Ok(cli)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     /// A readable table (two columns for one instance, a row per instance for several).
@@ -453,6 +499,40 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+        parsing_command().debug_assert();
+    }
+
+    #[test]
+    fn the_refused_secret_flag_is_parsed_but_not_part_of_the_documented_command() {
+        let refused = |args: &[&str]| {
+            let args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+            match parse_from(&args).unwrap().command {
+                Command::Configure(c) => c.refused_secret,
+                other => panic!("{other:?}"),
+            }
+        };
+        assert!(!refused(&["obssl", "configure", "--access-key-id", "ak"]));
+        assert!(refused(&[
+            "obssl",
+            "configure",
+            "--access-key-secret",
+            "sk"
+        ]));
+        assert!(refused(&["obssl", "configure", "--secret=sk"]));
+        assert!(refused(&["obssl", "configure", "--secret"]));
+        assert!(refused(&[
+            "obssl",
+            "configure",
+            "--secret",
+            "-sk",
+            "-p",
+            "x"
+        ]));
+        let configure = Cli::command();
+        let configure = configure.find_subcommand("configure").unwrap();
+        assert!(configure
+            .get_arguments()
+            .all(|a| a.get_id() != REFUSED_SECRET_ID));
     }
 
     #[test]

@@ -595,12 +595,56 @@ fn configure_refuses_bad_input_with_usage_errors() {
         assert!(r.stderr.contains(expected), "{args:?}: {}", r.stderr);
         assert!(!config_path(h.path()).exists(), "{args:?} wrote a file");
     }
-    // The secret is never a flag.
-    let r = run(
-        obssl(h.path()).args(["configure", "--access-key-secret", "x"]),
-        None,
-    );
-    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn a_secret_flag_is_refused_with_an_explanation_that_never_shows_the_value() {
+    let h = tempfile::tempdir().unwrap();
+    let value = "sk-ON-THE-COMMAND-LINE-31337";
+    let dashed = format!("-{value}");
+    let equals = format!("--secret={value}");
+    let cases: [&[&str]; 5] = [
+        &["--access-key-secret", value],
+        &["--secret", value],
+        &[&equals],
+        &["--access-key-secret", &dashed],
+        &["--secret"],
+    ];
+    for args in cases {
+        let r = run(
+            obssl(h.path())
+                .args(["configure", "--access-key-id", ACCESS_KEY_ID])
+                .args(args)
+                .write_stdin(SECRET),
+            None,
+        );
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(!r.stderr.contains(value), "{args:?} echoed: {}", r.stderr);
+        assert!(!r.stderr.contains("31337"), "{args:?} echoed: {}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("error: the AccessKey secret has no command-line flag")
+                && r.stderr.contains("shell history and in process lists"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains("printf %s \"$SK\" | obssl configure")
+                && r.stderr.contains("on a terminal to be prompted"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        // Not clap's "did you mean --access-key-id".
+        assert!(!r.stderr.contains("similar argument"), "{}", r.stderr);
+        assert_eq!(r.stdout, "");
+        assert!(!config_path(h.path()).exists(), "{args:?} wrote a file");
+    }
+    // Hidden: neither help nor completions offer it.
+    let r = run(obssl(h.path()).args(["configure", "--help"]), None);
+    assert!(!r.stdout.contains("--access-key-secret"), "{}", r.stdout);
+    assert!(!r.stdout.contains("--secret"), "{}", r.stdout);
+    let r = run(obssl(h.path()).args(["completions", "bash"]), None);
+    assert!(!r.stdout.contains("--access-key-secret"));
 }
 
 #[test]

@@ -29,6 +29,18 @@ enum Base {
 
 pub fn run(args: &ConfigureArgs, env: &dyn Environment) -> Result<()> {
     let profile = profile_name(args.profile.as_deref(), env).value;
+    if args.refused_secret {
+        // Never show the value given: it is a secret already exposed enough.
+        return Err(Error::usage(
+            "the AccessKey secret has no command-line flag: a secret given as an argument \
+             lands in the shell history and in process lists",
+        )
+        .with_hint(format!(
+            "pipe it on standard input: printf %s \"$SK\" | obssl configure --profile {profile} \
+             --access-key-id AK; or run `obssl configure --profile {profile}` on a terminal to be \
+             prompted for it (without echo)"
+        )));
+    }
     validate_profile_name(&profile)?;
     let config = ConfigSource::locate(env);
     let path = config.require_path()?.to_path_buf();
