@@ -470,6 +470,16 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
+    /// Every format's name, in the value enum's order, for prompts and
+    /// messages: "table, json, jsonl".
+    pub fn names() -> String {
+        OutputFormat::value_variants()
+            .iter()
+            .map(|format| format.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             OutputFormat::Table => "table",
@@ -500,6 +510,17 @@ mod tests {
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
         parsing_command().debug_assert();
+    }
+
+    #[test]
+    fn output_format_names_are_the_value_enum_names() {
+        for format in OutputFormat::value_variants() {
+            assert_eq!(
+                format.to_possible_value().unwrap().get_name(),
+                format.name()
+            );
+        }
+        assert_eq!(OutputFormat::names(), "table, json, jsonl");
     }
 
     #[test]

@@ -573,7 +573,8 @@ fn resolve_output(
             Ok(o) => Ok(sourced(o, source)),
             Err(_) => {
                 let msg = format!(
-                    "unknown output format `{name}` (from {source}); valid formats: table, json, jsonl"
+                    "unknown output format `{name}` (from {source}); valid formats: {}",
+                    OutputFormat::names()
                 );
                 Err(match source {
                     Source::Profile { .. } => Error::config(msg),

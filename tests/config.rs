@@ -1043,7 +1043,7 @@ expect("AccessKey ID [ak-old]: "); send(os.environ["AK"])
 expect("AccessKey secret [****wxyz]: "); send(os.environ["SK"])
 expect("endpoint URL [intl]: "); send("cn")
 expect("Project id [none]: "); send("p-7")
-expect("[table]: "); send("json")
+expect("Default output format (table, json, jsonl) [table]: "); send("json")
 while True:
     try:
         chunk = os.read(fd, 4096)

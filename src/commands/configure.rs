@@ -226,11 +226,15 @@ fn ask(answers: &mut Answers, current: &Profile, profile: &str) -> Result<()> {
     }
     if answers.output.is_none() {
         let shown = current.output.as_deref().unwrap_or("table");
-        let typed = prompt_line(&format!("Default output format (table, json) [{shown}]: "))?;
+        let typed = prompt_line(&format!(
+            "Default output format ({}) [{shown}]: ",
+            OutputFormat::names()
+        ))?;
         if !typed.is_empty() {
             answers.output = Some(OutputFormat::from_str(&typed, true).map_err(|_| {
                 Error::usage(format!(
-                    "unknown output format `{typed}`; valid formats: table, json"
+                    "unknown output format `{typed}`; valid formats: {}",
+                    OutputFormat::names()
                 ))
             })?);
         }
