@@ -8,7 +8,7 @@ use std::process::{self, Command};
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use obssl::mock::{MockAlgorithm, MockConfig, MockServer};
+use obssl::mock::{MockAlgorithm, MockConfig, MockServer, FAULT_IDS};
 
 const SECRET_ENV: &str = "OBSSL_MOCK_ACCESS_KEY_SECRET";
 const SERVE_PORT: u16 = 8780;
@@ -28,7 +28,7 @@ obcluster-extra, obcluster-legacy-date; one per `obssl check` state: obcluster-e
 obcluster-expiring-warn, obcluster-expired, obcluster-ssl-off, obcluster-not-forced,
 obcluster-no-auto-update, obcluster-bad-date, obcluster-cert-invalid; error answers (not listed
 by GET /api/v2/instances): mock-not-found, mock-success-false, mock-server-error, mock-not-json,
-mock-message-field.
+mock-message-field; fault scenarios (fault-429, ...): see the `serve` banner.
 
 The secret is read from OBSSL_MOCK_ACCESS_KEY_SECRET (default mock-access-key-secret).";
 
@@ -219,6 +219,7 @@ fn serve_banner(server: &MockServer, config: &MockConfig) -> String {
          \x20 digest:            {algorithm}, {qop}, {lifetime}\n\
          \x20 latency:           {latency} ms\n\
          \x20 instance ids:      {ids}\n\
+         \x20 fault scenarios:   {faults}\n\
          \n\
          Paste into a shell to point obssl at it:\n\
          export OBSSL_ENDPOINT={q_url}\n\
@@ -230,6 +231,7 @@ fn serve_banner(server: &MockServer, config: &MockConfig) -> String {
         algorithm = config.algorithm,
         latency = config.latency.as_millis(),
         ids = banner_ids(server.fixture_ids(), config.generated_instances),
+        faults = FAULT_IDS.join(", "),
         q_url = shell_quote(&url),
         q_id = shell_quote(id),
         q_secret = shell_quote(secret),
@@ -303,6 +305,26 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_serve_banner_lists_the_fault_scenarios() {
+        let config = MockConfig {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            ..MockConfig::default()
+        };
+        let server = MockServer::start(config.clone()).unwrap();
+        let banner = serve_banner(&server, &config);
+        server.stop();
+        let line = banner
+            .lines()
+            .find(|l| l.trim_start().starts_with("fault scenarios:"))
+            .unwrap_or_else(|| panic!("{banner}"));
+        for id in FAULT_IDS {
+            assert!(line.contains(id), "{id} missing: {line}");
+        }
+        assert!(line.contains("fault-429, fault-429-date, "), "{line}");
+        assert!(banner.contains("instance ids:      obxxx"), "{banner}");
     }
 
     #[test]

@@ -35,6 +35,22 @@ use super::answers::{query_parameter, ssl_instance_id, Answer};
 use super::fixtures::documented_example;
 use super::http::RawWriter;
 
+/// Every fault scenario's instance id, in the order of the table above (for
+/// the `obssl-mock serve` banner). None of them is listed by `GET /api/v2/instances`.
+pub const FAULT_IDS: [&str; 11] = [
+    "fault-429",
+    "fault-429-date",
+    "fault-503-twice",
+    "fault-503-always",
+    "fault-403",
+    "fault-redirect",
+    "fault-huge",
+    "fault-trickle",
+    "fault-401-forever",
+    "fault-challenge-non-ascii",
+    "fault-challenge-garbage",
+];
+
 /// Size of the `fault-huge` body.
 pub const HUGE_BODY_BYTES: u64 = 100 * 1024 * 1024;
 /// Pause between two bytes of the `fault-trickle` body.
@@ -353,5 +369,29 @@ mod tests {
         assert_eq!(status("fault-429", "a"), Some(200));
         assert_eq!(status("obxxx", "a"), None);
         assert_eq!(status("fault-unknown", "a"), None);
+    }
+
+    #[test]
+    fn every_listed_fault_id_is_a_scenario() {
+        let faults = Faults::default();
+        for id in FAULT_IDS {
+            let target = format!("/api/v2/instances/{id}/security/ssl?requestId=r");
+            assert!(
+                faults.reply(&target, true, || CHALLENGE.into()).is_some(),
+                "{id} is listed but has no scenario"
+            );
+        }
+        // And the module's table lists exactly these.
+        let documented: Vec<&str> = include_str!("faults.rs")
+            .lines()
+            .take_while(|line| line.starts_with("//!"))
+            .filter_map(|line| line.strip_prefix("//! | `fault-"))
+            .filter_map(|rest| rest.split('`').next())
+            .collect();
+        let listed: Vec<&str> = FAULT_IDS
+            .iter()
+            .map(|id| id.trim_start_matches("fault-"))
+            .collect();
+        assert_eq!(documented, listed);
     }
 }

@@ -66,5 +66,5 @@ mod http;
 mod server;
 
 pub use config::{MockAlgorithm, MockConfig, UnknownAlgorithm};
-pub use faults::{ChallengeStyle, HUGE_BODY_BYTES, TRICKLE_EVERY};
+pub use faults::{ChallengeStyle, FAULT_IDS, HUGE_BODY_BYTES, TRICKLE_EVERY};
 pub use server::{MockServer, RecordedRequest};
