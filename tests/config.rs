@@ -1001,6 +1001,51 @@ fn config_list_shows_a_split_pair_with_both_sources_then_exits_3() {
     );
 }
 
+/// The Name column of a `config list` table, in order.
+fn table_names(table: &str) -> Vec<String> {
+    table
+        .lines()
+        .filter(|l| l.starts_with('│'))
+        .filter_map(|l| l.trim_start_matches('│').split('┆').next())
+        .map(|name| name.trim().to_string())
+        .filter(|name| name != "Name")
+        .collect()
+}
+
+#[test]
+fn the_readme_config_list_sample_has_the_real_rows() {
+    let readme = include_str!("../README.md");
+    let section = &readme[readme.find("### obssl config list").unwrap()..];
+    let start = section.find("```text\n").unwrap() + "```text\n".len();
+    let sample = &section[start..];
+    let sample = &sample[..sample.find("```").unwrap()];
+    let h = tempfile::tempdir().unwrap();
+    write_config(
+        h.path(),
+        "[work]\naccess_key_id = \"AK1234\"\naccess_key_secret = \"sk-example-abcd\"\nsite = \"cn\"\n",
+    );
+    let r = run(
+        obssl(h.path())
+            .env("OBSSL_PROFILE", "work")
+            .args(["config", "list"]),
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(table_names(sample), table_names(&r.stdout), "{}", r.stdout);
+    // The values that do not depend on the path are the sample's too.
+    for value in [
+        "****abcd",
+        "AK1234",
+        "https://api-cloud-cn.oceanbase.com",
+        "environment variable OBSSL_PROFILE",
+    ] {
+        assert!(
+            sample.contains(value) && r.stdout.contains(value),
+            "{value}"
+        );
+    }
+}
+
 /// Drives `obssl configure` through a pseudo-terminal (python3's `pty`
 /// module): the prompts appear, the typed secret is not echoed, the file holds it.
 #[cfg(unix)]
