@@ -516,3 +516,32 @@ fn check_all_against_the_mock_reaches_every_state() {
         assert!(counts[state].as_u64().unwrap() >= 1, "{state}: {counts}");
     }
 }
+
+#[test]
+fn failed_instances_stay_off_stderr_unless_verbose() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    // Icinga 2 merges stderr into the plugin output: the summary must stay first.
+    let out = check(&mock, h.path(), &["mock-not-found", "obcluster-demo"])
+        .assert()
+        .code(3)
+        .stderr("");
+    let text = stdout_of(&out);
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .starts_with("SSL UNKNOWN - 0 critical"),
+        "{text}"
+    );
+    assert!(
+        text.contains("UNKNOWN mock-not-found: query failed"),
+        "{text}"
+    );
+    check(&mock, h.path(), &["mock-not-found", "-v"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "error: instance mock-not-found was not found",
+        ));
+}

@@ -54,13 +54,17 @@ fn check(args: &CheckArgs, env: &dyn Environment, out: &mut Output) -> Result<u8
     let client = ApiClient::new(settings);
 
     let ids = selection::complete(named, args.selection.all, &client, None)?;
+    // Icinga 2 merges stderr into the plugin output, so the per-instance
+    // errors (already in the long output, JSON and metrics) go to stderr
+    // only when asked for with -v.
+    let verbose = args.connection.verbose > 0;
     let outcomes = fleet::query_all(
         &client,
         &ids,
         usize::from(args.selection.jobs),
         None,
         |outcome: &Outcome| {
-            if let Err(e) = &outcome.result {
+            if let (true, Err(e)) = (verbose, &outcome.result) {
                 warn_line(&error_line(e));
             }
         },
