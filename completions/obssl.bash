@@ -107,7 +107,7 @@ _obssl() {
             return 0
             ;;
         obssl__subcmd__check)
-            opts="-o -p -v -h -V --file --all --jobs --warning --critical --require-force-ssl --require-auto-update --output --write --profile --site --endpoint --project-id --timeout --retries --ca-bundle --verbose --color --help --version"
+            opts="-o -p -t -v -h -V --file --all --jobs --warning --critical --require-force-ssl --require-auto-update --output --write --profile --site --endpoint --project-id --timeout --retries --ca-bundle --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -162,6 +162,10 @@ _obssl() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -277,7 +281,7 @@ _obssl() {
             return 0
             ;;
         obssl__subcmd__config__subcmd__list)
-            opts="-o -p -v -h -V --output --profile --site --endpoint --project-id --timeout --retries --ca-bundle --verbose --color --help --version"
+            opts="-o -p -t -v -h -V --output --profile --site --endpoint --project-id --timeout --retries --ca-bundle --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -312,6 +316,10 @@ _obssl() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -403,7 +411,7 @@ _obssl() {
             return 0
             ;;
         obssl__subcmd__get)
-            opts="-o -p -v -h -V --file --all --jobs --output --field --request-id --profile --site --endpoint --project-id --timeout --retries --ca-bundle --verbose --color --help --version"
+            opts="-o -p -t -v -h -V --file --all --jobs --output --field --request-id --profile --site --endpoint --project-id --timeout --retries --ca-bundle --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -454,6 +462,10 @@ _obssl() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

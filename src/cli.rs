@@ -1,7 +1,8 @@
 //! Command-line definition (clap derive). Doc comments here are the help text.
 //!
 //! House style: every flag has a long form; short forms only for the flags
-//! people type all the time (`-o`, `-v`, `-h`, `-V`). Value names are UPPER_CASE and
+//! people type all the time (`-o`, `-v`, `-h`, `-V`) and those the Monitoring
+//! Plugins guidelines name (`-t`, `-w`, `-c`). Value names are UPPER_CASE and
 //! say what the value is (`SECONDS`, `URL`, `NAME`). Settings that may also come
 //! from the environment or a profile are resolved in `config.rs`, not by clap,
 //! so that precedence lives in one place.
@@ -283,8 +284,9 @@ pub struct ConnectionArgs {
     pub project_id: Option<String>,
 
     /// Give up on one attempt (connection, digest handshake, answer) after this many seconds;
-    /// with retries, one call takes at most timeout × (retries + 1).
-    #[arg(long, allow_negative_numbers = true, value_name = "SECONDS", global = true, default_value_t = 30.0,
+    /// with retries, one call takes at most timeout × (retries + 1). For `check`, the limit
+    /// of the whole run (the plugin timeout): unanswered instances are then UNKNOWN.
+    #[arg(short = 't', long, allow_negative_numbers = true, value_name = "SECONDS", global = true, default_value_t = 30.0,
           value_parser = parse_timeout)]
     pub timeout: f64,
 

@@ -11,6 +11,11 @@
 //! more times, after a backoff (200 ms doubling, full jitter, at most 5 s per
 //! wait) or the server's `Retry-After` (at most 30 s), and never past the
 //! overall deadline of `timeout × (retries + 1)`.
+//!
+//! A client may also carry a *run deadline* ([`ApiClient::with_time_limit`],
+//! used by `check`): shared by every call of the run, it shortens each
+//! attempt to the time left, stops retries that would pass it, and fails any
+//! call still unanswered at it with [`TransportError::TimeLimit`].
 
 use crate::config::Settings;
 use crate::digest::DigestChallenge;
@@ -77,6 +82,9 @@ pub enum TransportError {
     Network(String),
     /// TLS failure (certificate, handshake): not retried.
     Tls(String),
+    /// The run's time limit (see [`ApiClient::with_time_limit`]) passed
+    /// before the call got its answer; the limit in seconds.
+    TimeLimit(f64),
     /// Anything else ureq reported (a bug on our side, most likely).
     Other(String),
 }
@@ -102,6 +110,15 @@ pub struct ApiClient {
     settings: Settings,
     trace: Trace,
     challenge: Mutex<Option<DigestChallenge>>,
+    run_limit: Option<RunLimit>,
+}
+
+/// The deadline shared by every call of a run, and the limit it came from
+/// (for messages).
+#[derive(Debug, Clone, Copy)]
+struct RunLimit {
+    deadline: Instant,
+    limit: Duration,
 }
 
 impl ApiClient {
@@ -138,7 +155,29 @@ impl ApiClient {
             settings,
             trace,
             challenge: Mutex::new(None),
+            run_limit: None,
         }
+    }
+
+    /// Bounds every call of this client by one deadline: `limit` after
+    /// `started`, less a margin (a tenth of the limit, at most 1 s) kept
+    /// for printing the results before the limit passes.
+    pub fn with_time_limit(mut self, started: Instant, limit: Duration) -> ApiClient {
+        let margin = (limit / 10).min(Duration::from_secs(1));
+        self.run_limit = Some(RunLimit {
+            deadline: started + limit.saturating_sub(margin),
+            limit,
+        });
+        self
+    }
+
+    /// Whether a challenge from an earlier request is kept (later requests
+    /// are signed pre-emptively).
+    pub fn has_challenge(&self) -> bool {
+        self.challenge
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
     }
 
     pub fn settings(&self) -> &Settings {
@@ -152,11 +191,15 @@ impl ApiClient {
         let url = self.settings.endpoint.url(target);
         let max_attempts = self.settings.retries.saturating_add(1);
         let timeout = self.settings.timeout;
-        let deadline = Instant::now() + timeout.saturating_mul(max_attempts);
+        let mut deadline = Instant::now() + timeout.saturating_mul(max_attempts);
+        if let Some(run) = self.run_limit {
+            deadline = deadline.min(run.deadline);
+        }
         let mut attempt = 1;
         loop {
             let attempt_deadline = (Instant::now() + timeout).min(deadline);
             let result = self.attempt(target, &url, attempt_deadline);
+            let result = self.over_time_limit(result);
             let (why, retry_after) = match &result {
                 Ok(a) if RETRY_STATUSES.contains(&a.answer.status) => {
                     (format!("HTTP {}", a.answer.status), a.retry_after)
@@ -200,6 +243,28 @@ impl ApiClient {
             });
             std::thread::sleep(wait);
             attempt += 1;
+        }
+    }
+
+    /// A timeout or network failure at (or past) the run deadline is the
+    /// run's time limit, whatever ureq called it.
+    fn over_time_limit(
+        &self,
+        result: Result<Attempted, TransportError>,
+    ) -> Result<Attempted, TransportError> {
+        match (&result, self.run_limit) {
+            (Err(TransportError::Timeout(_) | TransportError::Network(_)), Some(run))
+                if Instant::now() + Duration::from_millis(20) >= run.deadline =>
+            {
+                self.trace.info(|| {
+                    format!(
+                        "* the {} s time limit of the run is reached",
+                        run.limit.as_secs_f64()
+                    )
+                });
+                Err(TransportError::TimeLimit(run.limit.as_secs_f64()))
+            }
+            _ => result,
         }
     }
 
@@ -588,6 +653,10 @@ pub fn transport_failure(e: TransportError, subject: &str, settings: &Settings) 
              give its CA with --ca-bundle FILE (or OBSSL_CA_BUNDLE)",
             )
         }
+        TransportError::TimeLimit(limit) => Error::network(format!(
+            "{subject} was not answered within the {limit} s time limit"
+        ))
+        .with_hint("raise --timeout (-t), or check fewer instances per run, or raise --jobs"),
         TransportError::Other(detail) => Error::internal(format!(
             "unexpected HTTP client failure for {subject}: {detail}"
         )),

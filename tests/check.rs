@@ -545,3 +545,53 @@ fn failed_instances_stay_off_stderr_unless_verbose() {
             "error: instance mock-not-found was not found",
         ));
 }
+
+#[test]
+fn timeout_bounds_the_whole_check_run_and_the_summary_still_prints() {
+    // Each request takes 700 ms: under the 1 s per attempt, but five instances
+    // one at a time would take over 4 s.
+    let mock = start_mock(MockConfig {
+        latency: std::time::Duration::from_millis(700),
+        generated_instances: 5,
+        ..MockConfig::default()
+    });
+    let h = home();
+    let started = std::time::Instant::now();
+    let out = check(&mock, h.path(), &["-t", "1", "--jobs", "1"])
+        .args((1..=5).map(|i| format!("obcluster-gen-{i:04}")))
+        .assert()
+        .code(3)
+        .stderr("");
+    let elapsed = started.elapsed();
+    assert!(elapsed.as_millis() < 1500, "took {elapsed:?}");
+    let text = stdout_of(&out);
+    assert!(
+        text.starts_with("SSL UNKNOWN - 0 critical, 0 warning, 5 unknown, 0 ok"),
+        "{text}"
+    );
+    assert!(
+        text.contains("UNKNOWN obcluster-gen-0005: query failed: instance obcluster-gen-0005 was not answered within the 1 s time limit"),
+        "{text}"
+    );
+
+    // A body that trickles in forever: the run still ends on time.
+    let slow = start_mock(MockConfig::default());
+    let started = std::time::Instant::now();
+    let out = check(
+        &slow,
+        h.path(),
+        &["-t", "1", "obcluster-demo", "fault-trickle"],
+    )
+    .assert()
+    .code(3);
+    assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+    let text = stdout_of(&out);
+    assert!(
+        text.starts_with("SSL UNKNOWN - 0 critical, 0 warning, 1 unknown, 1 ok"),
+        "{text}"
+    );
+    assert!(
+        text.contains("UNKNOWN fault-trickle: query failed"),
+        "{text}"
+    );
+}

@@ -21,7 +21,8 @@ use crate::selection;
 /// Runs `check`; returns the plugin exit status. On an error that stops the
 /// whole run, the plugin format still gets its `SSL UNKNOWN - ...` line on stdout.
 pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut Output) -> Result<u8> {
-    let result = check(args, env, out);
+    let started = std::time::Instant::now();
+    let result = check(args, env, out, started);
     if let Err(e) = &result {
         if args.output == CheckFormat::Plugin && args.write.is_none() {
             out.write(&format!("SSL UNKNOWN - {}\n", e.message))?;
@@ -30,7 +31,12 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut Output) -> Result<
     result
 }
 
-fn check(args: &CheckArgs, env: &dyn Environment, out: &mut Output) -> Result<u8> {
+fn check(
+    args: &CheckArgs,
+    env: &dyn Environment,
+    out: &mut Output,
+    started: std::time::Instant,
+) -> Result<u8> {
     // Everything the user typed is checked before any network traffic.
     if args.warning < args.critical {
         return Err(Error::usage(format!(
@@ -51,7 +57,10 @@ fn check(args: &CheckArgs, env: &dyn Environment, out: &mut Output) -> Result<u8
     };
     let flags = FlagSettings::from(&args.connection);
     let settings = Settings::resolve(&flags, env, &ConfigSource::locate(env))?;
-    let client = ApiClient::new(settings);
+    // A plugin must answer before the monitoring system gives up on it (Nagios
+    // kills it at 60 s, with no output): in `check`, --timeout bounds the whole run.
+    let limit = settings.timeout;
+    let client = ApiClient::new(settings).with_time_limit(started, limit);
 
     let ids = selection::complete(named, args.selection.all, &client, None)?;
     // Icinga 2 merges stderr into the plugin output, so the per-instance
