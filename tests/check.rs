@@ -47,10 +47,25 @@ fn parse_prometheus(text: &str) -> Scrape {
     scrape
 }
 
-/// metric -> instance_id -> value
+/// The unlabelled run-level gauge `name`, when present.
+fn run_metric(scrape: &Scrape, name: &str) -> Option<f64> {
+    scrape
+        .samples
+        .iter()
+        .find(|s| s.metric == name)
+        .map(|s| match s.value {
+            PromValue::Gauge(v) | PromValue::Untyped(v) => v,
+            ref other => panic!("{name} is not a gauge: {other:?}"),
+        })
+}
+
+/// metric -> instance_id -> value (the run-level gauges left out)
 fn metric_values(scrape: &Scrape) -> HashMap<String, HashMap<String, f64>> {
     let mut out: HashMap<String, HashMap<String, f64>> = HashMap::new();
     for sample in &scrape.samples {
+        if sample.metric.starts_with("obssl_last_run_") {
+            continue;
+        }
         let value = match sample.value {
             PromValue::Gauge(v) | PromValue::Untyped(v) => v,
             ref other => panic!("{} is not a gauge: {other:?}", sample.metric),
@@ -362,7 +377,9 @@ fn write_replaces_the_file_atomically_and_a_failed_run_leaves_it_alone() {
         names
     };
 
-    // The instance list cannot be read (wrong secret): nothing is written.
+    // The instance list cannot be read (wrong secret): the file is replaced
+    // by the run-level gauges alone, success 0, so no stale series live on.
+    let before = jiff::Timestamp::now().as_second();
     obssl_for(&mock, h.path())
         .env("OBSSL_ACCESS_KEY_SECRET", "sk-wrong")
         .args(["check", "--all", "-o", "prometheus", "--write"])
@@ -370,10 +387,16 @@ fn write_replaces_the_file_atomically_and_a_failed_run_leaves_it_alone() {
         .assert()
         .code(3)
         .stdout("");
+    let text = std::fs::read_to_string(&target).unwrap();
+    let scrape = parse_prometheus(&text);
     assert_eq!(
-        std::fs::read_to_string(&target).unwrap(),
-        "# the previous run\n"
+        run_metric(&scrape, "obssl_last_run_success"),
+        Some(0.0),
+        "{text}"
     );
+    let stamp = run_metric(&scrape, "obssl_last_run_timestamp_seconds").unwrap();
+    assert!(stamp >= before as f64, "{text}");
+    assert_eq!(scrape.samples.len(), 2, "no per-instance series: {text}");
     assert_eq!(names(), ["obssl.prom"]);
 
     obssl_for(&mock, h.path())
@@ -390,9 +413,29 @@ fn write_replaces_the_file_atomically_and_a_failed_run_leaves_it_alone() {
         .success()
         .stdout("");
     let text = std::fs::read_to_string(&target).unwrap();
-    let v = metric_values(&parse_prometheus(&text));
+    let scrape = parse_prometheus(&text);
+    assert_eq!(run_metric(&scrape, "obssl_last_run_success"), Some(1.0));
+    let v = metric_values(&scrape);
     assert_eq!(v["obssl_probe_success"].len(), 2);
     assert_eq!(names(), ["obssl.prom"], "no temporary file left");
+
+    // On stdout too, e.g. for a usage error found after parsing.
+    let out = obssl_for(&mock, h.path())
+        .args([
+            "check",
+            "obxxx",
+            "-o",
+            "prometheus",
+            "--warning",
+            "5",
+            "--critical",
+            "10",
+        ])
+        .assert()
+        .code(3);
+    let scrape = parse_prometheus(&stdout_of(&out));
+    assert_eq!(run_metric(&scrape, "obssl_last_run_success"), Some(0.0));
+    assert_eq!(scrape.samples.len(), 2);
 
     // Allowed for the other forms too.
     obssl_for(&mock, h.path())

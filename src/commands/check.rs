@@ -15,7 +15,7 @@ use crate::output::{check_writable_target, warn_line, write_atomically, Output};
 use crate::render::check_json::render_check_json;
 use crate::render::fleet::error_line;
 use crate::render::plugin::render_plugin;
-use crate::render::prometheus::render_prometheus;
+use crate::render::prometheus::{render_prometheus, render_run_metrics};
 use crate::selection;
 
 /// Runs `check`; returns the plugin exit status. On an error that stops the
@@ -24,8 +24,26 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut Output) -> Result<
     let started = std::time::Instant::now();
     let result = check(args, env, out, started);
     if let Err(e) = &result {
-        if args.output == CheckFormat::Plugin && args.write.is_none() {
-            out.write(&format!("SSL UNKNOWN - {}\n", e.message))?;
+        match (args.output, &args.write) {
+            (CheckFormat::Plugin, None) => {
+                out.write(&format!("SSL UNKNOWN - {}\n", e.message))?;
+            }
+            // A failed run still replaces the metrics, with success 0 and no
+            // instance series: the previous run's values must not live on.
+            (CheckFormat::Prometheus, target) => {
+                let text = render_run_metrics(false, jiff::Timestamp::now());
+                match target {
+                    // (Nothing to add when the target itself was the problem.)
+                    Some(path) if check_writable_target(path).is_ok() => {
+                        if let Err(write_error) = write_atomically(path, &text) {
+                            warn_line(&format!("error: {write_error}"));
+                        }
+                    }
+                    Some(_) => {}
+                    None => out.write(&text)?,
+                }
+            }
+            _ => {}
         }
     }
     result
@@ -89,7 +107,7 @@ fn check(
     let text = match args.output {
         CheckFormat::Plugin => render_plugin(&checked),
         CheckFormat::Json => render_check_json(&checked),
-        CheckFormat::Prometheus => render_prometheus(&checked),
+        CheckFormat::Prometheus => render_prometheus(&checked, jiff::Timestamp::now()),
     };
     match &args.write {
         Some(path) => write_atomically(path, &text)?,

@@ -2,7 +2,10 @@
 //! node_exporter textfile collector. Every metric is a gauge labelled by
 //! `instance_id`. A metric whose value the answer did not give (a failed
 //! query, a null field) is left out for that instance; `obssl_check_state`
-//! and `obssl_probe_success` are always there.
+//! and `obssl_probe_success` are always there. Two unlabelled gauges say
+//! whether the run itself worked and when it ran, so that a run that failed
+//! as a whole (wrong credentials, `--all` could not list) still replaces
+//! the file instead of leaving the previous run's "all OK" in place.
 
 use crate::check::Checked;
 use serde_json::Value;
@@ -49,7 +52,9 @@ const FAMILIES: [Family; 6] = [
     },
 ];
 
-pub fn render_prometheus(checked: &[Checked]) -> String {
+/// The metrics of a run that produced results, then the run-level gauges
+/// (success 1) stamped `now`.
+pub fn render_prometheus(checked: &[Checked], now: jiff::Timestamp) -> String {
     let mut text = String::new();
     for family in &FAMILIES {
         text.push_str(&format!("# HELP {} {}\n", family.name, family.help));
@@ -65,7 +70,25 @@ pub fn render_prometheus(checked: &[Checked]) -> String {
             }
         }
     }
+    text.push_str(&render_run_metrics(true, now));
     text
+}
+
+/// The run-level gauges alone: `obssl_last_run_success` (1 when the run
+/// produced results, 0 when it failed as a whole) and
+/// `obssl_last_run_timestamp_seconds`. A failed run writes only these.
+pub fn render_run_metrics(success: bool, now: jiff::Timestamp) -> String {
+    format!(
+        "# HELP obssl_last_run_success Whether the last obssl check run produced results: 1 yes, 0 no \
+         (wrong credentials, the instance list could not be read, bad arguments).\n\
+         # TYPE obssl_last_run_success gauge\n\
+         obssl_last_run_success {}\n\
+         # HELP obssl_last_run_timestamp_seconds When the last obssl check run ended, as a Unix timestamp in seconds.\n\
+         # TYPE obssl_last_run_timestamp_seconds gauge\n\
+         obssl_last_run_timestamp_seconds {}\n",
+        u8::from(success),
+        now.as_second()
+    )
 }
 
 fn status_field<'a>(c: &'a Checked, name: &str) -> Option<&'a Value> {
