@@ -295,6 +295,14 @@ fn json_output_has_each_instance_state_reasons_and_errors() {
     assert_eq!(i[2]["state"], "UNKNOWN");
     assert_eq!(i[2]["error"]["status"], 404);
     assert_eq!(i[2]["error"]["errorCode"], "InstanceNotFound");
+    assert_eq!(
+        i[2]["error"]["message"], "instance mock-not-found was not found (HTTP 404)",
+        "obssl's sentence"
+    );
+    assert_eq!(
+        i[2]["error"]["apiMessage"], "Instance mock-not-found not found",
+        "the API's errorMessage"
+    );
 }
 
 #[test]

@@ -343,6 +343,10 @@ fn one_failure_among_many_is_shown_in_every_form_and_exits_5() {
         .unwrap()
         .contains("not found"));
     assert!(failed["error"]["requestId"].is_string());
+    assert_eq!(
+        failed["error"]["apiMessage"],
+        "Instance mock-not-found not found"
+    );
     assert_eq!(array[4]["instanceId"], "obcluster-gen-0004");
 
     let out = obssl_for(&mock, h.path())

@@ -94,8 +94,9 @@ pub fn fleet_object(outcome: &Outcome) -> Value {
     }
 }
 
-/// `{"kind", "status", "errorCode", "message", "requestId"}` of an error;
-/// absent details are null.
+/// `{"kind", "status", "errorCode", "message", "apiMessage", "requestId"}` of
+/// an error: `message` is obssl's sentence, `apiMessage` the API's own
+/// `errorMessage` (or `message`); absent details are null.
 pub fn error_object(e: &Error) -> Value {
     let api = e.api.as_deref();
     json!({
@@ -103,6 +104,7 @@ pub fn error_object(e: &Error) -> Value {
         "status": api.map(|a| a.status),
         "errorCode": api.and_then(|a| a.error_code.clone()),
         "message": e.message,
+        "apiMessage": api.and_then(|a| a.message.clone()),
         "requestId": api.and_then(|a| a.request_id.clone()),
     })
 }
@@ -232,10 +234,12 @@ mod tests {
             fleet_object(&c),
             json!({"instanceId": "ob-c", "error": {"kind": "api", "status": 404,
                    "errorCode": "InstanceNotFound",
-                   "message": "instance ob-c was not found (HTTP 404)", "requestId": "rid"}})
+                   "message": "instance ob-c was not found (HTTP 404)", "apiMessage": "gone",
+                   "requestId": "rid"}})
         );
         let auth = Error::auth("refused");
         assert_eq!(error_object(&auth)["status"], Value::Null);
+        assert_eq!(error_object(&auth)["apiMessage"], Value::Null);
         assert_eq!(render_jsonl_line(&a).lines().count(), 1);
     }
 
