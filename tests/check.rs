@@ -164,7 +164,9 @@ fn the_plugin_summary_counts_and_lists_problems_worst_first() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "SSL CRITICAL - 2 critical, 1 warning, 1 unknown, 1 ok | critical=2 warning=1 unknown=1 ok=1"
+        "SSL CRITICAL - 2 critical, 1 warning, 1 unknown, 1 ok, next expiry: obcluster-expired \
+         expired 2 days ago | critical=2;;;0; warning=1;;;0; unknown=1;;;0; ok=1;;;0; \
+         next_expiry_days=-2;30:;7:;;"
     );
     let order: Vec<&str> = lines[1..]
         .iter()

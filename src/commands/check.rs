@@ -105,7 +105,7 @@ fn check(
         })
         .collect();
     let text = match args.output {
-        CheckFormat::Plugin => render_plugin(&checked),
+        CheckFormat::Plugin => render_plugin(&checked, &policy, now),
         CheckFormat::Json => render_check_json(&checked),
         CheckFormat::Prometheus => render_prometheus(&checked, jiff::Timestamp::now()),
     };

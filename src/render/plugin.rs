@@ -2,37 +2,132 @@
 //!
 //! One summary line with performance data, then one line per instance that is
 //! not OK, worst first (instances of one state in input order), with the reasons.
+//!
+//! The summary ends with the certificate that expires next (the soonest
+//! `validPeriod` among the instances read, an expired one included), also as
+//! the perfdata `next_expiry_days`, whose thresholds use the Monitoring
+//! Plugins range syntax: `30:` alerts below 30.
 
-use crate::check::{overall, Checked, Counts};
+use crate::check::{overall, Checked, Counts, Policy, State};
+use crate::expiry::describe_time_left;
+use jiff::Timestamp;
 
-pub fn render_plugin(checked: &[Checked]) -> String {
+pub fn render_plugin(checked: &[Checked], policy: &Policy, now: Timestamp) -> String {
     let counts = Counts::of(checked);
-    let perfdata = format!(
-        "critical={} warning={} unknown={} ok={}",
+    // 'label'=value[UOM];[warn];[crit];[min];[max]: counts are never below 0.
+    let mut perfdata = format!(
+        "critical={};;;0; warning={};;;0; unknown={};;;0; ok={};;;0;",
         counts.critical, counts.warning, counts.unknown, counts.ok
     );
     let state = overall(checked).as_str();
-    let mut text = if checked.is_empty() {
-        format!("SSL {state} - no instances to check | {perfdata}\n")
+    let mut summary = if checked.is_empty() {
+        "no instances to check".to_string()
     } else {
         format!(
-            "SSL {state} - {} critical, {} warning, {} unknown, {} ok | {perfdata}\n",
+            "{} critical, {} warning, {} unknown, {} ok",
             counts.critical, counts.warning, counts.unknown, counts.ok
         )
     };
+    if let Some((id, expiry)) = next_expiry(checked) {
+        summary.push_str(&format!(
+            ", next expiry: {} {}",
+            plain(id),
+            describe_time_left(expiry, now)
+        ));
+        perfdata.push_str(&format!(
+            " next_expiry_days={};{}:;{}:;;",
+            whole_days_left(expiry, now),
+            policy.warning_days,
+            policy.critical_days
+        ));
+    }
+    let mut text = format!("SSL {state} - {summary} | {perfdata}\n");
     let mut problems: Vec<&Checked> = checked
         .iter()
-        .filter(|c| c.verdict.state != crate::check::State::Ok)
+        .filter(|c| c.verdict.state != State::Ok)
         .collect();
     problems.sort_by_key(|c| std::cmp::Reverse(c.verdict.state));
     for c in problems {
         text.push_str(&format!(
             "{} {}: {}\n",
             c.verdict.state.as_str(),
-            c.outcome.instance_id,
-            // Perfdata starts at `|`: keep it out of the reasons.
-            c.verdict.reasons().join("; ").replace('|', "/")
+            plain(&c.outcome.instance_id),
+            plain(&c.verdict.reasons().join("; "))
         ));
     }
     text
+}
+
+/// The instance whose certificate expires first (the first of equals, in
+/// input order), among those whose `validPeriod` could be read.
+fn next_expiry(checked: &[Checked]) -> Option<(&str, Timestamp)> {
+    checked
+        .iter()
+        .filter_map(|c| Some((c.outcome.instance_id.as_str(), c.verdict.expiry?)))
+        .min_by_key(|(_, expiry)| *expiry)
+}
+
+/// Whole days left, as the summary says them: rounded towards zero, so
+/// `in 19 days` is 19 (and `< 30` agrees with "fewer than 30 days left" of
+/// the policy) and `expired 2 days ago` is -2; 0 within a day either side.
+fn whole_days_left(expiry: Timestamp, now: Timestamp) -> i64 {
+    expiry.duration_since(now).as_secs() / 86_400
+}
+
+/// Perfdata starts at `|`: keep it out of the text part.
+fn plain(text: &str) -> String {
+    text.replace('|', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::evaluate;
+    use crate::fleet::Outcome;
+    use serde_json::json;
+
+    fn checked(id: &str, valid_period: &str, now: Timestamp) -> Checked {
+        let status = json!({"enableSSL": "OPEN", "certValid": true, "validPeriod": valid_period});
+        let outcome = Outcome {
+            instance_id: id.into(),
+            result: Ok(status.as_object().unwrap().clone()),
+        };
+        let verdict = evaluate(outcome.result.as_ref(), &Policy::default(), now);
+        Checked { outcome, verdict }
+    }
+
+    #[test]
+    fn the_summary_names_the_next_expiry_and_perfdata_has_its_days() {
+        let now: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        let out = render_plugin(
+            &[
+                checked("ob-later", "2026-06-01T00:00:00Z", now),
+                checked("ob|next", "2026-01-20T12:00:00Z", now),
+            ],
+            &Policy::default(),
+            now,
+        );
+        let first = out.lines().next().unwrap();
+        assert_eq!(
+            first,
+            "SSL WARNING - 0 critical, 1 warning, 0 unknown, 1 ok, next expiry: ob/next in 19 days \
+             | critical=0;;;0; warning=1;;;0; unknown=0;;;0; ok=1;;;0; next_expiry_days=19;30:;7:;;"
+        );
+        assert_eq!(first.matches('|').count(), 1, "{first}");
+        assert!(out.contains("WARNING ob/next: "), "{out}");
+
+        let expired = render_plugin(
+            &[checked("ob-old", "2025-12-29T12:00:00Z", now)],
+            &Policy::default(),
+            now,
+        );
+        assert!(
+            expired.contains("next expiry: ob-old expired 2 days ago | "),
+            "{expired}"
+        );
+        assert!(
+            expired.contains("next_expiry_days=-2;30:;7:;;"),
+            "{expired}"
+        );
+    }
 }
