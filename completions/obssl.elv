@@ -122,8 +122,10 @@ set edit:completion:arg-completer[obssl] = {|@words|
         &'obssl;check'= {
             cand --file 'Read instance ids from PATH (`-` for stdin): one per line, blank lines and `#` comments ignored'
             cand --jobs 'How many requests are in flight at once (1 to 64)'
-            cand --warning 'WARNING when fewer than DAYS are left before the certificate expires'
-            cand --critical 'CRITICAL when fewer than DAYS are left (must not exceed --warning)'
+            cand -w 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]'
+            cand --warning 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]'
+            cand -c 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)'
+            cand --critical 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --write 'Write the output to FILE instead of stdout, atomically (a temporary file in the same directory, then renamed): a collector never reads half a file'

@@ -110,8 +110,8 @@ complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subc
 complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l file -d 'Read instance ids from PATH (`-` for stdin): one per line, blank lines and `#` comments ignored' -r -F
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l jobs -d 'How many requests are in flight at once (1 to 64)' -r
-complete -c obssl -n "__fish_obssl_using_subcommand check" -l warning -d 'WARNING when fewer than DAYS are left before the certificate expires' -r
-complete -c obssl -n "__fish_obssl_using_subcommand check" -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed --warning)' -r
+complete -c obssl -n "__fish_obssl_using_subcommand check" -s w -l warning -d 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]' -r
+complete -c obssl -n "__fish_obssl_using_subcommand check" -s c -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "plugin\t'Monitoring Plugins format: a summary line with perfdata, then one line per problem'
 json\t'Every instance with its state and reasons'
 prometheus\t'Prometheus text exposition format (node_exporter textfile collector)'"

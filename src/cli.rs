@@ -88,7 +88,7 @@ Examples:
   obssl check --all -o prometheus --write /var/lib/node_exporter/textfile/obssl.prom
 
   # Stricter thresholds for a list of instances, as JSON
-  obssl check --file prod.txt --warning 45 --critical 14 -o json
+  obssl check --file prod.txt -w 45 -c 14 -o json
 
   # Try every state against the bundled mock API
   obssl-mock run -- obssl check --all --require-force-ssl --require-auto-update";
@@ -379,13 +379,14 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub selection: InstanceSelection,
 
-    /// WARNING when fewer than DAYS are left before the certificate expires.
-    #[arg(long, allow_negative_numbers = true, value_name = "DAYS", default_value_t = 30,
+    /// WARNING when fewer than DAYS are left before the certificate expires
+    /// [default: 30, or --critical when that is higher].
+    #[arg(short, long, allow_negative_numbers = true, value_name = "DAYS",
           value_parser = clap::value_parser!(u32).range(0..=36_500))]
-    pub warning: u32,
+    pub warning: Option<u32>,
 
-    /// CRITICAL when fewer than DAYS are left (must not exceed --warning).
-    #[arg(long, allow_negative_numbers = true, value_name = "DAYS", default_value_t = 7,
+    /// CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning).
+    #[arg(short, long, allow_negative_numbers = true, value_name = "DAYS", default_value_t = 7,
           value_parser = clap::value_parser!(u32).range(0..=36_500))]
     pub critical: u32,
 

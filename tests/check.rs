@@ -648,3 +648,37 @@ fn timeout_bounds_the_whole_check_run_and_the_summary_still_prints() {
         "{text}"
     );
 }
+
+#[test]
+fn short_thresholds_and_a_lone_critical_above_the_default_warning() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    // 20 days left: -w 10 -c 5 is OK, the defaults WARNING.
+    check(
+        &mock,
+        h.path(),
+        &["obcluster-expiring-warn", "-w", "10", "-c", "5"],
+    )
+    .assert()
+    .code(0)
+    .stdout(predicate::str::contains("next_expiry_days=20;10:;5:;;"));
+    // --critical 45 alone raises the warning to 45 instead of failing.
+    let out = check(&mock, h.path(), &["obcluster-expiring-warn", "-c", "45"])
+        .assert()
+        .code(2);
+    let text = stdout_of(&out);
+    assert!(text.starts_with("SSL CRITICAL - 1 critical"), "{text}");
+    assert!(text.contains("fewer than 45 days left"), "{text}");
+    assert!(text.contains("next_expiry_days=20;45:;45:;;"), "{text}");
+    // An explicit --warning below --critical stays an error.
+    check(
+        &mock,
+        h.path(),
+        &["obcluster-expiring-warn", "-w", "30", "-c", "45"],
+    )
+    .assert()
+    .code(3)
+    .stdout(predicate::str::starts_with(
+        "SSL UNKNOWN - --warning 30 is below --critical 45",
+    ));
+}
