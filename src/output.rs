@@ -2,7 +2,7 @@
 //! (`obssl ... | head -c1`) ends the program quietly with status 0.
 
 use crate::error::{Error, Result};
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -65,29 +65,90 @@ pub fn check_writable_target(path: &Path) -> Result<()> {
 }
 
 /// Replaces the file at `path` with `text` atomically: the text goes to a
-/// temporary file in the same directory (`.NAME.PID.tmp`, which a textfile
-/// collector ignores), is flushed to disk, then renamed over `path`. A reader
-/// sees the old file or the new one, never half of one; on failure the
-/// temporary file is removed and the old file is left as it was.
+/// temporary file with a random name in the same directory
+/// (`.NAME.XXXXXX.tmp`, which a textfile collector ignores), is flushed to
+/// disk, then renamed over `path`, and the directory is flushed (Unix) so the
+/// rename survives a crash. A reader sees the old file or the new one, never
+/// half of one; on failure the temporary file is removed and the old file is
+/// left as it was. A leftover temporary file of a crashed run is in nobody's
+/// way (names are never reused).
+///
+/// When `path` is a symbolic link, the file it points to is replaced (the
+/// temporary file is made next to it) and the link stays. The new file keeps
+/// the permissions of the file it replaces; a new one is readable by all
+/// (0644), as a metrics file read by another user must be.
 pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
     check_writable_target(path)?;
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let temporary: PathBuf = parent_dir(path).join(format!(".{name}.{}.tmp", std::process::id()));
-    let written = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&temporary)
-        .and_then(|mut file| {
-            file.write_all(text.as_bytes())?;
-            file.sync_all()
-        })
-        .and_then(|()| fs::rename(&temporary, path));
-    written.map_err(|e| {
-        let _ = fs::remove_file(&temporary);
+    let failed = |e: io::Error| {
         Error::config(format!("cannot write {}: {e}", path.display()))
             .with_hint("check that the directory exists and is writable")
-    })
+    };
+    let target = follow_links(path).map_err(failed)?;
+    let dir = parent_dir(&target);
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    let mut file = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(failed)?;
+    let permissions = match fs::metadata(&target) {
+        Ok(existing) => Some(existing.permissions()),
+        Err(_) => new_file_permissions(),
+    };
+    if let Some(permissions) = permissions {
+        fs::set_permissions(file.path(), permissions).map_err(failed)?;
+    }
+    file.write_all(text.as_bytes()).map_err(failed)?;
+    file.as_file().sync_all().map_err(failed)?;
+    // On failure `persist` hands the file back; dropping it removes it.
+    file.persist(&target).map_err(|e| failed(e.error))?;
+    sync_dir(dir);
+    Ok(())
 }
+
+/// Where writing `path` lands: `path` itself, or for a symbolic link
+/// (chains included) the file it finally names, existing or not.
+fn follow_links(path: &Path) -> io::Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    // As many hops as Linux allows before ELOOP.
+    for _ in 0..40 {
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let next = fs::read_link(&current)?;
+                current = if next.is_absolute() {
+                    next
+                } else {
+                    parent_dir(&current).join(next)
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
+}
+
+#[cfg(unix)]
+fn new_file_permissions() -> Option<fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn new_file_permissions() -> Option<fs::Permissions> {
+    None
+}
+
+/// Flushes the directory entry of a rename to disk. Best effort: the new
+/// file is already in place, and some file systems refuse to sync a directory.
+#[cfg(unix)]
+fn sync_dir(dir: &Path) {
+    if let Ok(handle) = fs::File::open(dir) {
+        let _ = handle.sync_all();
+    }
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) {}
 
 /// Writes a line to stderr; a failure to do so is ignored (there is nowhere left to report it).
 pub fn warn_line(text: &str) {
@@ -110,6 +171,59 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["obssl.prom"]);
+    }
+
+    #[test]
+    fn a_leftover_temporary_file_does_not_block_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("obssl.prom");
+        // What a crashed run of the old naming (or one with this PID) left behind.
+        let leftover = dir
+            .path()
+            .join(format!(".obssl.prom.{}.tmp", std::process::id()));
+        fs::write(&leftover, "half a fi").unwrap();
+        write_atomically(&target, "new\n").unwrap();
+        write_atomically(&target, "newer\n").unwrap();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "newer\n");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            2,
+            "target and leftover only"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_target_stays_a_link_and_permissions_are_sensible() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let real_dir = dir.path().join("real");
+        fs::create_dir(&real_dir).unwrap();
+        let real = real_dir.join("obssl.prom");
+        let link = dir.path().join("obssl.prom");
+        std::os::unix::fs::symlink("real/obssl.prom", &link).unwrap();
+        // A dangling link: the file it names is created.
+        write_atomically(&link, "one\n").unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read_to_string(&real).unwrap(), "one\n");
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&real), 0o644, "a new metrics file is readable by all");
+        fs::set_permissions(&real, fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomically(&link, "two\n").unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read_to_string(&link).unwrap(), "two\n");
+        assert_eq!(mode(&real), 0o640, "the replaced file's mode is kept");
+        assert_eq!(
+            fs::read_dir(&real_dir).unwrap().count(),
+            1,
+            "no temporary left"
+        );
     }
 
     #[test]

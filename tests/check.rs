@@ -682,3 +682,28 @@ fn short_thresholds_and_a_lone_critical_above_the_default_warning() {
         "SSL UNKNOWN - --warning 30 is below --critical 45",
     ));
 }
+
+#[cfg(unix)]
+#[test]
+fn write_through_a_symlink_keeps_the_link() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    let real = dir.path().join("data/obssl.prom");
+    std::fs::write(&real, "# old\n").unwrap();
+    let link = dir.path().join("obssl.prom");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    obssl_for(&mock, h.path())
+        .args(["check", "obcluster-demo", "-o", "prometheus", "--write"])
+        .arg(&link)
+        .assert()
+        .success()
+        .stdout("");
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let scrape = parse_prometheus(&std::fs::read_to_string(&real).unwrap());
+    assert_eq!(run_metric(&scrape, "obssl_last_run_success"), Some(1.0));
+}
