@@ -1,18 +1,24 @@
 //! Reading many instances at once: a small pool of std threads sharing one
 //! [`ApiClient`], answers handed back in input order as soon as they can be.
 //!
-//! Cost: the first instance is read alone, which earns the digest challenge
-//! (one unsigned 401 and one signed request); every later request is signed
+//! Cost: unless the client already holds a digest challenge (e.g. from the
+//! `--all` listing), the first instance is read alone, which earns it (one
+//! unsigned 401 and one signed request); every later request is signed
 //! pre-emptively with the kept challenge and a higher nonce count, so N
 //! instances cost N + 1 requests. When the first instance is refused with an
 //! authentication error, the credentials are wrong for all: the rest are not
 //! tried (and fail with the same kind of error).
+//!
+//! The caller's `on_ready` may say stop (the reader of stdout went away):
+//! no new instance is then started, and those never started fail with
+//! [`not_queried`].
 
 use crate::api::{self, SslStatus};
 use crate::client::ApiClient;
 use crate::error::{Error, ErrorKind, Result};
 use std::io::{IsTerminal, Write};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 /// What one instance gave: its data or why not.
@@ -24,20 +30,23 @@ pub struct Outcome {
 
 /// Reads every instance of `ids` with up to `jobs` requests in flight.
 /// `on_ready` sees each outcome in input order, as soon as it and every
-/// outcome before it are known (for streaming output); the outcomes are also
-/// returned, in input order. `request_id` is sent with every call when given,
-/// else each call gets a fresh UUID.
+/// outcome before it are known (for streaming output), and returns
+/// [`ControlFlow::Break`] to stop the run: no new instance is started, and
+/// `on_ready` is not called again. The outcomes are also returned, in input
+/// order. `request_id` is sent with every call when given, else each call
+/// gets a fresh UUID.
 pub fn query_all(
     client: &ApiClient,
     ids: &[String],
     jobs: usize,
     request_id: Option<&str>,
-    mut on_ready: impl FnMut(&Outcome),
+    mut on_ready: impl FnMut(&Outcome) -> ControlFlow<()>,
 ) -> Vec<Outcome> {
     let total = ids.len();
     let mut slots: Vec<Option<Result<SslStatus>>> = (0..total).map(|_| None).collect();
     let mut emitted = 0;
     let mut progress = Progress::new(total);
+    let stopped = AtomicBool::new(false);
     let query = |index: usize| {
         let request_id = request_id
             .map(str::to_string)
@@ -54,7 +63,9 @@ pub fn query_all(
                 instance_id: ids[emitted].clone(),
                 result,
             };
-            on_ready(&outcome);
+            if !stopped.load(Ordering::Relaxed) && on_ready(&outcome).is_break() {
+                stopped.store(true, Ordering::Relaxed);
+            }
             slots[emitted] = Some(outcome.result);
             emitted += 1;
         }
@@ -64,28 +75,38 @@ pub fn query_all(
         return Vec::new();
     }
 
-    // The first instance alone: it primes the digest challenge for the rest.
-    let first = query(0);
-    let refused = match &first {
-        Err(e) if e.kind == ErrorKind::Auth => Some(e.clone()),
-        _ => None,
-    };
-    slots[0] = Some(first);
-    emit_ready(&mut slots, 1);
+    // The first instance alone primes the digest challenge for the rest,
+    // unless the client already holds one (from the instance list).
+    let mut first_done = 0;
+    let mut refused = None;
+    if !client.has_challenge() {
+        let first = query(0);
+        if let Err(e) = &first {
+            if e.kind == ErrorKind::Auth {
+                refused = Some(e.clone());
+            }
+        }
+        slots[0] = Some(first);
+        first_done = 1;
+        emit_ready(&mut slots, 1);
+    }
 
     if let Some(refusal) = refused {
         for (index, slot) in slots.iter_mut().enumerate().skip(1) {
             *slot = Some(Err(not_tried(&ids[index], &ids[0], &refusal)));
         }
         emit_ready(&mut slots, total);
-    } else if total > 1 {
-        let next = AtomicUsize::new(1);
+    } else if total > first_done && !stopped.load(Ordering::Relaxed) {
+        let next = AtomicUsize::new(first_done);
         let (sender, receiver) = mpsc::channel();
         std::thread::scope(|scope| {
-            for _ in 0..jobs.clamp(1, total - 1) {
+            for _ in 0..jobs.clamp(1, total - first_done) {
                 let sender = sender.clone();
-                let (next, query) = (&next, &query);
+                let (next, query, stopped) = (&next, &query, &stopped);
                 scope.spawn(move || loop {
+                    if stopped.load(Ordering::Relaxed) {
+                        break;
+                    }
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     if index >= total || sender.send((index, query(index))).is_err() {
                         break;
@@ -93,7 +114,7 @@ pub fn query_all(
                 });
             }
             drop(sender);
-            let mut done = 1;
+            let mut done = first_done;
             for (index, result) in receiver {
                 slots[index] = Some(result);
                 done += 1;
@@ -107,11 +128,16 @@ pub fn query_all(
         .zip(ids)
         .map(|(slot, id)| Outcome {
             instance_id: id.clone(),
-            result: slot.unwrap_or_else(|| {
-                Err(Error::internal(format!("instance {id} was never queried")))
-            }),
+            result: slot.unwrap_or_else(|| Err(not_queried(id))),
         })
         .collect()
+}
+
+/// The error of an instance never started because the run was stopped.
+fn not_queried(instance_id: &str) -> Error {
+    Error::internal(format!(
+        "instance {instance_id} was not queried: the run was stopped (the reader of the output went away)"
+    ))
 }
 
 fn not_tried(instance_id: &str, first: &str, refusal: &Error) -> Error {

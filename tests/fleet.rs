@@ -422,3 +422,65 @@ fn nothing_reaches_stderr_when_it_is_not_a_terminal() {
         .success()
         .stderr("");
 }
+
+#[test]
+fn a_reader_that_goes_away_stops_the_run() {
+    let mock = start_mock(MockConfig {
+        generated_instances: 200,
+        ..MockConfig::default()
+    });
+    let h = home();
+    let obssl = env!("CARGO_BIN_EXE_obssl");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("'{obssl}' get --all -o jsonl --jobs 2 | head -1"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", h.path())
+        .env("OBSSL_ENDPOINT", mock.base_url())
+        .env("OBSSL_ACCESS_KEY_ID", ACCESS_KEY_ID)
+        .env("OBSSL_ACCESS_KEY_SECRET", SECRET)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let first: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    assert!(first["instanceId"].is_string(), "{stdout}");
+    assert!(listed(&mock).len() > 200);
+    let instance_requests = mock
+        .requests()
+        .iter()
+        .filter(|r| r.url.contains("/security/ssl"))
+        .count();
+    assert!(
+        instance_requests < 20,
+        "{instance_requests} instances read for one line of output"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn after_the_instance_list_the_first_instance_is_not_read_alone() {
+    // The listing earned the digest challenge: every instance can start at
+    // once. Read alone first, the run would take one more round trip.
+    let latency = std::time::Duration::from_millis(600);
+    let mock = start_mock(MockConfig {
+        latency,
+        generated_instances: 10,
+        ..MockConfig::default()
+    });
+    let h = home();
+    let started = std::time::Instant::now();
+    obssl_for(&mock, h.path())
+        .args(["get", "--all", "--jobs", "64", "--field", "instanceId"])
+        .assert()
+        .success();
+    let elapsed = started.elapsed();
+    assert!(listed(&mock).len() <= 64);
+    // 401 + one page, then every instance in parallel: three round trips.
+    assert!(elapsed < latency * 7 / 2, "took {elapsed:?}");
+    assert_eq!(mock.request_count(), 2 + listed(&mock).len());
+}

@@ -100,6 +100,7 @@ fn check(
             if let (true, Err(e)) = (verbose, &outcome.result) {
                 warn_line(&error_line(e));
             }
+            std::ops::ControlFlow::Continue(())
         },
     );
     let now = jiff::Timestamp::now();

@@ -14,6 +14,7 @@ use crate::render::fleet::{
 use crate::render::{field::render_field, json::render_json, table::render_table_styled};
 use crate::selection;
 use crate::style::Palette;
+use std::ops::ControlFlow;
 
 /// Runs `get` and returns the exit status: 0, or with several instances the
 /// highest exit status among the failed ones.
@@ -73,10 +74,17 @@ pub fn run(
             let streamed = match (field, output) {
                 (Some(name), _) => render_fleet_field(outcome, name),
                 (None, OutputFormat::Jsonl) => render_jsonl_line(outcome),
-                _ => return,
+                _ => return ControlFlow::Continue(()),
             };
             if let Err(e) = out.write(&streamed) {
                 write_error.get_or_insert(e);
+                return ControlFlow::Break(());
+            }
+            // `obssl get --all -o jsonl | head -1`: no reader, no more requests.
+            if out.closed() {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
             }
         },
     );
