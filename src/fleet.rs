@@ -51,7 +51,13 @@ pub fn query_all(
         let request_id = request_id
             .map(str::to_string)
             .unwrap_or_else(api::new_request_id);
-        api::fetch_ssl_status(client, &ids[index], &request_id)
+        // With several instances in flight, -v lines say whose they are.
+        let fetch = || api::fetch_ssl_status(client, &ids[index], &request_id);
+        if total > 1 {
+            crate::trace::tagged(&ids[index], fetch)
+        } else {
+            fetch()
+        }
     };
     let mut emit_ready = |slots: &mut Vec<Option<Result<SslStatus>>>, done: usize| {
         progress.clear();

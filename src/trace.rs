@@ -5,8 +5,39 @@
 //! are safe to show: it has no access to the credentials, and the one header
 //! that carries a derivative of the secret, `Authorization`, is printed as
 //! `Digest (redacted)` by [`Trace::request_headers`] whatever its value.
+//!
+//! When several instances are read at once, their lines interleave: every
+//! line of a call made inside [`tagged`] starts with the tag (`[obxxx] > GET
+//! ...`), so `-v --jobs 8` can still be read instance by instance.
 
 use crate::output::warn_line;
+use std::cell::RefCell;
+
+thread_local! {
+    /// The tag of the call this thread is making, if any.
+    static TAG: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Runs `call` with every trace line it writes on this thread prefixed by
+/// `[tag] ` (control characters in the tag shown as `?`).
+pub fn tagged<T>(tag: &str, call: impl FnOnce() -> T) -> T {
+    let shown: String = tag
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    let previous = TAG.with(|t| t.replace(Some(shown)));
+    let result = call();
+    TAG.with(|t| *t.borrow_mut() = previous);
+    result
+}
+
+/// Writes one trace line, with the tag of the current call when there is one.
+fn emit(line: &str) {
+    TAG.with(|t| match t.borrow().as_deref() {
+        Some(tag) => warn_line(&format!("[{tag}] {line}")),
+        None => warn_line(line),
+    });
+}
 
 /// How much to tell on stderr: 0 = nothing, 1 = `-v`, 2 or more = `-vv`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -32,7 +63,7 @@ impl Trace {
     /// Writes a line at `-v` and above; `line` is only called when it will be printed.
     pub fn info(self, line: impl FnOnce() -> String) {
         if self.enabled() {
-            warn_line(&line());
+            emit(&line());
         }
     }
 
@@ -42,10 +73,10 @@ impl Trace {
             return;
         }
         for (name, value) in headers {
-            warn_line(&format!("> {name}: {value}"));
+            emit(&format!("> {name}: {value}"));
         }
         if signed {
-            warn_line("> Authorization: Digest (redacted)");
+            emit("> Authorization: Digest (redacted)");
         }
     }
 
@@ -63,7 +94,7 @@ impl Trace {
             } else {
                 value
             };
-            warn_line(&format!("< {name}: {shown}"));
+            emit(&format!("< {name}: {shown}"));
         }
     }
 }

@@ -484,3 +484,48 @@ fn after_the_instance_list_the_first_instance_is_not_read_alone() {
     assert!(elapsed < latency * 7 / 2, "took {elapsed:?}");
     assert_eq!(mock.request_count(), 2 + listed(&mock).len());
 }
+
+#[test]
+fn verbose_lines_of_several_instances_name_their_instance() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    let ids = ["obcluster-demo", "fault-503-twice", "obxxx", "fault-429"];
+    let out = obssl_for(&mock, h.path())
+        .args(["get", "-v", "--jobs", "4", "--field", "instanceId"])
+        .args(ids)
+        .assert()
+        .success();
+    let stderr = stderr_of(&out);
+    for line in stderr.lines() {
+        let tag = line
+            .strip_prefix('[')
+            .and_then(|rest| rest.split_once("] "))
+            .map(|(tag, _)| tag);
+        assert!(
+            tag.is_some_and(|t| ids.contains(&t)),
+            "untagged line {line:?} in\n{stderr}"
+        );
+    }
+    for id in ids {
+        assert!(
+            stderr.contains(&format!("[{id}] > GET ")),
+            "{id} in\n{stderr}"
+        );
+    }
+    assert!(
+        stderr.contains("[fault-503-twice] * retry 1/3")
+            && stderr.contains("[fault-429] * retry 1/3"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("[fault-503-twice] < 503"), "{stderr}");
+    // One instance: the lines stay as they were.
+    let single = obssl_for(&mock, h.path())
+        .args(["get", "-v", "obxxx"])
+        .assert()
+        .success();
+    assert!(
+        stderr_of(&single).starts_with("> GET "),
+        "{}",
+        stderr_of(&single)
+    );
+}
