@@ -28,6 +28,8 @@ pub struct RecordedRequest {
     pub headers: Vec<(String, String)>,
     /// The HTTP status the mock answered.
     pub status: u16,
+    /// When the request arrived (before the configured latency was slept).
+    pub received_at: std::time::Instant,
 }
 
 /// State the workers share.
@@ -190,6 +192,7 @@ fn answer_request(shared: &Shared, request: HttpRequest) -> HttpReply {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .push(RecordedRequest {
+            received_at: std::time::Instant::now(),
             method,
             url: target,
             authorization,
