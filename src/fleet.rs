@@ -11,7 +11,7 @@
 //!
 //! The caller's `on_ready` may say stop (the reader of stdout went away):
 //! no new instance is then started, and those never started fail with
-//! [`not_queried`].
+//! `not_queried`.
 
 use crate::api::{self, SslStatus};
 use crate::client::ApiClient;
