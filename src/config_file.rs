@@ -38,12 +38,23 @@ pub struct Profile {
 }
 
 /// A parsed configuration file (or an empty one, when the file does not exist).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ConfigFile {
     pub path: PathBuf,
     /// False when there was no file at `path`.
     pub exists: bool,
     doc: DocumentMut,
+}
+
+/// Shows the path and the profile names, never the document: it holds secrets.
+impl std::fmt::Debug for ConfigFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConfigFile")
+            .field("path", &self.path)
+            .field("exists", &self.exists)
+            .field("profiles", &self.profile_names())
+            .finish_non_exhaustive()
+    }
 }
 
 impl ConfigFile {
@@ -445,5 +456,19 @@ acess_key_id = \"typo\"
         assert_eq!(line_and_column("ab\ncd", 4), (2, 2));
         assert_eq!(line_and_column("é\nx", 3), (2, 1));
         assert_eq!(line_and_column("x", 0), (1, 1));
+    }
+
+    #[test]
+    fn debug_output_never_shows_a_secret() {
+        let f = ConfigFile::parse(
+            Path::new("/x/c.toml"),
+            "[work]\naccess_key_id = \"AK\"\naccess_key_secret = \"sk-DEBUG-LEAK-1\"\n",
+        )
+        .unwrap();
+        let shown = format!("{f:?} {f:#?}");
+        assert!(!shown.contains("sk-DEBUG-LEAK-1"), "{shown}");
+        assert!(shown.contains("work"), "{shown}");
+        let profile = f.profile("work").unwrap().unwrap();
+        assert!(!format!("{profile:?}").contains("sk-DEBUG-LEAK-1"));
     }
 }
