@@ -111,6 +111,10 @@ pub struct ApiClient {
     trace: Trace,
     challenge: Mutex<Option<DigestChallenge>>,
     run_limit: Option<RunLimit>,
+    /// Set when the server asked to slow down (`Retry-After`): no call of this
+    /// client starts a request before it, so `--jobs` workers pause together
+    /// instead of the others hammering a rate-limited account.
+    paused_until: Mutex<Option<Instant>>,
 }
 
 /// The deadline shared by every call of a run, and the limit it came from
@@ -156,6 +160,7 @@ impl ApiClient {
             trace,
             challenge: Mutex::new(None),
             run_limit: None,
+            paused_until: Mutex::new(None),
         }
     }
 
@@ -197,6 +202,7 @@ impl ApiClient {
         }
         let mut attempt = 1;
         loop {
+            self.wait_while_paused(deadline);
             let attempt_deadline = (Instant::now() + timeout).min(deadline);
             let result = self.attempt(target, &url, attempt_deadline);
             let result = self.over_time_limit(result);
@@ -241,9 +247,39 @@ impl ApiClient {
                     }
                 )
             });
+            if retry_after.is_some() {
+                self.pause_all(wait);
+            }
             std::thread::sleep(wait);
             attempt += 1;
         }
+    }
+
+    /// Asks every call of this client to start no request for `wait`.
+    fn pause_all(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut paused = self.paused_until.lock().unwrap_or_else(|p| p.into_inner());
+        if paused.is_none_or(|current| current < until) {
+            *paused = Some(until);
+        }
+    }
+
+    /// Sleeps until a pause the server asked for is over (never past `deadline`).
+    fn wait_while_paused(&self, deadline: Instant) {
+        let until = *self.paused_until.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(until) = until else { return };
+        let now = Instant::now();
+        if until <= now {
+            return;
+        }
+        let wait = until.min(deadline).saturating_duration_since(now);
+        self.trace.info(|| {
+            format!(
+                "* waiting {} ms: the server asked to slow down (Retry-After)",
+                wait.as_millis()
+            )
+        });
+        std::thread::sleep(wait);
     }
 
     /// A timeout or network failure at (or past) the run deadline is the
