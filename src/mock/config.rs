@@ -99,6 +99,10 @@ pub struct MockConfig {
     /// How many extra healthy instances to serve, `obcluster-gen-0001` upwards (certificate
     /// valid for 200 more days); they are listed by `GET /api/v2/instances`. Default 0.
     pub generated_instances: usize,
+    /// Instances answered late: each `(instance id, delay)` sleeps `delay` more (after
+    /// [`latency`](Self::latency)) before every answer about that instance, 401s included, so
+    /// that concurrent answers come back out of order. Default none.
+    pub slow_instances: Vec<(String, Duration)>,
 }
 
 impl Default for MockConfig {
@@ -115,6 +119,7 @@ impl Default for MockConfig {
             fixtures_dir: None,
             challenge_style: super::ChallengeStyle::Standard,
             generated_instances: 0,
+            slow_instances: Vec::new(),
         }
     }
 }
@@ -133,6 +138,7 @@ impl fmt::Debug for MockConfig {
             .field("fixtures_dir", &self.fixtures_dir)
             .field("challenge_style", &self.challenge_style)
             .field("generated_instances", &self.generated_instances)
+            .field("slow_instances", &self.slow_instances)
             .finish()
     }
 }

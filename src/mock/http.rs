@@ -27,6 +27,8 @@ pub(crate) struct HttpRequest {
     pub(crate) target: String,
     /// Every header in the order received (non-UTF-8 bytes replaced).
     pub(crate) headers: Vec<(String, String)>,
+    /// The TCP connection it came on: 1 for the first accepted, then counting up.
+    pub(crate) connection: u64,
 }
 
 /// An answer to write.
@@ -121,6 +123,7 @@ fn accept_until_stopped(
     connections: &Arc<Mutex<Vec<JoinHandle<()>>>>,
     handler: &Arc<Handler>,
 ) {
+    let mut accepted: u64 = 0;
     for stream in listener.incoming() {
         if stopping.load(Ordering::SeqCst) {
             return;
@@ -130,10 +133,12 @@ fn accept_until_stopped(
             thread::sleep(Duration::from_millis(10));
             continue;
         };
+        accepted += 1;
+        let connection = accepted;
         let (stopping, handler) = (Arc::clone(stopping), Arc::clone(handler));
         let spawned = thread::Builder::new()
             .name("obssl-mock-conn".into())
-            .spawn(move || serve_connection(stream, &stopping, &*handler));
+            .spawn(move || serve_connection(stream, connection, &stopping, &*handler));
         if let Ok(handle) = spawned {
             let mut list = connections.lock().unwrap_or_else(|e| e.into_inner());
             list.retain(|h| !h.is_finished());
@@ -142,7 +147,7 @@ fn accept_until_stopped(
     }
 }
 
-fn serve_connection(stream: TcpStream, stopping: &AtomicBool, handler: &Handler) {
+fn serve_connection(stream: TcpStream, connection: u64, stopping: &AtomicBool, handler: &Handler) {
     let _ = stream.set_read_timeout(Some(POLL));
     let _ = stream.set_nodelay(true);
     let Ok(mut writer) = stream.try_clone() else {
@@ -150,7 +155,7 @@ fn serve_connection(stream: TcpStream, stopping: &AtomicBool, handler: &Handler)
     };
     let mut reader = BufReader::new(stream);
     loop {
-        let request = match read_request(&mut reader, stopping) {
+        let request = match read_request(&mut reader, connection, stopping) {
             Ok(Some(request)) => request,
             Ok(None) => break,
             Err(status) => {
@@ -187,6 +192,7 @@ fn plain(status: u16) -> HttpResponse {
 /// The flag says whether the connection stays open afterwards.
 fn read_request(
     reader: &mut BufReader<TcpStream>,
+    connection: u64,
     stopping: &AtomicBool,
 ) -> Result<Option<(bool, HttpRequest)>, u16> {
     let mut head: Vec<u8> = Vec::new();
@@ -289,11 +295,11 @@ fn read_request(
             Err(_) => return Ok(None),
         }
     }
-    let connection = header("connection").unwrap_or_default();
+    let connection_header = header("connection").unwrap_or_default();
     let keep_alive = if version == "HTTP/1.0" {
-        connection.contains("keep-alive")
+        connection_header.contains("keep-alive")
     } else {
-        !connection.contains("close")
+        !connection_header.contains("close")
     };
     Ok(Some((
         keep_alive,
@@ -301,6 +307,7 @@ fn read_request(
             method: method.to_string(),
             target: target.to_string(),
             headers,
+            connection,
         },
     )))
 }

@@ -30,6 +30,9 @@ pub struct RecordedRequest {
     pub status: u16,
     /// When the request arrived (before the configured latency was slept).
     pub received_at: std::time::Instant,
+    /// The TCP connection it came on: 1 for the first connection the mock accepted, then
+    /// counting up (so the number of distinct values is the number of connections used).
+    pub connection: u64,
 }
 
 /// State the workers share.
@@ -37,6 +40,7 @@ struct Shared {
     verifier: DigestVerifier,
     fixtures: FixtureSet,
     latency: Duration,
+    slow_instances: Vec<(String, Duration)>,
     challenge_style: ChallengeStyle,
     faults: Faults,
     recorded: Mutex<Vec<RecordedRequest>>,
@@ -64,6 +68,7 @@ impl MockServer {
             verifier: DigestVerifier::new(&config),
             fixtures,
             latency: config.latency,
+            slow_instances: config.slow_instances.clone(),
             challenge_style: config.challenge_style,
             faults: Faults::default(),
             recorded: Mutex::new(Vec::new()),
@@ -156,6 +161,7 @@ fn answer_request(shared: &Shared, request: HttpRequest) -> HttpReply {
         method,
         target,
         headers,
+        connection,
     } = request;
     let authorization = headers
         .iter()
@@ -186,6 +192,14 @@ fn answer_request(shared: &Shared, request: HttpRequest) -> HttpReply {
             })
         });
     let status = reply.status();
+    let path = target.split('?').next().unwrap_or_default();
+    let extra_delay = answers::ssl_instance_id(path).and_then(|id| {
+        shared
+            .slow_instances
+            .iter()
+            .find(|(slow, _)| *slow == id)
+            .map(|(_, delay)| *delay)
+    });
 
     shared
         .recorded
@@ -198,10 +212,14 @@ fn answer_request(shared: &Shared, request: HttpRequest) -> HttpReply {
             authorization,
             headers,
             status,
+            connection,
         });
 
     if !shared.latency.is_zero() {
         thread::sleep(shared.latency);
+    }
+    if let Some(delay) = extra_delay {
+        thread::sleep(delay);
     }
     match reply.into_answer() {
         Ok(answer) => into_response(answer).into(),
