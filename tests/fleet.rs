@@ -731,3 +731,45 @@ fn a_hundred_instances_with_8_jobs_use_at_most_10_connections() {
         connections.len()
     );
 }
+
+/// README: "the highest exit status among the failed instances".
+#[test]
+fn the_highest_status_among_mixed_failure_kinds_wins() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    // Not found (5) and a body cut off by the timeout (6), among good ones: 6.
+    let out = obssl_for(&mock, h.path())
+        .args(["get", "--timeout", "1", "--jobs", "4", "-o", "json"])
+        .args(["obxxx", "mock-not-found", "fault-trickle", "obcluster-demo"])
+        .assert()
+        .code(6);
+    let array: Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+    let kinds: Vec<&Value> = array
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| &v["error"]["kind"])
+        .collect();
+    assert_eq!(
+        kinds,
+        [&Value::Null, &"api".into(), &"network".into(), &Value::Null]
+    );
+    assert_eq!(array[0]["instanceId"], "obxxx");
+    assert_eq!(array[3]["enableSSL"], "OPEN");
+    let stderr = stderr_of(&out);
+    assert!(stderr.contains("2 of 4 instances"), "{stderr}");
+
+    // Not found (5) and credentials refused (4; not first, so the others are
+    // still tried): 5.
+    let out = obssl_for(&mock, h.path())
+        .args(["get", "--field", "enableSSL"])
+        .args(["obxxx", "fault-401-forever", "mock-not-found"])
+        .assert()
+        .code(5);
+    assert_eq!(stdout_of(&out), "obxxx\tOPEN\n");
+    // And each alone keeps its own status.
+    obssl_for(&mock, h.path())
+        .args(["get", "obxxx", "fault-401-forever"])
+        .assert()
+        .code(4);
+}
