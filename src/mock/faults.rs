@@ -5,7 +5,7 @@
 //! | instance id | what the mock does |
 //! |---|---|
 //! | `fault-429` | 429 with `Retry-After: 1` the first time per `requestId`, then the normal answer |
-//! | `fault-429-date` | the same, with `Retry-After` as an HTTP date one second ahead |
+//! | `fault-429-date` | the same, with `Retry-After` as an HTTP date two seconds ahead (whole seconds: a wait of 1 to 2 s) |
 //! | `fault-503-twice` | 503 twice per `requestId`, then the normal answer |
 //! | `fault-503-always` | 503 every time |
 //! | `fault-403` | 403 with the error envelope (never worth a retry) |
@@ -251,7 +251,9 @@ impl Faults {
             }
             "fault-429-date" if seen == 1 => {
                 let mut a = envelope(429, "TooManyRequests", "Too many requests", &request_id);
-                let when = SystemTime::now() + Duration::from_secs(1);
+                // HTTP dates drop the fraction of a second: the client waits
+                // more than 1 s and at most 2 s.
+                let when = SystemTime::now() + Duration::from_secs(2);
                 a.headers
                     .push(("Retry-After", httpdate::fmt_http_date(when)));
                 FaultReply::Answer(a)
