@@ -773,3 +773,56 @@ fn the_highest_status_among_mixed_failure_kinds_wins() {
         .assert()
         .code(4);
 }
+
+/// A nonce that expires mid-run costs each request in flight one stale 401,
+/// then the fresh nonce is shared: no loop, nothing lost, order kept.
+#[test]
+fn a_nonce_expiring_mid_run_costs_at_most_one_stale_401_per_request_in_flight() {
+    let lifetime = std::time::Duration::from_millis(200);
+    let jobs = 4;
+    // 40 instances, 4 at a time, 25 ms each: the run lasts at least 250 ms,
+    // longer than a nonce lives.
+    let mock = start_mock(MockConfig {
+        nonce_lifetime: Some(lifetime),
+        latency: std::time::Duration::from_millis(25),
+        generated_instances: 40,
+        ..MockConfig::default()
+    });
+    let h = home();
+    let ids = generated(40);
+    let out = obssl_for(&mock, h.path())
+        .args(["get", "--jobs", &jobs.to_string(), "--field", "instanceId"])
+        .args(&ids)
+        .assert()
+        .success()
+        .stderr("");
+    let expected: String = ids.iter().map(|id| format!("{id}\t{id}\n")).collect();
+    assert_eq!(stdout_of(&out), expected);
+
+    let requests = mock.requests();
+    // A signed request answered 401: the mock found its nonce stale.
+    let stale: Vec<&obssl::mock::RecordedRequest> = requests
+        .iter()
+        .filter(|r| r.status == 401 && r.authorization.is_some())
+        .collect();
+    assert!(!stale.is_empty(), "the nonce never expired: nothing tested");
+    for id in &ids {
+        let of_id = stale.iter().filter(|r| r.url.contains(&format!("/{id}/")));
+        assert!(of_id.count() <= 1, "{id} hit a stale nonce twice");
+    }
+    let first = requests.first().unwrap().received_at;
+    let last = requests.last().unwrap().received_at;
+    let lifetimes = (last.duration_since(first).as_millis() / lifetime.as_millis()) as usize + 1;
+    eprintln!(
+        "{} stale 401s over {} nonce lifetimes, {} requests",
+        stale.len(),
+        lifetimes,
+        requests.len()
+    );
+    assert!(
+        stale.len() <= jobs * lifetimes,
+        "{} stale 401s in {lifetimes} nonce lifetimes with {jobs} jobs",
+        stale.len()
+    );
+    assert_eq!(requests.len(), 1 + ids.len() + stale.len());
+}
