@@ -133,37 +133,12 @@ pub fn list_instances(client: &ApiClient, request_id: &str) -> Result<Vec<String
         let answer = client
             .get(&target)
             .map_err(|e| transport_failure(e, &subject, settings))?;
-        let status = answer.status;
-        let data = interpret_envelope(answer, &subject, request_id)?;
-        let malformed = |what: &str| {
-            Error::api(
-                format!("the API answer for {subject} {what}"),
-                ApiFailure {
-                    status,
-                    request_id: Some(request_id.to_string()),
-                    ..Default::default()
-                },
-            )
-            .with_hint("check that --endpoint points at the OceanBase Cloud API")
-        };
-        let total = match data.get("total") {
-            Some(Value::Number(n)) => n.as_u64(),
-            Some(Value::String(s)) => s.trim().parse().ok(),
-            _ => None,
-        }
-        .ok_or_else(|| malformed("has no whole-number `total`"))?;
-        let Some(Value::Array(list)) = data.get("dataList") else {
-            return Err(malformed("has no `dataList` array"));
-        };
-        if list.is_empty() {
+        let page = parse_instance_page(answer, &subject, request_id)?;
+        if page.ids.is_empty() {
             return Ok(ids);
         }
-        for item in list {
-            match item.get("instanceId") {
-                Some(Value::String(id)) => ids.push(id.clone()),
-                _ => return Err(malformed("lists an instance without an `instanceId`")),
-            }
-        }
+        ids.extend(page.ids);
+        let total = page.total;
         if ids.len() as u64 >= total {
             return Ok(ids);
         }
@@ -179,6 +154,56 @@ pub fn list_instances(client: &ApiClient, request_id: &str) -> Result<Vec<String
         },
     )
     .with_hint("name the instances with arguments or --file instead of --all"))
+}
+
+/// One page of the instance list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstancePage {
+    /// `data.total`: how many instances the account has in all.
+    pub total: u64,
+    /// The `instanceId` of every entry of `data.dataList`, in order.
+    pub ids: Vec<String>,
+}
+
+/// Reads one page of the instance list about `subject` ("the instance list
+/// (page 2)"): the envelope as [`interpret_envelope`] does, then `data.total`
+/// (a whole number, or a string holding one) and `data.dataList` (an array of
+/// objects, each with a string `instanceId`). Anything else is an API error.
+pub fn parse_instance_page(
+    answer: HttpAnswer,
+    subject: &str,
+    request_id: &str,
+) -> Result<InstancePage> {
+    let status = answer.status;
+    let data = interpret_envelope(answer, subject, request_id)?;
+    let malformed = |what: &str| {
+        Error::api(
+            format!("the API answer for {subject} {what}"),
+            ApiFailure {
+                status,
+                request_id: Some(request_id.to_string()),
+                ..Default::default()
+            },
+        )
+        .with_hint("check that --endpoint points at the OceanBase Cloud API")
+    };
+    let total = match data.get("total") {
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .ok_or_else(|| malformed("has no whole-number `total`"))?;
+    let Some(Value::Array(list)) = data.get("dataList") else {
+        return Err(malformed("has no `dataList` array"));
+    };
+    let ids = list
+        .iter()
+        .map(|item| match item.get("instanceId") {
+            Some(Value::String(id)) => Ok(id.clone()),
+            _ => Err(malformed("lists an instance without an `instanceId`")),
+        })
+        .collect::<Result<Vec<String>>>()?;
+    Ok(InstancePage { total, ids })
 }
 
 /// Reads an answer about one instance: 200 with `success: true` and an object
