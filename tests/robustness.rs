@@ -1,9 +1,11 @@
 //! Generated input for everything obssl parses from the network: the digest
-//! challenges and the JSON answer. Nothing may panic; what is accepted must be usable.
+//! challenges, the JSON answer, the instance list pages and `validPeriod`.
+//! Nothing may panic; what is accepted must be usable.
 
-use obssl::api::interpret_answer;
+use obssl::api::{interpret_answer, parse_instance_page};
 use obssl::client::{parse_retry_after, HttpAnswer};
 use obssl::digest::DigestChallenge;
+use obssl::expiry::parse_valid_period;
 use proptest::prelude::*;
 use std::time::{Duration, SystemTime};
 
@@ -116,4 +118,128 @@ fn retry_after_reads_seconds_and_dates() {
     assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
     assert_eq!(parse_retry_after("soon", now), None);
     assert_eq!(parse_retry_after("-3", now), None);
+}
+
+/// JSON-ish values for the fields of an instance list page.
+fn odd_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("null".to_string()),
+        Just("true".to_string()),
+        Just("-1".to_string()),
+        Just("1.5".to_string()),
+        Just("1e3".to_string()),
+        Just("\"\"".to_string()),
+        Just("\"x\"".to_string()),
+        Just("{}".to_string()),
+        Just("[]".to_string()),
+        Just("18446744073709551616".to_string()),
+        (0u64..1000).prop_map(|n| n.to_string()),
+        (0u64..1000).prop_map(|n| format!("\" {n} \"")),
+    ]
+}
+
+/// One `dataList` entry: usually an instance, sometimes not.
+fn list_entry() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => "[a-z0-9-]{1,12}".prop_map(|id| format!("{{\"instanceId\":\"{id}\",\"state\":\"ONLINE\"}}")),
+        1 => odd_value().prop_map(|v| format!("{{\"instanceId\":{v}}}")),
+        1 => odd_value(),
+        1 => Just("{\"instanceName\":\"no id\"}".to_string()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn instance_pages_never_panic_and_are_read_exactly_when_whole(
+        status in prop_oneof![4 => Just(200u16), 1 => Just(404), 1 => 100u16..600],
+        success in prop_oneof![4 => Just("true".to_string()), 1 => odd_value()],
+        total in prop_oneof![
+            3 => (0u64..1000).prop_map(|n| n.to_string()),
+            1 => (0u64..1000).prop_map(|n| format!("\"{n}\"")),
+            2 => odd_value(),
+        ],
+        entries in prop::collection::vec(list_entry(), 0..5),
+        list_shape in 0u8..4,
+        noise in "\\PC{0,30}",
+    ) {
+        let list = match list_shape {
+            0 | 1 => format!("[{}]", entries.join(",")),
+            2 => entries.first().cloned().unwrap_or_else(|| "null".into()),
+            _ => noise.clone(),
+        };
+        let body = format!(
+            "{{\"success\":{success},\"data\":{{\"total\":{total},\"dataList\":{list}}},\"requestId\":\"r\"}}"
+        );
+        // What a correct reader makes of it: a page exactly when everything is there.
+        let expected = serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|parsed| {
+            if status != 200 || parsed["success"] != serde_json::Value::Bool(true) {
+                return None;
+            }
+            let total = match &parsed["data"]["total"] {
+                serde_json::Value::Number(n) => n.as_u64(),
+                serde_json::Value::String(s) => s.trim().parse().ok(),
+                _ => None,
+            }?;
+            let ids = parsed["data"]["dataList"]
+                .as_array()?
+                .iter()
+                .map(|e| e.get("instanceId")?.as_str().map(str::to_string))
+                .collect::<Option<Vec<String>>>()?;
+            Some((total, ids))
+        });
+        let answer = HttpAnswer::new(status, body.clone().into_bytes(), None);
+        match (parse_instance_page(answer, "the instance list (page 1)", "r"), expected) {
+            (Ok(page), Some((total, ids))) => {
+                prop_assert_eq!(page.total, total);
+                prop_assert_eq!(page.ids, ids);
+            }
+            (Ok(page), None) => prop_assert!(false, "accepted {page:?} from {body}"),
+            (Err(e), Some(_)) => prop_assert!(false, "refused {body}: {}", e.message),
+            (Err(e), None) => prop_assert_eq!(e.exit_code(), 5),
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_as_an_instance_page_never_panic(
+        status in 0u16..1000,
+        body in prop::collection::vec(any::<u8>(), 0..200),
+    ) {
+        let _ = parse_instance_page(HttpAnswer::new(status, body, None), "the instance list", "r");
+    }
+
+    #[test]
+    fn valid_periods_never_panic(text in "\\PC{0,40}") {
+        let _ = parse_valid_period(&text);
+    }
+
+    #[test]
+    fn date_shaped_valid_periods_never_panic(
+        text in "[0-9]{1,6}-[0-9]{1,2}-[0-9]{1,2}[T ][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\\.[0-9]{0,12})?(Z|[+-][0-9]{2}:[0-9]{2})?"
+    ) {
+        let _ = parse_valid_period(&text);
+    }
+
+    #[test]
+    fn rfc3339_timestamps_round_trip(
+        seconds in jiff::Timestamp::MIN.as_second()..=jiff::Timestamp::MAX.as_second(),
+        nanos in prop_oneof![Just(0i32), 0i32..1_000_000_000],
+        offset_minutes in -(25 * 60 - 1)..(25 * 60),
+    ) {
+        let Ok(ts) = jiff::Timestamp::new(seconds, nanos) else {
+            return Ok(());
+        };
+        // As jiff writes it (UTC, `Z`), and with an offset.
+        prop_assert_eq!(parse_valid_period(&ts.to_string()), Some(ts));
+        let offset = jiff::tz::Offset::from_seconds(offset_minutes * 60).unwrap();
+        let with_offset = ts.display_with_offset(offset).to_string();
+        prop_assert_eq!(parse_valid_period(&with_offset), Some(ts), "{}", with_offset);
+        // The sibling API's zone-less form is taken as UTC.
+        let civil = jiff::tz::Offset::UTC.to_datetime(ts);
+        if civil.year() > 0 {
+            let legacy = civil.strftime("%Y-%m-%d %H:%M:%S%.f").to_string();
+            prop_assert_eq!(parse_valid_period(&legacy), Some(ts), "{}", legacy);
+        }
+    }
 }
