@@ -1169,3 +1169,44 @@ fn ca_bundle_flag_beats_env_beats_profile_and_a_missing_file_is_exit_3() {
     assert!(r.stderr.contains("corp.pem"), "{}", r.stderr);
     assert_eq!(mock.request_count(), 0);
 }
+
+/// `XDG_CONFIG_HOME` is where the config file lives when set (Linux), and
+/// `~/.config` when not; the tests elsewhere set it to `$HOME/.config`, which
+/// cannot tell the two apart.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_config_file_follows_xdg_config_home_and_falls_back_to_home() {
+    let mock = start_mock(MockConfig::default());
+    let h = tempfile::tempdir().unwrap();
+    let xdg = tempfile::tempdir().unwrap();
+    let in_xdg = xdg.path().join("obssl").join("config.toml");
+    std::fs::create_dir_all(in_xdg.parent().unwrap()).unwrap();
+    std::fs::write(&in_xdg, profile("default", SECRET, &mock.base_url())).unwrap();
+    set_mode(&in_xdg, 0o600);
+    // A decoy under HOME with the wrong secret: using it would fail with exit 4.
+    write_config(h.path(), &profile("default", WRONG, &mock.base_url()));
+
+    let r = run(
+        obssl(h.path())
+            .env("XDG_CONFIG_HOME", xdg.path())
+            .args(["config", "path"]),
+        None,
+    );
+    assert_eq!(r.stdout, format!("{}\n", in_xdg.display()));
+    let r = run(
+        get(h.path()).env("XDG_CONFIG_HOME", xdg.path()),
+        Some(&mock),
+    );
+    assert_eq!((r.code, r.stdout.as_str()), (0, "OPEN\n"), "{}", r.stderr);
+
+    // Unset: ~/.config/obssl/config.toml, whose wrong secret is now used.
+    let r = run(
+        obssl(h.path())
+            .env_remove("XDG_CONFIG_HOME")
+            .args(["config", "path"]),
+        None,
+    );
+    assert_eq!(r.stdout, format!("{}\n", config_path(h.path()).display()));
+    let r = run(get(h.path()).env_remove("XDG_CONFIG_HOME"), Some(&mock));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+}
