@@ -664,3 +664,46 @@ fn a_bad_ca_bundle_is_a_configuration_error_naming_the_file() {
     );
     ok(&r);
 }
+
+/// A listener whose accept queue is full: the kernel drops new SYNs, so a
+/// connect neither succeeds nor is refused. The fillers must stay open.
+#[cfg(target_os = "linux")]
+fn unanswered_port() -> Option<(TcpListener, Vec<std::net::TcpStream>, u16)> {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut fillers = Vec::new();
+    for _ in 0..5000 {
+        match std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(300)) {
+            Ok(stream) => fillers.push(stream),
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {
+                return Some((listener, fillers, addr.port()))
+            }
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_connect_timeout_is_a_network_failure_and_is_retried() {
+    let (_listener, _fillers, port) =
+        unanswered_port().expect("Linux drops SYNs to a listener whose accept queue is full");
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let r = run_at(
+        &endpoint,
+        &["get", "obxxx", "-v", "--timeout", "1", "--retries", "0"],
+    );
+    fails(&r, 6, &["connecting to 127.0.0.1", "timed out"]);
+    assert_eq!(r.stderr.matches("> GET ").count(), 1, "{}", r.stderr);
+    let r = run_at(
+        &endpoint,
+        &["get", "obxxx", "-v", "--timeout", "1", "--retries", "1"],
+    );
+    fails(
+        &r,
+        6,
+        &["connecting to 127.0.0.1", "timed out", "after 2 attempts"],
+    );
+    assert_eq!(r.stderr.matches("> GET ").count(), 2, "{}", r.stderr);
+}
