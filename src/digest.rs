@@ -94,7 +94,16 @@ impl DigestChallenge {
         let qop = if c.rfc2069_compat() {
             "none (RFC 2069)".to_string()
         } else {
-            format!("{:?}", c.qop())
+            let offered = c.qop();
+            [
+                (http_auth::digest::Qop::Auth, "auth"),
+                (http_auth::digest::Qop::AuthInt, "auth-int"),
+            ]
+            .into_iter()
+            .filter(|(q, _)| offered & *q)
+            .map(|(_, name)| name)
+            .collect::<Vec<_>>()
+            .join(",")
         };
         format!(
             "{algorithm}{} qop={qop} realm={:?}{}",

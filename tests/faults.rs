@@ -444,10 +444,14 @@ fn verbose_tells_requests_statuses_and_digest_decisions_without_secrets() {
         "/api/v2/instances/obxxx/security/ssl?requestId=rid-verbose",
         "< 401 Unauthorized (",
         " ms)",
-        "* digest: challenge MD5 qop={\"auth\"} realm=\"OceanBase Cloud API\"; signing (nc=00000001)",
+        "* digest: challenge MD5 qop=auth realm=\"OceanBase Cloud API\"; signing (nc=00000001)",
         "< 200 OK (",
     ] {
-        assert!(r.stderr.contains(needle), "missing {needle:?} in\n{}", r.stderr);
+        assert!(
+            r.stderr.contains(needle),
+            "missing {needle:?} in\n{}",
+            r.stderr
+        );
     }
     assert!(
         !r.stderr.contains("Authorization"),
