@@ -6,10 +6,10 @@
 //! in `config.rs`; this module only reads and writes.
 
 use crate::error::{Error, Result};
-use crate::output::warn_line;
+use crate::output::{follow_links, parent_dir, replace_file, warn_line};
 use crate::secret::Secret;
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use toml_edit::{DocumentMut, Item, Table, Value};
 
@@ -233,11 +233,11 @@ impl ConfigFile {
         self.doc.to_string()
     }
 
-    /// Writes the file atomically: a temporary file in the same directory
-    /// (mode 0600 from its creation, before any secret is written), fsync,
-    /// rename over the old file. A new directory is created with mode 0700.
-    /// When the path is a symbolic link (e.g. into a dotfiles repository), the
-    /// file it points to is replaced and the link stays a link.
+    /// Writes the file atomically (as `output::replace_file` does it): the temporary file
+    /// has mode 0600 from its creation, before any secret is written. A new
+    /// directory is created with mode 0700. When the path is a symbolic link
+    /// (e.g. into a dotfiles repository), the file it points to is replaced
+    /// and the link stays a link.
     pub fn save(&self) -> Result<()> {
         let fail = |what: &str, e: io::Error| {
             Error::config(format!(
@@ -245,61 +245,11 @@ impl ConfigFile {
                 self.path.display()
             ))
         };
-        let target = follow_symlinks(&self.path).map_err(|e| fail("following its link", e))?;
-        let dir = match target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        create_private_dir(&dir).map_err(|e| fail("creating its directory", e))?;
-        let file_name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "config.toml".into());
-        let tmp = dir.join(format!(
-            ".{file_name}.{}.{}.tmp",
-            std::process::id(),
-            uuid::Uuid::new_v4().simple()
-        ));
-        let result = (|| {
-            let mut file = create_private_file(&tmp)?;
-            file.write_all(self.to_text().as_bytes())?;
-            file.sync_all()?;
-            drop(file);
-            fs::rename(&tmp, &target)?;
-            // Make the rename itself durable.
-            if let Ok(d) = fs::File::open(&dir) {
-                let _ = d.sync_all();
-            }
-            Ok(())
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        result.map_err(|e| fail("writing it", e))
+        let target = follow_links(&self.path).map_err(|e| fail("following its link", e))?;
+        create_private_dir(parent_dir(&target)).map_err(|e| fail("creating its directory", e))?;
+        replace_file(&target, &self.to_text(), private_file_permissions())
+            .map_err(|e| fail("writing it", e))
     }
-}
-
-/// The path a chain of symbolic links at `path` ends at (`path` itself when
-/// it is no link). A relative link target is relative to the link's
-/// directory; the final target need not exist yet (a dangling link is
-/// written through, creating the file it names).
-fn follow_symlinks(path: &Path) -> io::Result<PathBuf> {
-    /// As Linux's MAXSYMLINKS: more is a loop.
-    const MAX_LINKS: usize = 40;
-    let mut current = path.to_path_buf();
-    for _ in 0..MAX_LINKS {
-        match fs::symlink_metadata(&current) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                let link = fs::read_link(&current)?;
-                current = match current.parent() {
-                    Some(dir) if link.is_relative() => dir.join(link),
-                    _ => link,
-                };
-            }
-            _ => return Ok(current),
-        }
-    }
-    Err(io::Error::other("too many levels of symbolic links"))
 }
 
 /// 1-based line and column (in characters) of byte offset `at` in `text`.
@@ -345,25 +295,17 @@ fn create_private_dir(dir: &Path) -> io::Result<()> {
     fs::create_dir_all(dir)
 }
 
+/// Owner read and write only (Unix), set explicitly: the umask can only
+/// remove bits, but a file holding secrets must not depend on it.
 #[cfg(unix)]
-fn create_private_file(path: &Path) -> io::Result<fs::File> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    // The umask can only remove bits; set the mode explicitly anyway.
-    file.set_permissions(fs::Permissions::from_mode(0o600))?;
-    Ok(file)
+fn private_file_permissions() -> Option<fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(fs::Permissions::from_mode(0o600))
 }
 
 #[cfg(not(unix))]
-fn create_private_file(path: &Path) -> io::Result<fs::File> {
-    fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
+fn private_file_permissions() -> Option<fs::Permissions> {
+    None
 }
 
 #[cfg(test)]

@@ -42,7 +42,7 @@ impl Output {
 }
 
 /// The directory `path` would be written in (`.` for a bare file name).
-fn parent_dir(path: &Path) -> &Path {
+pub(crate) fn parent_dir(path: &Path) -> &Path {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -84,31 +84,45 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
             .with_hint("check that the directory exists and is writable")
     };
     let target = follow_links(path).map_err(failed)?;
-    let dir = parent_dir(&target);
-    let name = target.file_name().unwrap_or_default().to_string_lossy();
-    let mut file = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(failed)?;
     let permissions = match fs::metadata(&target) {
         Ok(existing) => Some(existing.permissions()),
         Err(_) => new_file_permissions(),
     };
+    replace_file(&target, text, permissions).map_err(failed)
+}
+
+/// Replaces the file `target` (no symbolic link: see [`follow_links`]) with
+/// `text`: a temporary file with a random name in the same directory
+/// (`.NAME.XXXXXX.tmp`, created with mode 0600 on Unix, then given
+/// `permissions` before anything is written), flushed to disk, renamed over
+/// `target`, and the directory flushed (Unix). On failure the temporary file
+/// is removed and `target` is left as it was.
+pub(crate) fn replace_file(
+    target: &Path,
+    text: &str,
+    permissions: Option<fs::Permissions>,
+) -> io::Result<()> {
+    let dir = parent_dir(target);
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    let mut file = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
     if let Some(permissions) = permissions {
-        fs::set_permissions(file.path(), permissions).map_err(failed)?;
+        fs::set_permissions(file.path(), permissions)?;
     }
-    file.write_all(text.as_bytes()).map_err(failed)?;
-    file.as_file().sync_all().map_err(failed)?;
+    file.write_all(text.as_bytes())?;
+    file.as_file().sync_all()?;
     // On failure `persist` hands the file back; dropping it removes it.
-    file.persist(&target).map_err(|e| failed(e.error))?;
+    file.persist(target).map_err(|e| e.error)?;
     sync_dir(dir);
     Ok(())
 }
 
 /// Where writing `path` lands: `path` itself, or for a symbolic link
-/// (chains included) the file it finally names, existing or not.
-fn follow_links(path: &Path) -> io::Result<PathBuf> {
+/// (chains included) the file it finally names, existing or not. A
+/// relative link target is relative to the link's directory.
+pub(crate) fn follow_links(path: &Path) -> io::Result<PathBuf> {
     let mut current = path.to_path_buf();
     // As many hops as Linux allows before ELOOP.
     for _ in 0..40 {
