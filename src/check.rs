@@ -175,29 +175,23 @@ pub fn evaluate(result: Result<&SslStatus, &Error>, policy: &Policy, now: Timest
             }
         },
     };
-    if policy.require_force_ssl {
-        match text(status, "forceSSL") {
-            Some("OPEN") => {}
-            Some(other) => findings.push((
-                State::Warning,
-                format!("SSL not enforced (forceSSL is {other})"),
-            )),
-            None => findings.push((
-                State::Warning,
-                "SSL not enforced (forceSSL is missing)".into(),
-            )),
+    let optional_rules = [
+        (policy.require_force_ssl, "forceSSL", "SSL not enforced"),
+        (
+            policy.require_auto_update,
+            "autoUpdate",
+            "certificate auto-update off",
+        ),
+    ];
+    for (required, field, what) in optional_rules {
+        if !required {
+            continue;
         }
-    }
-    if policy.require_auto_update {
-        match text(status, "autoUpdate") {
+        match text(status, field) {
             Some("OPEN") => {}
-            Some(other) => findings.push((
+            value => findings.push((
                 State::Warning,
-                format!("certificate auto-update off (autoUpdate is {other})"),
-            )),
-            None => findings.push((
-                State::Warning,
-                "certificate auto-update off (autoUpdate is missing)".into(),
+                format!("{what} ({field} is {})", value.unwrap_or("missing")),
             )),
         }
     }
