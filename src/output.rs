@@ -1,5 +1,7 @@
 //! Writing to stdout and stderr without ever panicking: a closed stdout
-//! (`obssl ... | head -c1`) ends the program quietly with status 0.
+//! (`obssl ... | head -c1`) ends the program quietly with status 0. And
+//! replacing files atomically ([`write_atomically`] for `--write`, also used
+//! by the config file), following symbolic links to the file they name.
 
 use crate::error::{Error, Result};
 use std::fs;
