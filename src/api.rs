@@ -147,11 +147,7 @@ pub fn list_instances(client: &ApiClient, request_id: &str) -> Result<Vec<String
         format!(
             "the instance list did not end after {MAX_LIST_PAGES} pages of {LIST_PAGE_SIZE}; giving up"
         ),
-        ApiFailure {
-            status: 200,
-            request_id: Some(request_id.to_string()),
-            ..Default::default()
-        },
+        ApiFailure::without_envelope(200, request_id),
     )
     .with_hint("name the instances with arguments or --file instead of --all"))
 }
@@ -179,11 +175,7 @@ pub fn parse_instance_page(
     let malformed = |what: &str| {
         Error::api(
             format!("the API answer for {subject} {what}"),
-            ApiFailure {
-                status,
-                request_id: Some(request_id.to_string()),
-                ..Default::default()
-            },
+            ApiFailure::without_envelope(status, request_id),
         )
         .with_hint("check that --endpoint points at the OceanBase Cloud API")
     };
@@ -232,11 +224,7 @@ pub fn interpret_envelope(
             format!(
                 "the API redirected the request for {subject} (HTTP {status}) to {host}; obssl does not follow redirects"
             ),
-            ApiFailure {
-                status,
-                request_id: Some(request_id.to_string()),
-                ..Default::default()
-            },
+            ApiFailure::without_envelope(status, request_id),
         )
         .with_hint("point --endpoint at the final API address"));
     }
@@ -249,11 +237,7 @@ pub fn interpret_envelope(
         };
         return Err(Error::api(
             format!("the API answered for {subject} with HTTP {status} and {what}"),
-            ApiFailure {
-                status,
-                request_id: Some(request_id.to_string()),
-                ..Default::default()
-            },
+            ApiFailure::without_envelope(status, request_id),
         )
         .with_hint(non_json_hint(status)));
     };

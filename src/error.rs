@@ -61,6 +61,19 @@ pub struct ApiFailure {
     pub request_id: Option<String>,
 }
 
+impl ApiFailure {
+    /// The details of an answer with no error envelope to read (a redirect,
+    /// a body that is not JSON, a malformed `data`): the HTTP status and the
+    /// request id obssl sent.
+    pub fn without_envelope(status: u16, request_id: &str) -> ApiFailure {
+        ApiFailure {
+            status,
+            request_id: Some(request_id.to_string()),
+            ..Default::default()
+        }
+    }
+}
+
 /// An obssl error: a kind (which fixes the exit status), a one-sentence
 /// message saying what failed, and an optional hint saying what to try.
 #[derive(Debug, Clone)]
