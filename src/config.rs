@@ -181,6 +181,7 @@ impl ConfigSource {
     }
 
     /// A config source already read (for tests).
+    #[cfg(test)]
     pub fn from_file(file: ConfigFile) -> ConfigSource {
         ConfigSource {
             path: Some(sourced(file.path.clone(), Source::Default)),
