@@ -31,6 +31,9 @@ pub const MAX_BODY_BYTES: u64 = 1024 * 1024;
 /// The `User-Agent` sent with every request.
 pub const USER_AGENT: &str = concat!("obssl/", env!("CARGO_PKG_VERSION"));
 
+/// Longest wait for a connection to come up.
+pub const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Statuses that mean "try again later": retried.
 pub const RETRY_STATUSES: [u16; 4] = [429, 502, 503, 504];
 
@@ -147,7 +150,7 @@ impl ApiClient {
             .http_status_as_error(false)
             .max_redirects(0)
             .timeout_global(Some(settings.timeout))
-            .timeout_connect(Some(settings.timeout.min(Duration::from_secs(10))))
+            .timeout_connect(Some(connect_bound(settings.timeout)))
             .user_agent(USER_AGENT)
             .max_idle_connections(MAX_IDLE_CONNECTIONS)
             .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
@@ -435,6 +438,10 @@ impl ApiClient {
             .header(accept.0, accept.1)
             .config()
             .timeout_global(Some(remaining))
+            // A connection that is not up within three quarters of the attempt's time
+            // is a connection failure (retried), told apart from a slow answer (not
+            // retried); equal bounds would leave which one fires to chance.
+            .timeout_connect(Some(connect_bound(remaining)))
             .build();
         if let Some(project) = &self.settings.project_id {
             request = request.header("X-Ob-Project-Id", project);
@@ -574,6 +581,12 @@ fn read_answer(
         answer: HttpAnswer::new(status, body, location),
         retry_after,
     })
+}
+
+/// The connect timeout for an attempt with `remaining` time: three quarters of
+/// it, at most [`MAX_CONNECT_TIMEOUT`].
+fn connect_bound(remaining: Duration) -> Duration {
+    remaining.mul_f64(0.75).min(MAX_CONNECT_TIMEOUT)
 }
 
 /// Reads `Retry-After`: delta-seconds or an HTTP date (IMF-fixdate and the
