@@ -54,19 +54,7 @@ fn json_is_the_data_object_exactly_as_sent() {
         .success();
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     let data: serde_json::Value = serde_json::from_str(&stdout).expect("stdout is only JSON");
-    let expected = serde_json::json!({
-        "autoUpdate": "OPEN",
-        "caUrl": "https://oceanbase-aliyun-docs.oss-cn-hangzhou.aliyuncs.com/mc_certification/OceanBase-CA.zip",
-        "certValid": true,
-        "certificationType": "SSL",
-        "enableSSL": "OPEN",
-        "forceSSL": "CLOSE",
-        "forceSSLSupport": true,
-        "instanceId": "obxxx",
-        "status": "OPEN",
-        "validPeriod": "2026-12-10T04:11:13Z"
-    });
-    assert_eq!(data, expected);
+    assert_eq!(data, reference_example());
     assert!(stdout.contains("\n  \""), "pretty-printed:\n{stdout}");
 }
 

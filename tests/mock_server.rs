@@ -1,6 +1,8 @@
 //! Drives the mock API server over real HTTP: ureq with hand-made digest headers, `curl --digest`,
 //! and the `obssl-mock` binary.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::Command;
@@ -117,21 +119,6 @@ fn curl_digest(url: &str, credentials: &str) -> std::process::Output {
         .expect("curl runs")
 }
 
-fn documented_example_data() -> Value {
-    json!({
-        "autoUpdate": "OPEN",
-        "caUrl": "https://oceanbase-aliyun-docs.oss-cn-hangzhou.aliyuncs.com/mc_certification/OceanBase-CA.zip",
-        "certValid": true,
-        "certificationType": "SSL",
-        "enableSSL": "OPEN",
-        "forceSSL": "CLOSE",
-        "forceSSLSupport": true,
-        "instanceId": "obxxx",
-        "status": "OPEN",
-        "validPeriod": "2026-12-10T04:11:13Z"
-    })
-}
-
 #[test]
 fn unauthenticated_request_gets_a_digest_challenge() {
     let server = start(MockConfig::default());
@@ -188,7 +175,7 @@ fn signed_request_gets_the_documented_example() {
     );
     assert_eq!(
         answer.json(),
-        json!({"data": documented_example_data(), "requestId": "abc", "success": true})
+        json!({"data": common::reference_example(), "requestId": "abc", "success": true})
     );
     let recorded = server.requests();
     assert_eq!(
@@ -224,7 +211,7 @@ fn curl_digest_gets_the_documented_example() {
     let body: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         body,
-        json!({"data": documented_example_data(), "requestId": "abc", "success": true})
+        json!({"data": common::reference_example(), "requestId": "abc", "success": true})
     );
     // Key order as in the API reference.
     assert!(String::from_utf8_lossy(&out.stdout)
@@ -690,7 +677,7 @@ fn run_passes_working_credentials_to_curl() {
         let body: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(
             body,
-            json!({"data": documented_example_data(), "requestId": "from-run", "success": true})
+            json!({"data": common::reference_example(), "requestId": "from-run", "success": true})
         );
     }
 }

@@ -80,3 +80,21 @@ pub fn digest_param(header: &str, name: &str) -> Option<String> {
     }
     None
 }
+
+/// The `data` object of the API reference's documented example answer, written
+/// out from the reference itself (not taken from the mock's fixture), so that
+/// tests compare the mock and obssl against the document.
+pub fn reference_example() -> serde_json::Value {
+    serde_json::json!({
+        "autoUpdate": "OPEN",
+        "caUrl": "https://oceanbase-aliyun-docs.oss-cn-hangzhou.aliyuncs.com/mc_certification/OceanBase-CA.zip",
+        "certValid": true,
+        "certificationType": "SSL",
+        "enableSSL": "OPEN",
+        "forceSSL": "CLOSE",
+        "forceSSLSupport": true,
+        "instanceId": "obxxx",
+        "status": "OPEN",
+        "validPeriod": "2026-12-10T04:11:13Z"
+    })
+}
