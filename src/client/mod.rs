@@ -106,6 +106,8 @@ struct Attempted {
     retry_after: Option<Duration>,
 }
 
+/// The HTTP client of a run: one agent, the kept challenge, the shared pause
+/// and the run deadline, for every call and every worker.
 pub struct ApiClient {
     agent: Agent,
     config: ClientConfig,
