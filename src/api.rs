@@ -1,9 +1,53 @@
 //! The SSL status endpoint and the instance list: request targets, input
 //! validation, and reading the answer envelope.
+//!
+//! Calls go through an [`Api`]: the HTTP client, plus the command layer's way
+//! of telling the user about a failure to get an answer at all.
 
-use crate::client::{transport_failure, ApiClient, HttpAnswer};
+use crate::client::{ApiClient, HttpAnswer, TransportError};
 use crate::error::{ApiFailure, Error, Result};
 use serde_json::{Map, Value};
+use std::time::{Duration, Instant};
+
+/// Turns a transport failure about a subject ("instance obxxx", "the
+/// instance list (page 1)") into the user-facing error. The command layer
+/// supplies it: its hints name command-line flags, which this layer does not
+/// know.
+pub type ExplainFailure = Box<dyn Fn(TransportError, &str) -> Error + Send + Sync>;
+
+/// The OceanBase Cloud API as a run reaches it: one [`ApiClient`] for every
+/// call, and how its transport failures are told.
+pub struct Api {
+    client: ApiClient,
+    explain: ExplainFailure,
+}
+
+impl Api {
+    pub fn new(client: ApiClient, explain: ExplainFailure) -> Api {
+        Api { client, explain }
+    }
+
+    /// Bounds every call by one deadline (see [`ApiClient::with_time_limit`]).
+    pub fn with_time_limit(self, started: Instant, limit: Duration) -> Api {
+        Api {
+            client: self.client.with_time_limit(started, limit),
+            ..self
+        }
+    }
+
+    /// Whether later calls are signed pre-emptively (see [`ApiClient::has_challenge`]).
+    pub fn has_challenge(&self) -> bool {
+        self.client.has_challenge()
+    }
+
+    /// GETs `path` (path and query, under the endpoint) about `subject`.
+    fn get(&self, path: &str, subject: &str) -> Result<HttpAnswer> {
+        let target = self.client.config().endpoint.target(path);
+        self.client
+            .get(&target)
+            .map_err(|e| (self.explain)(e, subject))
+    }
+}
 
 /// The `data` object of a successful answer, every field as the API sent it,
 /// in the API's order.
@@ -104,35 +148,21 @@ pub fn resolve_field_name(name: &str) -> Result<&'static str> {
 }
 
 /// Fetches the SSL status of one instance.
-pub fn fetch_ssl_status(
-    client: &ApiClient,
-    instance_id: &str,
-    request_id: &str,
-) -> Result<SslStatus> {
+pub fn fetch_ssl_status(api: &Api, instance_id: &str, request_id: &str) -> Result<SslStatus> {
     validate_instance_id(instance_id)?;
-    let settings = client.settings();
     let subject = format!("instance {instance_id}");
-    let target = settings.endpoint.target(&ssl_path(instance_id, request_id));
-    let answer = client
-        .get(&target)
-        .map_err(|e| transport_failure(e, &subject, settings))?;
+    let answer = api.get(&ssl_path(instance_id, request_id), &subject)?;
     interpret_envelope(answer, &subject, request_id)
 }
 
 /// Lists the ids of every instance of the account, page by page
 /// (`GET /api/v2/instances`), until `data.total` ids were read or a page
 /// comes back empty; at most [`MAX_LIST_PAGES`] pages.
-pub fn list_instances(client: &ApiClient, request_id: &str) -> Result<Vec<String>> {
-    let settings = client.settings();
+pub fn list_instances(api: &Api, request_id: &str) -> Result<Vec<String>> {
     let mut ids = Vec::new();
     for page in 1..=MAX_LIST_PAGES {
         let subject = format!("the instance list (page {page})");
-        let target = settings
-            .endpoint
-            .target(&list_path(request_id, page, LIST_PAGE_SIZE));
-        let answer = client
-            .get(&target)
-            .map_err(|e| transport_failure(e, &subject, settings))?;
+        let answer = api.get(&list_path(request_id, page, LIST_PAGE_SIZE), &subject)?;
         let page = parse_instance_page(answer, &subject, request_id)?;
         if page.ids.is_empty() {
             return Ok(ids);

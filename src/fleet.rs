@@ -1,5 +1,5 @@
 //! Reading many instances at once: a small pool of std threads sharing one
-//! [`ApiClient`], answers handed back in input order as soon as they can be.
+//! [`Api`], answers handed back in input order as soon as they can be.
 //!
 //! Cost: unless the client already holds a digest challenge (e.g. from the
 //! `--all` listing), the first instance is read alone, which earns it (one
@@ -13,8 +13,7 @@
 //! no new instance is then started, and those never started fail with
 //! `not_queried`.
 
-use crate::api::{self, SslStatus};
-use crate::client::ApiClient;
+use crate::api::{self, Api, SslStatus};
 use crate::error::{Error, ErrorKind, Result};
 use std::io::{IsTerminal, Write};
 use std::ops::ControlFlow;
@@ -36,7 +35,7 @@ pub struct Outcome {
 /// order. `request_id` is sent with every call when given, else each call
 /// gets a fresh UUID.
 pub fn query_all(
-    client: &ApiClient,
+    client: &Api,
     ids: &[String],
     jobs: usize,
     request_id: Option<&str>,

@@ -2,7 +2,7 @@
 //!
 //! The binary is a thin wrapper around [`app::run`]. Module map: `cli`
 //! (flags) → `config` (where settings come from, with `config_file` for the file) → `client` (HTTP and the
-//! digest handshake, with `digest`) → `api` (the SSL endpoint) → `render`
+//! digest handshake) → `api` (the SSL endpoint) → `render`
 //! (table, json, field; fleet, plugin, prometheus) → `output` (stdout without
 //! panics, atomic file writes); `error` holds the error kinds and their exit
 //! statuses. Many instances: `selection` (which ids) → `fleet` (the thread
@@ -16,7 +16,6 @@ pub mod client;
 pub mod commands;
 pub mod config;
 pub mod config_file;
-pub mod digest;
 pub mod endpoint;
 pub mod error;
 pub mod expiry;

@@ -5,9 +5,8 @@
 //! by [`named_instances`] before any network traffic; `--all` is resolved
 //! afterwards by [`complete`].
 
-use crate::api::{self, validate_instance_id};
+use crate::api::{self, validate_instance_id, Api};
 use crate::cli::InstanceSelection;
-use crate::client::ApiClient;
 use crate::error::{Error, Result};
 use std::collections::HashSet;
 use std::io::Read;
@@ -44,7 +43,7 @@ pub fn named_instances(selection: &InstanceSelection, stdin: &mut dyn Read) -> R
 pub fn complete(
     named: Vec<String>,
     all: bool,
-    client: &ApiClient,
+    client: &Api,
     request_id: Option<&str>,
 ) -> Result<Vec<String>> {
     if !all {

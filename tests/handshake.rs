@@ -4,8 +4,8 @@
 mod common;
 
 use common::*;
-use obssl::api::fetch_ssl_status;
-use obssl::client::ApiClient;
+use obssl::api::{fetch_ssl_status, Api};
+use obssl::commands::connect::connect;
 use obssl::config::{Credentials, Settings};
 use obssl::endpoint::Endpoint;
 use obssl::error::ErrorKind;
@@ -13,8 +13,8 @@ use obssl::mock::{MockConfig, MockServer};
 use obssl::secret::Secret;
 use std::time::Duration;
 
-fn client_for(mock: &MockServer, secret: &str) -> ApiClient {
-    ApiClient::new(Settings {
+fn client_for(mock: &MockServer, secret: &str) -> Api {
+    connect(&Settings {
         endpoint: Endpoint::parse(&mock.base_url()).unwrap(),
         credentials: Credentials {
             access_key_id: ACCESS_KEY_ID.into(),

@@ -3,8 +3,7 @@
 //! Nothing may panic; what is accepted must be usable.
 
 use obssl::api::{interpret_answer, parse_instance_page};
-use obssl::client::{parse_retry_after, HttpAnswer};
-use obssl::digest::DigestChallenge;
+use obssl::client::{parse_retry_after, DigestChallenge, HttpAnswer};
 use obssl::expiry::parse_valid_period;
 use proptest::prelude::*;
 use std::time::{Duration, SystemTime};

@@ -2,7 +2,6 @@
 
 use crate::api::{self, fetch_ssl_status};
 use crate::cli::{GetArgs, OutputFormat};
-use crate::client::ApiClient;
 use crate::config::{ConfigSource, Environment, FlagSettings, Settings};
 use crate::error::Result;
 use crate::fleet::{self, Outcome};
@@ -38,7 +37,7 @@ pub fn run(
     flags.output = args.output;
     let settings = Settings::resolve(&flags, env, &ConfigSource::locate(env))?;
     let output = settings.output;
-    let client = ApiClient::new(settings);
+    let client = super::connect::connect(&settings);
 
     if args.selection.is_single() {
         let request_id = args.request_id.clone().unwrap_or_else(api::new_request_id);

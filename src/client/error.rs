@@ -1,0 +1,118 @@
+//! Error classification: why a request produced no answer
+//! ([`TransportError`]), and how ureq's errors map to it.
+//!
+//! The kind decides what the request loop does next (only
+//! [`TransportError::Network`] is retried); the text says what happened, in
+//! words about the endpoint's host. What the user should do about it is the
+//! command layer's business.
+
+use crate::endpoint::Endpoint;
+use std::time::Duration;
+
+/// Why a request produced no answer.
+#[derive(Debug)]
+pub enum TransportError {
+    /// The server kept answering 401 after a signed request.
+    AuthRejected { reason: String, requests: u32 },
+    /// The server's challenge cannot be answered.
+    BadChallenge(String),
+    /// The body is larger than [`super::MAX_BODY_BYTES`].
+    BodyTooLarge { status: u16 },
+    /// The attempt did not finish within the timeout (not retried).
+    Timeout(String),
+    /// Connection or DNS failure, or a connection timeout: retried.
+    Network(String),
+    /// TLS failure (certificate, handshake): not retried.
+    Tls(String),
+    /// The run's time limit (see [`super::ApiClient::with_time_limit`]) passed
+    /// before the call got its answer; the limit in seconds.
+    TimeLimit(f64),
+    /// Anything else ureq reported (a bug on our side, most likely).
+    Other(String),
+}
+
+/// The attempt's time ran out before a complete answer came from `endpoint`;
+/// `timeout` is the bound of one attempt.
+pub(super) fn timed_out(endpoint: &Endpoint, timeout: Duration) -> TransportError {
+    TransportError::Timeout(format!(
+        "no complete answer from {} within {} s",
+        endpoint.host(),
+        timeout.as_secs_f64()
+    ))
+}
+
+/// Classifies a failure of a request to `endpoint` (`timeout` as in [`timed_out`]).
+pub(super) fn classify(e: ureq::Error, endpoint: &Endpoint, timeout: Duration) -> TransportError {
+    let host = endpoint.host();
+    match e {
+        ureq::Error::Timeout(which @ (ureq::Timeout::Connect | ureq::Timeout::Resolve)) => {
+            let what = if matches!(which, ureq::Timeout::Resolve) {
+                "looking up"
+            } else {
+                "connecting to"
+            };
+            TransportError::Network(format!("{what} {host} timed out"))
+        }
+        ureq::Error::Timeout(_) => timed_out(endpoint, timeout),
+        ureq::Error::HostNotFound => {
+            TransportError::Network(format!("host {host} not found (DNS lookup failed)"))
+        }
+        ureq::Error::ConnectionFailed => {
+            TransportError::Network(format!("could not connect to {host}"))
+        }
+        // rustls reports certificate and handshake failures as InvalidData I/O errors.
+        ureq::Error::Io(io)
+            if io.kind() == std::io::ErrorKind::InvalidData
+                && endpoint.url("").starts_with("https://") =>
+        {
+            TransportError::Tls(format!("TLS failure with {host}: {io}"))
+        }
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+            TransportError::Network(format!("could not connect to {host}: connection refused"))
+        }
+        ureq::Error::Io(io) => {
+            TransportError::Network(format!("connection to {host} failed: {io}"))
+        }
+        ureq::Error::Tls(msg) => TransportError::Tls(format!("TLS failure with {host}: {msg}")),
+        ureq::Error::Rustls(err) => TransportError::Tls(format!("TLS failure with {host}: {err}")),
+        ureq::Error::BodyExceedsLimit(_) => TransportError::BodyTooLarge { status: 0 },
+        other => TransportError::Other(other.to_string()),
+    }
+}
+
+/// Classifies a failure while reading the body of an answer with `status`.
+pub(super) fn classify_body(e: ureq::Error, status: u16) -> TransportError {
+    match e {
+        ureq::Error::BodyExceedsLimit(_) => TransportError::BodyTooLarge { status },
+        ureq::Error::Timeout(_) => {
+            TransportError::Timeout("the answer body did not arrive in time".to_string())
+        }
+        other => TransportError::Network(format!("reading the answer failed: {other}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_are_told_in_words_about_the_host() {
+        let https = Endpoint::parse("https://api-cloud.oceanbase.com").unwrap();
+        let timeout = Duration::from_secs(30);
+        let classified = |e| format!("{:?}", classify(e, &https, timeout));
+        assert_eq!(
+            classified(ureq::Error::HostNotFound),
+            r#"Network("host api-cloud.oceanbase.com not found (DNS lookup failed)")"#
+        );
+        assert_eq!(
+            classified(ureq::Error::Timeout(ureq::Timeout::Global)),
+            r#"Timeout("no complete answer from api-cloud.oceanbase.com within 30 s")"#
+        );
+        let invalid = std::io::Error::new(std::io::ErrorKind::InvalidData, "bad certificate");
+        assert!(classified(ureq::Error::Io(invalid)).starts_with("Tls("));
+        assert!(matches!(
+            classify_body(ureq::Error::BodyExceedsLimit(1), 200),
+            TransportError::BodyTooLarge { status: 200 }
+        ));
+    }
+}

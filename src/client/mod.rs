@@ -1,0 +1,378 @@
+//! The HTTP client: one ureq agent, retries, the digest handshake, body limits.
+//!
+//! One [`ApiClient`] serves every request of a run: it keeps the agent (so
+//! connections are pooled) and the last digest challenge (so later requests
+//! are signed pre-emptively with the nonce count increased). It is built from
+//! a [`ClientConfig`]; where the values come from is not its business.
+//!
+//! A call ([`ApiClient::get`]) is one or more *attempts*; an attempt is the
+//! bounded digest handshake (at most unsigned → signed → one more on
+//! `stale=true`) and is bounded by `--timeout`. Attempts are repeated on
+//! connection failures and HTTP 429/502/503/504 only, at most `--retries`
+//! more times, after a backoff (200 ms doubling, full jitter, at most 5 s per
+//! wait) or the server's `Retry-After` (at most 30 s), and never past the
+//! overall deadline of `timeout × (retries + 1)`.
+//!
+//! A client may also carry a *run deadline* ([`ApiClient::with_time_limit`],
+//! used by `check`): shared by every call of the run, it shortens each
+//! attempt to the time left, stops retries that would pass it, and fails any
+//! call still unanswered at it with [`TransportError::TimeLimit`].
+//!
+//! The parts: this module holds the request loop and the attempts;
+//! `handshake` the digest challenge state (who owns a nonce, who may sign
+//! with it), with `digest` answering one challenge; `retry` the backoff,
+//! `Retry-After`, the shared pause and the run deadline; `proxy` the proxy
+//! choice; `agent` the ureq agent and its TLS roots; `error` why a request
+//! got no answer.
+
+mod agent;
+mod digest;
+mod error;
+mod handshake;
+mod proxy;
+mod retry;
+
+pub use digest::DigestChallenge;
+pub use error::TransportError;
+pub use retry::parse_retry_after;
+
+use agent::USER_AGENT;
+
+use crate::endpoint::Endpoint;
+use crate::secret::Secret;
+use crate::trace::Trace;
+use handshake::{Handshake, KeptChallenge};
+use retry::{RunLimit, SharedPause, MAX_RETRY_AFTER, RETRY_STATUSES};
+use std::time::{Duration, Instant, SystemTime};
+use ureq::Agent;
+
+/// Largest answer body obssl reads; the SSL answer is well under 2 KiB.
+pub const MAX_BODY_BYTES: u64 = 1024 * 1024;
+
+/// The AccessKey pair requests are signed with.
+#[derive(Debug, Clone)]
+pub struct AccessKey {
+    pub id: String,
+    pub secret: Secret,
+}
+
+/// Everything the client needs to know, and nothing more.
+#[derive(Clone)]
+pub struct ClientConfig {
+    /// The API base URL requests go under.
+    pub endpoint: Endpoint,
+    pub access_key: AccessKey,
+    /// Sent as the `X-Ob-Project-Id` header when set.
+    pub project_id: Option<String>,
+    /// Bound on one attempt (the digest handshake included).
+    pub timeout: Duration,
+    /// Retries after the first attempt, for transient failures only.
+    pub retries: u32,
+    /// The first backoff before a retry (doubling; full jitter).
+    pub backoff_base: Duration,
+    /// Certificates trusted in addition to the built-in roots.
+    pub extra_roots: Vec<ureq::tls::Certificate<'static>>,
+    /// What `-v` asked to be told on stderr.
+    pub trace: Trace,
+}
+
+/// A raw HTTP answer after the digest handshake.
+#[derive(Debug)]
+pub struct HttpAnswer {
+    pub status: u16,
+    pub body: Vec<u8>,
+    /// The `Location` header of a redirect.
+    pub location: Option<String>,
+    /// How many attempts the call took (1 without retries).
+    pub attempts: u32,
+}
+
+impl HttpAnswer {
+    /// An answer of the first attempt.
+    pub fn new(status: u16, body: Vec<u8>, location: Option<String>) -> HttpAnswer {
+        HttpAnswer {
+            status,
+            body,
+            location,
+            attempts: 1,
+        }
+    }
+}
+
+/// The outcome of one attempt that got an answer.
+struct Attempted {
+    answer: HttpAnswer,
+    /// The server's `Retry-After`, when it sent one obssl understands.
+    retry_after: Option<Duration>,
+}
+
+/// The HTTP client of a run: one agent, the kept challenge, the shared pause
+/// and the run deadline, for every call and every worker.
+pub struct ApiClient {
+    agent: Agent,
+    config: ClientConfig,
+    trace: Trace,
+    /// The digest challenge every call of this client may sign with.
+    challenge: KeptChallenge,
+    run_limit: Option<RunLimit>,
+    /// Set when the server asked to slow down (`Retry-After`).
+    pause: SharedPause,
+}
+
+impl ApiClient {
+    pub fn new(config: ClientConfig) -> ApiClient {
+        ApiClient {
+            agent: agent::build_agent(&config),
+            trace: config.trace,
+            config,
+            challenge: KeptChallenge::default(),
+            run_limit: None,
+            pause: SharedPause::default(),
+        }
+    }
+
+    /// Bounds every call of this client by one deadline: `limit` after
+    /// `started`, less a margin (a tenth of the limit, at most 1 s) kept
+    /// for printing the results before the limit passes.
+    pub fn with_time_limit(mut self, started: Instant, limit: Duration) -> ApiClient {
+        self.run_limit = Some(RunLimit::new(started, limit));
+        self
+    }
+
+    /// Whether a challenge from an earlier request is kept (later requests
+    /// are signed pre-emptively).
+    pub fn has_challenge(&self) -> bool {
+        self.challenge.is_kept()
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// GETs `target` (path and query under the endpoint): one attempt, and
+    /// more only for transient failures (see the module documentation).
+    /// Every attempt sends the same `target`, so the same `requestId`.
+    pub fn get(&self, target: &str) -> Result<HttpAnswer, TransportError> {
+        let url = self.config.endpoint.url(target);
+        let max_attempts = self.config.retries.saturating_add(1);
+        let timeout = self.config.timeout;
+        let mut deadline = Instant::now() + timeout.saturating_mul(max_attempts);
+        if let Some(run) = self.run_limit {
+            deadline = deadline.min(run.deadline);
+        }
+        let mut attempt = 1;
+        loop {
+            self.pause.wait(deadline, self.trace);
+            let attempt_deadline = (Instant::now() + timeout).min(deadline);
+            let result = self.attempt(target, &url, attempt_deadline);
+            let result = self.over_time_limit(result);
+            let (why, retry_after) = match &result {
+                Ok(a) if RETRY_STATUSES.contains(&a.answer.status) => {
+                    (format!("HTTP {}", a.answer.status), a.retry_after)
+                }
+                Err(TransportError::Network(detail)) => (detail.clone(), None),
+                _ => return finish(result, attempt),
+            };
+            if attempt >= max_attempts {
+                return finish(result, attempt);
+            }
+            let wait = match retry_after {
+                Some(wait) if wait > MAX_RETRY_AFTER => {
+                    self.trace.info(|| {
+                        format!(
+                            "* not retrying: Retry-After {} s is over the {} s obssl waits",
+                            wait.as_secs(),
+                            MAX_RETRY_AFTER.as_secs()
+                        )
+                    });
+                    return finish(result, attempt);
+                }
+                Some(wait) => wait,
+                None => retry::backoff(self.config.backoff_base, attempt),
+            };
+            if Instant::now() + wait >= deadline {
+                self.trace
+                    .info(|| "* not retrying: the wait would pass the overall deadline".into());
+                return finish(result, attempt);
+            }
+            self.trace.info(|| {
+                format!(
+                    "* retry {attempt}/{} in {} ms ({why}{})",
+                    self.config.retries,
+                    wait.as_millis(),
+                    if retry_after.is_some() {
+                        ", as Retry-After says"
+                    } else {
+                        ""
+                    }
+                )
+            });
+            if retry_after.is_some() {
+                self.pause.pause_all(wait);
+            }
+            std::thread::sleep(wait);
+            attempt += 1;
+        }
+    }
+
+    /// A timeout or network failure at (or past) the run deadline is the
+    /// run's time limit, whatever ureq called it.
+    fn over_time_limit(
+        &self,
+        result: Result<Attempted, TransportError>,
+    ) -> Result<Attempted, TransportError> {
+        match (&result, self.run_limit) {
+            (Err(TransportError::Timeout(_) | TransportError::Network(_)), Some(run))
+                if run.reached() =>
+            {
+                self.trace.info(|| {
+                    format!(
+                        "* the {} s time limit of the run is reached",
+                        run.limit.as_secs_f64()
+                    )
+                });
+                Err(TransportError::TimeLimit(run.limit.as_secs_f64()))
+            }
+            _ => result,
+        }
+    }
+
+    /// One attempt: the digest handshake (see `handshake`), answering
+    /// challenges: at most one unsigned request, one signed request, and one
+    /// more only when the server says the nonce was stale. Never a loop.
+    fn attempt(
+        &self,
+        target: &str,
+        url: &str,
+        deadline: Instant,
+    ) -> Result<Attempted, TransportError> {
+        let mut handshake =
+            Handshake::start(&self.challenge, &self.config.access_key, target, self.trace);
+        loop {
+            let mut response = self.send(url, handshake.next_request(), deadline)?;
+            if response.status().as_u16() != 401 {
+                return read_answer(&mut response);
+            }
+            let challenge_values: Vec<Option<String>> = response
+                .headers()
+                .get_all("www-authenticate")
+                .iter()
+                .map(|v| v.to_str().ok().map(str::to_string))
+                .collect();
+            // Drain the 401 body so the connection goes back to the pool.
+            let _ = response
+                .body_mut()
+                .with_config()
+                .limit(MAX_BODY_BYTES)
+                .read_to_vec();
+            handshake.rejected(&challenge_values)?;
+        }
+    }
+
+    /// Sends one GET of `url`, bounded by `deadline`, and traces it.
+    fn send(
+        &self,
+        url: &str,
+        authorization: Option<&str>,
+        deadline: Instant,
+    ) -> Result<ureq::http::Response<ureq::Body>, TransportError> {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(error::timed_out(&self.config.endpoint, self.config.timeout));
+        }
+        let accept = ("Accept", "application/json");
+        let mut request = self
+            .agent
+            .get(url)
+            .header(accept.0, accept.1)
+            .config()
+            .timeout_global(Some(remaining))
+            .timeout_connect(Some(agent::connect_bound(remaining)))
+            .build();
+        if let Some(project) = &self.config.project_id {
+            request = request.header("X-Ob-Project-Id", project);
+        }
+        if let Some(value) = authorization {
+            request = request.header("Authorization", value);
+        }
+        self.trace.info(|| format!("> GET {url}"));
+        let mut shown = vec![accept, ("User-Agent", USER_AGENT)];
+        if let Some(project) = &self.config.project_id {
+            shown.push(("X-Ob-Project-Id", project.as_str()));
+        }
+        self.trace.request_headers(&shown, authorization.is_some());
+        let started = Instant::now();
+        let response = request.call().map_err(|e| {
+            let e = error::classify(e, &self.config.endpoint, self.config.timeout);
+            self.trace.info(|| {
+                format!(
+                    "* request failed after {} ms: {e:?}",
+                    started.elapsed().as_millis()
+                )
+            });
+            e
+        })?;
+        self.trace.info(|| {
+            format!(
+                "< {} {} ({} ms)",
+                response.status().as_u16(),
+                response.status().canonical_reason().unwrap_or(""),
+                started.elapsed().as_millis()
+            )
+        });
+        self.trace
+            .response_headers(response.headers().iter().map(|(k, v)| {
+                (
+                    k.as_str(),
+                    v.to_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|_| format!("(non-ASCII bytes: {:?})", v.as_bytes())),
+                )
+            }));
+        Ok(response)
+    }
+}
+
+/// Stamps the attempt count on the final outcome of a call.
+fn finish(
+    result: Result<Attempted, TransportError>,
+    attempts: u32,
+) -> Result<HttpAnswer, TransportError> {
+    match result {
+        Ok(Attempted { mut answer, .. }) => {
+            answer.attempts = attempts;
+            Ok(answer)
+        }
+        Err(TransportError::Network(detail)) if attempts > 1 => Err(TransportError::Network(
+            format!("{detail} (after {attempts} attempts)"),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+/// Reads an answer that is not a 401: status, `Location`, `Retry-After` and
+/// the body (at most [`MAX_BODY_BYTES`]).
+fn read_answer(
+    response: &mut ureq::http::Response<ureq::Body>,
+) -> Result<Attempted, TransportError> {
+    let status = response.status().as_u16();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let location = header("location");
+    let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v, SystemTime::now()));
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(MAX_BODY_BYTES)
+        .read_to_vec()
+        .map_err(|e| error::classify_body(e, status))?;
+    Ok(Attempted {
+        answer: HttpAnswer::new(status, body, location),
+        retry_after,
+    })
+}

@@ -1,0 +1,47 @@
+//! From a command's resolved settings to the API it calls: the HTTP client's
+//! configuration, and the context its failures are told in. The one place
+//! where the client's world meets `config::Settings`.
+
+use super::failure::{transport_failure, FailureContext};
+use crate::api::Api;
+use crate::client::{AccessKey, ApiClient, ClientConfig};
+use crate::config::Settings;
+
+/// The API for a command run with `settings`.
+pub fn connect(settings: &Settings) -> Api {
+    let context = failure_context(settings);
+    Api::new(
+        ApiClient::new(client_config(settings)),
+        Box::new(move |e, subject| transport_failure(e, subject, &context)),
+    )
+}
+
+/// What the HTTP client needs of `settings`.
+pub fn client_config(settings: &Settings) -> ClientConfig {
+    ClientConfig {
+        endpoint: settings.endpoint.clone(),
+        access_key: AccessKey {
+            id: settings.credentials.access_key_id.clone(),
+            secret: settings.credentials.access_key_secret.clone(),
+        },
+        project_id: settings.project_id.clone(),
+        timeout: settings.timeout,
+        retries: settings.retries,
+        backoff_base: settings.backoff_base,
+        extra_roots: settings
+            .ca_bundle
+            .as_ref()
+            .map(|bundle| bundle.certs.clone())
+            .unwrap_or_default(),
+        trace: settings.trace,
+    }
+}
+
+/// What the hints of transport failures name about `settings`.
+pub fn failure_context(settings: &Settings) -> FailureContext {
+    FailureContext {
+        endpoint: settings.endpoint.clone(),
+        access_key_id: settings.credentials.access_key_id.clone(),
+        access_key_source: settings.credentials.source.clone(),
+    }
+}
