@@ -10,6 +10,10 @@ use http_auth::{digest::DigestClient, ChallengeRef, ParamValue, PasswordClient, 
 /// A parsed Digest challenge ready to sign requests.
 pub struct DigestChallenge {
     client: DigestClient,
+    /// The challenge's parameters as sent (values in their escaped form, the
+    /// algorithm canonicalized), kept to rebuild the challenge around a
+    /// `nextnonce` (see [`DigestChallenge::with_next_nonce`]).
+    params: Vec<(String, String)>,
 }
 
 impl std::fmt::Debug for DigestChallenge {
@@ -61,7 +65,14 @@ impl DigestChallenge {
                 }
                 let canonical = canonicalize(&challenge);
                 match PasswordClient::builder().challenge(&canonical).build() {
-                    Ok(PasswordClient::Digest(client)) => return Ok(DigestChallenge { client }),
+                    Ok(PasswordClient::Digest(client)) => {
+                        let params = canonical
+                            .params
+                            .iter()
+                            .map(|(k, v)| (k.to_string(), v.as_escaped().to_string()))
+                            .collect();
+                        return Ok(DigestChallenge { client, params });
+                    }
                     Ok(_) => {}
                     Err(e) => {
                         problem.get_or_insert_with(|| format!("unusable Digest challenge: {e}"));
@@ -113,6 +124,40 @@ impl DigestChallenge {
         )
     }
 
+    /// The server's nonce.
+    pub fn nonce(&self) -> &str {
+        self.client.nonce()
+    }
+
+    /// The same challenge with the nonce `next` (escaped, as a `nextnonce`
+    /// of an `Authentication-Info` header gives it) and the nonce count back
+    /// at zero; `None` when that does not make a challenge.
+    pub fn with_next_nonce(&self, next: &str) -> Option<DigestChallenge> {
+        let params: Vec<(String, String)> = self
+            .params
+            .iter()
+            .filter(|(k, _)| !k.eq_ignore_ascii_case("stale"))
+            .map(|(k, v)| {
+                let v = if k.eq_ignore_ascii_case("nonce") {
+                    next
+                } else {
+                    v
+                };
+                (k.clone(), v.to_string())
+            })
+            .collect();
+        let mut challenge = ChallengeRef::new("Digest");
+        for (k, v) in &params {
+            challenge
+                .params
+                .push((k.as_str(), ParamValue::try_from_escaped(v).ok()?));
+        }
+        match PasswordClient::builder().challenge(&challenge).build() {
+            Ok(PasswordClient::Digest(client)) => Some(DigestChallenge { client, params }),
+            _ => None,
+        }
+    }
+
     /// The nonce count the next `authorize` will send.
     pub fn next_nonce_count(&self) -> u32 {
         self.client.nonce_count().saturating_add(1)
@@ -131,24 +176,69 @@ impl DigestChallenge {
         password: &str,
         uri: &str,
     ) -> Result<String, String> {
+        // A challenge that offers only qop=auth-int is answered with it: a
+        // GET's entity body is empty, and RFC 7616 §3.4.3 wants
+        // H(method:uri:H(entity-body)). http-auth 0.1.10 hashes
+        // method:uri:BODY, so it is given H("") as the body. With auth
+        // offered too, no body is given, which makes http-auth choose auth.
+        let offered = self.client.qop();
+        let only_auth_int = !self.client.rfc2069_compat()
+            && (offered & http_auth::digest::Qop::AuthInt)
+            && !(offered & http_auth::digest::Qop::Auth);
+        let empty_body_hash = only_auth_int.then(|| empty_body_hash(self.client.algorithm()));
         let params = PasswordParams {
             username,
             password,
             uri,
             method: "GET",
-            // No body: makes http-auth choose qop=auth, never auth-int.
-            body: None,
+            body: empty_body_hash.map(str::as_bytes),
         };
         self.client.respond(&params)
     }
 }
 
+/// H("") in lowercase hex for each algorithm http-auth knows: the hash of a
+/// GET's empty entity body, for qop=auth-int.
+fn empty_body_hash(algorithm: http_auth::digest::Algorithm) -> &'static str {
+    match algorithm {
+        http_auth::digest::Algorithm::Sha256 => {
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        }
+        http_auth::digest::Algorithm::Sha512Trunc256 => {
+            "c672b8d1ef56ed28ab87c3622c5114069bdd3ad7b8f9737498d0c01ecef0967a"
+        }
+        _ => "d41d8cd98f00b204e9800998ecf8427e",
+    }
+}
+
+/// The `nextnonce` of an `Authentication-Info` header value (RFC 7616
+/// §3.5), in its escaped form; `None` when there is none.
+pub fn next_nonce(authentication_info: &str) -> Option<String> {
+    // The header is a list of auth-params without a scheme: parsed as the
+    // parameters of a challenge of a made-up scheme.
+    let value = format!("Info {authentication_info}");
+    let challenge = http_auth::parser::ChallengeParser::new(&value)
+        .next()?
+        .ok()?;
+    challenge
+        .params
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("nextnonce"))
+        .map(|(_, v)| v.as_escaped().to_string())
+        .filter(|v| !v.is_empty())
+}
+
 /// Rewrites the `algorithm` parameter to the spelling `http-auth` matches
-/// case-sensitively; other parameters are kept as they are.
+/// case-sensitively, and drops an empty `qop=""` (some server libraries send
+/// it; like curl, obssl reads it as no qop: the RFC 2069 form); other
+/// parameters are kept as they are.
 fn canonicalize<'i>(challenge: &ChallengeRef<'i>) -> ChallengeRef<'i> {
     let params = challenge
         .params
         .iter()
+        .filter(|(key, value)| {
+            !(key.eq_ignore_ascii_case("qop") && value.to_unescaped().trim().is_empty())
+        })
         .map(|(key, value)| {
             if key.eq_ignore_ascii_case("algorithm") {
                 let given = value.to_unescaped();
@@ -208,6 +298,94 @@ mod tests {
             field(&c.authorize("a", "b", "/").unwrap(), "qop"),
             Some("auth")
         );
+    }
+
+    /// Whether `digest_auth`, an independent implementation, computes the
+    /// same response for `header` (a GET of `uri` with an empty body).
+    fn verifies_independently(header: &str, password: &str, uri: &str) -> bool {
+        let parsed =
+            digest_auth::AuthorizationHeader::parse(header.trim_start_matches("Digest ")).unwrap();
+        let mut expected = parsed.clone();
+        let context = digest_auth::AuthContext::new_with_method(
+            parsed.username.as_str(),
+            password,
+            uri,
+            Some(&b""[..]),
+            digest_auth::HttpMethod::GET,
+        );
+        expected.digest(&context);
+        expected.response == parsed.response
+    }
+
+    #[test]
+    fn auth_int_alone_is_answered_with_the_hash_of_the_empty_body() {
+        for algorithm in ["MD5", "MD5-sess", "SHA-256", "SHA-256-sess"] {
+            let mut c = DigestChallenge::from_headers([Some(
+                format!(r#"Digest realm="r", nonce="n", qop="auth-int", algorithm={algorithm}, opaque="o""#)
+                    .as_str(),
+            )])
+            .unwrap();
+            let h = c.authorize("ak", "sk", "/p?q=1").unwrap();
+            assert_eq!(field(&h, "qop"), Some("auth-int"), "{algorithm}");
+            assert!(
+                verifies_independently(&h, "sk", "/p?q=1"),
+                "{algorithm}: {h}"
+            );
+            assert!(!verifies_independently(&h, "wrong", "/p?q=1"));
+        }
+    }
+
+    #[test]
+    fn auth_answers_verify_independently_too() {
+        let mut c =
+            DigestChallenge::from_headers([Some(r#"Digest realm="r", nonce="n", qop="auth""#)])
+                .unwrap();
+        let h = c.authorize("ak", "sk", "/p").unwrap();
+        assert!(verifies_independently(&h, "sk", "/p"), "{h}");
+    }
+
+    #[test]
+    fn an_empty_qop_is_no_qop() {
+        for qop in [r#"qop="""#, r#"qop=" ""#] {
+            let mut c = DigestChallenge::from_headers([Some(
+                format!(r#"Digest realm="r", nonce="n", {qop}, opaque="o""#).as_str(),
+            )])
+            .unwrap();
+            assert!(c.describe().contains("qop=none"), "{}", c.describe());
+            let h = c.authorize("ak", "sk", "/p").unwrap();
+            assert_eq!(field(&h, "qop"), None, "{h}");
+            assert_eq!(field(&h, "nc"), None, "{h}");
+        }
+    }
+
+    #[test]
+    fn next_nonce_is_read_from_authentication_info() {
+        assert_eq!(
+            next_nonce(r#"nextnonce="abc123", qop=auth, rspauth="ff", cnonce="x", nc=00000001"#),
+            Some("abc123".to_string())
+        );
+        assert_eq!(next_nonce(r#"qop=auth, rspauth="ff""#), None);
+        assert_eq!(next_nonce(r#"nextnonce="""#), None);
+        assert_eq!(next_nonce("garbage ,,, =="), None);
+    }
+
+    #[test]
+    fn a_next_nonce_keeps_the_challenge_and_restarts_the_count() {
+        let mut c = DigestChallenge::from_headers([Some(
+            r#"Digest realm="r", nonce="n1", qop="auth", algorithm=SHA-256, opaque="o", stale=true"#,
+        )])
+        .unwrap();
+        c.authorize("ak", "sk", "/p").unwrap();
+        c.authorize("ak", "sk", "/p").unwrap();
+        let mut next = c.with_next_nonce("n2").unwrap();
+        assert_eq!(next.nonce(), "n2");
+        assert!(!next.stale());
+        let h = next.authorize("ak", "sk", "/p").unwrap();
+        assert_eq!(field(&h, "nonce"), Some("n2"));
+        assert_eq!(field(&h, "nc"), Some("00000001"));
+        assert_eq!(field(&h, "opaque"), Some("o"));
+        assert_eq!(field(&h, "algorithm"), Some("SHA-256"));
+        assert!(verifies_independently(&h, "sk", "/p"), "{h}");
     }
 
     #[test]

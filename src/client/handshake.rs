@@ -1,58 +1,160 @@
-//! The digest challenge state: the challenge a client keeps between calls,
+//! The digest challenge state: the challenges a client keeps between calls,
 //! and the bounded handshake of one attempt.
 //!
 //! Who owns a nonce, and who may sign with it:
 //!
-//! - A client keeps at most one challenge ([`KeptChallenge`]). It is shared
-//!   by every call and every `--jobs` worker of that client: any of them may
-//!   sign with it, and each signature takes the next nonce count under the
-//!   kept challenge's lock, so no two requests ever send the same count.
-//! - An attempt ([`Handshake`]) that meets a 401 parses the fresh challenge
-//!   of that 401 and owns it for one signature: its next request is signed
-//!   with it (nc=1). The challenge is then handed to the client as the kept
-//!   one, replacing whatever was kept (the last 401 wins); from then on the
-//!   attempt has no challenge of its own.
-//! - An attempt is never a loop: at most one unsigned request, one request
-//!   signed with a fresh challenge, and one more only when the server says
-//!   that nonce was stale. A request signed with the kept challenge that
-//!   earns a 401 is answered like an unsigned one: with the fresh challenge.
+//! - A challenge is kept together with the cookies that came with it (a
+//!   [`Session`]): whoever signs with the challenge sends its cookies.
+//! - **Shared** (the start of every run): the client keeps at most one
+//!   challenge, and every call and `--jobs` worker signs with it, each
+//!   signature taking the next nonce count under its lock. On a lenient
+//!   server this costs nothing: N requests after the first handshake.
+//! - **Per worker**: signed requests of several workers may reach the server
+//!   in another order than their nonce counts were taken. A server that
+//!   refuses a count that does not rise (Apache's `AuthDigestNcCheck On`)
+//!   then rejects the overtaken one. The first time a request signed with a
+//!   kept challenge is rejected and a fresh challenge cures it, the client
+//!   switches for the rest of the run: each worker (thread) signs with a
+//!   challenge of its own, whose counts rise in the order its own requests
+//!   are sent. The shared challenge goes to the first worker that asks; the
+//!   others earn theirs with one unsigned request.
+//! - **Fresh challenges are private until they work**: the challenge of a
+//!   401 belongs to the request that received it. It is kept for others
+//!   only after the request signed with it was accepted, so no other worker
+//!   can overtake its nonce count before that.
+//! - A `nextnonce` in an accepted answer's `Authentication-Info` (RFC 7616
+//!   §3.5) replaces the nonce of the challenge that request was signed with.
+//!
+//! The handshake of one attempt is bounded, never a loop: a rejected kept
+//! challenge is replaced by a fresh one (from the 401 when it says
+//! `stale=true`, else from an unsigned request, so that the new challenge is
+//! this request's alone: Apache ties nonce counts to the `opaque` of the
+//! client that first asked). Only the rejection of a request signed with a
+//! challenge this attempt has just received from an unsigned request is an
+//! authentication failure; a stale answer to it earns one more try.
 //!
 //! Nothing here reads the secret but [`sign`].
 
-use super::digest::DigestChallenge;
+use super::cookies::Cookies;
+use super::digest::{next_nonce, DigestChallenge};
 use super::error::TransportError;
 use super::AccessKey;
 use crate::trace::Trace;
-use std::sync::Mutex;
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::thread::ThreadId;
 
-/// The challenge a client keeps from an earlier 401, so that later requests
-/// are signed pre-emptively with the nonce count increased.
-#[derive(Debug, Default)]
-pub(super) struct KeptChallenge {
-    challenge: Mutex<Option<DigestChallenge>>,
+/// A challenge and the cookies of its session.
+#[derive(Debug)]
+pub(super) struct Session {
+    challenge: DigestChallenge,
+    cookies: Cookies,
 }
 
-impl KeptChallenge {
-    /// Whether a challenge is kept.
+/// Which kept challenge a request was signed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Shared,
+    Own,
+}
+
+/// The challenges a client keeps from earlier answers, so that later
+/// requests are signed pre-emptively with the nonce count increased.
+#[derive(Debug, Default)]
+pub(super) struct KeptChallenges {
+    shared: Mutex<Option<Session>>,
+    own: Mutex<HashMap<ThreadId, Session>>,
+    per_worker: AtomicBool,
+}
+
+/// What a request signed with a kept challenge sends.
+struct KeptSignature {
+    authorization: String,
+    cookie: Option<String>,
+    origin: Origin,
+    nonce: String,
+}
+
+impl KeptChallenges {
+    /// Whether any challenge is kept.
     pub fn is_kept(&self) -> bool {
-        self.lock().is_some()
+        lock(&self.shared).is_some() || !lock(&self.own).is_empty()
     }
 
-    /// The `Authorization` value for `target` signed with the kept challenge
-    /// and its next nonce count; `None` when none is kept or it cannot sign.
-    pub fn sign(&self, key: &AccessKey, target: &str) -> Option<String> {
-        let mut kept = self.lock();
-        sign(kept.as_mut()?, key, target).ok()
+    /// Signs `target` with the challenge this thread may use, `None` when
+    /// there is none (or it cannot sign).
+    fn sign(&self, key: &AccessKey, target: &str) -> Option<KeptSignature> {
+        let thread = std::thread::current().id();
+        if self.per_worker.load(Ordering::SeqCst) {
+            let mut own = lock(&self.own);
+            let session = match own.entry(thread) {
+                Entry::Occupied(entry) => entry.into_mut(),
+                // The shared challenge goes to the first worker that asks.
+                Entry::Vacant(entry) => entry.insert(lock(&self.shared).take()?),
+            };
+            return signature(session, key, target, Origin::Own);
+        }
+        let mut shared = lock(&self.shared);
+        signature(shared.as_mut()?, key, target, Origin::Shared)
     }
 
-    /// Makes `challenge` the kept one, replacing any other.
-    pub fn keep(&self, challenge: DigestChallenge) {
-        *self.lock() = Some(challenge);
+    /// Keeps `session`, whose challenge has just been accepted: as this
+    /// thread's own once per-worker, else as the shared one.
+    fn keep(&self, session: Session) {
+        if self.per_worker.load(Ordering::SeqCst) {
+            lock(&self.own).insert(std::thread::current().id(), session);
+        } else {
+            *lock(&self.shared) = Some(session);
+        }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<DigestChallenge>> {
-        self.challenge.lock().unwrap_or_else(|p| p.into_inner())
+    /// Switches to one challenge per worker; true the first time.
+    fn go_per_worker(&self) -> bool {
+        !self.per_worker.swap(true, Ordering::SeqCst)
     }
+
+    /// Applies an accepted answer's `nextnonce` and cookies to the kept
+    /// challenge that request was signed with, if it is still kept.
+    fn update(&self, origin: Origin, nonce: &str, accepted: &Accepted) {
+        let apply = |session: &mut Session| {
+            if session.challenge.nonce() == nonce {
+                accepted.apply(session);
+            }
+        };
+        match origin {
+            Origin::Shared => {
+                if let Some(session) = lock(&self.shared).as_mut() {
+                    apply(session);
+                }
+            }
+            Origin::Own => {
+                if let Some(session) = lock(&self.own).get_mut(&std::thread::current().id()) {
+                    apply(session);
+                }
+            }
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn signature(
+    session: &mut Session,
+    key: &AccessKey,
+    target: &str,
+    origin: Origin,
+) -> Option<KeptSignature> {
+    let authorization = sign(&mut session.challenge, key, target).ok()?;
+    Some(KeptSignature {
+        authorization,
+        cookie: session.cookies.header(),
+        origin,
+        nonce: session.challenge.nonce().to_string(),
+    })
 }
 
 /// The `Authorization` value for a GET of `target` with `challenge`, taking
@@ -61,112 +163,232 @@ fn sign(challenge: &mut DigestChallenge, key: &AccessKey, target: &str) -> Resul
     challenge.authorize(&key.id, key.secret.expose(), target)
 }
 
-/// How the request in flight was signed.
-enum Signed {
-    /// No Authorization header was sent.
-    No,
-    /// Signed with a challenge kept from an earlier request.
-    Reused,
-    /// Signed with a challenge received during this attempt.
-    Fresh,
+/// What a 401 or an accepted answer said that the handshake needs.
+#[derive(Debug, Default)]
+pub(super) struct Answered {
+    /// The `WWW-Authenticate` values (`None` for one that is not ASCII).
+    pub challenges: Vec<Option<String>>,
+    /// The `Set-Cookie` values that are ASCII.
+    pub set_cookies: Vec<String>,
+    /// The `Authentication-Info` value.
+    pub authentication_info: Option<String>,
+}
+
+/// An accepted answer's effect on the challenge it was signed with.
+struct Accepted<'a> {
+    answered: &'a Answered,
+}
+
+impl Accepted<'_> {
+    fn apply(&self, session: &mut Session) {
+        session
+            .cookies
+            .update(self.answered.set_cookies.iter().map(String::as_str));
+        let next = self
+            .answered
+            .authentication_info
+            .as_deref()
+            .and_then(next_nonce);
+        if let Some(next) = next.and_then(|n| session.challenge.with_next_nonce(&n)) {
+            session.challenge = next;
+        }
+    }
+}
+
+/// What the request in flight was signed with.
+enum Basis {
+    /// Nothing: no Authorization header was sent.
+    Unsigned,
+    /// A kept challenge.
+    Kept { origin: Origin, nonce: String },
+    /// The challenge of a 401 this attempt received; `from_unsigned`: the
+    /// 401 answered an unsigned request, so the challenge is this
+    /// request's alone.
+    Fresh {
+        session: Session,
+        from_unsigned: bool,
+    },
 }
 
 /// The digest handshake of one attempt: what the next request sends, and
 /// what a 401 leads to.
 pub(super) struct Handshake<'a> {
-    kept: &'a KeptChallenge,
+    kept: &'a KeptChallenges,
     key: &'a AccessKey,
     target: &'a str,
     trace: Trace,
     authorization: Option<String>,
-    signed: Signed,
+    cookie: Option<String>,
+    basis: Basis,
     stale_retry_used: bool,
+    unsigned_retry_used: bool,
     requests: u32,
+}
+
+/// The request headers the handshake decides.
+pub(super) struct Credentials<'h> {
+    pub authorization: Option<&'h str>,
+    pub cookie: Option<&'h str>,
 }
 
 impl<'a> Handshake<'a> {
     /// Starts an attempt at `target`: signed pre-emptively when the client
-    /// keeps a challenge, else unsigned.
+    /// keeps a challenge this thread may use, else unsigned.
     pub fn start(
-        kept: &'a KeptChallenge,
+        kept: &'a KeptChallenges,
         key: &'a AccessKey,
         target: &'a str,
         trace: Trace,
     ) -> Handshake<'a> {
-        let authorization = kept.sign(key, target);
-        let signed = if authorization.is_some() {
-            trace.info(|| "* digest: signing with the kept challenge".into());
-            Signed::Reused
-        } else {
-            Signed::No
-        };
-        Handshake {
+        let mut handshake = Handshake {
             kept,
             key,
             target,
             trace,
-            authorization,
-            signed,
+            authorization: None,
+            cookie: None,
+            basis: Basis::Unsigned,
             stale_retry_used: false,
+            unsigned_retry_used: false,
             requests: 0,
+        };
+        if let Some(signed) = kept.sign(key, target) {
+            trace.info(|| {
+                format!(
+                    "* digest: signing with the kept challenge{}",
+                    match signed.origin {
+                        Origin::Shared => "",
+                        Origin::Own => " (this worker's own)",
+                    }
+                )
+            });
+            handshake.authorization = Some(signed.authorization);
+            handshake.cookie = signed.cookie;
+            handshake.basis = Basis::Kept {
+                origin: signed.origin,
+                nonce: signed.nonce,
+            };
+        }
+        handshake
+    }
+
+    /// Counts one more request and gives its headers.
+    pub fn next_request(&mut self) -> Credentials<'_> {
+        self.requests += 1;
+        Credentials {
+            authorization: self.authorization.as_deref(),
+            cookie: self.cookie.as_deref(),
         }
     }
 
-    /// Counts one more request and gives its `Authorization` value (`None`:
-    /// unsigned).
-    pub fn next_request(&mut self) -> Option<&str> {
-        self.requests += 1;
-        self.authorization.as_deref()
+    /// The request was answered with something other than 401: the
+    /// challenge it was signed with is good. A fresh one is kept for later
+    /// requests; a kept one takes the answer's `nextnonce` and cookies.
+    pub fn accepted(self, answered: &Answered) {
+        let accepted = Accepted { answered };
+        match self.basis {
+            Basis::Unsigned => {}
+            Basis::Kept { origin, nonce } => self.kept.update(origin, &nonce, &accepted),
+            Basis::Fresh { mut session, .. } => {
+                accepted.apply(&mut session);
+                self.kept.keep(session);
+            }
+        }
     }
 
-    /// The request was answered 401 with these `WWW-Authenticate` values
-    /// (`None` for a value that is not ASCII): `Ok` when the next request is
-    /// signed with the fresh challenge, an error when the attempt gives up.
-    pub fn rejected(&mut self, challenge_values: &[Option<String>]) -> Result<(), TransportError> {
+    /// The request was answered 401: `Ok` when the attempt tries once more
+    /// (the next request's headers are set), an error when it gives up.
+    pub fn rejected(&mut self, answered: &Answered) -> Result<(), TransportError> {
         let trace = self.trace;
         let requests = self.requests;
-        let mut challenge = DigestChallenge::from_headers(
-            challenge_values.iter().map(|v| v.as_deref()),
-        )
-        .map_err(|reason| {
-            trace.info(|| format!("* digest: {reason}"));
-            match self.signed {
-                Signed::No => TransportError::BadChallenge(reason),
-                _ => TransportError::AuthRejected { reason, requests },
+        let challenge =
+            DigestChallenge::from_headers(answered.challenges.iter().map(|v| v.as_deref()))
+                .map_err(|reason| {
+                    trace.info(|| format!("* digest: {reason}"));
+                    match self.basis {
+                        Basis::Unsigned => TransportError::BadChallenge(reason),
+                        _ => TransportError::AuthRejected { reason, requests },
+                    }
+                })?;
+        let stale = challenge.stale();
+        let mut cookies = Cookies::default();
+        cookies.update(answered.set_cookies.iter().map(String::as_str));
+        let fresh = Session { challenge, cookies };
+        match &self.basis {
+            Basis::Unsigned => self.sign_fresh(fresh, true, "earned by this request"),
+            Basis::Kept { .. } if stale => self.sign_fresh(fresh, false, "the kept nonce is stale"),
+            Basis::Kept { .. } => {
+                if self.kept.go_per_worker() {
+                    trace.info(|| {
+                        "* digest: from now on each worker signs with a challenge of its own".into()
+                    });
+                }
+                self.ask_unsigned(
+                    "the kept challenge was rejected (another request may have overtaken its nonce count)",
+                );
+                Ok(())
             }
-        })?;
-        match self.signed {
-            Signed::No | Signed::Reused => {}
-            Signed::Fresh if challenge.stale() && !self.stale_retry_used => {}
-            Signed::Fresh => {
-                let reason = if challenge.stale() {
+            Basis::Fresh { .. } if stale && !self.stale_retry_used => {
+                self.stale_retry_used = true;
+                self.sign_fresh(fresh, false, "the server said the nonce was stale")
+            }
+            Basis::Fresh {
+                from_unsigned: false,
+                ..
+            } if !stale && !self.unsigned_retry_used => {
+                self.ask_unsigned("a challenge from a stale answer was rejected");
+                Ok(())
+            }
+            Basis::Fresh { .. } => {
+                let reason = if stale {
                     "the server declared the nonce stale twice"
                 } else {
                     "the server rejected the signed request"
                 };
                 trace.info(|| format!("* digest: {reason}; giving up"));
-                return Err(TransportError::AuthRejected {
+                Err(TransportError::AuthRejected {
                     reason: reason.into(),
                     requests,
-                });
+                })
             }
         }
-        if challenge.stale() {
-            self.stale_retry_used = true;
-        }
-        trace.info(|| {
+    }
+
+    /// Signs the next request with `fresh`, the challenge of the last 401.
+    fn sign_fresh(
+        &mut self,
+        mut fresh: Session,
+        from_unsigned: bool,
+        why: &str,
+    ) -> Result<(), TransportError> {
+        self.trace
+            .info(|| format!("* digest: taking the 401's fresh challenge ({why})"));
+        self.trace.info(|| {
             format!(
                 "* digest: challenge {}; signing (nc={:08x})",
-                challenge.describe(),
-                challenge.next_nonce_count()
+                fresh.challenge.describe(),
+                fresh.challenge.next_nonce_count()
             )
         });
-        let header =
-            sign(&mut challenge, self.key, self.target).map_err(TransportError::BadChallenge)?;
-        self.kept.keep(challenge);
+        let header = sign(&mut fresh.challenge, self.key, self.target)
+            .map_err(TransportError::BadChallenge)?;
         self.authorization = Some(header);
-        self.signed = Signed::Fresh;
+        self.cookie = fresh.cookies.header();
+        self.basis = Basis::Fresh {
+            session: fresh,
+            from_unsigned,
+        };
         Ok(())
+    }
+
+    /// Sends the next request unsigned, to earn a challenge of its own.
+    fn ask_unsigned(&mut self, why: &str) {
+        self.trace
+            .info(|| format!("* digest: {why}; asking for a fresh challenge"));
+        self.unsigned_retry_used = true;
+        self.authorization = None;
+        self.cookie = None;
+        self.basis = Basis::Unsigned;
     }
 }
 
@@ -175,17 +397,23 @@ mod tests {
     use super::*;
     use crate::secret::Secret;
 
-    const CHALLENGE: &str = r#"Digest realm="r", nonce="n", qop="auth", algorithm=MD5"#;
-    const STALE: &str = r#"Digest realm="r", nonce="n2", qop="auth", stale=true"#;
-
     fn key() -> AccessKey {
         AccessKey {
             id: "ak".into(),
-            secret: Secret::new("sk"),
+            secret: Secret::new("sk".to_string()),
         }
     }
 
-    fn nc(header: &str) -> &str {
+    fn challenge(nonce: &str, extra: &str) -> Answered {
+        Answered {
+            challenges: vec![Some(format!(
+                r#"Digest realm="r", nonce="{nonce}", qop="auth", opaque="o"{extra}"#
+            ))],
+            ..Answered::default()
+        }
+    }
+
+    fn nc_of(header: &str) -> &str {
         header
             .split("nc=")
             .nth(1)
@@ -196,43 +424,158 @@ mod tests {
     }
 
     #[test]
-    fn a_fresh_challenge_signs_once_then_is_kept_for_later_calls() {
-        let (kept, key) = (KeptChallenge::default(), key());
-        let mut first = Handshake::start(&kept, &key, "/a", Trace::default());
-        assert_eq!(first.next_request(), None);
-        first.rejected(&[Some(CHALLENGE.into())]).unwrap();
-        assert_eq!(nc(first.next_request().unwrap()), "00000001");
+    fn a_fresh_challenge_is_kept_only_after_it_is_accepted() {
+        let kept = KeptChallenges::default();
+        let key = key();
+        let mut h = Handshake::start(&kept, &key, "/p", Trace::default());
+        assert!(h.next_request().authorization.is_none());
+        h.rejected(&challenge("n1", "")).unwrap();
+        assert!(h.next_request().authorization.is_some());
+        assert!(!kept.is_kept(), "kept before the server accepted it");
+        h.accepted(&Answered::default());
         assert!(kept.is_kept());
-        let mut later = Handshake::start(&kept, &key, "/b", Trace::default());
-        assert_eq!(nc(later.next_request().unwrap()), "00000002");
-    }
-
-    #[test]
-    fn a_signed_request_is_answered_once_more_only_when_stale() {
-        let (kept, key) = (KeptChallenge::default(), key());
-        let mut h = Handshake::start(&kept, &key, "/a", Trace::default());
-        h.next_request();
-        h.rejected(&[Some(CHALLENGE.into())]).unwrap();
-        h.next_request();
-        h.rejected(&[Some(STALE.into())]).unwrap();
-        h.next_request();
-        let e = h.rejected(&[Some(STALE.into())]).unwrap_err();
-        assert!(
-            matches!(&e, TransportError::AuthRejected { requests: 3, reason }
-                if reason == "the server declared the nonce stale twice"),
-            "{e:?}"
+        let mut next = Handshake::start(&kept, &key, "/p", Trace::default());
+        assert_eq!(
+            nc_of(next.next_request().authorization.unwrap()),
+            "00000002"
         );
     }
 
     #[test]
-    fn an_unanswerable_first_challenge_is_a_bad_challenge() {
-        let (kept, key) = (KeptChallenge::default(), key());
-        let mut h = Handshake::start(&kept, &key, "/a", Trace::default());
+    fn a_rejected_kept_challenge_asks_for_one_of_its_own_and_switches_to_per_worker() {
+        let kept = KeptChallenges::default();
+        let key = key();
+        let mut first = Handshake::start(&kept, &key, "/p", Trace::default());
+        first.next_request();
+        first.rejected(&challenge("n1", "")).unwrap();
+        first.next_request();
+        first.accepted(&Answered::default());
+
+        let mut h = Handshake::start(&kept, &key, "/p", Trace::default());
+        assert!(h.next_request().authorization.is_some());
+        // Rejected, not stale: the next request goes unsigned.
+        h.rejected(&challenge("n2", "")).unwrap();
+        assert!(h.next_request().authorization.is_none());
+        assert!(kept.per_worker.load(Ordering::SeqCst));
+        h.rejected(&challenge("n3", "")).unwrap();
+        assert!(h
+            .next_request()
+            .authorization
+            .unwrap()
+            .contains("nonce=\"n3\""));
+        // A fresh challenge of its own rejected: the credentials are wrong.
+        let err = h.rejected(&challenge("n4", "")).unwrap_err();
+        assert!(
+            matches!(err, TransportError::AuthRejected { requests: 3, .. }),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn per_worker_challenges_belong_to_their_thread() {
+        let kept = KeptChallenges::default();
+        let key = key();
+        kept.go_per_worker();
+        let mut h = Handshake::start(&kept, &key, "/p", Trace::default());
         h.next_request();
-        let e = h
-            .rejected(&[Some(r#"Basic realm="x""#.into())])
-            .unwrap_err();
-        assert!(matches!(e, TransportError::BadChallenge(_)), "{e:?}");
-        assert!(!kept.is_kept());
+        h.rejected(&challenge("main", "")).unwrap();
+        h.next_request();
+        h.accepted(&Answered::default());
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let mut other = Handshake::start(&kept, &key, "/p", Trace::default());
+                assert!(
+                    other.next_request().authorization.is_none(),
+                    "another worker signed with this one's challenge"
+                );
+            });
+        });
+        let mut again = Handshake::start(&kept, &key, "/p", Trace::default());
+        let auth = again.next_request().authorization.unwrap().to_string();
+        assert!(auth.contains("nonce=\"main\"") && nc_of(&auth) == "00000002");
+    }
+
+    #[test]
+    fn a_stale_kept_nonce_is_answered_with_the_401s_challenge() {
+        let kept = KeptChallenges::default();
+        let key = key();
+        let mut first = Handshake::start(&kept, &key, "/p", Trace::default());
+        first.next_request();
+        first.rejected(&challenge("n1", "")).unwrap();
+        first.accepted(&Answered::default());
+        let mut h = Handshake::start(&kept, &key, "/p", Trace::default());
+        h.next_request();
+        h.rejected(&challenge("n2", ", stale=true")).unwrap();
+        assert!(h
+            .next_request()
+            .authorization
+            .unwrap()
+            .contains("nonce=\"n2\""));
+        assert!(!kept.per_worker.load(Ordering::SeqCst));
+        h.accepted(&Answered::default());
+        let mut next = Handshake::start(&kept, &key, "/p", Trace::default());
+        assert!(next
+            .next_request()
+            .authorization
+            .unwrap()
+            .contains("nonce=\"n2\""));
+    }
+
+    #[test]
+    fn stale_on_every_try_gives_up_after_three_requests() {
+        let kept = KeptChallenges::default();
+        let key = key();
+        let mut h = Handshake::start(&kept, &key, "/p", Trace::default());
+        h.next_request();
+        h.rejected(&challenge("n1", "")).unwrap();
+        h.next_request();
+        h.rejected(&challenge("n2", ", stale=true")).unwrap();
+        h.next_request();
+        let err = h.rejected(&challenge("n3", ", stale=true")).unwrap_err();
+        assert!(
+            matches!(&err, TransportError::AuthRejected { requests: 3, reason } if reason.contains("stale twice")),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn next_nonce_and_cookies_follow_the_challenge() {
+        let kept = KeptChallenges::default();
+        let key = key();
+        let mut h = Handshake::start(&kept, &key, "/p", Trace::default());
+        h.next_request();
+        let mut first = challenge("n1", "");
+        first.set_cookies = vec!["S=one; Path=/".into()];
+        h.rejected(&first).unwrap();
+        assert_eq!(h.next_request().cookie, Some("S=one"));
+        h.accepted(&Answered {
+            authentication_info: Some(r#"nextnonce="n9", qop=auth"#.into()),
+            set_cookies: vec!["LB=b".into()],
+            ..Answered::default()
+        });
+        let mut next = Handshake::start(&kept, &key, "/p", Trace::default());
+        let creds = next.next_request();
+        let auth = creds.authorization.unwrap();
+        assert!(
+            auth.contains("nonce=\"n9\"") && nc_of(auth) == "00000001",
+            "{auth}"
+        );
+        assert_eq!(creds.cookie, Some("S=one; LB=b"));
+    }
+
+    #[test]
+    fn an_unanswerable_challenge_is_said_so() {
+        let kept = KeptChallenges::default();
+        let key = key();
+        let mut h = Handshake::start(&kept, &key, "/p", Trace::default());
+        h.next_request();
+        let basic = Answered {
+            challenges: vec![Some(r#"Basic realm="x""#.into())],
+            ..Answered::default()
+        };
+        assert!(matches!(
+            h.rejected(&basic),
+            Err(TransportError::BadChallenge(_))
+        ));
     }
 }

@@ -26,6 +26,7 @@
 //! got no answer.
 
 mod agent;
+mod cookies;
 mod digest;
 mod error;
 mod handshake;
@@ -41,7 +42,7 @@ use agent::USER_AGENT;
 use crate::endpoint::Endpoint;
 use crate::secret::Secret;
 use crate::trace::Trace;
-use handshake::{Handshake, KeptChallenge};
+use handshake::{Answered, Handshake, KeptChallenges};
 use retry::{RunLimit, SharedPause, MAX_RETRY_AFTER, RETRY_STATUSES};
 use std::time::{Duration, Instant, SystemTime};
 use ureq::Agent;
@@ -112,8 +113,8 @@ pub struct ApiClient {
     agent: Agent,
     config: ClientConfig,
     trace: Trace,
-    /// The digest challenge every call of this client may sign with.
-    challenge: KeptChallenge,
+    /// The digest challenges the calls of this client may sign with.
+    challenge: KeptChallenges,
     run_limit: Option<RunLimit>,
     /// Set when the server asked to slow down (`Retry-After`).
     pause: SharedPause,
@@ -125,7 +126,7 @@ impl ApiClient {
             agent: agent::build_agent(&config),
             trace: config.trace,
             config,
-            challenge: KeptChallenge::default(),
+            challenge: KeptChallenges::default(),
             run_limit: None,
             pause: SharedPause::default(),
         }
@@ -250,22 +251,19 @@ impl ApiClient {
             Handshake::start(&self.challenge, &self.config.access_key, target, self.trace);
         loop {
             let mut response = self.send(url, handshake.next_request(), deadline)?;
+            let answered = digest_headers(&response);
             if response.status().as_u16() != 401 {
-                return read_answer(&mut response);
+                let answer = read_answer(&mut response)?;
+                handshake.accepted(&answered);
+                return Ok(answer);
             }
-            let challenge_values: Vec<Option<String>> = response
-                .headers()
-                .get_all("www-authenticate")
-                .iter()
-                .map(|v| v.to_str().ok().map(str::to_string))
-                .collect();
             // Drain the 401 body so the connection goes back to the pool.
             let _ = response
                 .body_mut()
                 .with_config()
                 .limit(MAX_BODY_BYTES)
                 .read_to_vec();
-            handshake.rejected(&challenge_values)?;
+            handshake.rejected(&answered)?;
         }
     }
 
@@ -273,9 +271,10 @@ impl ApiClient {
     fn send(
         &self,
         url: &str,
-        authorization: Option<&str>,
+        credentials: handshake::Credentials<'_>,
         deadline: Instant,
     ) -> Result<ureq::http::Response<ureq::Body>, TransportError> {
+        let authorization = credentials.authorization;
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
             return Err(error::timed_out(&self.config.endpoint, self.config.timeout));
@@ -295,10 +294,19 @@ impl ApiClient {
         if let Some(value) = authorization {
             request = request.header("Authorization", value);
         }
+        // The cookies of the challenge this request is signed with (only
+        // ever sent to the API's own host: the client talks to no other).
+        if let Some(cookie) = credentials.cookie {
+            request = request.header("Cookie", cookie);
+        }
         self.trace.info(|| format!("> GET {url}"));
         let mut shown = vec![accept, ("User-Agent", USER_AGENT)];
         if let Some(project) = &self.config.project_id {
             shown.push(("X-Ob-Project-Id", project.as_str()));
+        }
+        if credentials.cookie.is_some() {
+            // Session cookies may be as good as a credential: named, not shown.
+            shown.push(("Cookie", "(the session's cookies, values not shown)"));
         }
         self.trace.request_headers(&shown, authorization.is_some());
         let started = Instant::now();
@@ -330,6 +338,21 @@ impl ApiClient {
                 )
             }));
         Ok(response)
+    }
+}
+
+/// The headers of an answer that the digest handshake reads.
+fn digest_headers(response: &ureq::http::Response<ureq::Body>) -> Answered {
+    let values = |name: &str| response.headers().get_all(name).iter();
+    Answered {
+        challenges: values("www-authenticate")
+            .map(|v| v.to_str().ok().map(str::to_string))
+            .collect(),
+        set_cookies: values("set-cookie")
+            .filter_map(|v| v.to_str().ok().map(str::to_string))
+            .collect(),
+        authentication_info: values("authentication-info")
+            .find_map(|v| v.to_str().ok().map(str::to_string)),
     }
 }
 
