@@ -149,7 +149,8 @@ mod tests {
     fn the_table_waits_for_every_answer() {
         let (mut out, stdout, stderr) = Output::in_memory();
         for outcome in &outcomes() {
-            show_ready(&View::Table(Palette::default()), outcome, &mut out).unwrap();
+            let flow = show_ready(&View::Table(Palette::default()), outcome, &mut out).unwrap();
+            assert_eq!(flow, ControlFlow::Continue(()));
         }
         assert_eq!(stdout.text(), "", "nothing before the last answer");
         assert!(stderr.text().starts_with("error: "));

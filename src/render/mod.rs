@@ -221,7 +221,8 @@ mod tests {
         let text = stdout.text();
         let table_end = text.find('\n').unwrap();
         assert!(text[..table_end].starts_with('┌'), "{text}");
-        assert!(text.contains("│ ob-b ┆ error: HTTP 404 InstanceNotFound ┆"));
+        let failed_row = text.lines().find(|l| l.starts_with("│ ob-b ")).unwrap();
+        assert!(failed_row.contains("┆ error: HTTP 404 InstanceNotFound ┆"));
         assert!(text.contains("[\n  {\n    \"instanceId\": \"ob-a\",\n"));
         assert!(text.ends_with(
             "{\"instanceId\":\"ob-b\",\"error\":{\"kind\":\"api\",\"status\":404,\

@@ -137,4 +137,21 @@ mod tests {
             "{expired}"
         );
     }
+
+    #[test]
+    fn a_failed_run_is_one_unknown_line() {
+        assert_eq!(
+            unknown_line("no credentials found"),
+            "SSL UNKNOWN - no credentials found\n"
+        );
+        let nothing = render_plugin(
+            &[],
+            &Policy::default(),
+            "2026-01-01T00:00:00Z".parse().unwrap(),
+        );
+        assert!(
+            nothing.starts_with("SSL UNKNOWN - no instances to check | "),
+            "{nothing}"
+        );
+    }
 }
