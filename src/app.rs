@@ -5,7 +5,8 @@ use crate::cli::{Cli, Command, ConfigCommand};
 use crate::commands;
 use crate::config::ProcessEnv;
 use crate::error::Error;
-use crate::output::{warn_line, Output};
+use crate::output::Output;
+use crate::render::plugin::unknown_line;
 use crate::style::Palette;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::CommandFactory;
@@ -36,7 +37,7 @@ where
                     .unwrap_or(first)
                     .replace('|', "/");
                 let mut out = Output::default();
-                let _ = out.write(&format!("SSL UNKNOWN - invalid arguments: {first}\n"));
+                let _ = out.write(&unknown_line(&format!("invalid arguments: {first}")));
             }
             let usage_status = if check { CHECK_UNKNOWN } else { 2 };
             return ExitCode::from(if e.use_stderr() { usage_status } else { 0 });
@@ -69,7 +70,7 @@ where
     };
     match result {
         Ok(status) => ExitCode::from(status),
-        Err(e) => report(&e, check),
+        Err(e) => report(&e, check, &mut out),
     }
 }
 
@@ -152,8 +153,8 @@ fn check_output_is_plugin(args: &[OsString]) -> bool {
     format.eq_ignore_ascii_case("plugin")
 }
 
-fn report(e: &Error, check: bool) -> ExitCode {
-    warn_line(&format!("error: {e}"));
+fn report(e: &Error, check: bool, out: &mut Output) -> ExitCode {
+    out.warn(&format!("error: {e}"));
     ExitCode::from(if check { CHECK_UNKNOWN } else { e.exit_code() })
 }
 

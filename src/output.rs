@@ -1,30 +1,59 @@
-//! Writing to stdout and stderr without ever panicking: a closed stdout
-//! (`obssl ... | head -c1`) ends the program quietly with status 0. And
-//! replacing files atomically ([`write_atomically`] for `--write`, also used
-//! by the config file), following symbolic links to the file they name.
+//! The output boundary: everything obssl shows on a terminal, on stdout and
+//! on stderr, is written here and nowhere else, so that text which came from
+//! a server can be made safe to show in exactly one place. Commands write
+//! through an [`Output`]; code with no `Output` at hand (`-v` traces, config
+//! file warnings, `configure`'s messages) writes a stderr line with
+//! [`warn_line`]. The exceptions hold no server text: clap prints its own help
+//! and usage errors, `configure` prompts on stderr, and the fleet's progress
+//! line (`queried 12/40`) is drawn on stderr.
+//!
+//! Writing never panics: a closed stdout (`obssl ... | head -c1`) ends the
+//! program quietly with status 0. This module also replaces files atomically
+//! ([`write_atomically`] for `--write`, also used by the config file),
+//! following symbolic links to the file they name.
 
 use crate::error::{Error, Result};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-/// Standard output that remembers whether the reader went away.
-#[derive(Default)]
+/// Where a command's output goes: stdout (any writer; the process's stdout
+/// by default) that remembers whether its reader went away, and stderr for
+/// warnings and error reports. Tests give it in-memory writers to run a
+/// command in-process, as gh does with its test `IOStreams`.
 pub struct Output {
+    out: Box<dyn Write>,
+    err: Box<dyn Write>,
     closed: bool,
 }
 
+impl Default for Output {
+    /// The process's stdout and stderr.
+    fn default() -> Self {
+        Output::new(Box::new(io::stdout()), Box::new(io::stderr()))
+    }
+}
+
 impl Output {
-    /// Writes `text` to stdout. After the reader closed the pipe, further
-    /// writes are dropped and [`Output::closed`] is true.
+    /// Output to `out` (what stdout would show) and `err` (what stderr would show).
+    pub fn new(out: Box<dyn Write>, err: Box<dyn Write>) -> Self {
+        Output {
+            out,
+            err,
+            closed: false,
+        }
+    }
+
+    /// Writes `text` to stdout and flushes it. After the reader closed the
+    /// pipe, further writes are dropped and [`Output::closed`] is true.
     pub fn write(&mut self, text: &str) -> Result<()> {
         if self.closed {
             return Ok(());
         }
-        let mut stdout = io::stdout().lock();
-        match stdout
+        match self
+            .out
             .write_all(text.as_bytes())
-            .and_then(|()| stdout.flush())
+            .and_then(|()| self.out.flush())
         {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
@@ -37,10 +66,28 @@ impl Output {
         }
     }
 
+    /// Writes `text` and a newline to stderr (a warning, an error report);
+    /// a failure to do so is ignored (there is nowhere left to report it).
+    pub fn warn(&mut self, text: &str) {
+        write_line(&mut self.err, text);
+    }
+
     /// True once the reader of stdout has gone away.
     pub fn closed(&self) -> bool {
         self.closed
     }
+}
+
+/// Writes a line to the process's stderr, for code with no [`Output`] at
+/// hand; a failure to do so is ignored (there is nowhere left to report it).
+pub fn warn_line(text: &str) {
+    write_line(&mut io::stderr(), text);
+}
+
+/// `text` and a newline in one write, so that lines of several threads
+/// (`-v` traces of many instances) never interleave.
+fn write_line(err: &mut dyn Write, text: &str) {
+    let _ = err.write_all(format!("{text}\n").as_bytes());
 }
 
 /// The directory `path` would be written in (`.` for a bare file name).
@@ -166,14 +213,113 @@ fn sync_dir(dir: &Path) {
 #[cfg(not(unix))]
 fn sync_dir(_dir: &Path) {}
 
-/// Writes a line to stderr; a failure to do so is ignored (there is nowhere left to report it).
-pub fn warn_line(text: &str) {
-    let _ = writeln!(io::stderr().lock(), "{text}");
+/// An in-memory writer whose text stays readable after it is handed to an
+/// [`Output`]: what a unit test reads back (like gh's test `IOStreams`).
+#[cfg(test)]
+#[derive(Clone, Default)]
+pub(crate) struct Buffer(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+#[cfg(test)]
+impl Buffer {
+    /// Everything written so far.
+    pub(crate) fn text(&self) -> String {
+        String::from_utf8(self.0.borrow().clone()).expect("obssl writes UTF-8")
+    }
+}
+
+#[cfg(test)]
+impl Write for Buffer {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+impl Output {
+    /// An output to memory, with the buffers that read back stdout and stderr.
+    pub(crate) fn in_memory() -> (Output, Buffer, Buffer) {
+        let (out, err) = (Buffer::default(), Buffer::default());
+        (
+            Output::new(Box::new(out.clone()), Box::new(err.clone())),
+            out,
+            err,
+        )
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A stdout whose reader has gone away after `accepted` bytes.
+    struct ClosedAfter {
+        accepted: usize,
+        written: Buffer,
+    }
+
+    impl Write for ClosedAfter {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.accepted == 0 {
+                return Err(io::ErrorKind::BrokenPipe.into());
+            }
+            let n = buf.len().min(self.accepted);
+            self.accepted -= n;
+            self.written.write(&buf[..n])
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn stdout_and_stderr_go_to_the_writers_given() {
+        let (mut out, stdout, stderr) = Output::in_memory();
+        out.write("one\n").unwrap();
+        out.warn("warning: careful");
+        out.write("two\n").unwrap();
+        assert_eq!(stdout.text(), "one\ntwo\n");
+        assert_eq!(stderr.text(), "warning: careful\n");
+        assert!(!out.closed());
+    }
+
+    #[test]
+    fn a_closed_pipe_is_quiet_and_drops_later_writes() {
+        let written = Buffer::default();
+        let pipe = ClosedAfter {
+            accepted: 3,
+            written: written.clone(),
+        };
+        let mut out = Output::new(Box::new(pipe), Box::new(Buffer::default()));
+        out.write("ab").unwrap();
+        assert!(!out.closed());
+        out.write("cdef").unwrap();
+        assert!(out.closed(), "the reader went away");
+        out.write("more").unwrap();
+        assert_eq!(written.text(), "abc");
+    }
+
+    #[test]
+    fn other_write_failures_are_errors() {
+        struct Full;
+        impl Write for Full {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::Error::other("disk full"))
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut out = Output::new(Box::new(Full), Box::new(Buffer::default()));
+        let e = out.write("x").unwrap_err();
+        assert_eq!(e.message, "cannot write to standard output: disk full");
+        assert!(!out.closed());
+    }
 
     #[test]
     fn atomic_write_replaces_the_file_and_leaves_no_temporary() {

@@ -1,5 +1,5 @@
 //! Colour: whether to use it ([`color_enabled`]) and what a value looks like
-//! when it is on ([`Palette`], [`tone_of`], [`value_cell`], [`paint_value`]).
+//! when it is on ([`Palette`], [`tone_of`], [`value_cell`]).
 //!
 //! Every renderer asks this module, so a state is the same colour in every
 //! table: OPEN and a valid certificate green, CLOSE and an invalid certificate
@@ -62,14 +62,6 @@ impl Tone {
             Tone::Bad => Color::DarkRed,
         }
     }
-
-    fn sgr(self) -> &'static str {
-        match self {
-            Tone::Good => "\x1b[32m",
-            Tone::Warn => "\x1b[33m",
-            Tone::Bad => "\x1b[31m",
-        }
-    }
 }
 
 /// The tone of one field's value, by the field's API name (case-insensitive):
@@ -121,11 +113,6 @@ impl Palette {
         Palette { enabled }
     }
 
-    /// No colour at all (the default; what tests and pipes get).
-    pub fn plain() -> Self {
-        Palette { enabled: false }
-    }
-
     /// The palette for this run: `--color` and the environment, see [`color_enabled`].
     pub fn resolve(choice: ColorChoice, env: &dyn Environment) -> Self {
         use std::io::IsTerminal;
@@ -137,21 +124,6 @@ impl Palette {
             force.as_deref(),
             std::io::stdout().is_terminal(),
         ))
-    }
-
-    /// True when colour is on.
-    pub fn enabled(&self) -> bool {
-        self.enabled
-    }
-
-    /// `text` wrapped in ANSI SGR codes for `tone`; unchanged when colour is
-    /// off or there is no tone. For plain text output, not for table cells
-    /// (use [`Palette::cell`], which keeps the column widths right).
-    pub fn paint(&self, tone: Option<Tone>, text: &str) -> String {
-        match tone {
-            Some(tone) if self.enabled => format!("{}{text}\x1b[0m", tone.sgr()),
-            _ => text.to_string(),
-        }
     }
 
     /// A table cell holding `text`, coloured for `tone` when colour is on.
@@ -171,11 +143,6 @@ impl Palette {
             table.style_text_only();
         }
     }
-}
-
-/// `text` (the value of API field `field`) painted for its tone. See [`tone_of`].
-pub fn paint_value(field: &str, text: &str, palette: &Palette) -> String {
-    palette.paint(tone_of(field, text), text)
 }
 
 /// A table cell for `text` (the value of API field `field`), coloured for its
@@ -259,16 +226,28 @@ mod tests {
     }
 
     #[test]
-    fn painting_only_when_enabled() {
-        let on = Palette::new(true);
-        let off = Palette::plain();
-        assert_eq!(
-            paint_value("forceSSL", "CLOSE", &on),
-            "\x1b[31mCLOSE\x1b[0m"
-        );
-        assert_eq!(paint_value("forceSSL", "OPEN", &on), "\x1b[32mOPEN\x1b[0m");
-        assert_eq!(paint_value("forceSSL", "CLOSE", &off), "CLOSE");
-        assert_eq!(paint_value("instanceId", "obxxx", &on), "obxxx");
-        assert_eq!(on.paint(Some(Tone::Warn), "soon"), "\x1b[33msoon\x1b[0m");
+    fn cells_are_coloured_only_when_enabled() {
+        let table_of = |palette: Palette| {
+            let mut table = Table::new();
+            palette.apply(&mut table);
+            table.add_row(vec![
+                value_cell("forceSSL", "CLOSE", &palette),
+                value_cell("forceSSL", "OPEN", &palette),
+                value_cell("instanceId", "obxxx", &palette),
+                palette.cell(Some(Tone::Warn), "soon"),
+            ]);
+            table.to_string()
+        };
+        let on = table_of(Palette::new(true));
+        for coloured in [
+            "\x1b[38;5;1mCLOSE\x1b[39m",
+            "\x1b[38;5;2mOPEN\x1b[39m",
+            "\x1b[38;5;3msoon\x1b[39m",
+        ] {
+            assert!(on.contains(coloured), "{coloured:?} in {on:?}");
+        }
+        assert!(!on.contains("\x1b[38;5;2mobxxx"), "{on:?}");
+        let off = table_of(Palette::default());
+        assert!(!off.contains('\x1b'), "{off:?}");
     }
 }

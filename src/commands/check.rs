@@ -10,11 +10,11 @@ use crate::cli::{CheckArgs, CheckFormat};
 use crate::config::{ConfigSource, Environment, FlagSettings, Settings};
 use crate::error::{Error, Result};
 use crate::fleet::{self, Outcome};
-use crate::output::{check_writable_target, warn_line, write_atomically, Output};
-use crate::render::check_json::render_check_json;
-use crate::render::fleet::error_line;
-use crate::render::plugin::render_plugin;
-use crate::render::prometheus::{render_prometheus, render_run_metrics};
+use crate::output::{check_writable_target, write_atomically, Output};
+use crate::render::check_report;
+use crate::render::error::error_line;
+use crate::render::plugin::unknown_line;
+use crate::render::prometheus::render_run_metrics;
 use crate::selection;
 
 /// Runs `check`; returns the plugin exit status. On an error that stops the
@@ -25,7 +25,7 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut Output) -> Result<
     if let Err(e) = &result {
         match (args.output, &args.write) {
             (CheckFormat::Plugin, None) => {
-                out.write(&format!("SSL UNKNOWN - {}\n", e.message))?;
+                out.write(&unknown_line(&e.message))?;
             }
             // A failed run still replaces the metrics, with success 0 and no
             // instance series: the previous run's values must not live on.
@@ -35,7 +35,7 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut Output) -> Result<
                     // (Nothing to add when the target itself was the problem.)
                     Some(path) if check_writable_target(path).is_ok() => {
                         if let Err(write_error) = write_atomically(path, &text) {
-                            warn_line(&format!("error: {write_error}"));
+                            out.warn(&format!("error: {write_error}"));
                         }
                     }
                     Some(_) => {}
@@ -97,7 +97,7 @@ fn check(
         None,
         |outcome: &Outcome| {
             if let (true, Err(e)) = (verbose, &outcome.result) {
-                warn_line(&error_line(e));
+                out.warn(&error_line(e));
             }
             std::ops::ControlFlow::Continue(())
         },
@@ -110,11 +110,7 @@ fn check(
             Checked { outcome, verdict }
         })
         .collect();
-    let text = match args.output {
-        CheckFormat::Plugin => render_plugin(&checked, &policy, now),
-        CheckFormat::Json => render_check_json(&checked),
-        CheckFormat::Prometheus => render_prometheus(&checked, jiff::Timestamp::now()),
-    };
+    let text = check_report(args.output, &checked, &policy, now);
     match &args.write {
         Some(path) => write_atomically(path, &text)?,
         None => out.write(&text)?,

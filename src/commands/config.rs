@@ -1,23 +1,10 @@
 //! `obssl config list` and `obssl config path`: what applies, and from where.
 
-use crate::cli::{ConfigListArgs, OutputFormat};
+use crate::cli::ConfigListArgs;
 use crate::config::{ConfigSource, Environment, FlagSettings, Resolution, Source, Sourced};
-use crate::error::{Error, Result};
-use crate::output::{warn_line, Output};
-use comfy_table::{presets, ContentArrangement, Table};
-use serde_json::json;
-
-/// One line of `config list`.
-struct Row {
-    name: &'static str,
-    value: Option<String>,
-    source: Option<String>,
-    /// One half of an AccessKey pair whose halves come from different sources.
-    conflict: bool,
-}
-
-/// Added to the Source column of both AccessKey rows when they break the pair rule.
-const CONFLICT_NOTE: &str = "(conflict: the ID and the secret must come from one source)";
+use crate::error::Result;
+use crate::output::Output;
+use crate::render::config_list::{self, Row};
 
 fn row<T>(name: &'static str, setting: Option<&Sourced<T>>, show: impl Fn(&T) -> String) -> Row {
     Row {
@@ -25,16 +12,6 @@ fn row<T>(name: &'static str, setting: Option<&Sourced<T>>, show: impl Fn(&T) ->
         value: setting.map(|s| show(&s.value)),
         source: setting.map(|s| s.source.to_string()),
         conflict: false,
-    }
-}
-
-impl Row {
-    fn to_json(&self) -> serde_json::Value {
-        let mut item = json!({"name": self.name, "value": self.value, "source": self.source});
-        if self.conflict {
-            item["conflict"] = json!(true);
-        }
-        item
     }
 }
 
@@ -91,40 +68,11 @@ pub fn list(args: &ConfigListArgs, env: &dyn Environment, out: &mut Output) -> R
             row.conflict = true;
         }
     }
-    let text = match args.output {
-        OutputFormat::Json => {
-            let items: Vec<_> = rows.iter().map(Row::to_json).collect();
-            let mut s = serde_json::to_string_pretty(&items)
-                .map_err(|e| Error::internal(format!("cannot render JSON: {e}")))?;
-            s.push('\n');
-            s
-        }
-        // One setting per line, compact.
-        OutputFormat::Jsonl => rows.iter().map(|r| format!("{}\n", r.to_json())).collect(),
-        OutputFormat::Table => {
-            let mut table = Table::new();
-            table
-                .load_preset(presets::UTF8_FULL_CONDENSED)
-                .set_content_arrangement(ContentArrangement::Dynamic)
-                .set_header(["Name", "Value", "Source"]);
-            for r in &rows {
-                let mut source = r.source.clone().unwrap_or_else(|| "-".into());
-                if r.conflict {
-                    source = format!("{source} {CONFLICT_NOTE}");
-                }
-                table.add_row([
-                    r.name.to_string(),
-                    r.value.clone().unwrap_or_else(|| "<not set>".into()),
-                    source,
-                ]);
-            }
-            format!("{table}\n")
-        }
-    };
+    let text = config_list::render(&rows, args.output);
     out.write(&text)?;
     Ok(match &r.pair_conflict {
         Some(conflict) => {
-            warn_line(&format!("warning: {conflict}"));
+            out.warn(&format!("warning: {conflict}"));
             conflict.exit_code()
         }
         None => 0,

@@ -1,18 +1,16 @@
 //! `obssl get`: read and show the SSL status of one or many instances.
 
 use crate::api::{self, fetch_ssl_status};
-use crate::cli::{GetArgs, OutputFormat};
+use crate::cli::GetArgs;
 use crate::config::{ConfigSource, Environment, FlagSettings, Settings};
 use crate::error::Result;
 use crate::fleet::{self, Outcome};
-use crate::output::{warn_line, Output};
-use crate::render::fleet::{
-    error_line, render_fleet_field, render_fleet_json, render_fleet_table_styled,
-    render_jsonl_line, render_jsonl_status,
-};
-use crate::render::{field::render_field, json::render_json, table::render_table_styled};
+use crate::output::Output;
+use crate::render::error::error_line;
+use crate::render::{Answers, View};
 use crate::selection;
 use crate::style::Palette;
+use jiff::Timestamp;
 use std::ops::ControlFlow;
 
 /// Runs `get` and returns the exit status: 0, or with several instances the
@@ -39,18 +37,12 @@ pub fn run(
     let output = settings.output;
     let client = super::connect::connect(&settings);
 
+    let view = View::choose(field, output, *palette);
+
     if args.selection.is_single() {
         let request_id = args.request_id.clone().unwrap_or_else(api::new_request_id);
         let status = fetch_ssl_status(&client, &named[0], &request_id)?;
-        let text = match (field, output) {
-            (Some(name), _) => render_field(&status, name),
-            (None, OutputFormat::Json) => render_json(&status),
-            (None, OutputFormat::Jsonl) => render_jsonl_status(&status),
-            (None, OutputFormat::Table) => {
-                render_table_styled(&status, jiff::Timestamp::now(), palette)
-            }
-        };
-        out.write(&text)?;
+        out.write(&view.render(Answers::One(&status), Timestamp::now()))?;
         return Ok(0);
     }
 
@@ -66,38 +58,20 @@ pub fn run(
         &ids,
         usize::from(args.selection.jobs),
         args.request_id.as_deref(),
-        |outcome: &Outcome| {
-            if let Err(e) = &outcome.result {
-                warn_line(&error_line(e));
-            }
-            let streamed = match (field, output) {
-                (Some(name), _) => render_fleet_field(outcome, name),
-                (None, OutputFormat::Jsonl) => render_jsonl_line(outcome),
-                _ => return ControlFlow::Continue(()),
-            };
-            if let Err(e) = out.write(&streamed) {
+        |outcome: &Outcome| match show_ready(&view, outcome, out) {
+            Ok(flow) => flow,
+            Err(e) => {
                 write_error.get_or_insert(e);
-                return ControlFlow::Break(());
-            }
-            // `obssl get --all -o jsonl | head -1`: no reader, no more requests.
-            if out.closed() {
                 ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
             }
         },
     );
     if let Some(e) = write_error {
         return Err(e);
     }
-    let text = match (field, output) {
-        (None, OutputFormat::Table) => {
-            render_fleet_table_styled(&outcomes, jiff::Timestamp::now(), palette)
-        }
-        (None, OutputFormat::Json) => render_fleet_json(&outcomes),
-        _ => String::new(),
-    };
-    out.write(&text)?;
+    if !view.streams() {
+        out.write(&view.render(Answers::Many(&outcomes), Timestamp::now()))?;
+    }
     if out.closed() {
         return Ok(0);
     }
@@ -106,11 +80,95 @@ pub fn run(
         .filter_map(|o| o.result.as_ref().err().map(|e| e.exit_code()))
         .collect();
     if !failures.is_empty() {
-        warn_line(&format!(
+        out.warn(&format!(
             "error: {} of {} instances could not be read",
             failures.len(),
             outcomes.len()
         ));
     }
     Ok(failures.into_iter().max().unwrap_or(0))
+}
+
+/// Shows one of many outcomes as soon as it is known: a failure's error line
+/// on stderr and, when the view streams, its text on stdout. Says stop when
+/// the reader of stdout has gone away (`obssl get --all -o jsonl | head -1`:
+/// no reader, no more requests).
+fn show_ready(view: &View, outcome: &Outcome, out: &mut Output) -> Result<ControlFlow<()>> {
+    if let Err(e) = &outcome.result {
+        out.warn(&error_line(e));
+    }
+    if view.streams() {
+        let one = std::slice::from_ref(outcome);
+        out.write(&view.render(Answers::Many(one), Timestamp::now()))?;
+    }
+    Ok(if out.closed() {
+        ControlFlow::Break(())
+    } else {
+        ControlFlow::Continue(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Error;
+    use serde_json::json;
+
+    fn outcomes() -> Vec<Outcome> {
+        vec![
+            Outcome {
+                instance_id: "ob-a".into(),
+                result: Ok(json!({"instanceId": "ob-a", "forceSSL": "OPEN"})
+                    .as_object()
+                    .unwrap()
+                    .clone()),
+            },
+            Outcome {
+                instance_id: "ob-b".into(),
+                result: Err(Error::auth("authentication failed for instance ob-b")),
+            },
+        ]
+    }
+
+    #[test]
+    fn streamed_forms_show_each_answer_and_errors_go_to_stderr() {
+        let (mut out, stdout, stderr) = Output::in_memory();
+        for outcome in &outcomes() {
+            let flow = show_ready(&View::Field("forceSSL"), outcome, &mut out).unwrap();
+            assert_eq!(flow, ControlFlow::Continue(()));
+        }
+        assert_eq!(stdout.text(), "ob-a\tOPEN\n");
+        assert_eq!(
+            stderr.text(),
+            "error: authentication failed for instance ob-b\n"
+        );
+    }
+
+    #[test]
+    fn the_table_waits_for_every_answer() {
+        let (mut out, stdout, stderr) = Output::in_memory();
+        for outcome in &outcomes() {
+            let flow = show_ready(&View::Table(Palette::default()), outcome, &mut out).unwrap();
+            assert_eq!(flow, ControlFlow::Continue(()));
+        }
+        assert_eq!(stdout.text(), "", "nothing before the last answer");
+        assert!(stderr.text().starts_with("error: "));
+    }
+
+    #[test]
+    fn a_closed_stdout_stops_the_run() {
+        struct Gone;
+        impl std::io::Write for Gone {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::ErrorKind::BrokenPipe.into())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut out = Output::new(Box::new(Gone), Box::new(std::io::sink()));
+        let flow = show_ready(&View::Jsonl, &outcomes()[0], &mut out).unwrap();
+        assert_eq!(flow, ControlFlow::Break(()));
+        assert!(out.closed());
+    }
 }

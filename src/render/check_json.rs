@@ -1,7 +1,8 @@
 //! `check -o json`: the overall state, the counts, and every instance with its
 //! state and reasons.
 
-use super::fleet::error_object;
+use super::error::error_object;
+use super::pretty_json;
 use crate::check::{overall, Checked, Counts};
 use serde_json::{json, Value};
 
@@ -33,7 +34,5 @@ pub fn render_check_json(checked: &[Checked]) -> String {
         },
         "instances": instances,
     });
-    let mut text = serde_json::to_string_pretty(&report).expect("JSON values always serialize");
-    text.push('\n');
-    text
+    pretty_json(&report)
 }

@@ -1,16 +1,102 @@
-//! Turning an answer into what the user reads: one module per output form.
-//! `table`, `json`, `field` show one instance; `fleet` shows several;
-//! `plugin`, `check_json` and `prometheus` are the forms of `obssl check`.
+//! Turning answers into what the user reads: one view per output form, each
+//! over the same [`Answers`] (one instance or many), and the one place that
+//! picks the view ([`View::choose`] for `get`, [`check_report`] for `check`).
+//!
+//! `get`'s forms: [`table`] (two columns for one instance, a row per instance
+//! for many), [`json`] (`-o json` and `-o jsonl`) and [`field`] (`--field`).
+//! `check`'s: [`plugin`], [`check_json`] and [`prometheus`]. [`error`] tells a
+//! failed instance; [`config_list`] is the table of `obssl config list`.
+//! Renderers return text and never write: the text goes out through
+//! [`crate::output`], the output boundary.
 
 pub mod check_json;
+pub mod config_list;
+pub mod error;
 pub mod field;
-pub mod fleet;
 pub mod json;
 pub mod plugin;
 pub mod prometheus;
 pub mod table;
 
+use crate::api::SslStatus;
+use crate::check::{Checked, Policy};
+use crate::cli::{CheckFormat, OutputFormat};
+use crate::fleet::Outcome;
+use crate::style::Palette;
+use comfy_table::{presets, ContentArrangement, Row, Table};
+use jiff::Timestamp;
+use serde::Serialize;
 use serde_json::Value;
+
+/// Shown for a null or missing value.
+pub const MISSING: &str = "-";
+
+/// What `get` read: one instance's answer, or the outcome of each of several
+/// instances in input order.
+#[derive(Debug, Clone, Copy)]
+pub enum Answers<'a> {
+    One(&'a SslStatus),
+    Many(&'a [Outcome]),
+}
+
+/// An output form of `get`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// `-o table`, coloured by the palette.
+    Table(Palette),
+    /// `-o json`: the answer pretty-printed, an array for many.
+    Json,
+    /// `-o jsonl`: one compact JSON object per line.
+    Jsonl,
+    /// `--field NAME` (the API's spelling): the bare value, `ID<TAB>value` for many.
+    Field(&'static str),
+}
+
+impl View {
+    /// The view for `--field` (which wins over `--output`) and the output format.
+    pub fn choose(field: Option<&'static str>, format: OutputFormat, palette: Palette) -> View {
+        match (field, format) {
+            (Some(name), _) => View::Field(name),
+            (None, OutputFormat::Table) => View::Table(palette),
+            (None, OutputFormat::Json) => View::Json,
+            (None, OutputFormat::Jsonl) => View::Jsonl,
+        }
+    }
+
+    /// Whether many instances are shown one by one, each as soon as its
+    /// answer (and every answer before it) is known: rendering the outcomes
+    /// one at a time gives the same text as rendering them all at once.
+    /// The table and the JSON array wait for every answer.
+    pub fn streams(&self) -> bool {
+        matches!(self, View::Jsonl | View::Field(_))
+    }
+
+    /// The text of `answers` in this view; `now` dates the time left of a
+    /// certificate.
+    pub fn render(&self, answers: Answers, now: Timestamp) -> String {
+        match *self {
+            View::Table(palette) => table::render(answers, now, &palette),
+            View::Json => json::render(answers),
+            View::Jsonl => json::render_lines(answers),
+            View::Field(name) => field::render(answers, name),
+        }
+    }
+}
+
+/// `check`'s report of `checked` in `format`: `now` is when the instances
+/// were judged; the metrics are stamped when they are rendered, as the run ends.
+pub fn check_report(
+    format: CheckFormat,
+    checked: &[Checked],
+    policy: &Policy,
+    now: Timestamp,
+) -> String {
+    match format {
+        CheckFormat::Plugin => plugin::render_plugin(checked, policy, now),
+        CheckFormat::Json => check_json::render_check_json(checked),
+        CheckFormat::Prometheus => prometheus::render_prometheus(checked, Timestamp::now()),
+    }
+}
 
 /// A scalar field value as plain text: strings without quotes, bools as
 /// true/false, numbers as written; `None` for null or missing.
@@ -19,5 +105,130 @@ pub fn plain_value(value: Option<&Value>) -> Option<String> {
         Value::Null => None,
         Value::String(s) => Some(s.clone()),
         other => Some(other.to_string()),
+    }
+}
+
+/// A table in obssl's style (every table looks alike) with its header row.
+fn new_table(header: impl Into<Row>) -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(header);
+    table
+}
+
+/// A table's text and a newline.
+fn table_text(table: &Table) -> String {
+    format!("{table}\n")
+}
+
+/// `value` as pretty-printed JSON and a newline.
+fn pretty_json(value: &impl Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("JSON values always serialize");
+    text.push('\n');
+    text
+}
+
+/// `value` as compact JSON on one line.
+fn json_line(value: &impl Serialize) -> String {
+    let mut text = serde_json::to_string(value).expect("JSON values always serialize");
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{ApiFailure, Error};
+    use crate::output::Output;
+    use serde_json::json;
+
+    fn ok(id: &str, data: Value) -> Outcome {
+        Outcome {
+            instance_id: id.into(),
+            result: Ok(data.as_object().unwrap().clone()),
+        }
+    }
+
+    fn fleet() -> Vec<Outcome> {
+        vec![
+            ok(
+                "ob-a",
+                json!({"instanceId": "ob-a", "enableSSL": "OPEN", "forceSSL": "CLOSE",
+                       "validPeriod": "2026-12-10T04:11:13Z"}),
+            ),
+            Outcome {
+                instance_id: "ob-b".into(),
+                result: Err(Error::api(
+                    "instance ob-b was not found (HTTP 404)",
+                    ApiFailure {
+                        status: 404,
+                        error_code: Some("InstanceNotFound".into()),
+                        message: None,
+                        request_id: None,
+                    },
+                )),
+            },
+        ]
+    }
+
+    fn now() -> Timestamp {
+        "2026-11-29T00:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn the_view_is_chosen_by_field_then_format() {
+        let palette = Palette::new(true);
+        assert_eq!(
+            View::choose(Some("caUrl"), OutputFormat::Json, palette),
+            View::Field("caUrl")
+        );
+        assert_eq!(
+            View::choose(None, OutputFormat::Table, palette),
+            View::Table(palette)
+        );
+        assert_eq!(View::choose(None, OutputFormat::Json, palette), View::Json);
+        assert_eq!(
+            View::choose(None, OutputFormat::Jsonl, palette),
+            View::Jsonl
+        );
+    }
+
+    #[test]
+    fn a_streamed_view_renders_one_outcome_at_a_time_as_all_at_once() {
+        let outcomes = fleet();
+        for view in [View::Jsonl, View::Field("forceSSL")] {
+            assert!(view.streams());
+            let one_by_one: String = outcomes
+                .iter()
+                .map(|o| view.render(Answers::Many(std::slice::from_ref(o)), now()))
+                .collect();
+            assert_eq!(one_by_one, view.render(Answers::Many(&outcomes), now()));
+        }
+        assert!(!View::Json.streams());
+        assert!(!View::Table(Palette::default()).streams());
+    }
+
+    #[test]
+    fn a_fleet_renders_into_an_in_memory_output() {
+        let (mut out, stdout, stderr) = Output::in_memory();
+        let outcomes = fleet();
+        for view in [View::Table(Palette::default()), View::Json, View::Jsonl] {
+            out.write(&view.render(Answers::Many(&outcomes), now()))
+                .unwrap();
+        }
+        let text = stdout.text();
+        let table_end = text.find('\n').unwrap();
+        assert!(text[..table_end].starts_with('┌'), "{text}");
+        let failed_row = text.lines().find(|l| l.starts_with("│ ob-b ")).unwrap();
+        assert!(failed_row.contains("┆ error: HTTP 404 InstanceNotFound ┆"));
+        assert!(text.contains("[\n  {\n    \"instanceId\": \"ob-a\",\n"));
+        assert!(text.ends_with(
+            "{\"instanceId\":\"ob-b\",\"error\":{\"kind\":\"api\",\"status\":404,\
+             \"errorCode\":\"InstanceNotFound\",\"message\":\"instance ob-b was not found \
+             (HTTP 404)\",\"apiMessage\":null,\"requestId\":null}}\n"
+        ));
+        assert_eq!(stderr.text(), "");
     }
 }

@@ -12,6 +12,7 @@ use crate::check::{overall, Checked, Counts, Policy, State};
 use crate::expiry::describe_time_left;
 use jiff::Timestamp;
 
+/// The plugin output of a run that judged `checked` against `policy` at `now`.
 pub fn render_plugin(checked: &[Checked], policy: &Policy, now: Timestamp) -> String {
     let counts = Counts::of(checked);
     // 'label'=value[UOM];[warn];[crit];[min];[max]: counts are never below 0.
@@ -56,6 +57,12 @@ pub fn render_plugin(checked: &[Checked], policy: &Policy, now: Timestamp) -> St
         ));
     }
     text
+}
+
+/// The whole output of a run that failed before it could judge any instance
+/// (bad arguments, wrong credentials, the instance list unreadable): UNKNOWN.
+pub fn unknown_line(message: &str) -> String {
+    format!("SSL UNKNOWN - {message}\n")
 }
 
 /// The instance whose certificate expires first (the first of equals, in
@@ -128,6 +135,23 @@ mod tests {
         assert!(
             expired.contains("next_expiry_days=-2;30:;7:;;"),
             "{expired}"
+        );
+    }
+
+    #[test]
+    fn a_failed_run_is_one_unknown_line() {
+        assert_eq!(
+            unknown_line("no credentials found"),
+            "SSL UNKNOWN - no credentials found\n"
+        );
+        let nothing = render_plugin(
+            &[],
+            &Policy::default(),
+            "2026-01-01T00:00:00Z".parse().unwrap(),
+        );
+        assert!(
+            nothing.starts_with("SSL UNKNOWN - no instances to check | "),
+            "{nothing}"
         );
     }
 }
