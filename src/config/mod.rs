@@ -10,7 +10,7 @@
 //! `--endpoint` beats `--site` at every level. The AccessKey ID and secret always come as a pair from one
 //! source: the highest source holding either half must hold both.
 //!
-//! - `source`: [`Source`], [`Sourced`] and the one resolution step, [`source::first`];
+//! - `source`: [`Source`], [`Sourced`] and the one resolution step, `first`;
 //! - `resolve`: [`Resolution`], each setting's sources in order;
 //! - `pair`: the AccessKey pair rule;
 //! - `file`: the config file as a source ([`ConfigSource`]);
@@ -23,7 +23,7 @@ mod choices;
 mod file;
 mod pair;
 mod resolve;
-pub mod source;
+mod source;
 
 pub use ca_bundle::CaBundle;
 pub use choices::{ColorChoice, OutputFormat, Site};

@@ -3,7 +3,7 @@
 
 use super::file::{profile_name, ConfigSource, ProfileLookup};
 use super::pair::resolve_pair;
-use super::source::{first, first_or, Source, Sourced};
+use super::source::{first, first_or, Parsed, Source, Sourced};
 use super::{
     CaBundle, Credentials, Environment, FlagSettings, OutputFormat, Settings, Site,
     DEFAULT_BACKOFF_BASE, DEFAULT_ENDPOINT, DEFAULT_RETRIES, DEFAULT_TIMEOUT_SECONDS,
@@ -63,10 +63,15 @@ fn endpoint_url(url: String, source: &Source) -> Result<Endpoint> {
     })
 }
 
+/// `--site`'s base URL.
+fn site_endpoint(site: Site, source: &Source) -> Result<Endpoint> {
+    endpoint_url(site.base_url().into(), source)
+}
+
 /// A site's base URL, by the site's name.
 fn site_name(name: String, source: &Source) -> Result<Endpoint> {
     match Site::from_name(&name) {
-        Some(site) => endpoint_url(site.base_url().into(), source),
+        Some(site) => site_endpoint(site, source),
         None => Err(Error::usage(format!(
             "unknown site `{name}` (from {source}); valid sites: {}",
             Site::NAMES
@@ -111,36 +116,16 @@ impl Resolution {
         }
         let endpoint = first_or(
             &[
-                &|| {
-                    flag("--endpoint", flags.endpoint.clone())?
-                        .map(|s| s.parse(endpoint_url))
-                        .transpose()
-                },
-                &|| {
-                    flag("--site", flags.site)?
-                        .map(|s| {
-                            s.parse(|site, source| endpoint_url(site.base_url().into(), source))
-                        })
-                        .transpose()
-                },
-                &|| {
-                    var(env, ENV_ENDPOINT)?
-                        .map(|s| s.parse(endpoint_url))
-                        .transpose()
-                },
-                &|| var(env, ENV_SITE)?.map(|s| s.parse(site_name)).transpose(),
+                &|| flag("--endpoint", flags.endpoint.clone()).parsed(endpoint_url),
+                &|| flag("--site", flags.site).parsed(site_endpoint),
+                &|| var(env, ENV_ENDPOINT).parsed(endpoint_url),
+                &|| var(env, ENV_SITE).parsed(site_name),
                 &|| {
                     from_profile
-                        .value(|p| p.endpoint.clone())?
-                        .map(|s| s.parse(endpoint_url))
-                        .transpose()
+                        .value(|p| p.endpoint.clone())
+                        .parsed(endpoint_url)
                 },
-                &|| {
-                    from_profile
-                        .value(|p| p.site.clone())?
-                        .map(|s| s.parse(site_name))
-                        .transpose()
-                },
+                &|| from_profile.value(|p| p.site.clone()).parsed(site_name),
             ],
             || endpoint_url(DEFAULT_ENDPOINT.into(), &Source::Default),
         )?;
@@ -157,28 +142,18 @@ impl Resolution {
         let output = first_or(
             &[
                 &|| flag("--output", flags.output),
-                &|| {
-                    var(env, ENV_OUTPUT)?
-                        .map(|s| s.parse(output_name))
-                        .transpose()
-                },
-                &|| {
-                    from_profile
-                        .value(|p| p.output.clone())?
-                        .map(|s| s.parse(output_name))
-                        .transpose()
-                },
+                &|| var(env, ENV_OUTPUT).parsed(output_name),
+                &|| from_profile.value(|p| p.output.clone()).parsed(output_name),
             ],
             || Ok(OutputFormat::DEFAULT),
         )?;
         let ca_bundle = first(&[
             &|| flag("--ca-bundle", flags.ca_bundle.clone()),
-            &|| Ok(var(env, ENV_CA_BUNDLE)?.map(|s| Sourced::new(PathBuf::from(s.value), s.source))),
+            &|| var(env, ENV_CA_BUNDLE).parsed(|path, _| Ok(PathBuf::from(path))),
             &|| {
                 from_profile
-                    .value(|p| p.ca_bundle.clone())?
-                    .map(|s| s.parse(relative_to_file))
-                    .transpose()
+                    .value(|p| p.ca_bundle.clone())
+                    .parsed(relative_to_file)
             },
         ])?;
         let pair = resolve_pair(env, &from_profile)?;

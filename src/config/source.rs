@@ -93,3 +93,14 @@ pub fn first_or<T>(
         None => Ok(Sourced::new(default()?, Source::Default)),
     }
 }
+
+/// A source's offer, parsed: `var(env, ENV_SITE).parsed(site_name)`.
+pub(super) trait Parsed<T> {
+    fn parsed<U>(self, parse: fn(T, &Source) -> Result<U>) -> Result<Option<Sourced<U>>>;
+}
+
+impl<T> Parsed<T> for Result<Option<Sourced<T>>> {
+    fn parsed<U>(self, parse: fn(T, &Source) -> Result<U>) -> Result<Option<Sourced<U>>> {
+        self?.map(|found| found.parse(parse)).transpose()
+    }
+}

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::config_file::ConfigFile;
-use crate::error::ErrorKind;
+use crate::error::{ErrorKind, Result};
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
