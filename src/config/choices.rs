@@ -1,5 +1,5 @@
 //! The closed sets of values a setting may take, shared by the command line
-//! (`cli.rs` makes them clap value enums) and the settings (which parse them
+//! (`cli` makes them clap value enums) and the settings (which parse them
 //! from the environment and the config file). Neither clap nor ureq is needed
 //! to use them.
 

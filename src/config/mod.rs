@@ -38,7 +38,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// The literal text of the names and defaults that help text shows, so that
-/// `cli.rs` can `concat!` them into help and the constants below are the
+/// `cli` can `concat!` them into help and the constants below are the
 /// same text: `literal!(ENV_PROFILE)` is `"OBSSL_PROFILE"`.
 macro_rules! literal {
     (ENV_PROFILE) => {
@@ -144,7 +144,7 @@ pub struct Settings {
 }
 
 /// What the command line said about settings: the flag source of
-/// [`Resolution::resolve`]. `cli.rs` builds it from a command's arguments.
+/// [`Resolution::resolve`]. `cli` builds it from a command's arguments.
 #[derive(Debug, Clone, Default)]
 pub struct FlagSettings {
     pub profile: Option<String>,

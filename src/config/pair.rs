@@ -67,16 +67,12 @@ impl PairSource {
                 described: format!("environment ({id}/{secret})"),
             },
             PairSource::Profile => {
-                let Some((p, source)) = profile.get()? else {
+                let Some((_, source)) = profile.get()? else {
                     return Ok(None);
                 };
-                let sourced = |v| Sourced::new(v, source.clone());
                 Candidate {
-                    id: p.access_key_id.clone().map(sourced),
-                    secret: p
-                        .access_key_secret
-                        .clone()
-                        .map(|v| Sourced::new(v, source.clone())),
+                    id: profile.value(|p| p.access_key_id.clone())?,
+                    secret: profile.value(|p| p.access_key_secret.clone())?,
                     id_name: "access_key_id".into(),
                     secret_name: "access_key_secret".into(),
                     place: source.to_string(),
