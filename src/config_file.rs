@@ -3,7 +3,7 @@
 //!
 //! Format: one top-level TOML table per profile (`[default]`, `[work]`), each
 //! with the keys in [`PROFILE_KEYS`]. Which file, and which profile, is decided
-//! in `config.rs`; this module only reads and writes.
+//! in `config`; this module only reads and writes.
 
 use crate::error::{Error, Result};
 use crate::output::{follow_links, parent_dir, replace_file, warn_line};

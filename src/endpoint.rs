@@ -5,54 +5,6 @@ use crate::error::{Error, Result};
 use std::net::{IpAddr, Ipv6Addr};
 use ureq::http::Uri;
 
-/// The default base URL (the international site).
-pub const DEFAULT_ENDPOINT: &str = "https://api-cloud.oceanbase.com";
-
-/// An OceanBase Cloud site: a short name for one of the three base URLs.
-// The variants' doc comments are `--site` help text: URLs stay bare.
-#[allow(rustdoc::bare_urls)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Site {
-    /// International site: https://api-cloud.oceanbase.com
-    Intl,
-    /// China site: https://api-cloud-cn.oceanbase.com
-    Cn,
-    /// Global site: https://g-api-cloud.oceanbase.com
-    Global,
-}
-
-impl Site {
-    /// Every site name, for messages.
-    pub const NAMES: &'static str = "intl, cn, global";
-
-    /// Parses a site name (case-insensitive).
-    pub fn from_name(name: &str) -> Option<Site> {
-        match name.trim().to_ascii_lowercase().as_str() {
-            "intl" => Some(Site::Intl),
-            "cn" => Some(Site::Cn),
-            "global" => Some(Site::Global),
-            _ => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Site::Intl => "intl",
-            Site::Cn => "cn",
-            Site::Global => "global",
-        }
-    }
-
-    /// The site's API base URL.
-    pub fn base_url(self) -> &'static str {
-        match self {
-            Site::Intl => DEFAULT_ENDPOINT,
-            Site::Cn => "https://api-cloud-cn.oceanbase.com",
-            Site::Global => "https://g-api-cloud.oceanbase.com",
-        }
-    }
-}
-
 /// A validated API base URL, e.g. `https://api-cloud.oceanbase.com` or
 /// `http://127.0.0.1:8780/prefix`.
 #[derive(Debug, Clone, PartialEq, Eq)]

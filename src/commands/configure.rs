@@ -1,14 +1,13 @@
 //! `obssl configure`: create or update one profile of the config file,
 //! interactively on a terminal or from flags and standard input.
 
-use crate::cli::{ConfigureArgs, OutputFormat};
-use crate::config::{profile_name, ConfigSource, Environment};
+use crate::cli::ConfigureArgs;
+use crate::config::{profile_name, ConfigSource, Environment, OutputFormat, Site};
 use crate::config_file::{ConfigFile, Profile};
-use crate::endpoint::{Endpoint, Site};
+use crate::endpoint::Endpoint;
 use crate::error::{Error, Result};
 use crate::output::warn_line;
 use crate::secret::Secret;
-use clap::ValueEnum;
 use std::io::{self, BufRead, IsTerminal, Read, Write};
 
 /// The values to write; `None` leaves a key as it is.
@@ -231,7 +230,7 @@ fn ask(answers: &mut Answers, current: &Profile, profile: &str) -> Result<()> {
             OutputFormat::names()
         ))?;
         if !typed.is_empty() {
-            answers.output = Some(OutputFormat::from_str(&typed, true).map_err(|_| {
+            answers.output = Some(OutputFormat::from_name(&typed).ok_or_else(|| {
                 Error::usage(format!(
                     "unknown output format `{typed}`; valid formats: {}",
                     OutputFormat::names()

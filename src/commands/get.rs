@@ -31,9 +31,7 @@ pub fn run(
         .as_deref()
         .map(api::resolve_field_name)
         .transpose()?;
-    let mut flags = FlagSettings::from(&args.connection);
-    flags.output = args.output;
-    let settings = Settings::resolve(&flags, env, &ConfigSource::locate(env))?;
+    let settings = Settings::resolve(&FlagSettings::from(args), env, &ConfigSource::locate(env))?;
     let output = settings.output;
     let client = super::connect::connect(&settings);
 

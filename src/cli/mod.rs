@@ -4,147 +4,25 @@
 //! people type all the time (`-o`, `-v`, `-h`, `-V`) and those the Monitoring
 //! Plugins guidelines name (`-t`, `-w`, `-c`). Value names are UPPER_CASE and
 //! say what the value is (`SECONDS`, `URL`, `NAME`). Settings that may also come
-//! from the environment or a profile are resolved in `config.rs`, not by clap,
+//! from the environment or a profile are resolved in `config`, not by clap,
 //! so that precedence lives in one place.
 
 // Doc comments here are terminal help text first: a URL stays bare so that
 // `--help` prints it as typed, not wrapped in rustdoc link syntax.
 #![allow(rustdoc::bare_urls)]
 
-use crate::endpoint::Site;
+mod help;
+mod value_enums;
+
+use crate::config::{literal, FlagSettings, Site, DEFAULT_TIMEOUT_SECONDS};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
+use help::*;
 use std::path::PathBuf;
 
-const GET_EXAMPLES: &str = "\
-Examples:
-  # Read one instance's SSL status as a table
-  obssl get obcluster-xxxx
-
-  # Feed the full answer to jq
-  obssl get obcluster-xxxx -o json | jq .validPeriod
-
-  # One bare value for a shell script
-  if [ \"$(obssl get obcluster-xxxx --field forceSSL)\" != OPEN ]; then echo 'SSL not enforced'; fi
-
-  # Several instances: one row each, in the order given
-  obssl get obcluster-a obcluster-b obcluster-c
-
-  # The whole account, one JSON object per line as each answer arrives
-  obssl get --all -o jsonl
-
-  # Ids from a file (or `--file -` for stdin), 16 requests in flight
-  obssl get --file instances.txt --jobs 16 --field validPeriod
-
-  # Try it without an account, against the bundled mock API
-  obssl-mock run -- obssl get obxxx";
-
-const CONFIGURE_EXAMPLES: &str = "\
-Examples:
-  # Interactive: asks for each value (the secret without echo), current values as defaults
-  obssl configure
-  obssl configure --profile work
-
-  # Non-interactive (CI, secret managers): the secret comes from standard input
-  printf %s \"$SK\" | obssl configure --profile ci --access-key-id AK --site cn
-
-  # Change one value of an existing profile, keeping its secret
-  obssl configure --profile work --output json </dev/null
-
-The file is $OBSSL_CONFIG, else ~/.config/obssl/config.toml (see `obssl config path`).
-It is written atomically with mode 0600; other profiles and comments are kept.";
-
-const CONFIG_EXAMPLES: &str = "\
-Examples:
-  obssl config list
-  obssl config list --profile work -o json
-  obssl config path";
-
-const CONFIG_LIST_EXAMPLES: &str = "\
-Shows each effective setting, its value (the secret masked to its last 4
-characters) and where it came from: a flag, an environment variable, a profile
-of the config file, or the default. When the AccessKey ID and secret would
-come from different sources, both rows are marked as a conflict and, after
-the table, the exit status is 3.
-
-Examples:
-  obssl config list
-  OBSSL_PROFILE=work obssl config list -o json";
-
-const CHECK_EXAMPLES: &str = "\
-States and exit statuses (Monitoring Plugins conventions):
-  0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; across instances CRITICAL > WARNING > UNKNOWN > OK.
-  CRITICAL: SSL not enabled, certificate not valid, expired, fewer than --critical days left.
-  WARNING:  fewer than --warning days left; forceSSL not OPEN with --require-force-ssl;
-            autoUpdate not OPEN with --require-auto-update.
-  UNKNOWN:  the instance could not be queried, or validPeriod could not be parsed.
-  Usage and configuration errors exit 3 (UNKNOWN) too.
-
-Examples:
-  # Nagios / Icinga: every instance of the account
-  obssl check --all --require-force-ssl
-
-  # node_exporter textfile collector (from cron); the file is replaced atomically
-  obssl check --all -o prometheus --write /var/lib/node_exporter/textfile/obssl.prom
-
-  # Stricter thresholds for a list of instances, as JSON
-  obssl check --file prod.txt -w 45 -c 14 -o json
-
-  # Try every state against the bundled mock API
-  obssl-mock run -- obssl check --all --require-force-ssl --require-auto-update";
-
-const CONFIG_PATH_EXAMPLES: &str = "\
-Examples:
-  obssl config path
-  ${EDITOR:-vi} \"$(obssl config path)\"";
-
-const TOP_EXAMPLES: &str = "\
-Credentials come from (first match wins): OBSSL_ACCESS_KEY_ID/OBSSL_ACCESS_KEY_SECRET,
-OCEANBASE_ACCESS_KEY_ID/OCEANBASE_ACCESS_KEY_SECRET, or a profile of the config file
-written by `obssl configure`. `obssl config list` shows what applies.
-
-Examples:
-  obssl get obcluster-xxxx
-  obssl get obcluster-xxxx -o json
-  obssl get obcluster-xxxx --field validPeriod
-  obssl get obcluster-xxxx --profile work
-  obssl get --all
-  obssl check --all -o prometheus --write /var/lib/node_exporter/textfile/obssl.prom
-  obssl-mock run -- obssl get obxxx
-  obssl completions bash > ~/.local/share/bash-completion/completions/obssl
-  obssl man | man -l -
-
-Exit statuses: 0 ok, 1 internal error, 2 usage, 3 configuration, 4 authentication,
-5 API error, 6 network failure; with several instances, the highest status among the failed.
-`obssl check` has its own: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.";
-
-const COMPLETIONS_EXAMPLES: &str = "\
-Examples:
-  # bash (per user; needs the bash-completion package)
-  obssl completions bash > ~/.local/share/bash-completion/completions/obssl
-
-  # zsh: a directory on your $fpath, then restart the shell
-  obssl completions zsh > ~/.zfunc/_obssl
-
-  # fish
-  obssl completions fish > ~/.config/fish/completions/obssl.fish
-
-  # PowerShell: add this line to your $PROFILE
-  obssl completions powershell | Out-String | Invoke-Expression
-
-  # elvish: add this line to ~/.config/elvish/rc.elv
-  eval (obssl completions elvish | slurp)";
-
-const MAN_EXAMPLES: &str = "\
-Examples:
-  # Read the manual now
-  obssl man | man -l -
-
-  # Install it for your user (man finds ~/.local/share/man on most systems)
-  mkdir -p ~/.local/share/man/man1 && obssl man > ~/.local/share/man/man1/obssl.1
-
-  # The page of one command
-  obssl man get | man -l -";
+/// The values the command line shares with the settings; they live in
+/// [`crate::config`] (free of clap), and `value_enums.rs` makes them clap value enums.
+pub use crate::config::{ColorChoice, OutputFormat};
 
 /// Read the SSL link-encryption status of OceanBase Cloud instances.
 #[derive(Debug, Parser)]
@@ -237,17 +115,6 @@ impl InstanceSelection {
     }
 }
 
-/// When to colour the output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    /// Colour only when standard output is a terminal (and NO_COLOR is unset).
-    Auto,
-    /// Always colour, even into a pipe or file.
-    Always,
-    /// Never colour.
-    Never,
-}
-
 #[derive(Debug, Clone, Args)]
 pub struct CompletionsArgs {
     /// The shell to write completions for.
@@ -262,44 +129,53 @@ pub struct ManArgs {
     pub command: Vec<String>,
 }
 
-/// Options shared by every command that calls the API.
+/// Options shared by every command that calls the API. The help texts name
+/// the environment variables and defaults from `config`'s constants.
 #[derive(Debug, Clone, Args)]
 pub struct ConnectionArgs {
-    /// Profile of the config file to use [env: OBSSL_PROFILE] [default: default].
-    #[arg(short, long, value_name = "NAME", global = true)]
+    // Profile of the config file to use.
+    #[arg(short, long, value_name = "NAME", global = true, help = concat!(
+        "Profile of the config file to use [env: ", literal!(ENV_PROFILE),
+        "] [default: ", literal!(DEFAULT_PROFILE), "]"))]
     pub profile: Option<String>,
 
-    /// OceanBase Cloud site [env: OBSSL_SITE] [default: intl]; --endpoint wins over it.
-    #[arg(long, value_enum, value_name = "SITE", global = true)]
+    // OceanBase Cloud site.
+    #[arg(long, value_enum, value_name = "SITE", global = true, help = concat!(
+        "OceanBase Cloud site [env: ", literal!(ENV_SITE), "] [default: ", literal!(SITE_INTL),
+        "]; --endpoint wins over it"))]
     pub site: Option<Site>,
 
-    /// API base URL [env: OBSSL_ENDPOINT] [default: https://api-cloud.oceanbase.com].
-    /// Plain http:// is accepted only for loopback hosts.
-    #[arg(long, value_name = "URL", global = true)]
+    // API base URL.
+    #[arg(long, value_name = "URL", global = true, help = concat!(
+        "API base URL [env: ", literal!(ENV_ENDPOINT), "] [default: ", literal!(DEFAULT_ENDPOINT),
+        "]. Plain http:// is accepted only for loopback hosts"))]
     pub endpoint: Option<String>,
 
-    /// Project id, sent as the X-Ob-Project-Id header [env: OBSSL_PROJECT_ID]
-    /// [default: the account's most recently used project].
-    #[arg(long, value_name = "ID", global = true)]
+    // Project id, sent as the X-Ob-Project-Id header.
+    #[arg(long, value_name = "ID", global = true, help = concat!(
+        "Project id, sent as the X-Ob-Project-Id header [env: ", literal!(ENV_PROJECT_ID),
+        "] [default: the account's most recently used project]"))]
     pub project_id: Option<String>,
 
     /// Give up on one attempt (connection, digest handshake, answer) after this many seconds;
     /// with retries, one call takes at most timeout × (retries + 1). For `check`, the limit
     /// of the whole run (the plugin timeout): unanswered instances are then UNKNOWN.
-    #[arg(short = 't', long, allow_negative_numbers = true, value_name = "SECONDS", global = true, default_value_t = 30.0,
-          value_parser = parse_timeout)]
+    #[arg(short = 't', long, allow_negative_numbers = true, value_name = "SECONDS", global = true,
+          default_value_t = DEFAULT_TIMEOUT_SECONDS, value_parser = parse_timeout)]
     pub timeout: f64,
 
-    /// Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504),
-    /// with exponential backoff and jitter, honouring Retry-After. 0 disables retries
-    /// [default: 3].
+    // Retry a failed call up to N times.
     #[arg(long, allow_negative_numbers = true, value_name = "N", global = true,
-          value_parser = clap::value_parser!(u32).range(0..=10))]
+          value_parser = clap::value_parser!(u32).range(0..=10), help = concat!(
+        "Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), \
+         with exponential backoff and jitter, honouring Retry-After. 0 disables retries \
+         [default: ", literal!(DEFAULT_RETRIES), "]"))]
     pub retries: Option<u32>,
 
-    /// Trust the certificates of this PEM file in addition to the built-in roots
-    /// (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE].
-    #[arg(long, value_name = "FILE", global = true)]
+    // Trust the certificates of a PEM file.
+    #[arg(long, value_name = "FILE", global = true, help = concat!(
+        "Trust the certificates of this PEM file in addition to the built-in roots \
+         (e.g. a corporate TLS-inspecting proxy) [env: ", literal!(ENV_CA_BUNDLE), "]"))]
     pub ca_bundle: Option<std::path::PathBuf>,
 
     /// Tell on stderr what happens: requests, statuses, timings, retries, digest
@@ -308,13 +184,43 @@ pub struct ConnectionArgs {
     pub verbose: u8,
 }
 
+/// The flag source of the settings: what a command line without `get`'s
+/// `--output` said (`config list`'s `--output` is the listing's format, not a setting).
+impl From<&ConnectionArgs> for FlagSettings {
+    fn from(args: &ConnectionArgs) -> Self {
+        FlagSettings {
+            profile: args.profile.clone(),
+            endpoint: args.endpoint.clone(),
+            site: args.site,
+            project_id: args.project_id.clone(),
+            output: None,
+            timeout_seconds: Some(args.timeout),
+            retries: args.retries,
+            ca_bundle: args.ca_bundle.clone(),
+            verbose: args.verbose,
+        }
+    }
+}
+
+/// `get`'s flag source: the connection flags and `--output`.
+impl From<&GetArgs> for FlagSettings {
+    fn from(args: &GetArgs) -> Self {
+        FlagSettings {
+            output: args.output,
+            ..FlagSettings::from(&args.connection)
+        }
+    }
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct GetArgs {
     #[command(flatten)]
     pub selection: InstanceSelection,
 
-    /// Output format [env: OBSSL_OUTPUT] [default: the profile's output, else table].
-    #[arg(short, long, value_enum, value_name = "FORMAT")]
+    // Output format.
+    #[arg(short, long, value_enum, value_name = "FORMAT", help = concat!(
+        "Output format [env: ", literal!(ENV_OUTPUT), "] [default: the profile's output, else ",
+        literal!(OUTPUT_TABLE), "]"))]
     pub output: Option<OutputFormat>,
 
     /// Print only this field's bare value (API names such as enableSSL, validPeriod;
@@ -333,8 +239,10 @@ pub struct GetArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ConfigureArgs {
-    /// The profile to create or update [env: OBSSL_PROFILE] [default: default].
-    #[arg(short, long, value_name = "NAME")]
+    // The profile to create or update.
+    #[arg(short, long, value_name = "NAME", help = concat!(
+        "The profile to create or update [env: ", literal!(ENV_PROFILE), "] [default: ",
+        literal!(DEFAULT_PROFILE), "]"))]
     pub profile: Option<String>,
 
     /// AccessKey ID. (The secret has no flag: it is prompted for on a terminal,
@@ -462,36 +370,6 @@ pub fn parse_from(args: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
     Ok(cli)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// A readable table (two columns for one instance, a row per instance for several).
-    Table,
-    /// The API's `data` object, pretty-printed (an array of them for several instances).
-    Json,
-    /// One compact JSON object per line, per instance, in order, as answers arrive.
-    Jsonl,
-}
-
-impl OutputFormat {
-    /// Every format's name, in the value enum's order, for prompts and
-    /// messages: "table, json, jsonl".
-    pub fn names() -> String {
-        OutputFormat::value_variants()
-            .iter()
-            .map(|format| format.name())
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            OutputFormat::Table => "table",
-            OutputFormat::Json => "json",
-            OutputFormat::Jsonl => "jsonl",
-        }
-    }
-}
-
 fn parse_timeout(s: &str) -> Result<f64, String> {
     let v: f64 = s
         .parse()
@@ -513,17 +391,6 @@ mod tests {
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
         parsing_command().debug_assert();
-    }
-
-    #[test]
-    fn output_format_names_are_the_value_enum_names() {
-        for format in OutputFormat::value_variants() {
-            assert_eq!(
-                format.to_possible_value().unwrap().get_name(),
-                format.name()
-            );
-        }
-        assert_eq!(OutputFormat::names(), "table, json, jsonl");
     }
 
     #[test]

@@ -1,0 +1,131 @@
+//! The text clap shows after each command's help: examples, states, exit statuses.
+
+pub(super) const GET_EXAMPLES: &str = "\
+Examples:
+  # Read one instance's SSL status as a table
+  obssl get obcluster-xxxx
+
+  # Feed the full answer to jq
+  obssl get obcluster-xxxx -o json | jq .validPeriod
+
+  # One bare value for a shell script
+  if [ \"$(obssl get obcluster-xxxx --field forceSSL)\" != OPEN ]; then echo 'SSL not enforced'; fi
+
+  # Several instances: one row each, in the order given
+  obssl get obcluster-a obcluster-b obcluster-c
+
+  # The whole account, one JSON object per line as each answer arrives
+  obssl get --all -o jsonl
+
+  # Ids from a file (or `--file -` for stdin), 16 requests in flight
+  obssl get --file instances.txt --jobs 16 --field validPeriod
+
+  # Try it without an account, against the bundled mock API
+  obssl-mock run -- obssl get obxxx";
+
+pub(super) const CONFIGURE_EXAMPLES: &str = "\
+Examples:
+  # Interactive: asks for each value (the secret without echo), current values as defaults
+  obssl configure
+  obssl configure --profile work
+
+  # Non-interactive (CI, secret managers): the secret comes from standard input
+  printf %s \"$SK\" | obssl configure --profile ci --access-key-id AK --site cn
+
+  # Change one value of an existing profile, keeping its secret
+  obssl configure --profile work --output json </dev/null
+
+The file is $OBSSL_CONFIG, else ~/.config/obssl/config.toml (see `obssl config path`).
+It is written atomically with mode 0600; other profiles and comments are kept.";
+
+pub(super) const CONFIG_EXAMPLES: &str = "\
+Examples:
+  obssl config list
+  obssl config list --profile work -o json
+  obssl config path";
+
+pub(super) const CONFIG_LIST_EXAMPLES: &str = "\
+Shows each effective setting, its value (the secret masked to its last 4
+characters) and where it came from: a flag, an environment variable, a profile
+of the config file, or the default. When the AccessKey ID and secret would
+come from different sources, both rows are marked as a conflict and, after
+the table, the exit status is 3.
+
+Examples:
+  obssl config list
+  OBSSL_PROFILE=work obssl config list -o json";
+
+pub(super) const CHECK_EXAMPLES: &str = "\
+States and exit statuses (Monitoring Plugins conventions):
+  0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; across instances CRITICAL > WARNING > UNKNOWN > OK.
+  CRITICAL: SSL not enabled, certificate not valid, expired, fewer than --critical days left.
+  WARNING:  fewer than --warning days left; forceSSL not OPEN with --require-force-ssl;
+            autoUpdate not OPEN with --require-auto-update.
+  UNKNOWN:  the instance could not be queried, or validPeriod could not be parsed.
+  Usage and configuration errors exit 3 (UNKNOWN) too.
+
+Examples:
+  # Nagios / Icinga: every instance of the account
+  obssl check --all --require-force-ssl
+
+  # node_exporter textfile collector (from cron); the file is replaced atomically
+  obssl check --all -o prometheus --write /var/lib/node_exporter/textfile/obssl.prom
+
+  # Stricter thresholds for a list of instances, as JSON
+  obssl check --file prod.txt -w 45 -c 14 -o json
+
+  # Try every state against the bundled mock API
+  obssl-mock run -- obssl check --all --require-force-ssl --require-auto-update";
+
+pub(super) const CONFIG_PATH_EXAMPLES: &str = "\
+Examples:
+  obssl config path
+  ${EDITOR:-vi} \"$(obssl config path)\"";
+
+pub(super) const TOP_EXAMPLES: &str = "\
+Credentials come from (first match wins): OBSSL_ACCESS_KEY_ID/OBSSL_ACCESS_KEY_SECRET,
+OCEANBASE_ACCESS_KEY_ID/OCEANBASE_ACCESS_KEY_SECRET, or a profile of the config file
+written by `obssl configure`. `obssl config list` shows what applies.
+
+Examples:
+  obssl get obcluster-xxxx
+  obssl get obcluster-xxxx -o json
+  obssl get obcluster-xxxx --field validPeriod
+  obssl get obcluster-xxxx --profile work
+  obssl get --all
+  obssl check --all -o prometheus --write /var/lib/node_exporter/textfile/obssl.prom
+  obssl-mock run -- obssl get obxxx
+  obssl completions bash > ~/.local/share/bash-completion/completions/obssl
+  obssl man | man -l -
+
+Exit statuses: 0 ok, 1 internal error, 2 usage, 3 configuration, 4 authentication,
+5 API error, 6 network failure; with several instances, the highest status among the failed.
+`obssl check` has its own: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.";
+
+pub(super) const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  # bash (per user; needs the bash-completion package)
+  obssl completions bash > ~/.local/share/bash-completion/completions/obssl
+
+  # zsh: a directory on your $fpath, then restart the shell
+  obssl completions zsh > ~/.zfunc/_obssl
+
+  # fish
+  obssl completions fish > ~/.config/fish/completions/obssl.fish
+
+  # PowerShell: add this line to your $PROFILE
+  obssl completions powershell | Out-String | Invoke-Expression
+
+  # elvish: add this line to ~/.config/elvish/rc.elv
+  eval (obssl completions elvish | slurp)";
+
+pub(super) const MAN_EXAMPLES: &str = "\
+Examples:
+  # Read the manual now
+  obssl man | man -l -
+
+  # Install it for your user (man finds ~/.local/share/man on most systems)
+  mkdir -p ~/.local/share/man/man1 && obssl man > ~/.local/share/man/man1/obssl.1
+
+  # The page of one command
+  obssl man get | man -l -";

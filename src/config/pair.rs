@@ -1,0 +1,163 @@
+//! The AccessKey pair rule: the ID and the secret come from one source. The
+//! highest source holding either half must hold both.
+
+use super::file::ProfileLookup;
+use super::source::{Source, Sourced};
+use super::{
+    Environment, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_OB_ACCESS_KEY_ID,
+    ENV_OB_ACCESS_KEY_SECRET,
+};
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+
+/// A source of the AccessKey pair.
+enum PairSource {
+    /// Two environment variables.
+    Env {
+        id: &'static str,
+        secret: &'static str,
+    },
+    /// The selected profile's `access_key_id` and `access_key_secret`.
+    Profile,
+}
+
+/// The pair's sources in precedence order.
+const PAIR_SOURCES: [PairSource; 3] = [
+    PairSource::Env {
+        id: ENV_ACCESS_KEY_ID,
+        secret: ENV_ACCESS_KEY_SECRET,
+    },
+    PairSource::Env {
+        id: ENV_OB_ACCESS_KEY_ID,
+        secret: ENV_OB_ACCESS_KEY_SECRET,
+    },
+    PairSource::Profile,
+];
+
+/// One source's view of the pair.
+struct Candidate {
+    id: Option<Sourced<String>>,
+    secret: Option<Sourced<Secret>>,
+    /// The halves' names in this source, e.g. `OBSSL_ACCESS_KEY_ID` or `access_key_id`.
+    id_name: String,
+    secret_name: String,
+    /// Where they live: "the environment", "profile `work` in /path".
+    place: String,
+    /// The whole source, e.g. "environment (A/B)".
+    described: String,
+}
+
+impl PairSource {
+    /// What this source holds of the pair; `None` when it holds neither half
+    /// (the profile is read only when asked for).
+    fn candidate(
+        &self,
+        env: &dyn Environment,
+        profile: &ProfileLookup<'_>,
+    ) -> Result<Option<Candidate>> {
+        let candidate = match *self {
+            PairSource::Env { id, secret } => Candidate {
+                id: env.var(id).map(|v| Sourced::new(v, Source::Env(id.into()))),
+                secret: env
+                    .var(secret)
+                    .map(|v| Sourced::new(Secret::new(v), Source::Env(secret.into()))),
+                id_name: id.into(),
+                secret_name: secret.into(),
+                place: "the environment".into(),
+                described: format!("environment ({id}/{secret})"),
+            },
+            PairSource::Profile => {
+                let Some((_, source)) = profile.get()? else {
+                    return Ok(None);
+                };
+                Candidate {
+                    id: profile.value(|p| p.access_key_id.clone())?,
+                    secret: profile.value(|p| p.access_key_secret.clone())?,
+                    id_name: "access_key_id".into(),
+                    secret_name: "access_key_secret".into(),
+                    place: source.to_string(),
+                    described: source.to_string(),
+                }
+            }
+        };
+        Ok((candidate.id.is_some() || candidate.secret.is_some()).then_some(candidate))
+    }
+}
+
+/// What the pair rule made of the sources.
+#[derive(Default)]
+pub(super) struct PairOutcome {
+    pub id: Option<Sourced<String>>,
+    pub secret: Option<Sourced<Secret>>,
+    /// The source of a complete pair.
+    pub described: Option<String>,
+    /// Set when the highest source holding either half lacks the other; `id`
+    /// and `secret` then hold each half from the highest source that has it.
+    pub conflict: Option<Error>,
+}
+
+/// The pair rule: the highest source holding either half must hold both.
+pub(super) fn resolve_pair(
+    env: &dyn Environment,
+    profile: &ProfileLookup<'_>,
+) -> Result<PairOutcome> {
+    let mut sources = PAIR_SOURCES.iter();
+    while let Some(source) = sources.next() {
+        let Some(c) = source.candidate(env, profile)? else {
+            continue;
+        };
+        let lacks_secret = match (&c.id, &c.secret) {
+            (Some(_), Some(_)) => {
+                return Ok(PairOutcome {
+                    id: c.id,
+                    secret: c.secret,
+                    described: Some(c.described),
+                    conflict: None,
+                })
+            }
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        let (present, absent, missing) = if lacks_secret {
+            (&c.id_name, &c.secret_name, "secret")
+        } else {
+            (&c.secret_name, &c.id_name, "ID")
+        };
+        let said = format!("{present} is set in {}", c.place);
+        let mut outcome = PairOutcome {
+            id: c.id.clone(),
+            secret: c.secret.clone(),
+            ..PairOutcome::default()
+        };
+        // Say where the missing half would have come from, had sources been
+        // mixed: the first lower source that holds it.
+        let mut elsewhere = None;
+        for lower in sources.by_ref() {
+            let Some(lower) = lower.candidate(env, profile)? else {
+                continue;
+            };
+            let found = if lacks_secret {
+                lower.secret.map(|s| outcome.secret = Some(s))
+            } else {
+                lower.id.map(|id| outcome.id = Some(id))
+            };
+            if found.is_some() {
+                elsewhere = Some(lower.described);
+                break;
+            }
+        }
+        let message = match elsewhere {
+            Some(other) => format!(
+                "incomplete credentials: {said} but the {missing} would come from {other}; \
+                 obssl does not mix the ID and the secret from different sources"
+            ),
+            None => format!("incomplete credentials: {said} but {absent} is not"),
+        };
+        outcome.conflict = Some(Error::config(message).with_hint(format!(
+            "set both halves of the AccessKey pair in {} (or remove the lone half)",
+            c.described
+        )));
+        return Ok(outcome);
+    }
+    Ok(PairOutcome::default())
+}
