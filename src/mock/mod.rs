@@ -63,8 +63,9 @@ mod digest;
 mod faults;
 mod fixtures;
 mod http;
+mod nonces;
 mod server;
 
-pub use config::{MockAlgorithm, MockConfig, UnknownAlgorithm};
+pub use config::{MockAlgorithm, MockConfig, MockQop, UnknownAlgorithm, UnknownQop};
 pub use faults::{ChallengeStyle, FAULT_IDS, HUGE_BODY_BYTES, TRICKLE_EVERY};
 pub use server::{MockServer, RecordedRequest};

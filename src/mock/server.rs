@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use super::answers::{self, Answer};
 use super::config::MockConfig;
-use super::digest::DigestVerifier;
+use super::digest::{self, DigestVerifier, SignedRequest};
 use super::faults::{ChallengeStyle, FaultReply, Faults};
 use super::fixtures::FixtureSet;
 use super::http::{HttpReply, HttpRequest, HttpResponse, HttpServer};
@@ -24,15 +24,39 @@ pub struct RecordedRequest {
     pub url: String,
     /// The `Authorization` header, if any.
     pub authorization: Option<String>,
+    /// The `Cookie` header, if any (several are joined with `; `).
+    pub cookie: Option<String>,
     /// Every header, in the order received.
     pub headers: Vec<(String, String)>,
     /// The HTTP status the mock answered.
     pub status: u16,
+    /// The headers the mock answered with (`Content-Type`, `WWW-Authenticate`, `Set-Cookie`,
+    /// `Authentication-Info`, ...), without `Content-Length` and `Connection`; empty for the
+    /// fault replies written raw (`fault-huge`, `fault-trickle`, `fault-challenge-*`).
+    pub answer_headers: Vec<(String, String)>,
     /// When the request arrived (before the configured latency was slept).
     pub received_at: std::time::Instant,
     /// The TCP connection it came on: 1 for the first connection the mock accepted, then
     /// counting up (so the number of distinct values is the number of connections used).
     pub connection: u64,
+}
+
+impl RecordedRequest {
+    /// The first answer header named `name` (case-insensitive).
+    pub fn answer_header(&self, name: &str) -> Option<&str> {
+        self.answer_headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Whether the answer was a 401 whose challenge said `stale=true`.
+    pub fn answered_stale(&self) -> bool {
+        self.status == 401
+            && self
+                .answer_header("WWW-Authenticate")
+                .is_some_and(|challenge| challenge.contains("stale=true"))
+    }
 }
 
 /// State the workers share.
@@ -162,36 +186,60 @@ fn answer_request(shared: &Shared, request: HttpRequest) -> HttpReply {
         target,
         headers,
         connection,
+        body,
     } = request;
-    let authorization = headers
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case("Authorization"))
-        .map(|(_, value)| value.clone());
+    let header_values = |wanted: &'static str| {
+        headers
+            .iter()
+            .filter(move |(name, _)| name.eq_ignore_ascii_case(wanted))
+            .map(|(_, value)| value.as_str())
+    };
+    let authorization = header_values("Authorization").next().map(str::to_owned);
+    let cookies: Vec<&str> = header_values("Cookie").collect();
+    let cookie = (!cookies.is_empty()).then(|| cookies.join("; "));
 
     // Authentication comes first: an unauthenticated request never learns what exists.
     // Fault scenarios (`fault-*` ids) may answer before it (see `faults`).
-    let verified = shared
-        .verifier
-        .verify(&method, &target, authorization.as_deref());
-    let reply = shared
+    let verified = shared.verifier.verify(&SignedRequest {
+        method: &method,
+        target: &target,
+        authorization: authorization.as_deref(),
+        session: digest::session_cookie(cookies.iter().copied()),
+        body: &body,
+    });
+    let mut reply = shared
         .faults
         .reply(&target, verified.is_ok(), || {
-            shared.verifier.challenge(false)
+            shared.verifier.challenge(false).header
         })
         .unwrap_or_else(|| {
-            FaultReply::Answer(match verified {
-                Ok(()) => answers::authenticated(&method, &target, &shared.fixtures),
+            FaultReply::Answer(match &verified {
+                Ok(_) => answers::authenticated(&method, &target, &shared.fixtures),
                 Err(rejection) => {
-                    let mut answer = answers::unauthorized(
-                        shared.verifier.challenge(rejection.is_stale()),
-                        rejection,
-                    );
+                    let challenge = shared.verifier.challenge(rejection.is_stale());
+                    let set_cookie = challenge.set_cookie();
+                    let mut answer = answers::unauthorized(challenge.header, *rejection);
                     shared.challenge_style.apply(&mut answer.headers);
+                    answer.headers.extend(set_cookie.map(|c| ("Set-Cookie", c)));
                     answer
                 }
             })
         });
+    if let (Ok(accepted), FaultReply::Answer(answer)) = (&verified, &mut reply) {
+        if answer.status != 401 {
+            let info = shared
+                .verifier
+                .authentication_info(accepted, answer.body.as_bytes());
+            answer
+                .headers
+                .extend(info.map(|info| ("Authentication-Info", info)));
+        }
+    }
     let status = reply.status();
+    let answer_headers = match &reply {
+        FaultReply::Answer(answer) => response_headers(answer),
+        _ => Vec::new(),
+    };
     let path = target.split('?').next().unwrap_or_default();
     let extra_delay = answers::ssl_instance_id(path).and_then(|id| {
         shared
@@ -210,8 +258,10 @@ fn answer_request(shared: &Shared, request: HttpRequest) -> HttpReply {
             method,
             url: target,
             authorization,
+            cookie,
             headers,
             status,
+            answer_headers,
             connection,
         });
 
@@ -227,14 +277,18 @@ fn answer_request(shared: &Shared, request: HttpRequest) -> HttpReply {
     }
 }
 
-fn into_response(answer: Answer) -> HttpResponse {
-    let headers = std::iter::once(("Content-Type", answer.content_type.to_owned()))
-        .chain(answer.headers)
+/// The headers an ordinary answer is written with (before `Content-Length`).
+fn response_headers(answer: &Answer) -> Vec<(String, String)> {
+    std::iter::once(("Content-Type", answer.content_type.to_owned()))
+        .chain(answer.headers.iter().cloned())
         .map(|(name, value)| (name.to_owned(), value))
-        .collect();
+        .collect()
+}
+
+fn into_response(answer: Answer) -> HttpResponse {
     HttpResponse {
         status: answer.status,
-        headers,
+        headers: response_headers(&answer),
         body: answer.body.into_bytes(),
     }
 }
