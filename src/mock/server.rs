@@ -292,3 +292,163 @@ fn into_response(answer: Answer) -> HttpResponse {
         body: answer.body.into_bytes(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+
+    use digest_auth::{AuthContext, HttpMethod};
+
+    use super::*;
+    use crate::mock::MockQop;
+
+    const TARGET: &str = "/api/v2/instances/obxxx/security/ssl?requestId=wire";
+
+    struct Reply {
+        status: u16,
+        headers: Vec<(String, String)>,
+    }
+
+    impl Reply {
+        fn header(&self, name: &str) -> Option<&str> {
+            self.headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        }
+    }
+
+    /// One request on its own connection.
+    fn send(server: &MockServer, extra_headers: &[(&str, &str)]) -> Reply {
+        let mut stream = TcpStream::connect(server.addr()).unwrap();
+        let mut request = format!("GET {TARGET} HTTP/1.1\r\nHost: mock\r\nConnection: close\r\n");
+        for (name, value) in extra_headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str("\r\n");
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        let head = answer.split("\r\n\r\n").next().unwrap();
+        let mut lines = head.lines();
+        let status = lines.next().unwrap()[9..12].parse().unwrap();
+        let headers = lines
+            .filter_map(|line| line.split_once(": "))
+            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+            .collect();
+        Reply { status, headers }
+    }
+
+    fn sign(challenge: &str, nonce: Option<&str>) -> String {
+        let mut parsed = digest_auth::parse(challenge).unwrap();
+        if let Some(nonce) = nonce {
+            parsed.nonce = nonce.to_owned();
+        }
+        let context = AuthContext::new_with_method(
+            "mock-access-key-id",
+            "mock-access-key-secret",
+            TARGET,
+            Some(&b""[..]),
+            HttpMethod::GET,
+        );
+        parsed.respond(&context).unwrap().to_header_string()
+    }
+
+    fn cookie_pair(set_cookie: &str) -> &str {
+        set_cookie.split(';').next().unwrap()
+    }
+
+    #[test]
+    fn cookie_session_on_the_wire() {
+        let server = MockServer::start(MockConfig {
+            cookie_session: true,
+            next_nonce: true,
+            qop: MockQop::AuthInt,
+            ..MockConfig::default()
+        })
+        .unwrap();
+        let first = send(&server, &[]);
+        assert_eq!(first.status, 401);
+        let set_cookie = first.header("Set-Cookie").unwrap().to_owned();
+        assert!(set_cookie.starts_with("OBMOCKSESSION="), "{set_cookie}");
+        assert!(set_cookie.ends_with("; Path=/; HttpOnly"), "{set_cookie}");
+        let authorization = sign(first.header("WWW-Authenticate").unwrap(), None);
+
+        let without = send(&server, &[("Authorization", &authorization)]);
+        assert_eq!(without.status, 401);
+        let challenge = without.header("WWW-Authenticate").unwrap();
+        assert!(!challenge.contains("stale"), "{challenge}");
+        assert_ne!(without.header("Set-Cookie"), Some(set_cookie.as_str()));
+
+        let cookie = format!("theme=dark; {}", cookie_pair(&set_cookie));
+        let with = send(
+            &server,
+            &[("Authorization", &authorization), ("Cookie", &cookie)],
+        );
+        assert_eq!(with.status, 200);
+        assert_eq!(with.header("Set-Cookie"), None);
+        let info = with.header("Authentication-Info").unwrap();
+        assert!(info.contains("qop=auth-int, rspauth=\""), "{info}");
+
+        let recorded = server.requests();
+        let statuses: Vec<u16> = recorded.iter().map(|r| r.status).collect();
+        assert_eq!(statuses, [401, 401, 200]);
+        assert_eq!(recorded[0].cookie, None);
+        assert_eq!(recorded[2].cookie.as_deref(), Some(cookie.as_str()));
+        assert!(recorded[0].answer_header("set-cookie").is_some());
+        assert_eq!(recorded[2].answer_header("Authentication-Info"), Some(info));
+        assert!(!recorded.iter().any(RecordedRequest::answered_stale));
+    }
+
+    #[test]
+    fn one_time_nonces_and_nc_check_on_the_wire() {
+        let server = MockServer::start(MockConfig {
+            one_time_nonces: true,
+            next_nonce: true,
+            ..MockConfig::default()
+        })
+        .unwrap();
+        let challenge = send(&server, &[])
+            .header("WWW-Authenticate")
+            .unwrap()
+            .to_owned();
+        let authorization = sign(&challenge, None);
+        let ok = send(&server, &[("Authorization", &authorization)]);
+        assert_eq!(ok.status, 200);
+        let info = ok.header("Authentication-Info").unwrap().to_owned();
+        let again = send(&server, &[("Authorization", &authorization)]);
+        assert_eq!(again.status, 401);
+        assert!(server.requests()[2].answered_stale());
+        // The next nonce is good.
+        let next = info
+            .split('"')
+            .nth(1)
+            .filter(|_| info.starts_with("nextnonce="))
+            .unwrap();
+        let authorization = sign(&challenge, Some(next));
+        assert_eq!(
+            send(&server, &[("Authorization", &authorization)]).status,
+            200
+        );
+
+        let strict = MockServer::start(MockConfig {
+            nc_check: true,
+            ..MockConfig::default()
+        })
+        .unwrap();
+        let challenge = send(&strict, &[])
+            .header("WWW-Authenticate")
+            .unwrap()
+            .to_owned();
+        let mut parsed = digest_auth::parse(&challenge).unwrap();
+        let context = AuthContext::new("mock-access-key-id", "mock-access-key-secret", TARGET);
+        let first = parsed.respond(&context).unwrap().to_header_string();
+        let second = parsed.respond(&context).unwrap().to_header_string();
+        assert_eq!(send(&strict, &[("Authorization", &second)]).status, 200);
+        let overtaken = send(&strict, &[("Authorization", &first)]);
+        assert_eq!(overtaken.status, 401);
+        assert_eq!(overtaken.header("Authentication-Info"), None);
+        assert!(!strict.requests()[2].answered_stale());
+    }
+}
