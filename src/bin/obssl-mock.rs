@@ -25,8 +25,8 @@ Strict digest servers, to test obssl or a script against (the options combine fr
   obssl-mock serve --nc-check                 nc must rise per nonce (Apache's AuthDigestNcCheck On)
   obssl-mock serve --one-time-nonces          a nonce is good once, then 401 with stale=true
   obssl-mock serve --next-nonce               Authentication-Info: nextnonce=... on every success
-  obssl-mock serve --qop auth-int             offer only qop=auth-int (or auth,auth-int, none, empty)
-  obssl-mock serve --cookie-session           a nonce is bound to the OBMOCKSESSION cookie of its 401
+  obssl-mock serve --qop auth-int             offer qop=auth-int only (see --qop)
+  obssl-mock serve --cookie-session           a nonce needs the OBMOCKSESSION cookie
   obssl-mock run --nc-check --cookie-session -- obssl get --all --jobs 16
   obssl-mock run -- sh -c 'curl -sS --digest -u \"$OBSSL_ACCESS_KEY_ID:$OBSSL_ACCESS_KEY_SECRET\" \\
       \"$OBSSL_ENDPOINT/api/v2/instances/obxxx/security/ssl?requestId=1\"'
