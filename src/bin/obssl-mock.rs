@@ -8,7 +8,7 @@ use std::process::{self, Command};
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use obssl::mock::{MockAlgorithm, MockConfig, MockServer, FAULT_IDS};
+use obssl::mock::{MockAlgorithm, MockConfig, MockQop, MockServer, FAULT_IDS};
 
 const SECRET_ENV: &str = "OBSSL_MOCK_ACCESS_KEY_SECRET";
 const SERVE_PORT: u16 = 8780;
@@ -20,6 +20,14 @@ Examples:
   obssl-mock                                  serve on http://127.0.0.1:8780 until Ctrl-C
   obssl-mock serve --algorithm sha-256 --latency-ms 20
   obssl-mock run -- obssl get obxxx -o json   run a command against a mock on a free port
+
+Strict digest servers, to test obssl or a script against (the options combine freely):
+  obssl-mock serve --nc-check                 nc must rise per nonce (Apache's AuthDigestNcCheck On)
+  obssl-mock serve --one-time-nonces          a nonce is good once, then 401 with stale=true
+  obssl-mock serve --next-nonce               Authentication-Info: nextnonce=... on every success
+  obssl-mock serve --qop auth-int             offer qop=auth-int only (see --qop)
+  obssl-mock serve --cookie-session           a nonce needs the OBMOCKSESSION cookie
+  obssl-mock run --nc-check --cookie-session -- obssl get --all --jobs 16
   obssl-mock run -- sh -c 'curl -sS --digest -u \"$OBSSL_ACCESS_KEY_ID:$OBSSL_ACCESS_KEY_SECRET\" \\
       \"$OBSSL_ENDPOINT/api/v2/instances/obxxx/security/ssl?requestId=1\"'
 
@@ -91,9 +99,42 @@ struct ServerOptions {
     #[arg(long, value_name = "NAME", default_value = "md5")]
     algorithm: MockAlgorithm,
 
-    /// Send an RFC 2069 challenge without qop (no nonce counts).
+    /// The qop to offer and accept: auth, auth-int (H(A2) = H(method:uri:H(body))),
+    /// auth,auth-int (both offered, either accepted), none (an RFC 2069 challenge without qop,
+    /// no nonce counts), empty (qop="", answered in the RFC 2069 form).
+    #[arg(
+        long,
+        value_name = "QOP",
+        default_value = "auth",
+        conflicts_with = "no_qop"
+    )]
+    qop: MockQop,
+
+    /// Same as --qop none: an RFC 2069 challenge without qop (no nonce counts).
     #[arg(long)]
     no_qop: bool,
+
+    /// Per nonce, the nonce count must be above the highest accepted so far, else 401 with a
+    /// fresh challenge without stale (as Apache httpd's `AuthDigestNcCheck On`). Default: any
+    /// unused count, in any order; a reused one gets stale=true.
+    #[arg(long)]
+    nc_check: bool,
+
+    /// Each nonce authenticates one request; a correctly signed request with a used nonce
+    /// gets 401 with stale=true and a new nonce.
+    #[arg(long)]
+    one_time_nonces: bool,
+
+    /// Every authenticated answer carries `Authentication-Info: nextnonce="...", qop=...,
+    /// rspauth="...", cnonce="...", nc=...` (RFC 7616); the next nonce is good to sign with.
+    #[arg(long)]
+    next_nonce: bool,
+
+    /// Every 401 also sets a new cookie (`Set-Cookie: OBMOCKSESSION=...; Path=/; HttpOnly`)
+    /// and binds its nonce to it: a request signed with that nonce must send that cookie,
+    /// else 401 with a fresh challenge (not stale) and a new cookie.
+    #[arg(long)]
+    cookie_session: bool,
 
     /// Seconds a nonce stays valid (fractions allowed); afterwards a correctly signed request
     /// gets 401 with stale=true. Default: forever.
@@ -128,7 +169,11 @@ impl ServerOptions {
             access_key_id: self.access_key_id.clone(),
             access_key_secret,
             algorithm: self.algorithm,
-            qop_auth: !self.no_qop,
+            qop: if self.no_qop { MockQop::None } else { self.qop },
+            nc_check: self.nc_check,
+            one_time_nonces: self.one_time_nonces,
+            next_nonce: self.next_nonce,
+            cookie_session: self.cookie_session,
             nonce_lifetime: self.nonce_lifetime,
             latency: Duration::from_millis(self.latency_ms),
             fixtures_dir: self.fixtures.clone(),
@@ -201,10 +246,24 @@ fn banner_ids(mut ids: Vec<String>, generated: usize) -> String {
 
 fn serve_banner(server: &MockServer, config: &MockConfig) -> String {
     let url = server.base_url();
-    let qop = if config.qop_auth {
-        "qop=auth"
+    let qop = match config.qop {
+        MockQop::None => "no qop (RFC 2069)".to_owned(),
+        MockQop::Empty => "qop=\"\" (answered without qop)".to_owned(),
+        qop => format!("qop={qop}"),
+    };
+    let strict: Vec<&str> = [
+        (config.nc_check, "nc-check"),
+        (config.one_time_nonces, "one-time nonces"),
+        (config.next_nonce, "next nonce"),
+        (config.cookie_session, "cookie session (OBMOCKSESSION)"),
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect();
+    let modes = if strict.is_empty() {
+        "lenient (any unused nc, in any order)".to_owned()
     } else {
-        "no qop (RFC 2069)"
+        strict.join(", ")
     };
     let lifetime = match config.nonce_lifetime {
         Some(lifetime) => format!("nonces expire after {}s", lifetime.as_secs_f64()),
@@ -217,6 +276,7 @@ fn serve_banner(server: &MockServer, config: &MockConfig) -> String {
          \x20 access key id:     {id}\n\
          \x20 access key secret: {secret}\n\
          \x20 digest:            {algorithm}, {qop}, {lifetime}\n\
+         \x20 nonce rules:       {modes}\n\
          \x20 latency:           {latency} ms\n\
          \x20 instance ids:      {ids}\n\
          \x20 fault scenarios:   {faults}\n\
@@ -325,6 +385,78 @@ mod tests {
         }
         assert!(line.contains("fault-429, fault-429-date, "), "{line}");
         assert!(banner.contains("instance ids:      obxxx"), "{banner}");
+    }
+
+    fn options(arguments: &[&str]) -> MockConfig {
+        let cli = Cli::try_parse_from(arguments).unwrap();
+        match cli.command {
+            Some(MockCommand::Serve(options)) => options.to_config(0),
+            Some(MockCommand::Run(run_args)) => run_args.server.to_config(0),
+            None => cli.server.to_config(0),
+        }
+    }
+
+    #[test]
+    fn strict_server_flags_reach_the_config() {
+        let config = options(&["obssl-mock", "serve"]);
+        assert_eq!(config.qop, MockQop::Auth);
+        assert!(
+            !config.nc_check
+                && !config.one_time_nonces
+                && !config.next_nonce
+                && !config.cookie_session
+        );
+        let config = options(&[
+            "obssl-mock",
+            "run",
+            "--nc-check",
+            "--one-time-nonces",
+            "--next-nonce",
+            "--cookie-session",
+            "--qop",
+            "auth,auth-int",
+            "--",
+            "true",
+        ]);
+        assert_eq!(config.qop, MockQop::AuthAndAuthInt);
+        assert!(
+            config.nc_check && config.one_time_nonces && config.next_nonce && config.cookie_session
+        );
+        for (qop, expected) in [
+            ("auth-int", MockQop::AuthInt),
+            ("none", MockQop::None),
+            ("empty", MockQop::Empty),
+        ] {
+            assert_eq!(
+                options(&["obssl-mock", "--qop", qop]).qop,
+                expected,
+                "{qop}"
+            );
+        }
+        assert_eq!(options(&["obssl-mock", "--no-qop"]).qop, MockQop::None);
+        assert!(Cli::try_parse_from(["obssl-mock", "--qop", "auth-conf"]).is_err());
+        assert!(Cli::try_parse_from(["obssl-mock", "--no-qop", "--qop", "auth"]).is_err());
+    }
+
+    #[test]
+    fn the_serve_banner_names_the_strict_modes() {
+        let config = MockConfig {
+            nc_check: true,
+            cookie_session: true,
+            qop: MockQop::AuthInt,
+            ..MockConfig::default()
+        };
+        let server = MockServer::start(config.clone()).unwrap();
+        let banner = serve_banner(&server, &config);
+        server.stop();
+        assert!(
+            banner.contains("MD5, qop=auth-int, nonces never expire"),
+            "{banner}"
+        );
+        assert!(
+            banner.contains("nonce rules:       nc-check, cookie session (OBMOCKSESSION)"),
+            "{banner}"
+        );
     }
 
     #[test]

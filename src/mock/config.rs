@@ -68,6 +68,109 @@ impl FromStr for MockAlgorithm {
     }
 }
 
+/// Which `qop` the mock offers in its challenge and accepts in answers.
+///
+/// Replaces the former `MockConfig::qop_auth: bool`: `qop_auth: true` is [`MockQop::Auth`]
+/// (the default) and `qop_auth: false` is [`MockQop::None`]; see [`MockQop::from_qop_auth`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MockQop {
+    /// `qop="auth"`: answers must use `qop=auth`, with nonce counts (the default).
+    #[default]
+    Auth,
+    /// `qop="auth-int"` only: answers hash the request body too,
+    /// H(A2) = H(method:uri:H(entity-body)); a GET's body is empty.
+    AuthInt,
+    /// `qop="auth,auth-int"`: both offered, an answer with either is accepted.
+    AuthAndAuthInt,
+    /// No `qop` in the challenge (RFC 2069): answers carry no qop, nc nor cnonce.
+    None,
+    /// `qop=""` in the challenge (an empty list, as some server libraries send); answers are
+    /// then in the RFC 2069 form, without qop.
+    Empty,
+}
+
+impl MockQop {
+    /// The old `qop_auth` flag's meaning: `true` = [`MockQop::Auth`], `false` = [`MockQop::None`].
+    pub fn from_qop_auth(qop_auth: bool) -> MockQop {
+        if qop_auth {
+            MockQop::Auth
+        } else {
+            MockQop::None
+        }
+    }
+
+    /// The value of the challenge's `qop` parameter (unquoted), `None` when it has none.
+    pub fn challenge_value(self) -> Option<&'static str> {
+        match self {
+            MockQop::Auth => Some("auth"),
+            MockQop::AuthInt => Some("auth-int"),
+            MockQop::AuthAndAuthInt => Some("auth,auth-int"),
+            MockQop::None => None,
+            MockQop::Empty => Some(""),
+        }
+    }
+
+    /// Whether answers carry a qop (and with it nonce counts and a cnonce).
+    pub fn uses_nonce_counts(self) -> bool {
+        matches!(
+            self,
+            MockQop::Auth | MockQop::AuthInt | MockQop::AuthAndAuthInt
+        )
+    }
+
+    /// Whether an answer with this `qop` (none for RFC 2069 form) is accepted.
+    pub(crate) fn accepts(self, answered: Option<digest_auth::Qop>) -> bool {
+        use digest_auth::Qop;
+        matches!(
+            (self, answered),
+            (MockQop::Auth | MockQop::AuthAndAuthInt, Some(Qop::AUTH))
+                | (
+                    MockQop::AuthInt | MockQop::AuthAndAuthInt,
+                    Some(Qop::AUTH_INT)
+                )
+                | (MockQop::None | MockQop::Empty, None)
+        )
+    }
+}
+
+impl fmt::Display for MockQop {
+    /// The name [`MockQop::from_str`] takes: `auth`, `auth-int`, `auth,auth-int`, `none`, `empty`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            MockQop::None => "none",
+            MockQop::Empty => "empty",
+            other => other.challenge_value().unwrap_or_default(),
+        })
+    }
+}
+
+/// A qop name [`MockQop::from_str`] does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown qop {0:?} (expected auth, auth-int, auth,auth-int, none or empty)")]
+pub struct UnknownQop(pub String);
+
+impl FromStr for MockQop {
+    type Err = UnknownQop;
+
+    /// Case-insensitive: `auth`, `auth-int`, `auth,auth-int` (either order, spaces allowed),
+    /// `none`, `empty`.
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        let normalized: String = name
+            .to_ascii_lowercase()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        match normalized.as_str() {
+            "auth" => Ok(MockQop::Auth),
+            "auth-int" => Ok(MockQop::AuthInt),
+            "auth,auth-int" | "auth-int,auth" => Ok(MockQop::AuthAndAuthInt),
+            "none" => Ok(MockQop::None),
+            "empty" => Ok(MockQop::Empty),
+            _ => Err(UnknownQop(name.to_owned())),
+        }
+    }
+}
+
 /// Everything a [`MockServer`](super::MockServer) needs to start.
 ///
 /// `Debug` never prints `access_key_secret`.
@@ -83,9 +186,27 @@ pub struct MockConfig {
     pub realm: String,
     /// Digest algorithm offered and required. Default MD5.
     pub algorithm: MockAlgorithm,
-    /// `true` (default): challenge with `qop="auth"` and enforce nonce counts;
-    /// `false`: RFC 2069 challenge without qop.
-    pub qop_auth: bool,
+    /// The `qop` offered and accepted. Default [`MockQop::Auth`]. (The former
+    /// `qop_auth: false` is [`MockQop::None`].)
+    pub qop: MockQop,
+    /// As Apache httpd's `AuthDigestNcCheck On`: per nonce, an answer's `nc` must be above the
+    /// highest accepted so far with that nonce, else 401 with a fresh challenge WITHOUT
+    /// `stale` (a possible replay). Default `false`: any count not used before with the nonce
+    /// is accepted, in any order, and a reused one gets `stale=true`. Only with a qop.
+    pub nc_check: bool,
+    /// Each nonce is good for one accepted request; a correctly signed request with a nonce
+    /// already used gets 401 with `stale=true` and a fresh nonce. Default `false`.
+    pub one_time_nonces: bool,
+    /// Every authenticated answer carries `Authentication-Info: nextnonce="...", qop=...,
+    /// rspauth="...", cnonce="...", nc=...` (RFC 7616 section 3.5; only `nextnonce` without a
+    /// qop); the next nonce is issued like any other. Default `false`.
+    pub next_nonce: bool,
+    /// Every 401 sets a new `OBMOCKSESSION` cookie (`Set-Cookie: OBMOCKSESSION=...; Path=/;
+    /// HttpOnly`) and binds its nonce to it: an answer signed with that nonce is accepted only
+    /// with `Cookie: OBMOCKSESSION=` that value, else 401 with a fresh challenge (not stale)
+    /// and a new cookie. A `nextnonce` belongs to the session of the request it answers.
+    /// Default `false`.
+    pub cookie_session: bool,
     /// How long an issued nonce stays usable; `None` (default) = forever. A correctly signed
     /// request with an expired nonce gets 401 with `stale=true` and a fresh nonce.
     pub nonce_lifetime: Option<Duration>,
@@ -113,7 +234,11 @@ impl Default for MockConfig {
             access_key_secret: "mock-access-key-secret".to_owned(),
             realm: "OceanBase Cloud API".to_owned(),
             algorithm: MockAlgorithm::Md5,
-            qop_auth: true,
+            qop: MockQop::Auth,
+            nc_check: false,
+            one_time_nonces: false,
+            next_nonce: false,
+            cookie_session: false,
             nonce_lifetime: None,
             latency: Duration::ZERO,
             fixtures_dir: None,
@@ -132,7 +257,11 @@ impl fmt::Debug for MockConfig {
             .field("access_key_secret", &"(redacted)")
             .field("realm", &self.realm)
             .field("algorithm", &self.algorithm)
-            .field("qop_auth", &self.qop_auth)
+            .field("qop", &self.qop)
+            .field("nc_check", &self.nc_check)
+            .field("one_time_nonces", &self.one_time_nonces)
+            .field("next_nonce", &self.next_nonce)
+            .field("cookie_session", &self.cookie_session)
             .field("nonce_lifetime", &self.nonce_lifetime)
             .field("latency", &self.latency)
             .field("fixtures_dir", &self.fixtures_dir)
@@ -175,6 +304,43 @@ mod tests {
         ] {
             let parsed: digest_auth::Algorithm = algorithm.header_token().parse().unwrap();
             assert_eq!(parsed, algorithm.to_digest_auth());
+        }
+    }
+
+    #[test]
+    fn qop_names_round_trip() {
+        for qop in [
+            MockQop::Auth,
+            MockQop::AuthInt,
+            MockQop::AuthAndAuthInt,
+            MockQop::None,
+            MockQop::Empty,
+        ] {
+            assert_eq!(qop.to_string().parse::<MockQop>(), Ok(qop), "{qop}");
+        }
+        assert_eq!(
+            "AUTH-INT, auth".parse::<MockQop>(),
+            Ok(MockQop::AuthAndAuthInt)
+        );
+        assert!("auth-conf".parse::<MockQop>().is_err());
+        assert_eq!(MockQop::from_qop_auth(false), MockQop::None);
+        assert_eq!(MockQop::from_qop_auth(true), MockQop::default());
+    }
+
+    #[test]
+    fn qop_acceptance_follows_the_offer() {
+        use digest_auth::Qop;
+        assert!(MockQop::Auth.accepts(Some(Qop::AUTH)));
+        assert!(!MockQop::Auth.accepts(Some(Qop::AUTH_INT)));
+        assert!(!MockQop::Auth.accepts(None));
+        assert!(MockQop::AuthInt.accepts(Some(Qop::AUTH_INT)));
+        assert!(!MockQop::AuthInt.accepts(Some(Qop::AUTH)));
+        assert!(MockQop::AuthAndAuthInt.accepts(Some(Qop::AUTH)));
+        assert!(MockQop::AuthAndAuthInt.accepts(Some(Qop::AUTH_INT)));
+        for rfc2069 in [MockQop::None, MockQop::Empty] {
+            assert!(rfc2069.accepts(None));
+            assert!(!rfc2069.accepts(Some(Qop::AUTH)));
+            assert!(!rfc2069.uses_nonce_counts());
         }
     }
 

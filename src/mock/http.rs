@@ -29,6 +29,8 @@ pub(crate) struct HttpRequest {
     pub(crate) headers: Vec<(String, String)>,
     /// The TCP connection it came on: 1 for the first accepted, then counting up.
     pub(crate) connection: u64,
+    /// The body (empty without a `Content-Length`).
+    pub(crate) body: Vec<u8>,
 }
 
 /// An answer to write.
@@ -308,6 +310,7 @@ fn read_request(
             target: target.to_string(),
             headers,
             connection,
+            body,
         },
     )))
 }

@@ -8,11 +8,25 @@
 //! ones (`mock-*`), so that `obssl get --all` against the mock succeeds.
 //! Every request must carry a valid Digest `Authorization` (checked before anything else): the
 //! signed `uri` must be the request target byte for byte (path AND query), the nonce must be one
-//! the mock issued and not expired, `opaque` must be echoed, and with `qop=auth` the nonce count
-//! may be used only once with a nonce (in any order: concurrent requests overtake each other). Answers are verified with the `digest_auth` crate.
+//! the mock issued and not expired, `opaque` must be echoed, and with a qop the nonce count
+//! may be used only once with a nonce (in any order: concurrent requests overtake each other).
+//! Answers are verified with the `digest_auth` crate (`auth-int` with the request body).
 //! A correctly signed request with an expired nonce, or with a nonce count already used with
 //! that nonce, gets 401 with `stale=true` and a fresh nonce; any other refusal gets a fresh
 //! challenge without `stale`. An omitted `algorithm` is taken as the challenged one.
+//!
+//! Stricter servers, to test clients against, combine freely (see [`MockConfig`]):
+//!
+//! | `MockConfig` field | `obssl-mock` flag | on the wire |
+//! |---|---|---|
+//! | [`qop`](MockConfig::qop) | `--qop auth\|auth-int\|auth,auth-int\|none\|empty` (`--no-qop` = `none`) | the challenge's `qop`; `empty` sends `qop=""` and wants RFC 2069 answers |
+//! | [`nc_check`](MockConfig::nc_check) | `--nc-check` | an `nc` not above the nonce's highest accepted one: 401, fresh challenge, no `stale` (Apache's `AuthDigestNcCheck On`) |
+//! | [`one_time_nonces`](MockConfig::one_time_nonces) | `--one-time-nonces` | a nonce's second correctly signed use: 401 `stale=true` |
+//! | [`next_nonce`](MockConfig::next_nonce) | `--next-nonce` | each authenticated answer: `Authentication-Info: nextnonce="...", qop=..., rspauth="...", cnonce="...", nc=...` |
+//! | [`cookie_session`](MockConfig::cookie_session) | `--cookie-session` | each 401 sets `OBMOCKSESSION`; its nonce then needs that cookie, else 401 without `stale` (and a new cookie) |
+//!
+//! [`RecordedRequest`] keeps each request's `Cookie` and the headers answered, so tests can
+//! count 401s, stale ones ([`RecordedRequest::answered_stale`]) and cookies sent.
 //! Other paths get 404 and other methods 405, both with the JSON error envelope.
 //!
 //! # Built-in fixtures
@@ -63,8 +77,9 @@ mod digest;
 mod faults;
 mod fixtures;
 mod http;
+mod nonces;
 mod server;
 
-pub use config::{MockAlgorithm, MockConfig, UnknownAlgorithm};
+pub use config::{MockAlgorithm, MockConfig, MockQop, UnknownAlgorithm, UnknownQop};
 pub use faults::{ChallengeStyle, FAULT_IDS, HUGE_BODY_BYTES, TRICKLE_EVERY};
 pub use server::{MockServer, RecordedRequest};

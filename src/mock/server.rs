@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use super::answers::{self, Answer};
 use super::config::MockConfig;
-use super::digest::DigestVerifier;
+use super::digest::{self, DigestVerifier, SignedRequest};
 use super::faults::{ChallengeStyle, FaultReply, Faults};
 use super::fixtures::FixtureSet;
 use super::http::{HttpReply, HttpRequest, HttpResponse, HttpServer};
@@ -24,15 +24,39 @@ pub struct RecordedRequest {
     pub url: String,
     /// The `Authorization` header, if any.
     pub authorization: Option<String>,
+    /// The `Cookie` header, if any (several are joined with `; `).
+    pub cookie: Option<String>,
     /// Every header, in the order received.
     pub headers: Vec<(String, String)>,
     /// The HTTP status the mock answered.
     pub status: u16,
+    /// The headers the mock answered with (`Content-Type`, `WWW-Authenticate`, `Set-Cookie`,
+    /// `Authentication-Info`, ...), without `Content-Length` and `Connection`; empty for the
+    /// fault replies written raw (`fault-huge`, `fault-trickle`, `fault-challenge-*`).
+    pub answer_headers: Vec<(String, String)>,
     /// When the request arrived (before the configured latency was slept).
     pub received_at: std::time::Instant,
     /// The TCP connection it came on: 1 for the first connection the mock accepted, then
     /// counting up (so the number of distinct values is the number of connections used).
     pub connection: u64,
+}
+
+impl RecordedRequest {
+    /// The first answer header named `name` (case-insensitive).
+    pub fn answer_header(&self, name: &str) -> Option<&str> {
+        self.answer_headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Whether the answer was a 401 whose challenge said `stale=true`.
+    pub fn answered_stale(&self) -> bool {
+        self.status == 401
+            && self
+                .answer_header("WWW-Authenticate")
+                .is_some_and(|challenge| challenge.contains("stale=true"))
+    }
 }
 
 /// State the workers share.
@@ -162,36 +186,60 @@ fn answer_request(shared: &Shared, request: HttpRequest) -> HttpReply {
         target,
         headers,
         connection,
+        body,
     } = request;
-    let authorization = headers
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case("Authorization"))
-        .map(|(_, value)| value.clone());
+    let header_values = |wanted: &'static str| {
+        headers
+            .iter()
+            .filter(move |(name, _)| name.eq_ignore_ascii_case(wanted))
+            .map(|(_, value)| value.as_str())
+    };
+    let authorization = header_values("Authorization").next().map(str::to_owned);
+    let cookies: Vec<&str> = header_values("Cookie").collect();
+    let cookie = (!cookies.is_empty()).then(|| cookies.join("; "));
 
     // Authentication comes first: an unauthenticated request never learns what exists.
     // Fault scenarios (`fault-*` ids) may answer before it (see `faults`).
-    let verified = shared
-        .verifier
-        .verify(&method, &target, authorization.as_deref());
-    let reply = shared
+    let verified = shared.verifier.verify(&SignedRequest {
+        method: &method,
+        target: &target,
+        authorization: authorization.as_deref(),
+        session: digest::session_cookie(cookies.iter().copied()),
+        body: &body,
+    });
+    let mut reply = shared
         .faults
         .reply(&target, verified.is_ok(), || {
-            shared.verifier.challenge(false)
+            shared.verifier.challenge(false).header
         })
         .unwrap_or_else(|| {
-            FaultReply::Answer(match verified {
-                Ok(()) => answers::authenticated(&method, &target, &shared.fixtures),
+            FaultReply::Answer(match &verified {
+                Ok(_) => answers::authenticated(&method, &target, &shared.fixtures),
                 Err(rejection) => {
-                    let mut answer = answers::unauthorized(
-                        shared.verifier.challenge(rejection.is_stale()),
-                        rejection,
-                    );
+                    let challenge = shared.verifier.challenge(rejection.is_stale());
+                    let set_cookie = challenge.set_cookie();
+                    let mut answer = answers::unauthorized(challenge.header, *rejection);
                     shared.challenge_style.apply(&mut answer.headers);
+                    answer.headers.extend(set_cookie.map(|c| ("Set-Cookie", c)));
                     answer
                 }
             })
         });
+    if let (Ok(accepted), FaultReply::Answer(answer)) = (&verified, &mut reply) {
+        if answer.status != 401 {
+            let info = shared
+                .verifier
+                .authentication_info(accepted, answer.body.as_bytes());
+            answer
+                .headers
+                .extend(info.map(|info| ("Authentication-Info", info)));
+        }
+    }
     let status = reply.status();
+    let answer_headers = match &reply {
+        FaultReply::Answer(answer) => response_headers(answer),
+        _ => Vec::new(),
+    };
     let path = target.split('?').next().unwrap_or_default();
     let extra_delay = answers::ssl_instance_id(path).and_then(|id| {
         shared
@@ -210,8 +258,10 @@ fn answer_request(shared: &Shared, request: HttpRequest) -> HttpReply {
             method,
             url: target,
             authorization,
+            cookie,
             headers,
             status,
+            answer_headers,
             connection,
         });
 
@@ -227,14 +277,178 @@ fn answer_request(shared: &Shared, request: HttpRequest) -> HttpReply {
     }
 }
 
-fn into_response(answer: Answer) -> HttpResponse {
-    let headers = std::iter::once(("Content-Type", answer.content_type.to_owned()))
-        .chain(answer.headers)
+/// The headers an ordinary answer is written with (before `Content-Length`).
+fn response_headers(answer: &Answer) -> Vec<(String, String)> {
+    std::iter::once(("Content-Type", answer.content_type.to_owned()))
+        .chain(answer.headers.iter().cloned())
         .map(|(name, value)| (name.to_owned(), value))
-        .collect();
+        .collect()
+}
+
+fn into_response(answer: Answer) -> HttpResponse {
     HttpResponse {
         status: answer.status,
-        headers,
+        headers: response_headers(&answer),
         body: answer.body.into_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+
+    use digest_auth::{AuthContext, HttpMethod};
+
+    use super::*;
+    use crate::mock::MockQop;
+
+    const TARGET: &str = "/api/v2/instances/obxxx/security/ssl?requestId=wire";
+
+    struct Reply {
+        status: u16,
+        headers: Vec<(String, String)>,
+    }
+
+    impl Reply {
+        fn header(&self, name: &str) -> Option<&str> {
+            self.headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        }
+    }
+
+    /// One request on its own connection.
+    fn send(server: &MockServer, extra_headers: &[(&str, &str)]) -> Reply {
+        let mut stream = TcpStream::connect(server.addr()).unwrap();
+        let mut request = format!("GET {TARGET} HTTP/1.1\r\nHost: mock\r\nConnection: close\r\n");
+        for (name, value) in extra_headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str("\r\n");
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        let head = answer.split("\r\n\r\n").next().unwrap();
+        let mut lines = head.lines();
+        let status = lines.next().unwrap()[9..12].parse().unwrap();
+        let headers = lines
+            .filter_map(|line| line.split_once(": "))
+            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+            .collect();
+        Reply { status, headers }
+    }
+
+    fn sign(challenge: &str, nonce: Option<&str>) -> String {
+        let mut parsed = digest_auth::parse(challenge).unwrap();
+        if let Some(nonce) = nonce {
+            parsed.nonce = nonce.to_owned();
+        }
+        let context = AuthContext::new_with_method(
+            "mock-access-key-id",
+            "mock-access-key-secret",
+            TARGET,
+            Some(&b""[..]),
+            HttpMethod::GET,
+        );
+        parsed.respond(&context).unwrap().to_header_string()
+    }
+
+    fn cookie_pair(set_cookie: &str) -> &str {
+        set_cookie.split(';').next().unwrap()
+    }
+
+    #[test]
+    fn cookie_session_on_the_wire() {
+        let server = MockServer::start(MockConfig {
+            cookie_session: true,
+            next_nonce: true,
+            qop: MockQop::AuthInt,
+            ..MockConfig::default()
+        })
+        .unwrap();
+        let first = send(&server, &[]);
+        assert_eq!(first.status, 401);
+        let set_cookie = first.header("Set-Cookie").unwrap().to_owned();
+        assert!(set_cookie.starts_with("OBMOCKSESSION="), "{set_cookie}");
+        assert!(set_cookie.ends_with("; Path=/; HttpOnly"), "{set_cookie}");
+        let authorization = sign(first.header("WWW-Authenticate").unwrap(), None);
+
+        let without = send(&server, &[("Authorization", &authorization)]);
+        assert_eq!(without.status, 401);
+        let challenge = without.header("WWW-Authenticate").unwrap();
+        assert!(!challenge.contains("stale"), "{challenge}");
+        assert_ne!(without.header("Set-Cookie"), Some(set_cookie.as_str()));
+
+        let cookie = format!("theme=dark; {}", cookie_pair(&set_cookie));
+        let with = send(
+            &server,
+            &[("Authorization", &authorization), ("Cookie", &cookie)],
+        );
+        assert_eq!(with.status, 200);
+        assert_eq!(with.header("Set-Cookie"), None);
+        let info = with.header("Authentication-Info").unwrap();
+        assert!(info.contains("qop=auth-int, rspauth=\""), "{info}");
+
+        let recorded = server.requests();
+        let statuses: Vec<u16> = recorded.iter().map(|r| r.status).collect();
+        assert_eq!(statuses, [401, 401, 200]);
+        assert_eq!(recorded[0].cookie, None);
+        assert_eq!(recorded[2].cookie.as_deref(), Some(cookie.as_str()));
+        assert!(recorded[0].answer_header("set-cookie").is_some());
+        assert_eq!(recorded[2].answer_header("Authentication-Info"), Some(info));
+        assert!(!recorded.iter().any(RecordedRequest::answered_stale));
+    }
+
+    #[test]
+    fn one_time_nonces_and_nc_check_on_the_wire() {
+        let server = MockServer::start(MockConfig {
+            one_time_nonces: true,
+            next_nonce: true,
+            ..MockConfig::default()
+        })
+        .unwrap();
+        let challenge = send(&server, &[])
+            .header("WWW-Authenticate")
+            .unwrap()
+            .to_owned();
+        let authorization = sign(&challenge, None);
+        let ok = send(&server, &[("Authorization", &authorization)]);
+        assert_eq!(ok.status, 200);
+        let info = ok.header("Authentication-Info").unwrap().to_owned();
+        let again = send(&server, &[("Authorization", &authorization)]);
+        assert_eq!(again.status, 401);
+        assert!(server.requests()[2].answered_stale());
+        // The next nonce is good.
+        let next = info
+            .split('"')
+            .nth(1)
+            .filter(|_| info.starts_with("nextnonce="))
+            .unwrap();
+        let authorization = sign(&challenge, Some(next));
+        assert_eq!(
+            send(&server, &[("Authorization", &authorization)]).status,
+            200
+        );
+
+        let strict = MockServer::start(MockConfig {
+            nc_check: true,
+            ..MockConfig::default()
+        })
+        .unwrap();
+        let challenge = send(&strict, &[])
+            .header("WWW-Authenticate")
+            .unwrap()
+            .to_owned();
+        let mut parsed = digest_auth::parse(&challenge).unwrap();
+        let context = AuthContext::new("mock-access-key-id", "mock-access-key-secret", TARGET);
+        let first = parsed.respond(&context).unwrap().to_header_string();
+        let second = parsed.respond(&context).unwrap().to_header_string();
+        assert_eq!(send(&strict, &[("Authorization", &second)]).status, 200);
+        let overtaken = send(&strict, &[("Authorization", &first)]);
+        assert_eq!(overtaken.status, 401);
+        assert_eq!(overtaken.header("Authentication-Info"), None);
+        assert!(!strict.requests()[2].answered_stale());
     }
 }
