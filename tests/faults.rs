@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use obssl::mock::{ChallengeStyle, MockAlgorithm, MockConfig, MockServer};
+use obssl::mock::{ChallengeStyle, MockAlgorithm, MockConfig, MockQop, MockServer};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::Path;
@@ -308,7 +308,7 @@ fn every_challenge_form_is_answered_in_two_requests() {
         (
             "no qop (RFC 2069)",
             MockConfig {
-                qop_auth: false,
+                qop: MockQop::None,
                 ..MockConfig::default()
             },
         ),

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use obssl::mock::{MockAlgorithm, MockConfig};
+use obssl::mock::{MockAlgorithm, MockConfig, MockQop};
 use predicates::prelude::*;
 use std::time::Duration;
 
@@ -230,7 +230,7 @@ fn sha256_challenges_work() {
 #[test]
 fn rfc2069_challenges_without_qop_work() {
     let mock = start_mock(MockConfig {
-        qop_auth: false,
+        qop: MockQop::None,
         ..MockConfig::default()
     });
     let h = home();

@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use obssl::mock::{ChallengeStyle, MockAlgorithm, MockConfig, FAULT_IDS};
+use obssl::mock::{ChallengeStyle, MockAlgorithm, MockConfig, MockQop, FAULT_IDS};
 use std::time::Duration;
 
 /// Ordinary answers and API errors; every fault scenario (`obssl::mock::FAULT_IDS`) runs too,
@@ -31,7 +31,7 @@ fn configs() -> Vec<MockConfig> {
             ..MockConfig::default()
         },
         MockConfig {
-            qop_auth: false,
+            qop: MockQop::None,
             challenge_style: ChallengeStyle::BasicAndDigestHeaders,
             ..MockConfig::default()
         },

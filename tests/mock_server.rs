@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use digest_auth::AuthContext;
-use obssl::mock::{MockAlgorithm, MockConfig, MockServer};
+use obssl::mock::{MockAlgorithm, MockConfig, MockQop, MockServer};
 use predicates::prelude::*;
 use serde_json::{json, Value};
 
@@ -253,7 +253,7 @@ fn curl_digest_works_without_qop() {
         return;
     }
     let server = start(MockConfig {
-        qop_auth: false,
+        qop: MockQop::None,
         ..MockConfig::default()
     });
     let out = curl_digest(
@@ -779,7 +779,7 @@ fn http_auth_client_is_accepted_and_may_reuse_the_challenge() {
     ] {
         let server = start(MockConfig {
             algorithm,
-            qop_auth,
+            qop: MockQop::from_qop_auth(qop_auth),
             ..MockConfig::default()
         });
         let url = format!("{}{OBXXX_TARGET}", server.base_url());
