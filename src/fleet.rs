@@ -146,9 +146,15 @@ fn not_queried(instance_id: &str) -> Error {
 }
 
 fn not_tried(instance_id: &str, first: &str, refusal: &Error) -> Error {
+    // Say what stopped the first instance: wrong credentials, or a challenge
+    // obssl cannot answer (which says nothing about the credentials).
+    let why = if refusal.message.starts_with("cannot authenticate") {
+        format!("the server's digest challenge could not be answered for instance {first}")
+    } else {
+        format!("the credentials were rejected for instance {first}")
+    };
     let mut e = Error::auth(format!(
-        "authentication failed for instance {instance_id}: not tried, the credentials were \
-         rejected for instance {first}"
+        "authentication failed for instance {instance_id}: not tried, {why}"
     ));
     e.hint = refusal.hint.clone();
     e
