@@ -28,3 +28,6 @@ pub mod secret;
 pub mod selection;
 pub mod style;
 pub mod trace;
+
+#[cfg(test)]
+mod tests;

@@ -1,29 +1,16 @@
 //! Profiles, precedence, `configure` and `config list/path` end to end: the
 //! real binary with an isolated HOME/XDG_CONFIG_HOME and a cleared environment.
 
-mod common;
-
 use assert_cmd::Command;
-use common::*;
+use crate::util::*;
 use obssl::mock::{MockConfig, MockServer};
 use std::path::{Path, PathBuf};
 
 const WRONG: &str = "sk-WRONG-0000-9999";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 /// Runs `cmd`, asserting that the secret appears nowhere in its output.
 fn run(cmd: &mut Command, mock: Option<&MockServer>) -> Run {
-    let out = cmd.output().expect("obssl runs");
-    let r = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
+    let r = Run::of(cmd);
     assert_no_secret(&r.stdout, mock);
     assert_no_secret(&r.stderr, mock);
     r

@@ -1,10 +1,10 @@
-//! Helpers shared by the integration tests: isolated commands and an
-//! in-process mock API.
-#![allow(dead_code)]
+//! Helpers shared by every area of the integration tests: isolated commands,
+//! their output, an in-process mock API, and what must never leak.
 
 use assert_cmd::Command;
 use obssl::mock::{MockConfig, MockServer};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 /// A secret distinctive enough that finding it anywhere in output is a leak.
 pub const SECRET: &str = "sk-LEAKCHECK-7f3a9c1e5b2d4f60";
@@ -25,8 +25,55 @@ pub fn isolated(bin: &str, home: &Path) -> Command {
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
         .env("NO_COLOR", "1")
-        .timeout(std::time::Duration::from_secs(60));
+        .timeout(Duration::from_secs(60));
     cmd
+}
+
+/// A fresh, empty directory to serve as HOME.
+pub fn home() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+/// The stdout of a finished command, as UTF-8.
+pub fn stdout_of(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(assert.get_output().stdout.clone()).unwrap()
+}
+
+/// The stderr of a finished command, as UTF-8.
+pub fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(assert.get_output().stderr.clone()).unwrap()
+}
+
+/// What a user sees of one run.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub took: Duration,
+}
+
+impl Run {
+    /// Runs `cmd` to the end.
+    pub fn of(cmd: &mut Command) -> Run {
+        let started = Instant::now();
+        let out = cmd.output().expect("the command runs");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            took: started.elapsed(),
+        }
+    }
+}
+
+/// Waits until `done` holds, checking every few milliseconds, and panics with
+/// `what` if it still does not hold after `limit`.
+pub fn wait_until(limit: Duration, what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !done() {
+        assert!(Instant::now() < deadline, "gave up waiting: {what}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }
 
 /// A mock API with the test credentials.

@@ -1,8 +1,6 @@
 //! Drives the mock API server over real HTTP: ureq with hand-made digest headers, `curl --digest`,
 //! and the `obssl-mock` binary.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::Command;
@@ -175,7 +173,7 @@ fn signed_request_gets_the_documented_example() {
     );
     assert_eq!(
         answer.json(),
-        json!({"data": common::reference_example(), "requestId": "abc", "success": true})
+        json!({"data": crate::util::reference_example(), "requestId": "abc", "success": true})
     );
     let recorded = server.requests();
     assert_eq!(
@@ -211,7 +209,7 @@ fn curl_digest_gets_the_documented_example() {
     let body: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         body,
-        json!({"data": common::reference_example(), "requestId": "abc", "success": true})
+        json!({"data": crate::util::reference_example(), "requestId": "abc", "success": true})
     );
     // Key order as in the API reference.
     assert!(String::from_utf8_lossy(&out.stdout)
@@ -677,7 +675,7 @@ fn run_passes_working_credentials_to_curl() {
         let body: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(
             body,
-            json!({"data": common::reference_example(), "requestId": "from-run", "success": true})
+            json!({"data": crate::util::reference_example(), "requestId": "from-run", "success": true})
         );
     }
 }

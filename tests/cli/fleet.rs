@@ -1,24 +1,10 @@
 //! `obssl get` with many instances: ids, --file, --all, --jobs, the fleet
 //! output forms, failures among successes, and the requests it costs.
 
-mod common;
-
-use common::*;
+use crate::util::*;
 use obssl::mock::{MockConfig, MockServer};
 use predicates::prelude::*;
 use serde_json::Value;
-
-fn home() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap()
-}
-
-fn stdout_of(assert: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8(assert.get_output().stdout.clone()).unwrap()
-}
-
-fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8(assert.get_output().stderr.clone()).unwrap()
-}
 
 fn generated(n: usize) -> Vec<String> {
     (1..=n).map(|i| format!("obcluster-gen-{i:04}")).collect()

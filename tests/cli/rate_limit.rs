@@ -1,9 +1,7 @@
 //! A `Retry-After` from the server pauses every worker of a fleet run, not
 //! only the one that was told: the others must not hammer a rate-limited account.
 
-mod common;
-
-use common::*;
+use crate::util::*;
 use obssl::mock::MockConfig;
 use std::time::Duration;
 

@@ -1,15 +1,9 @@
 //! `obssl get` end to end: the real binary against the in-process mock API.
 
-mod common;
-
-use common::*;
+use crate::util::*;
 use obssl::mock::{MockAlgorithm, MockConfig};
 use predicates::prelude::*;
 use std::time::Duration;
-
-fn home() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap()
-}
 
 #[test]
 fn table_shows_the_reference_example_with_labels_and_time_left() {

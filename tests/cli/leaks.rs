@@ -2,9 +2,7 @@
 //! with a distinctive secret; neither the secret nor any digest `response=`
 //! value the server saw may appear in stdout or stderr.
 
-mod common;
-
-use common::*;
+use crate::util::*;
 use obssl::mock::{ChallengeStyle, MockAlgorithm, MockConfig, FAULT_IDS};
 use std::time::Duration;
 
