@@ -1001,7 +1001,7 @@ fn table_names(table: &str) -> Vec<String> {
 
 #[test]
 fn the_readme_config_list_sample_has_the_real_rows() {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     let section = &readme[readme.find("### obssl config list").unwrap()..];
     let start = section.find("```text\n").unwrap() + "```text\n".len();
     let sample = &section[start..];
@@ -1044,7 +1044,7 @@ fn interactive_configure_through_a_pty_does_not_echo_the_secret() {
         "[default]\naccess_key_id = \"ak-old\"\naccess_key_secret = \"sk-old-secret-wxyz\"\n",
     );
     let script = r#"
-import os, pty, sys, time, select
+import os, pty, sys, time, select, termios
 argv = sys.argv[1:]
 pid, fd = pty.fork()
 if pid == 0:
@@ -1069,10 +1069,24 @@ def expect(text, timeout=20):
                 sys.exit("eof waiting for %r" % text)
             seen += chunk
 def send(line):
-    time.sleep(0.2)
     os.write(fd, line.encode() + b"\r")
+def echo_off(timeout=20):
+    # The secret's prompt is printed before echo is turned off: typing the
+    # secret before that would let the terminal itself echo it.
+    end = time.time() + timeout
+    while True:
+        try:
+            lflag = termios.tcgetattr(fd)[3]
+        except termios.error:
+            time.sleep(0.2)  # this system cannot tell: give it time
+            return
+        if not lflag & termios.ECHO:
+            return
+        if time.time() > end:
+            sys.exit("timed out waiting for echo to be turned off")
+        time.sleep(0.005)
 expect("AccessKey ID [ak-old]: "); send(os.environ["AK"])
-expect("AccessKey secret [****wxyz]: "); send(os.environ["SK"])
+expect("AccessKey secret [****wxyz]: "); echo_off(); send(os.environ["SK"])
 expect("endpoint URL [intl]: "); send("cn")
 expect("Project id [none]: "); send("p-7")
 expect("Default output format (table, json, jsonl) [table]: "); send("json")

@@ -1,7 +1,6 @@
 //! Terminal conventions end to end: completions and man pages from the binary,
-//! colour rules and suggestions for typos. (That the committed completions
-//! match the CLI, and that every command's help ends with examples, are unit
-//! tests: `src/tests/`.)
+//! colour rules, help examples and suggestions for typos. (That the committed
+//! completions and man pages match the CLI is a unit test: `src/tests/`.)
 
 use crate::util::*;
 use obssl::mock::MockConfig;
@@ -93,6 +92,45 @@ fn json_and_field_output_never_carry_colour() {
             .assert()
             .success();
         assert!(!stdout_of(&out).contains('\x1b'), "{args:?}");
+    }
+}
+
+/// Every command path with a committed manual page (`obssl-config-list.1` is
+/// `config list`), the top level (empty) included. The unit test
+/// `committed_completions_and_man_pages_match_the_cli` keeps these pages
+/// one-to-one with the CLI's commands.
+fn command_paths_of_the_man_pages() -> Vec<Vec<String>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    let mut paths: Vec<Vec<String>> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter_map(|name| {
+            let page = name.strip_suffix(".1")?.strip_prefix("obssl")?;
+            Some(page.split('-').skip(1).map(str::to_string).collect())
+        })
+        .collect();
+    paths.sort();
+    paths
+}
+
+#[test]
+fn the_binary_prints_help_with_examples_for_every_command() {
+    let h = home();
+    let paths = command_paths_of_the_man_pages();
+    assert!(paths.len() > 3, "{paths:?}");
+    assert_eq!(paths[0], Vec::<String>::new(), "obssl.1 is committed");
+    for path in paths {
+        let out = isolated("obssl", h.path())
+            .args(&path)
+            .arg("--help")
+            .assert()
+            .success()
+            .stderr("");
+        let help = stdout_of(&out);
+        let Some(after) = help.split("Examples:\n").nth(1) else {
+            panic!("`obssl {} --help` has no examples:\n{help}", path.join(" "));
+        };
+        assert!(after.contains("obssl"), "{path:?}:\n{help}");
     }
 }
 

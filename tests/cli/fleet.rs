@@ -545,12 +545,10 @@ fn a_slow_instance_keeps_its_place_in_every_form() {
         "obcluster-gen-0002",
         "obcluster-gen-0003",
     ];
-    let runs = std::cell::Cell::new(0);
-    let run = |args: &[&str]| {
-        runs.set(runs.get() + 1);
+    let run = |run: usize, args: &[&str]| {
         let out = obssl_for(&mock, h.path())
             .args(["get", "--jobs", "4", "--request-id"])
-            .arg(format!("run-{}", runs.get()))
+            .arg(format!("run-{run}"))
             .args(args)
             .args(ids)
             .assert()
@@ -558,12 +556,23 @@ fn a_slow_instance_keeps_its_place_in_every_form() {
             .stderr("");
         stdout_of(&out)
     };
+    // The four forms run at once (each waits for the slow instance); run N is
+    // told apart at the mock by its request id `run-N`.
+    let forms: [&[&str]; 4] = [&[], &["-o", "json"], &["-o", "jsonl"], &["--field", "instanceId"]];
+    let run = &run;
+    let outputs: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..)
+            .zip(forms)
+            .map(|(n, args)| scope.spawn(move || run(n, args)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let [table, json, jsonl, field] = <[String; 4]>::try_from(outputs).unwrap();
 
-    let table = run(&[]);
     let positions: Vec<usize> = ids.iter().map(|id| table.find(id).unwrap()).collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{table}");
 
-    let array: Value = serde_json::from_str(&run(&["-o", "json"])).unwrap();
+    let array: Value = serde_json::from_str(&json).unwrap();
     let got: Vec<&str> = array
         .as_array()
         .unwrap()
@@ -572,7 +581,6 @@ fn a_slow_instance_keeps_its_place_in_every_form() {
         .collect();
     assert_eq!(got, ids);
 
-    let jsonl = run(&["-o", "jsonl"]);
     let got: Vec<String> = jsonl
         .lines()
         .map(|l| serde_json::from_str::<Value>(l).unwrap()["instanceId"].to_string())
@@ -580,7 +588,6 @@ fn a_slow_instance_keeps_its_place_in_every_form() {
     let quoted: Vec<String> = ids.iter().map(|id| format!("\"{id}\"")).collect();
     assert_eq!(got, quoted);
 
-    let field = run(&["--field", "instanceId"]);
     let expected: String = ids.iter().map(|id| format!("{id}\t{id}\n")).collect();
     assert_eq!(field, expected);
 
@@ -588,7 +595,7 @@ fn a_slow_instance_keeps_its_place_in_every_form() {
     // instances after the slow one were asked for (and, without latency,
     // answered) before it answered.
     let requests = mock.requests();
-    for run in 1..=runs.get() {
+    for run in 1..=forms.len() {
         let of_run = |id: &str| {
             requests
                 .iter()

@@ -396,6 +396,8 @@ fn a_slow_server_is_cut_off_by_timeout_with_exit_6() {
         .assert()
         .code(6)
         .stderr(predicate::str::contains("timed out"));
+    // The mock is still sleeping out its latency for the request obssl gave up on.
+    stop_in_background(mock);
 }
 
 #[test]

@@ -342,14 +342,18 @@ fn nonce_reuse_needs_a_growing_nonce_count() {
 
 #[test]
 fn expired_nonce_gets_a_stale_challenge() {
+    let lifetime = Duration::from_millis(50);
     let server = start(MockConfig {
-        nonce_lifetime: Some(Duration::from_millis(50)),
+        nonce_lifetime: Some(lifetime),
         ..MockConfig::default()
     });
     let agent = agent();
     let url = format!("{}{OBXXX_TARGET}", server.base_url());
     let mut challenge = challenge(&agent, &url);
-    thread::sleep(Duration::from_millis(120));
+    // The nonce was issued before the challenge was recorded: wait until it is
+    // past its lifetime, and no longer.
+    let expired = server.requests()[0].received_at + lifetime + Duration::from_millis(10);
+    thread::sleep(expired.saturating_duration_since(Instant::now()));
     let authorization = sign(&mut challenge, SECRET, OBXXX_TARGET);
     let answer = get(&agent, &url, Some(&authorization));
     assert_eq!(answer.status, 401);

@@ -66,14 +66,11 @@ impl Run {
     }
 }
 
-/// Waits until `done` holds, checking every few milliseconds, and panics with
-/// `what` if it still does not hold after `limit`.
-pub fn wait_until(limit: Duration, what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + limit;
-    while !done() {
-        assert!(Instant::now() < deadline, "gave up waiting: {what}");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+/// Stops `mock` on another thread: stopping waits for the answers in flight,
+/// and a test that is done with a mock still sleeping out its latency (for a
+/// request the client gave up on) need not wait for them.
+pub fn stop_in_background(mock: MockServer) {
+    std::thread::spawn(move || mock.stop());
 }
 
 /// A mock API with the test credentials.
