@@ -1,8 +1,8 @@
 //! Profiles, precedence, `configure` and `config list/path` end to end: the
 //! real binary with an isolated HOME/XDG_CONFIG_HOME and a cleared environment.
 
-use assert_cmd::Command;
 use crate::util::*;
+use assert_cmd::Command;
 use obssl::mock::{MockConfig, MockServer};
 use std::path::{Path, PathBuf};
 

@@ -322,7 +322,7 @@ fn stale_nonces_are_refreshed_once_and_then_given_up() {
     let r = run(&mock, &["get", "obxxx"]);
     fails(&r, 4, &["stale twice", "after 3 requests"]);
     assert_eq!(statuses(&mock), [401, 401, 401]);
-    // A stale nonce mid-run that is refreshed successfully: tests/handshake.rs.
+    // A stale nonce mid-run that is refreshed successfully: src/tests/handshake.rs.
 }
 
 #[test]

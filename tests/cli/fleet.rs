@@ -366,6 +366,8 @@ fn the_worst_failure_sets_the_exit_status() {
         .port();
     obssl_for(&mock, h.path())
         .env("OBSSL_ENDPOINT", format!("http://127.0.0.1:{port}"))
+        // The retries' backoff is not under test: about a millisecond.
+        .env("OBSSL_TEST_BACKOFF_MS", "1")
         .args(["get", "obxxx", "obcluster-demo", "-o", "json"])
         .assert()
         .code(6)
@@ -452,11 +454,16 @@ fn a_reader_that_goes_away_stops_the_run() {
 fn after_the_instance_list_the_first_instance_is_not_read_alone() {
     // The listing earned the digest challenge: every instance can start at
     // once. Read alone first, the others would arrive one latency later.
+    // Only the instances answer slowly: the challenge and the list need not.
     let latency = std::time::Duration::from_millis(1000);
-    let mock = start_mock(MockConfig {
-        latency,
+    let config = || MockConfig {
         generated_instances: 10,
         ..MockConfig::default()
+    };
+    let ids = listed(&start_mock(config()));
+    let mock = start_mock(MockConfig {
+        slow_instances: ids.into_iter().map(|id| (id, latency)).collect(),
+        ..config()
     });
     let h = home();
     obssl_for(&mock, h.path())
@@ -487,6 +494,8 @@ fn verbose_lines_of_several_instances_name_their_instance() {
     let h = home();
     let ids = ["obcluster-demo", "fault-503-twice", "obxxx", "fault-429"];
     let out = obssl_for(&mock, h.path())
+        // The retries' backoff is not under test: about a millisecond.
+        .env("OBSSL_TEST_BACKOFF_MS", "1")
         .args(["get", "-v", "--jobs", "4", "--field", "instanceId"])
         .args(ids)
         .assert()
@@ -558,7 +567,12 @@ fn a_slow_instance_keeps_its_place_in_every_form() {
     };
     // The four forms run at once (each waits for the slow instance); run N is
     // told apart at the mock by its request id `run-N`.
-    let forms: [&[&str]; 4] = [&[], &["-o", "json"], &["-o", "jsonl"], &["--field", "instanceId"]];
+    let forms: [&[&str]; 4] = [
+        &[],
+        &["-o", "json"],
+        &["-o", "jsonl"],
+        &["--field", "instanceId"],
+    ];
     let run = &run;
     let outputs: Vec<String> = std::thread::scope(|scope| {
         let handles: Vec<_> = (1..)

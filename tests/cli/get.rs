@@ -373,6 +373,8 @@ fn a_refused_connection_is_exit_6() {
     isolated("obssl", h.path())
         .env("OBSSL_ACCESS_KEY_ID", ACCESS_KEY_ID)
         .env("OBSSL_ACCESS_KEY_SECRET", SECRET)
+        // The retries' backoff is not under test: about a millisecond.
+        .env("OBSSL_TEST_BACKOFF_MS", "1")
         .args([
             "get",
             "obxxx",
