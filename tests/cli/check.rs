@@ -601,7 +601,7 @@ fn timeout_bounds_the_whole_check_run_and_the_summary_still_prints() {
     let h = home();
     let started = std::time::Instant::now();
     let out = check(&mock, h.path(), &["-t", "1", "--jobs", "1"])
-        .args((1..=5).map(|i| format!("obcluster-gen-{i:04}")))
+        .args(generated(5))
         .assert()
         .code(3)
         .stderr("");

@@ -60,12 +60,6 @@ fn fails(r: &Run, code: i32, needles: &[&str]) {
     }
 }
 
-/// A port with nothing listening.
-fn refused_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
 // ---- retries ---------------------------------------------------------------
 
 /// The time between the 429 and the retry, as the mock saw them.

@@ -6,10 +6,6 @@ use obssl::mock::{MockConfig, MockServer};
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn generated(n: usize) -> Vec<String> {
-    (1..=n).map(|i| format!("obcluster-gen-{i:04}")).collect()
-}
-
 /// The ids `GET /api/v2/instances` lists: every fixture but the error ones.
 fn listed(mock: &MockServer) -> Vec<String> {
     mock.fixture_ids()
@@ -359,11 +355,7 @@ fn the_worst_failure_sets_the_exit_status() {
         .args(["get", "obxxx", "mock-server-error", "mock-not-json"])
         .assert()
         .code(5);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = refused_port();
     obssl_for(&mock, h.path())
         .env("OBSSL_ENDPOINT", format!("http://127.0.0.1:{port}"))
         // The retries' backoff is not under test: about a millisecond.
@@ -423,11 +415,8 @@ fn a_reader_that_goes_away_stops_the_run() {
         .arg("-c")
         .arg(format!("'{obssl}' get --all -o jsonl --jobs 2 | head -1"))
         .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", h.path())
-        .env("OBSSL_ENDPOINT", mock.base_url())
-        .env("OBSSL_ACCESS_KEY_ID", ACCESS_KEY_ID)
-        .env("OBSSL_ACCESS_KEY_SECRET", SECRET)
+        .envs(isolated_env(h.path()))
+        .envs(mock_env(&mock))
         .output()
         .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
@@ -649,12 +638,8 @@ fn jsonl_lines_before_a_slow_instance_are_written_before_it_answers() {
         .args(generated(3))
         .arg("obcluster-demo")
         .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", h.path())
-        .env("XDG_CONFIG_HOME", h.path().join(".config"))
-        .env("OBSSL_ENDPOINT", mock.base_url())
-        .env("OBSSL_ACCESS_KEY_ID", ACCESS_KEY_ID)
-        .env("OBSSL_ACCESS_KEY_SECRET", SECRET)
+        .envs(isolated_env(h.path()))
+        .envs(mock_env(&mock))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()

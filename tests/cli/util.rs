@@ -3,6 +3,7 @@
 
 use assert_cmd::Command;
 use obssl::mock::{MockConfig, MockServer};
+use std::ffi::OsString;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -21,12 +22,35 @@ pub fn isolated(bin: &str, home: &Path) -> Command {
     };
     let mut cmd = Command::new(path);
     cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("NO_COLOR", "1")
+        .envs(isolated_env(home))
         .timeout(Duration::from_secs(60));
     cmd
+}
+
+/// The whole environment of [`isolated`], for commands built some other way (a
+/// shell pipeline, a child whose pipes the test holds): set it after `env_clear()`.
+pub fn isolated_env(home: &Path) -> Vec<(&'static str, OsString)> {
+    vec![
+        ("PATH", std::env::var_os("PATH").unwrap_or_default()),
+        ("HOME", home.into()),
+        ("XDG_CONFIG_HOME", home.join(".config").into()),
+        ("NO_COLOR", "1".into()),
+    ]
+}
+
+/// The variables that point `obssl` at `mock` with the right credentials.
+pub fn mock_env(mock: &MockServer) -> [(&'static str, String); 3] {
+    [
+        ("OBSSL_ENDPOINT", mock.base_url()),
+        ("OBSSL_ACCESS_KEY_ID", ACCESS_KEY_ID.into()),
+        ("OBSSL_ACCESS_KEY_SECRET", SECRET.into()),
+    ]
+}
+
+/// A port with nothing listening (bound, then let go).
+pub fn refused_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
 }
 
 /// A fresh, empty directory to serve as HOME.
@@ -86,10 +110,13 @@ pub fn start_mock(config: MockConfig) -> MockServer {
 /// `obssl` pointed at `mock` with the right credentials.
 pub fn obssl_for(mock: &MockServer, home: &Path) -> Command {
     let mut cmd = isolated("obssl", home);
-    cmd.env("OBSSL_ENDPOINT", mock.base_url())
-        .env("OBSSL_ACCESS_KEY_ID", ACCESS_KEY_ID)
-        .env("OBSSL_ACCESS_KEY_SECRET", SECRET);
+    cmd.envs(mock_env(mock));
     cmd
+}
+
+/// The ids of the mock's first `n` generated instances (`MockConfig::generated_instances`).
+pub fn generated(n: usize) -> Vec<String> {
+    (1..=n).map(|i| format!("obcluster-gen-{i:04}")).collect()
 }
 
 /// Asserts that neither the secret nor any digest `response=` value of the
