@@ -27,3 +27,6 @@ pub mod secret;
 pub mod selection;
 pub mod style;
 pub mod trace;
+
+#[cfg(test)]
+mod tests;

@@ -1,8 +1,6 @@
 //! Drives the mock API server over real HTTP: ureq with hand-made digest headers, `curl --digest`,
 //! and the `obssl-mock` binary.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::Command;
@@ -175,7 +173,7 @@ fn signed_request_gets_the_documented_example() {
     );
     assert_eq!(
         answer.json(),
-        json!({"data": common::reference_example(), "requestId": "abc", "success": true})
+        json!({"data": crate::util::reference_example(), "requestId": "abc", "success": true})
     );
     let recorded = server.requests();
     assert_eq!(
@@ -211,7 +209,7 @@ fn curl_digest_gets_the_documented_example() {
     let body: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         body,
-        json!({"data": common::reference_example(), "requestId": "abc", "success": true})
+        json!({"data": crate::util::reference_example(), "requestId": "abc", "success": true})
     );
     // Key order as in the API reference.
     assert!(String::from_utf8_lossy(&out.stdout)
@@ -344,14 +342,18 @@ fn nonce_reuse_needs_a_growing_nonce_count() {
 
 #[test]
 fn expired_nonce_gets_a_stale_challenge() {
+    let lifetime = Duration::from_millis(50);
     let server = start(MockConfig {
-        nonce_lifetime: Some(Duration::from_millis(50)),
+        nonce_lifetime: Some(lifetime),
         ..MockConfig::default()
     });
     let agent = agent();
     let url = format!("{}{OBXXX_TARGET}", server.base_url());
     let mut challenge = challenge(&agent, &url);
-    thread::sleep(Duration::from_millis(120));
+    // The nonce was issued before the challenge was recorded: wait until it is
+    // past its lifetime, and no longer.
+    let expired = server.requests()[0].received_at + lifetime + Duration::from_millis(10);
+    thread::sleep(expired.saturating_duration_since(Instant::now()));
     let authorization = sign(&mut challenge, SECRET, OBXXX_TARGET);
     let answer = get(&agent, &url, Some(&authorization));
     assert_eq!(answer.status, 401);
@@ -677,7 +679,7 @@ fn run_passes_working_credentials_to_curl() {
         let body: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(
             body,
-            json!({"data": common::reference_example(), "requestId": "from-run", "success": true})
+            json!({"data": crate::util::reference_example(), "requestId": "from-run", "success": true})
         );
     }
 }

@@ -2,9 +2,9 @@
 //! challenges, the JSON answer, the instance list pages and `validPeriod`.
 //! Nothing may panic; what is accepted must be usable.
 
-use obssl::api::{interpret_answer, parse_instance_page};
-use obssl::client::{parse_retry_after, DigestChallenge, HttpAnswer};
-use obssl::expiry::parse_valid_period;
+use crate::api::{interpret_answer, parse_instance_page};
+use crate::client::{parse_retry_after, DigestChallenge, HttpAnswer};
+use crate::expiry::parse_valid_period;
 use proptest::prelude::*;
 use std::time::{Duration, SystemTime};
 

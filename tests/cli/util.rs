@@ -1,10 +1,11 @@
-//! Helpers shared by the integration tests: isolated commands and an
-//! in-process mock API.
-#![allow(dead_code)]
+//! Helpers shared by every area of the integration tests: isolated commands,
+//! their output, an in-process mock API, and what must never leak.
 
 use assert_cmd::Command;
 use obssl::mock::{MockConfig, MockServer};
+use std::ffi::OsString;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 /// A secret distinctive enough that finding it anywhere in output is a leak.
 pub const SECRET: &str = "sk-LEAKCHECK-7f3a9c1e5b2d4f60";
@@ -21,12 +22,79 @@ pub fn isolated(bin: &str, home: &Path) -> Command {
     };
     let mut cmd = Command::new(path);
     cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("NO_COLOR", "1")
-        .timeout(std::time::Duration::from_secs(60));
+        .envs(isolated_env(home))
+        .timeout(Duration::from_secs(60));
     cmd
+}
+
+/// The whole environment of [`isolated`], for commands built some other way (a
+/// shell pipeline, a child whose pipes the test holds): set it after `env_clear()`.
+pub fn isolated_env(home: &Path) -> Vec<(&'static str, OsString)> {
+    vec![
+        ("PATH", std::env::var_os("PATH").unwrap_or_default()),
+        ("HOME", home.into()),
+        ("XDG_CONFIG_HOME", home.join(".config").into()),
+        ("NO_COLOR", "1".into()),
+    ]
+}
+
+/// The variables that point `obssl` at `mock` with the right credentials.
+pub fn mock_env(mock: &MockServer) -> [(&'static str, String); 3] {
+    [
+        ("OBSSL_ENDPOINT", mock.base_url()),
+        ("OBSSL_ACCESS_KEY_ID", ACCESS_KEY_ID.into()),
+        ("OBSSL_ACCESS_KEY_SECRET", SECRET.into()),
+    ]
+}
+
+/// A port with nothing listening (bound, then let go).
+pub fn refused_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// A fresh, empty directory to serve as HOME.
+pub fn home() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+/// The stdout of a finished command, as UTF-8.
+pub fn stdout_of(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(assert.get_output().stdout.clone()).unwrap()
+}
+
+/// The stderr of a finished command, as UTF-8.
+pub fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(assert.get_output().stderr.clone()).unwrap()
+}
+
+/// What a user sees of one run.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub took: Duration,
+}
+
+impl Run {
+    /// Runs `cmd` to the end.
+    pub fn of(cmd: &mut Command) -> Run {
+        let started = Instant::now();
+        let out = cmd.output().expect("the command runs");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            took: started.elapsed(),
+        }
+    }
+}
+
+/// Stops `mock` on another thread: stopping waits for the answers in flight,
+/// and a test that is done with a mock still sleeping out its latency (for a
+/// request the client gave up on) need not wait for them.
+pub fn stop_in_background(mock: MockServer) {
+    std::thread::spawn(move || mock.stop());
 }
 
 /// A mock API with the test credentials.
@@ -42,10 +110,13 @@ pub fn start_mock(config: MockConfig) -> MockServer {
 /// `obssl` pointed at `mock` with the right credentials.
 pub fn obssl_for(mock: &MockServer, home: &Path) -> Command {
     let mut cmd = isolated("obssl", home);
-    cmd.env("OBSSL_ENDPOINT", mock.base_url())
-        .env("OBSSL_ACCESS_KEY_ID", ACCESS_KEY_ID)
-        .env("OBSSL_ACCESS_KEY_SECRET", SECRET);
+    cmd.envs(mock_env(mock));
     cmd
+}
+
+/// The ids of the mock's first `n` generated instances (`MockConfig::generated_instances`).
+pub fn generated(n: usize) -> Vec<String> {
+    (1..=n).map(|i| format!("obcluster-gen-{i:04}")).collect()
 }
 
 /// Asserts that neither the secret nor any digest `response=` value of the

@@ -1,17 +1,37 @@
 //! The digest handshake of one long-lived client, in process: challenge reuse
 //! and stale nonces, counted by the mock.
 
-mod common;
+use crate::api::{fetch_ssl_status, Api};
+use crate::commands::connect::connect;
+use crate::config::{Credentials, Settings};
+use crate::endpoint::Endpoint;
+use crate::error::ErrorKind;
+use crate::mock::{MockConfig, MockServer};
+use crate::secret::Secret;
+use std::time::{Duration, Instant};
 
-use common::*;
-use obssl::api::{fetch_ssl_status, Api};
-use obssl::commands::connect::connect;
-use obssl::config::{Credentials, Settings};
-use obssl::endpoint::Endpoint;
-use obssl::error::ErrorKind;
-use obssl::mock::{MockConfig, MockServer};
-use obssl::secret::Secret;
-use std::time::Duration;
+const SECRET: &str = "sk-LEAKCHECK-7f3a9c1e5b2d4f60";
+const ACCESS_KEY_ID: &str = "ak-test-0001";
+
+fn start_mock(config: MockConfig) -> MockServer {
+    MockServer::start(MockConfig {
+        access_key_id: ACCESS_KEY_ID.into(),
+        access_key_secret: SECRET.into(),
+        ..config
+    })
+    .expect("mock server starts")
+}
+
+/// The value of one parameter of a Digest `Authorization` header.
+fn digest_param(header: &str, name: &str) -> Option<String> {
+    let rest = header.trim_start_matches("Digest").trim();
+    rest.split(',').find_map(|part| {
+        let (k, v) = part.trim().split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case(name)
+            .then(|| v.trim().trim_matches('"').to_string())
+    })
+}
 
 fn client_for(mock: &MockServer, secret: &str) -> Api {
     connect(&Settings {
@@ -23,7 +43,7 @@ fn client_for(mock: &MockServer, secret: &str) -> Api {
         },
         timeout: Duration::from_secs(10),
         project_id: None,
-        output: obssl::cli::OutputFormat::Table,
+        output: crate::cli::OutputFormat::Table,
         retries: 0,
         backoff_base: Duration::from_millis(1),
         ca_bundle: None,
@@ -50,14 +70,18 @@ fn later_requests_reuse_the_challenge_with_a_higher_nonce_count() {
 
 #[test]
 fn a_stale_kept_nonce_is_refreshed_once() {
+    // Wide enough that the first call's handshake always fits on a loaded machine.
+    let lifetime = Duration::from_millis(1500);
     let mock = start_mock(MockConfig {
-        // Wide enough that the first call's handshake always fits on a loaded machine.
-        nonce_lifetime: Some(Duration::from_millis(1500)),
+        nonce_lifetime: Some(lifetime),
         ..MockConfig::default()
     });
     let client = client_for(&mock, SECRET);
     fetch_ssl_status(&client, "obxxx", "first").unwrap();
-    std::thread::sleep(Duration::from_millis(1800));
+    // The kept nonce was issued before the first 401 was recorded: wait until
+    // it is past its lifetime, and no longer.
+    let expired = mock.requests()[0].received_at + lifetime + Duration::from_millis(20);
+    std::thread::sleep(expired.saturating_duration_since(Instant::now()));
     fetch_ssl_status(&client, "obxxx", "second").unwrap();
     let statuses: Vec<u16> = mock.requests().iter().map(|r| r.status).collect();
     assert_eq!(statuses, [401, 200, 401, 200]);

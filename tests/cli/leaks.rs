@@ -2,9 +2,7 @@
 //! with a distinctive secret; neither the secret nor any digest `response=`
 //! value the server saw may appear in stdout or stderr.
 
-mod common;
-
-use common::*;
+use crate::util::*;
 use obssl::mock::{ChallengeStyle, MockAlgorithm, MockConfig, MockQop, FAULT_IDS};
 use std::time::Duration;
 
@@ -66,26 +64,35 @@ fn check(mock: &obssl::mock::MockServer, secret: &str, args: &[&str]) {
 
 #[test]
 fn no_scenario_format_or_verbosity_leaks_the_secret() {
-    std::thread::scope(|scope| {
-        for (index, config) in configs().into_iter().enumerate() {
-            scope.spawn(move || {
-                let mock = start_mock(config);
-                // The default configuration runs every fault scenario; the digest
-                // variants run the instances whose answers differ in kind.
-                let instances: Vec<&str> = if index == 0 {
-                    ANSWERS.iter().chain(FAULT_IDS.iter()).copied().collect()
-                } else {
-                    vec!["obxxx", "mock-not-found", "fault-401-forever"]
-                };
-                for instance in instances {
-                    for format in FORMATS {
-                        for verbosity in VERBOSITY {
-                            let mut args = vec!["get", instance, verbosity, "--timeout", "1"];
-                            args.extend_from_slice(format);
-                            check(&mock, SECRET, &args);
-                        }
-                    }
+    // Every (configuration, instance, format, verbosity) run, each one a process that
+    // mostly waits (Retry-After, timeouts): a few workers take them from one queue.
+    let mocks: Vec<_> = configs().into_iter().map(start_mock).collect();
+    let mut runs: Vec<(&obssl::mock::MockServer, Vec<&str>)> = Vec::new();
+    for (index, mock) in mocks.iter().enumerate() {
+        // The default configuration runs every fault scenario; the digest
+        // variants run the instances whose answers differ in kind.
+        let instances: Vec<&str> = if index == 0 {
+            ANSWERS.iter().chain(FAULT_IDS.iter()).copied().collect()
+        } else {
+            vec!["obxxx", "mock-not-found", "fault-401-forever"]
+        };
+        for instance in instances {
+            for format in FORMATS {
+                for verbosity in VERBOSITY {
+                    let mut args = vec!["get", instance, verbosity, "--timeout", "1"];
+                    args.extend_from_slice(format);
+                    runs.push((mock, args));
                 }
+            }
+        }
+    }
+    let queue = std::sync::Mutex::new(runs.into_iter());
+    std::thread::scope(|scope| {
+        for _ in 0..8 {
+            scope.spawn(|| loop {
+                let next = queue.lock().unwrap().next();
+                let Some((mock, args)) = next else { break };
+                check(mock, SECRET, &args);
             });
         }
     });

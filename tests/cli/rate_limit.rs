@@ -1,9 +1,7 @@
 //! A `Retry-After` from the server pauses every worker of a fleet run, not
 //! only the one that was told: the others must not hammer a rate-limited account.
 
-mod common;
-
-use common::*;
+use crate::util::*;
 use obssl::mock::MockConfig;
 use std::time::Duration;
 
@@ -18,7 +16,7 @@ fn retry_after_pauses_every_worker_of_the_run() {
     // obxxx is read alone first (it earns the challenge); then fault-429 and
     // the generated instances run four at a time.
     let mut args = vec!["get".to_string(), "obxxx".into(), "fault-429".into()];
-    args.extend((1..=12).map(|i| format!("obcluster-gen-{i:04}")));
+    args.extend(generated(12));
     args.extend(["--jobs", "4", "--field", "status", "-v"].map(String::from));
     let out = obssl_for(&mock, home.path()).args(&args).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

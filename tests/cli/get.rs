@@ -1,15 +1,9 @@
 //! `obssl get` end to end: the real binary against the in-process mock API.
 
-mod common;
-
-use common::*;
+use crate::util::*;
 use obssl::mock::{MockAlgorithm, MockConfig, MockQop};
 use predicates::prelude::*;
 use std::time::Duration;
-
-fn home() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap()
-}
 
 #[test]
 fn table_shows_the_reference_example_with_labels_and_time_left() {
@@ -370,15 +364,12 @@ fn missing_credentials_are_exit_3() {
 #[test]
 fn a_refused_connection_is_exit_6() {
     let h = home();
-    // Bind and drop to get a port nobody listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = refused_port();
     isolated("obssl", h.path())
         .env("OBSSL_ACCESS_KEY_ID", ACCESS_KEY_ID)
         .env("OBSSL_ACCESS_KEY_SECRET", SECRET)
+        // The retries' backoff is not under test: about a millisecond.
+        .env("OBSSL_TEST_BACKOFF_MS", "1")
         .args([
             "get",
             "obxxx",
@@ -402,6 +393,8 @@ fn a_slow_server_is_cut_off_by_timeout_with_exit_6() {
         .assert()
         .code(6)
         .stderr(predicate::str::contains("timed out"));
+    // The mock is still sleeping out its latency for the request obssl gave up on.
+    stop_in_background(mock);
 }
 
 #[test]
@@ -452,14 +445,13 @@ fn a_closed_stdout_ends_quietly_with_status_0() {
         "'{bin}' get obxxx -o json | true; echo \"a=${{PIPESTATUS[0]}}\"; \
          '{bin}' get obxxx | head -c1 >/dev/null; echo \"b=${{PIPESTATUS[0]}}\""
     );
+    let h = home();
     let out = std::process::Command::new("bash")
         .arg("-c")
         .arg(&script)
         .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap())
-        .env("OBSSL_ENDPOINT", mock.base_url())
-        .env("OBSSL_ACCESS_KEY_ID", ACCESS_KEY_ID)
-        .env("OBSSL_ACCESS_KEY_SECRET", SECRET)
+        .envs(isolated_env(h.path()))
+        .envs(mock_env(&mock))
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -478,9 +470,8 @@ fn a_closed_stdout_ends_quietly_with_status_0() {
         let mut child = std::process::Command::new(bin)
             .args(args)
             .env_clear()
-            .env("OBSSL_ENDPOINT", mock.base_url())
-            .env("OBSSL_ACCESS_KEY_ID", ACCESS_KEY_ID)
-            .env("OBSSL_ACCESS_KEY_SECRET", SECRET)
+            .envs(isolated_env(h.path()))
+            .envs(mock_env(&mock))
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()

@@ -1,28 +1,10 @@
 //! `obssl get` with many instances: ids, --file, --all, --jobs, the fleet
 //! output forms, failures among successes, and the requests it costs.
 
-mod common;
-
-use common::*;
+use crate::util::*;
 use obssl::mock::{MockConfig, MockServer};
 use predicates::prelude::*;
 use serde_json::Value;
-
-fn home() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap()
-}
-
-fn stdout_of(assert: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8(assert.get_output().stdout.clone()).unwrap()
-}
-
-fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8(assert.get_output().stderr.clone()).unwrap()
-}
-
-fn generated(n: usize) -> Vec<String> {
-    (1..=n).map(|i| format!("obcluster-gen-{i:04}")).collect()
-}
 
 /// The ids `GET /api/v2/instances` lists: every fixture but the error ones.
 fn listed(mock: &MockServer) -> Vec<String> {
@@ -373,13 +355,11 @@ fn the_worst_failure_sets_the_exit_status() {
         .args(["get", "obxxx", "mock-server-error", "mock-not-json"])
         .assert()
         .code(5);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = refused_port();
     obssl_for(&mock, h.path())
         .env("OBSSL_ENDPOINT", format!("http://127.0.0.1:{port}"))
+        // The retries' backoff is not under test: about a millisecond.
+        .env("OBSSL_TEST_BACKOFF_MS", "1")
         .args(["get", "obxxx", "obcluster-demo", "-o", "json"])
         .assert()
         .code(6)
@@ -435,11 +415,8 @@ fn a_reader_that_goes_away_stops_the_run() {
         .arg("-c")
         .arg(format!("'{obssl}' get --all -o jsonl --jobs 2 | head -1"))
         .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", h.path())
-        .env("OBSSL_ENDPOINT", mock.base_url())
-        .env("OBSSL_ACCESS_KEY_ID", ACCESS_KEY_ID)
-        .env("OBSSL_ACCESS_KEY_SECRET", SECRET)
+        .envs(isolated_env(h.path()))
+        .envs(mock_env(&mock))
         .output()
         .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
@@ -466,11 +443,16 @@ fn a_reader_that_goes_away_stops_the_run() {
 fn after_the_instance_list_the_first_instance_is_not_read_alone() {
     // The listing earned the digest challenge: every instance can start at
     // once. Read alone first, the others would arrive one latency later.
+    // Only the instances answer slowly: the challenge and the list need not.
     let latency = std::time::Duration::from_millis(1000);
-    let mock = start_mock(MockConfig {
-        latency,
+    let config = || MockConfig {
         generated_instances: 10,
         ..MockConfig::default()
+    };
+    let ids = listed(&start_mock(config()));
+    let mock = start_mock(MockConfig {
+        slow_instances: ids.into_iter().map(|id| (id, latency)).collect(),
+        ..config()
     });
     let h = home();
     obssl_for(&mock, h.path())
@@ -501,6 +483,8 @@ fn verbose_lines_of_several_instances_name_their_instance() {
     let h = home();
     let ids = ["obcluster-demo", "fault-503-twice", "obxxx", "fault-429"];
     let out = obssl_for(&mock, h.path())
+        // The retries' backoff is not under test: about a millisecond.
+        .env("OBSSL_TEST_BACKOFF_MS", "1")
         .args(["get", "-v", "--jobs", "4", "--field", "instanceId"])
         .args(ids)
         .assert()
@@ -559,12 +543,10 @@ fn a_slow_instance_keeps_its_place_in_every_form() {
         "obcluster-gen-0002",
         "obcluster-gen-0003",
     ];
-    let runs = std::cell::Cell::new(0);
-    let run = |args: &[&str]| {
-        runs.set(runs.get() + 1);
+    let run = |run: usize, args: &[&str]| {
         let out = obssl_for(&mock, h.path())
             .args(["get", "--jobs", "4", "--request-id"])
-            .arg(format!("run-{}", runs.get()))
+            .arg(format!("run-{run}"))
             .args(args)
             .args(ids)
             .assert()
@@ -572,12 +554,28 @@ fn a_slow_instance_keeps_its_place_in_every_form() {
             .stderr("");
         stdout_of(&out)
     };
+    // The four forms run at once (each waits for the slow instance); run N is
+    // told apart at the mock by its request id `run-N`.
+    let forms: [&[&str]; 4] = [
+        &[],
+        &["-o", "json"],
+        &["-o", "jsonl"],
+        &["--field", "instanceId"],
+    ];
+    let run = &run;
+    let outputs: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..)
+            .zip(forms)
+            .map(|(n, args)| scope.spawn(move || run(n, args)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let [table, json, jsonl, field] = <[String; 4]>::try_from(outputs).unwrap();
 
-    let table = run(&[]);
     let positions: Vec<usize> = ids.iter().map(|id| table.find(id).unwrap()).collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{table}");
 
-    let array: Value = serde_json::from_str(&run(&["-o", "json"])).unwrap();
+    let array: Value = serde_json::from_str(&json).unwrap();
     let got: Vec<&str> = array
         .as_array()
         .unwrap()
@@ -586,7 +584,6 @@ fn a_slow_instance_keeps_its_place_in_every_form() {
         .collect();
     assert_eq!(got, ids);
 
-    let jsonl = run(&["-o", "jsonl"]);
     let got: Vec<String> = jsonl
         .lines()
         .map(|l| serde_json::from_str::<Value>(l).unwrap()["instanceId"].to_string())
@@ -594,7 +591,6 @@ fn a_slow_instance_keeps_its_place_in_every_form() {
     let quoted: Vec<String> = ids.iter().map(|id| format!("\"{id}\"")).collect();
     assert_eq!(got, quoted);
 
-    let field = run(&["--field", "instanceId"]);
     let expected: String = ids.iter().map(|id| format!("{id}\t{id}\n")).collect();
     assert_eq!(field, expected);
 
@@ -602,7 +598,7 @@ fn a_slow_instance_keeps_its_place_in_every_form() {
     // instances after the slow one were asked for (and, without latency,
     // answered) before it answered.
     let requests = mock.requests();
-    for run in 1..=runs.get() {
+    for run in 1..=forms.len() {
         let of_run = |id: &str| {
             requests
                 .iter()
@@ -642,12 +638,8 @@ fn jsonl_lines_before_a_slow_instance_are_written_before_it_answers() {
         .args(generated(3))
         .arg("obcluster-demo")
         .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", h.path())
-        .env("XDG_CONFIG_HOME", h.path().join(".config"))
-        .env("OBSSL_ENDPOINT", mock.base_url())
-        .env("OBSSL_ACCESS_KEY_ID", ACCESS_KEY_ID)
-        .env("OBSSL_ACCESS_KEY_SECRET", SECRET)
+        .envs(isolated_env(h.path()))
+        .envs(mock_env(&mock))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()

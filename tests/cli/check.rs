@@ -2,23 +2,13 @@
 //! form, Prometheus output read back with a real parser, `--write`, and the
 //! plugin exit statuses for usage and configuration errors.
 
-mod common;
-
-use common::*;
+use crate::util::*;
 use obssl::mock::{MockConfig, MockServer};
 use predicates::prelude::*;
 use prometheus_parse::{Scrape, Value as PromValue};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
-
-fn home() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap()
-}
-
-fn stdout_of(assert: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8(assert.get_output().stdout.clone()).unwrap()
-}
 
 fn check(mock: &MockServer, home: &Path, args: &[&str]) -> assert_cmd::Command {
     let mut cmd = obssl_for(mock, home);
@@ -611,7 +601,7 @@ fn timeout_bounds_the_whole_check_run_and_the_summary_still_prints() {
     let h = home();
     let started = std::time::Instant::now();
     let out = check(&mock, h.path(), &["-t", "1", "--jobs", "1"])
-        .args((1..=5).map(|i| format!("obcluster-gen-{i:04}")))
+        .args(generated(5))
         .assert()
         .code(3)
         .stderr("");

@@ -1,36 +1,15 @@
 //! Fault matrix: the real binary against a misbehaving mock (or a raw socket),
 //! asserting the exit status, the message, and the requests the server saw.
 
-mod common;
-
-use common::*;
+use crate::util::*;
 use obssl::mock::{ChallengeStyle, MockAlgorithm, MockConfig, MockQop, MockServer};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::Path;
-use std::time::{Duration, Instant};
-
-/// What a user sees of one run.
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-    pub took: Duration,
-}
+use std::time::Duration;
 
 fn run_with(mut cmd: assert_cmd::Command, args: &[&str]) -> Run {
-    let started = Instant::now();
-    let out = cmd
-        .env("OBSSL_TEST_BACKOFF_MS", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        took: started.elapsed(),
-    }
+    Run::of(cmd.env("OBSSL_TEST_BACKOFF_MS", "1").args(args))
 }
 
 fn run(mock: &MockServer, args: &[&str]) -> Run {
@@ -79,12 +58,6 @@ fn fails(r: &Run, code: i32, needles: &[&str]) {
             r.stderr
         );
     }
-}
-
-/// A port with nothing listening.
-fn refused_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
 }
 
 // ---- retries ---------------------------------------------------------------
@@ -343,7 +316,7 @@ fn stale_nonces_are_refreshed_once_and_then_given_up() {
     let r = run(&mock, &["get", "obxxx"]);
     fails(&r, 4, &["stale twice", "after 3 requests"]);
     assert_eq!(statuses(&mock), [401, 401, 401]);
-    // A stale nonce mid-run that is refreshed successfully: tests/handshake.rs.
+    // A stale nonce mid-run that is refreshed successfully: src/tests/handshake.rs.
 }
 
 #[test]

@@ -1,29 +1,16 @@
 //! Profiles, precedence, `configure` and `config list/path` end to end: the
 //! real binary with an isolated HOME/XDG_CONFIG_HOME and a cleared environment.
 
-mod common;
-
+use crate::util::*;
 use assert_cmd::Command;
-use common::*;
 use obssl::mock::{MockConfig, MockServer};
 use std::path::{Path, PathBuf};
 
 const WRONG: &str = "sk-WRONG-0000-9999";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 /// Runs `cmd`, asserting that the secret appears nowhere in its output.
 fn run(cmd: &mut Command, mock: Option<&MockServer>) -> Run {
-    let out = cmd.output().expect("obssl runs");
-    let r = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
+    let r = Run::of(cmd);
     assert_no_secret(&r.stdout, mock);
     assert_no_secret(&r.stderr, mock);
     r
@@ -1014,7 +1001,7 @@ fn table_names(table: &str) -> Vec<String> {
 
 #[test]
 fn the_readme_config_list_sample_has_the_real_rows() {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     let section = &readme[readme.find("### obssl config list").unwrap()..];
     let start = section.find("```text\n").unwrap() + "```text\n".len();
     let sample = &section[start..];
@@ -1057,7 +1044,7 @@ fn interactive_configure_through_a_pty_does_not_echo_the_secret() {
         "[default]\naccess_key_id = \"ak-old\"\naccess_key_secret = \"sk-old-secret-wxyz\"\n",
     );
     let script = r#"
-import os, pty, sys, time, select
+import os, pty, sys, time, select, termios
 argv = sys.argv[1:]
 pid, fd = pty.fork()
 if pid == 0:
@@ -1082,10 +1069,24 @@ def expect(text, timeout=20):
                 sys.exit("eof waiting for %r" % text)
             seen += chunk
 def send(line):
-    time.sleep(0.2)
     os.write(fd, line.encode() + b"\r")
+def echo_off(timeout=20):
+    # The secret's prompt is printed before echo is turned off: typing the
+    # secret before that would let the terminal itself echo it.
+    end = time.time() + timeout
+    while True:
+        try:
+            lflag = termios.tcgetattr(fd)[3]
+        except termios.error:
+            time.sleep(0.2)  # this system cannot tell: give it time
+            return
+        if not lflag & termios.ECHO:
+            return
+        if time.time() > end:
+            sys.exit("timed out waiting for echo to be turned off")
+        time.sleep(0.005)
 expect("AccessKey ID [ak-old]: "); send(os.environ["AK"])
-expect("AccessKey secret [****wxyz]: "); send(os.environ["SK"])
+expect("AccessKey secret [****wxyz]: "); echo_off(); send(os.environ["SK"])
 expect("endpoint URL [intl]: "); send("cn")
 expect("Project id [none]: "); send("p-7")
 expect("Default output format (table, json, jsonl) [table]: "); send("json")

@@ -2,14 +2,14 @@
 //! match what the CLI generates today. When they drift, regenerate them all:
 //!
 //! ```sh
-//! OBSSL_REGENERATE=1 cargo test --test completions
+//! OBSSL_REGENERATE=1 cargo test --lib completions
 //! ```
 
-use obssl::commands::completions::{completion_script, file_name, SHELLS};
-use obssl::commands::man::man_pages;
+use crate::commands::completions::{completion_script, file_name, SHELLS};
+use crate::commands::man::man_pages;
 use std::path::{Path, PathBuf};
 
-const REGENERATE: &str = "OBSSL_REGENERATE=1 cargo test --test completions";
+const REGENERATE: &str = "OBSSL_REGENERATE=1 cargo test --lib completions";
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("completions")

@@ -1,0 +1,16 @@
+//! The end-to-end tests: one binary (so the crate is linked once), one module
+//! per area, as ripgrep and xh do. They drive the real `obssl` and
+//! `obssl-mock` binaries against the in-process mock API (`obssl::mock`);
+//! tests of the crate's internals are unit tests under `src/`.
+
+mod util;
+
+mod check;
+mod config;
+mod conventions;
+mod faults;
+mod fleet;
+mod get;
+mod leaks;
+mod mock_server;
+mod rate_limit;
