@@ -228,16 +228,6 @@ pub fn parse_instance_page(
     Ok(InstancePage { total, ids })
 }
 
-/// Reads an answer about one instance: 200 with `success: true` and an object
-/// `data` is the only success.
-pub fn interpret_answer(
-    answer: HttpAnswer,
-    instance_id: &str,
-    request_id: &str,
-) -> Result<SslStatus> {
-    interpret_envelope(answer, &format!("instance {instance_id}"), request_id)
-}
-
 /// Reads an answer about `subject` ("instance obxxx", "the instance list
 /// (page 2)"): 200 with `success: true` and an object `data` is the only
 /// success; that `data` object is returned.
@@ -337,6 +327,11 @@ fn location_host(location: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The answer about instance `id`, as `fetch_ssl_status` reads it.
+    fn interpret_answer(answer: HttpAnswer, id: &str, request_id: &str) -> Result<SslStatus> {
+        interpret_envelope(answer, &format!("instance {id}"), request_id)
+    }
     use crate::error::ErrorKind;
 
     fn answer(status: u16, body: &str) -> HttpAnswer {

@@ -1,32 +1,29 @@
 //! obssl: SSL link-encryption status of OceanBase Cloud instances.
 //!
-//! The binary is a thin wrapper around [`app::run`]. Module map: `cli`
-//! (flags) → `config` (where settings come from, with `config_file` for the file) → `client` (HTTP and the
-//! digest handshake) → `api` (the SSL endpoint) → `render`
-//! (table, json, field; fleet, plugin, prometheus) → `output` (stdout without
-//! panics, atomic file writes); `error` holds the error kinds and their exit
-//! statuses. Many instances: `selection` (which ids) → `fleet` (the thread
-//! pool, answers in input order) → `check` (the policy of `obssl check`).
+//! Two modules are public: [`app`], which the `obssl` binary runs, and
+//! [`mock`], the mock API that the `obssl-mock` binary and the tests start.
+//! Everything else is private to the crate; README.md ("Development")
+//! maps the modules.
 
-pub mod api;
+mod api;
 pub mod app;
-pub mod check;
-pub mod cli;
-pub mod client;
-pub mod commands;
-pub mod config;
-pub mod config_file;
-pub mod endpoint;
-pub mod error;
-pub mod expiry;
-pub mod fleet;
+mod check;
+mod cli;
+mod client;
+mod commands;
+mod config;
+mod config_file;
+mod endpoint;
+mod error;
+mod expiry;
+mod fleet;
 pub mod mock;
-pub mod output;
-pub mod render;
-pub mod secret;
-pub mod selection;
-pub mod style;
-pub mod trace;
+mod output;
+mod render;
+mod secret;
+mod selection;
+mod style;
+mod trace;
 
 #[cfg(test)]
 mod tests;

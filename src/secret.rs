@@ -17,10 +17,6 @@ impl Secret {
         &self.0
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// A display form that cannot reveal the secret: `****` and the last four
     /// characters, or only `****` when the secret is shorter than eight
     /// characters (four of those would be half of it).

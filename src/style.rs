@@ -6,7 +6,7 @@
 //! red, a certificate expiring within [`EXPIRY_WARNING_DAYS`] yellow and an
 //! expired one red. With colour off, nothing here emits an escape byte.
 
-use crate::cli::ColorChoice;
+use crate::config::ColorChoice;
 use crate::config::Environment;
 use comfy_table::{Cell, Color, Table};
 use jiff::{SignedDuration, Timestamp};

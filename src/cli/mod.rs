@@ -22,7 +22,7 @@ use std::path::PathBuf;
 
 /// The values the command line shares with the settings; they live in
 /// [`crate::config`] (free of clap), and `value_enums.rs` makes them clap value enums.
-pub use crate::config::{ColorChoice, OutputFormat};
+use crate::config::{ColorChoice, OutputFormat};
 
 /// Read the SSL link-encryption status of OceanBase Cloud instances.
 #[derive(Debug, Parser)]

@@ -27,13 +27,12 @@
 
 mod agent;
 mod cookies;
-mod digest;
+pub(crate) mod digest;
 mod error;
 mod handshake;
 mod proxy;
 mod retry;
 
-pub use digest::DigestChallenge;
 pub use error::TransportError;
 pub use retry::parse_retry_after;
 

@@ -7,6 +7,7 @@ use crate::output::Output;
 use clap::CommandFactory;
 use clap_complete::Shell;
 
+#[cfg(test)]
 /// Every shell obssl writes completions for, in the order the files are listed.
 pub const SHELLS: [Shell; 5] = [
     Shell::Bash,
@@ -24,6 +25,7 @@ pub fn completion_script(shell: Shell) -> Vec<u8> {
     buf
 }
 
+#[cfg(test)]
 /// The name of the committed file under `completions/` for `shell`
 /// (`obssl.bash`, `_obssl`, `obssl.fish`, `_obssl.ps1`, `obssl.elv`).
 pub fn file_name(shell: Shell) -> String {

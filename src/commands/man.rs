@@ -63,6 +63,7 @@ pub fn man_page(path: &[String]) -> Result<Vec<u8>> {
     render(cmd)
 }
 
+#[cfg(test)]
 /// One generated man page.
 pub struct ManPage {
     /// Its file name: `obssl.1`, `obssl-get.1`, `obssl-config-list.1`, ...
@@ -73,6 +74,7 @@ pub struct ManPage {
     pub roff: Vec<u8>,
 }
 
+#[cfg(test)]
 /// Every page: the main one first, then one per command.
 pub fn man_pages() -> Result<Vec<ManPage>> {
     let mut pages = vec![ManPage {

@@ -2,7 +2,7 @@
 //! as a table, a JSON array, or one JSON object per line.
 
 use super::{json_line, new_table, pretty_json, table_text};
-use crate::cli::OutputFormat;
+use crate::config::OutputFormat;
 use serde_json::{json, Value};
 
 /// One line of `config list`.

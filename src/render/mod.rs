@@ -20,7 +20,8 @@ pub mod table;
 
 use crate::api::SslStatus;
 use crate::check::{Checked, Policy};
-use crate::cli::{CheckFormat, OutputFormat};
+use crate::cli::CheckFormat;
+use crate::config::OutputFormat;
 use crate::fleet::Outcome;
 use crate::style::Palette;
 use comfy_table::{presets, ContentArrangement, Row, Table};

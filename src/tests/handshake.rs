@@ -43,7 +43,7 @@ fn client_for(mock: &MockServer, secret: &str) -> Api {
         },
         timeout: Duration::from_secs(10),
         project_id: None,
-        output: crate::cli::OutputFormat::Table,
+        output: crate::config::OutputFormat::Table,
         retries: 0,
         backoff_base: Duration::from_millis(1),
         ca_bundle: None,

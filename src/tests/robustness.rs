@@ -2,8 +2,9 @@
 //! challenges, the JSON answer, the instance list pages and `validPeriod`.
 //! Nothing may panic; what is accepted must be usable.
 
-use crate::api::{interpret_answer, parse_instance_page};
-use crate::client::{parse_retry_after, DigestChallenge, HttpAnswer};
+use crate::api::{interpret_envelope, parse_instance_page};
+use crate::client::digest::DigestChallenge;
+use crate::client::{parse_retry_after, HttpAnswer};
 use crate::expiry::parse_valid_period;
 use proptest::prelude::*;
 use std::time::{Duration, SystemTime};
@@ -77,7 +78,7 @@ proptest! {
             _ => format!("{{\"success\":{success},\"errorCode\":{data},\"message\":{data}}}"),
         };
         let answer = HttpAnswer::new(status, body.clone().into_bytes(), None);
-        match interpret_answer(answer, "i", "r") {
+        match interpret_envelope(answer, "instance i", "r") {
             Ok(data) => {
                 prop_assert_eq!(status, 200);
                 let parsed: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -94,7 +95,7 @@ proptest! {
         status in 0u16..1000,
         body in prop::collection::vec(any::<u8>(), 0..200),
     ) {
-        let _ = interpret_answer(HttpAnswer::new(status, body, Some("\u{0}:/x".into())), "i", "r");
+        let _ = interpret_envelope(HttpAnswer::new(status, body, Some("\u{0}:/x".into())), "instance i", "r");
     }
 
     #[test]

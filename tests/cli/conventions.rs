@@ -155,3 +155,30 @@ fn typos_suggest_the_nearest_command_or_flag() {
         .code(2)
         .stderr(predicate::str::contains("'--color'"));
 }
+
+/// The `obssl` binary carries none of the mock: texts only the mock's code
+/// uses are in `obssl-mock` (the control) and not in `obssl`.
+#[test]
+fn the_obssl_binary_does_not_contain_the_mock() {
+    let obssl = std::fs::read(env!("CARGO_BIN_EXE_obssl")).unwrap();
+    let mock = std::fs::read(env!("CARGO_BIN_EXE_obssl-mock")).unwrap();
+    let contains = |haystack: &[u8], needle: &str| {
+        haystack
+            .windows(needle.len())
+            .any(|w| w == needle.as_bytes())
+    };
+    for mock_only in [
+        "response hash does not verify",
+        "obcluster-gen-",
+        "OBMOCKSESSION",
+    ] {
+        assert!(
+            contains(&mock, mock_only),
+            "control: {mock_only:?} not in obssl-mock"
+        );
+        assert!(
+            !contains(&obssl, mock_only),
+            "{mock_only:?} is in the obssl binary"
+        );
+    }
+}
