@@ -5,6 +5,7 @@
 
 mod util;
 
+mod apache;
 mod check;
 mod config;
 mod conventions;
