@@ -223,6 +223,9 @@ pub(super) struct Handshake<'a> {
     stale_retry_used: bool,
     unsigned_retry_used: bool,
     requests: u32,
+    /// The attempt gave up because the server forgot, at once, a challenge
+    /// of this worker's own (see `gate`).
+    forgotten: bool,
 }
 
 /// The request headers the handshake decides.
@@ -251,6 +254,7 @@ impl<'a> Handshake<'a> {
             stale_retry_used: false,
             unsigned_retry_used: false,
             requests: 0,
+            forgotten: false,
         };
         if let Some(signed) = kept.sign(key, target) {
             trace.info(|| {
@@ -270,6 +274,12 @@ impl<'a> Handshake<'a> {
             };
         }
         handshake
+    }
+
+    /// Whether the attempt gave up because the server forgot the challenges
+    /// of this worker as soon as it gave them (too many clients at once).
+    pub fn forgotten(&self) -> bool {
+        self.forgotten
     }
 
     /// Counts one more request and gives its headers.
@@ -340,6 +350,9 @@ impl<'a> Handshake<'a> {
                 Ok(())
             }
             Basis::Fresh { .. } => {
+                // Per worker, a challenge this request earned and the server
+                // called stale twice was forgotten, not refused.
+                self.forgotten = stale && self.kept.per_worker.load(Ordering::SeqCst);
                 let reason = if stale {
                     "the server declared the nonce stale twice"
                 } else {
@@ -536,6 +549,25 @@ mod tests {
             matches!(&err, TransportError::AuthRejected { requests: 3, reason } if reason.contains("stale twice")),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn stale_twice_per_worker_means_the_server_forgot_not_refused() {
+        for per_worker in [false, true] {
+            let kept = KeptChallenges::default();
+            if per_worker {
+                kept.go_per_worker();
+            }
+            let key = key();
+            let mut h = Handshake::start(&kept, &key, "/p", Trace::default());
+            h.next_request();
+            h.rejected(&challenge("n1", "")).unwrap();
+            h.next_request();
+            h.rejected(&challenge("n2", ", stale=true")).unwrap();
+            h.next_request();
+            assert!(h.rejected(&challenge("n3", ", stale=true")).is_err());
+            assert_eq!(h.forgotten(), per_worker);
+        }
     }
 
     #[test]

@@ -29,6 +29,7 @@ mod agent;
 mod cookies;
 pub(crate) mod digest;
 mod error;
+mod gate;
 mod handshake;
 mod proxy;
 mod retry;
@@ -114,6 +115,9 @@ pub struct ApiClient {
     trace: Trace,
     /// The digest challenges the calls of this client may sign with.
     challenge: KeptChallenges,
+    /// How many attempts may be in flight (lowered when the server cannot
+    /// keep that many digest clients).
+    gate: gate::Gate,
     run_limit: Option<RunLimit>,
     /// Set when the server asked to slow down (`Retry-After`).
     pause: SharedPause,
@@ -126,6 +130,7 @@ impl ApiClient {
             trace: config.trace,
             config,
             challenge: KeptChallenges::default(),
+            gate: gate::Gate::default(),
             run_limit: None,
             pause: SharedPause::default(),
         }
@@ -237,22 +242,51 @@ impl ApiClient {
         }
     }
 
-    /// One attempt: the digest handshake (see `handshake`), answering
-    /// challenges: at most one unsigned request, one signed request, and one
-    /// more only when the server says the nonce was stale. Never a loop.
+    /// One attempt: the digest handshake (see `handshake`), bounded, never a
+    /// loop; made again (at most [`gate::MAX_LOWERINGS`] times) only when the
+    /// server forgot this worker's challenges at once, after lowering the
+    /// attempts in flight (see `gate`).
     fn attempt(
         &self,
         target: &str,
         url: &str,
         deadline: Instant,
     ) -> Result<Attempted, TransportError> {
+        let mut lowerings = 0;
+        loop {
+            let Some(_permit) = self.gate.enter(deadline) else {
+                return Err(error::timed_out(&self.config.endpoint, self.config.timeout));
+            };
+            match self.handshake(target, url, deadline) {
+                Err((_, true)) if lowerings < gate::MAX_LOWERINGS => {
+                    self.gate.lower(self.trace);
+                    self.trace
+                        .info(|| "* digest: trying this request again".into());
+                    lowerings += 1;
+                }
+                Err((e, _)) => return Err(e),
+                Ok(attempted) => return Ok(attempted),
+            }
+        }
+    }
+
+    /// The digest handshake of one attempt (see `handshake`); on failure,
+    /// also whether the server forgot this worker's challenges at once.
+    fn handshake(
+        &self,
+        target: &str,
+        url: &str,
+        deadline: Instant,
+    ) -> Result<Attempted, (TransportError, bool)> {
         let mut handshake =
             Handshake::start(&self.challenge, &self.config.access_key, target, self.trace);
         loop {
-            let mut response = self.send(url, handshake.next_request(), deadline)?;
+            let mut response = self
+                .send(url, handshake.next_request(), deadline)
+                .map_err(|e| (e, false))?;
             let answered = digest_headers(&response);
             if response.status().as_u16() != 401 {
-                let answer = read_answer(&mut response)?;
+                let answer = read_answer(&mut response).map_err(|e| (e, false))?;
                 handshake.accepted(&answered);
                 return Ok(answer);
             }
@@ -262,7 +296,9 @@ impl ApiClient {
                 .with_config()
                 .limit(MAX_BODY_BYTES)
                 .read_to_vec();
-            handshake.rejected(&answered)?;
+            if let Err(e) = handshake.rejected(&answered) {
+                return Err((e, handshake.forgotten()));
+            }
         }
     }
 
