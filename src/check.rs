@@ -61,11 +61,17 @@ pub struct Policy {
     pub require_auto_update: bool,
 }
 
+/// `--warning`'s default: days left below which a certificate is WARNING.
+pub const DEFAULT_WARNING_DAYS: u32 = 30;
+
+/// `--critical`'s default: days left below which a certificate is CRITICAL.
+pub const DEFAULT_CRITICAL_DAYS: u32 = 7;
+
 impl Default for Policy {
     fn default() -> Self {
         Policy {
-            warning_days: 30,
-            critical_days: 7,
+            warning_days: DEFAULT_WARNING_DAYS,
+            critical_days: DEFAULT_CRITICAL_DAYS,
             require_force_ssl: false,
             require_auto_update: false,
         }

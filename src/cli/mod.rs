@@ -287,14 +287,17 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub selection: InstanceSelection,
 
-    /// WARNING when fewer than DAYS are left before the certificate expires
-    /// [default: 30, or --critical when that is higher].
     #[arg(short, long, allow_negative_numbers = true, value_name = "DAYS",
-          value_parser = clap::value_parser!(u32).range(0..=36_500))]
+          value_parser = clap::value_parser!(u32).range(0..=36_500),
+          help = format!(
+              "WARNING when fewer than DAYS are left before the certificate expires \
+               [default: {}, or --critical when that is higher]",
+              crate::check::DEFAULT_WARNING_DAYS
+          ))]
     pub warning: Option<u32>,
 
     /// CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning).
-    #[arg(short, long, allow_negative_numbers = true, value_name = "DAYS", default_value_t = 7,
+    #[arg(short, long, allow_negative_numbers = true, value_name = "DAYS", default_value_t = crate::check::DEFAULT_CRITICAL_DAYS,
           value_parser = clap::value_parser!(u32).range(0..=36_500))]
     pub critical: u32,
 
