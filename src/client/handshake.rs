@@ -426,6 +426,15 @@ mod tests {
         }
     }
 
+    /// One call's handshake: unsigned, 401 with `nonce`, signed, accepted.
+    fn prime(kept: &KeptChallenges, key: &AccessKey, nonce: &str) {
+        let mut first = Handshake::start(kept, key, "/p", Trace::default());
+        first.next_request();
+        first.rejected(&challenge(nonce, "")).unwrap();
+        first.next_request();
+        first.accepted(&Answered::default());
+    }
+
     fn nc_of(header: &str) -> &str {
         header
             .split("nc=")
@@ -458,11 +467,7 @@ mod tests {
     fn a_rejected_kept_challenge_asks_for_one_of_its_own_and_switches_to_per_worker() {
         let kept = KeptChallenges::default();
         let key = key();
-        let mut first = Handshake::start(&kept, &key, "/p", Trace::default());
-        first.next_request();
-        first.rejected(&challenge("n1", "")).unwrap();
-        first.next_request();
-        first.accepted(&Answered::default());
+        prime(&kept, &key, "n1");
 
         let mut h = Handshake::start(&kept, &key, "/p", Trace::default());
         assert!(h.next_request().authorization.is_some());
@@ -512,10 +517,7 @@ mod tests {
     fn a_stale_kept_nonce_is_answered_with_the_401s_challenge() {
         let kept = KeptChallenges::default();
         let key = key();
-        let mut first = Handshake::start(&kept, &key, "/p", Trace::default());
-        first.next_request();
-        first.rejected(&challenge("n1", "")).unwrap();
-        first.accepted(&Answered::default());
+        prime(&kept, &key, "n1");
         let mut h = Handshake::start(&kept, &key, "/p", Trace::default());
         h.next_request();
         h.rejected(&challenge("n2", ", stale=true")).unwrap();
