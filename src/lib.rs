@@ -20,6 +20,7 @@ mod fleet;
 pub mod mock;
 mod output;
 mod render;
+mod sanitize;
 mod secret;
 mod selection;
 mod style;

@@ -13,6 +13,7 @@
 //! following symbolic links to the file they name.
 
 use crate::error::{Error, Result};
+use crate::sanitize::visible_lines;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -86,8 +87,10 @@ pub fn warn_line(text: &str) {
 
 /// `text` and a newline in one write, so that lines of several threads
 /// (`-v` traces of many instances) never interleave.
+/// The text goes through [`visible_lines`]: whatever a caller forgot to
+/// make visible can still not drive the terminal.
 fn write_line(err: &mut dyn Write, text: &str) {
-    let _ = err.write_all(format!("{text}\n").as_bytes());
+    let _ = err.write_all(format!("{}\n", visible_lines(text)).as_bytes());
 }
 
 /// The directory `path` would be written in (`.` for a bare file name).

@@ -167,6 +167,14 @@ fn fixture_answer(fixture: &Fixture, request_id: String) -> Answer {
             message,
             Value::String(request_id),
         ),
+        Fixture::Raw {
+            status,
+            body,
+            headers,
+        } => Answer {
+            headers: headers.clone(),
+            ..json_answer(*status, body)
+        },
         Fixture::HtmlPage => Answer {
             status: 200,
             content_type: "text/html; charset=utf-8",

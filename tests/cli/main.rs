@@ -11,6 +11,7 @@ mod conventions;
 mod faults;
 mod fleet;
 mod get;
+mod hostile;
 mod leaks;
 mod mock_server;
 mod rate_limit;
