@@ -16,6 +16,7 @@ mod config_file;
 mod endpoint;
 mod error;
 mod expiry;
+mod files;
 mod fleet;
 pub mod mock;
 mod output;

@@ -13,10 +13,11 @@
 //! following symbolic links to the file they name.
 
 use crate::error::{Error, Result};
+use crate::files;
 use crate::sanitize::visible_lines;
 use std::fs;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Where a command's output goes: stdout (any writer; the process's stdout
 /// by default) that remembers whether its reader went away, and stderr for
@@ -61,9 +62,12 @@ impl Output {
                 self.closed = true;
                 Ok(())
             }
-            Err(e) => Err(Error::internal(format!(
+            // A full disk (`> /dev/full`), a lost terminal: not a bug in
+            // obssl, a local failure, exit 3 like a failed --write.
+            Err(e) => Err(Error::config(format!(
                 "cannot write to standard output: {e}"
-            ))),
+            ))
+            .with_hint("check where standard output goes (a full disk?)")),
         }
     }
 
@@ -101,7 +105,9 @@ pub(crate) fn parent_dir(path: &Path) -> &Path {
     }
 }
 
-/// Checks, before any work is done, that `path` names a file in an existing directory.
+/// Checks, before any work is done, that `path` names a file in an existing
+/// directory, and that writing it is safe (see [`files::safe_target`]: no
+/// device, FIFO or directory is replaced, no link of another account followed).
 pub fn check_writable_target(path: &Path) -> Result<()> {
     let bad = |why: &str| {
         Error::usage(format!("cannot write {}: {why}", path.display()))
@@ -113,7 +119,7 @@ pub fn check_writable_target(path: &Path) -> Result<()> {
     if !parent_dir(path).is_dir() {
         return Err(bad("its directory does not exist"));
     }
-    Ok(())
+    files::safe_target(path).map(drop)
 }
 
 /// Replaces the file at `path` with `text` atomically: the text goes to a
@@ -135,7 +141,7 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
         Error::config(format!("cannot write {}: {e}", path.display()))
             .with_hint("check that the directory exists and is writable")
     };
-    let target = follow_links(path).map_err(failed)?;
+    let target = files::safe_target(path)?;
     let permissions = match fs::metadata(&target) {
         Ok(existing) => Some(existing.permissions()),
         Err(_) => new_file_permissions(),
@@ -169,28 +175,6 @@ pub(crate) fn replace_file(
     file.persist(target).map_err(|e| e.error)?;
     sync_dir(dir);
     Ok(())
-}
-
-/// Where writing `path` lands: `path` itself, or for a symbolic link
-/// (chains included) the file it finally names, existing or not. A
-/// relative link target is relative to the link's directory.
-pub(crate) fn follow_links(path: &Path) -> io::Result<PathBuf> {
-    let mut current = path.to_path_buf();
-    // As many hops as Linux allows before ELOOP.
-    for _ in 0..40 {
-        match fs::symlink_metadata(&current) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                let next = fs::read_link(&current)?;
-                current = if next.is_absolute() {
-                    next
-                } else {
-                    parent_dir(&current).join(next)
-                };
-            }
-            _ => return Ok(current),
-        }
-    }
-    Err(io::Error::other("too many levels of symbolic links"))
 }
 
 #[cfg(unix)]

@@ -23,7 +23,7 @@ impl ChosenProxy {
         format!("{}:{}", self.proxy.host(), self.proxy.port())
     }
 
-    /// What `-v` says of it: `socks5h://host:port (ALL_PROXY; the proxy resolves host names)`.
+    /// What `-v` says of it: `host:port (socks5h from ALL_PROXY; the proxy resolves host names)`.
     pub fn describe(&self) -> String {
         let (scheme, resolves) = match self.proxy.protocol() {
             ProxyProtocol::Http => ("http", false),
@@ -39,7 +39,7 @@ impl ChosenProxy {
             _ if resolves => "the proxy resolves host names",
             _ => "host names resolved here, the proxy is given the address",
         };
-        format!("{scheme}://{} (from {}; {how})", self.address(), self.variable)
+        format!("{} ({scheme} from {}; {how})", self.address(), self.variable)
     }
 }
 
@@ -212,9 +212,9 @@ mod tests {
         let e = one("all_proxy", "http://[bad").unwrap_err();
         assert!(e.message.starts_with("the proxy in all_proxy cannot be used"), "{}", e.message);
         for (value, shown) in [
-            ("socks5h://s:1080", "socks5h://s:1080 (from ALL_PROXY; the proxy resolves host names)"),
-            ("SOCKS4://s", "socks4://s:1080 (from ALL_PROXY; host names resolved here, the proxy is given the address)"),
-            ("p:3128", "http://p:3128 (from ALL_PROXY; HTTPS through CONNECT; the proxy resolves host names)"),
+            ("socks5h://s:1080", "s:1080 (socks5h from ALL_PROXY; the proxy resolves host names)"),
+            ("SOCKS4://s", "s:1080 (socks4 from ALL_PROXY; host names resolved here, the proxy is given the address)"),
+            ("p:3128", "p:3128 (http from ALL_PROXY; HTTPS through CONNECT; the proxy resolves host names)"),
         ] {
             let chosen = one("ALL_PROXY", value).unwrap().unwrap();
             assert_eq!(chosen.describe(), shown);

@@ -4,7 +4,11 @@
 
 use crate::util::*;
 use obssl::mock::{MockConfig, MockServer, HOSTILE_TEXT};
-use std::path::Path;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::thread;
 
 /// Characters that must never reach a terminal raw (the rule of
 /// docs/security.md): C0 but the layout's own newline (and TAB where
@@ -167,5 +171,240 @@ fn config_list_escapes_values_from_the_environment() {
     assert!(r.stdout.contains(r"p\u{1b}]0;pwned\u{7}\u{a}WARNING"), "{}", r.stdout);
 }
 
-#[allow(dead_code)]
-fn unused(_: &Path) {}
+// ---- proxies (issue 12 item 4, issue 13 item 6) ------------------------------------
+
+/// The name the SOCKS test's endpoint uses: not resolvable here, only by the proxy.
+const SOCKS_HOST: &str = "api.obssl-socks.test";
+
+fn socks_tls_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tls-socks")
+}
+
+/// An HTTPS server on 127.0.0.1 with a certificate for [`SOCKS_HOST`]
+/// (tests/data/tls-socks) that answers every request with a small success.
+fn tls_server() -> u16 {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+    let dir = socks_tls_dir();
+    let certs = CertificateDer::pem_file_iter(dir.join("server.pem"))
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_file(dir.join("server.key")).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .unwrap();
+    let config = Arc::new(config);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut tcp) = stream else { return };
+            let Ok(conn) = rustls::ServerConnection::new(Arc::clone(&config)) else {
+                continue;
+            };
+            let mut tls = rustls::StreamOwned::new(conn, &mut tcp);
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") {
+                match tls.read(&mut byte) {
+                    Ok(1) => head.push(byte[0]),
+                    _ => break,
+                }
+            }
+            let body = r#"{"data":{"instanceId":"obxxx","status":"OPEN"},"requestId":"r","success":true}"#;
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = tls.write_all(answer.as_bytes());
+            let _ = tls.flush();
+            tls.conn.send_close_notify();
+            let _ = tls.flush();
+        }
+    });
+    port
+}
+
+/// A SOCKS5 proxy (no authentication, CONNECT only) on a thread: it resolves
+/// every host name it is asked for to 127.0.0.1 and records the names; an
+/// address (no name) is refused, so that only `socks5h` gets through.
+fn socks5_proxy() -> (u16, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let names = Arc::clone(&seen);
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(client) = stream else { return };
+            let names = Arc::clone(&names);
+            thread::spawn(move || {
+                let _ = socks5_session(client, &names);
+            });
+        }
+    });
+    (port, seen)
+}
+
+fn socks5_session(mut client: TcpStream, names: &Mutex<Vec<String>>) -> std::io::Result<()> {
+    let mut two = [0u8; 2];
+    client.read_exact(&mut two)?; // VER, NMETHODS
+    let mut methods = vec![0u8; usize::from(two[1])];
+    client.read_exact(&mut methods)?;
+    client.write_all(&[5, 0])?; // no authentication
+    let mut head = [0u8; 4];
+    client.read_exact(&mut head)?; // VER, CMD, RSV, ATYP
+    if head[1] != 1 || head[3] != 3 {
+        // Not CONNECT by domain name: "address type not supported".
+        client.write_all(&[5, 8, 0, 1, 0, 0, 0, 0, 0, 0])?;
+        return Ok(());
+    }
+    let mut len = [0u8; 1];
+    client.read_exact(&mut len)?;
+    let mut name = vec![0u8; usize::from(len[0])];
+    client.read_exact(&mut name)?;
+    let mut port = [0u8; 2];
+    client.read_exact(&mut port)?;
+    names.lock().unwrap().push(String::from_utf8_lossy(&name).into_owned());
+    let upstream = TcpStream::connect(("127.0.0.1", u16::from_be_bytes(port)))?;
+    client.write_all(&[5, 0, 0, 1, 127, 0, 0, 1, port[0], port[1]])?;
+    let (mut c_read, mut u_write) = (client.try_clone()?, upstream.try_clone()?);
+    let pump = thread::spawn(move || std::io::copy(&mut c_read, &mut u_write));
+    let (mut u_read, mut c_write) = (upstream, client);
+    let _ = std::io::copy(&mut u_read, &mut c_write);
+    let _ = c_write.shutdown(std::net::Shutdown::Both);
+    let _ = pump.join();
+    Ok(())
+}
+
+/// `obssl` for a non-loopback endpoint (so that proxies apply), with the test credentials.
+fn obssl_at(endpoint: &str, home: &Path) -> assert_cmd::Command {
+    let mut cmd = isolated("obssl", home);
+    cmd.env("OBSSL_ENDPOINT", endpoint)
+        .env("OBSSL_ACCESS_KEY_ID", ACCESS_KEY_ID)
+        .env("OBSSL_ACCESS_KEY_SECRET", SECRET)
+        .env("OBSSL_TEST_BACKOFF_MS", "1");
+    cmd
+}
+
+#[test]
+fn a_call_succeeds_through_a_socks5h_proxy_that_resolves_the_host_name() {
+    let tls_port = tls_server();
+    let (proxy_port, seen) = socks5_proxy();
+    let home = home();
+    let r = Run::of(
+        obssl_at(&format!("https://{SOCKS_HOST}:{tls_port}"), home.path())
+            .env("ALL_PROXY", format!("socks5h://127.0.0.1:{proxy_port}"))
+            .env("OBSSL_CA_BUNDLE", socks_tls_dir().join("ca.pem"))
+            .args(["get", "obxxx", "--field", "status", "-v"]),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "OPEN\n");
+    assert!(
+        r.stderr.contains(&format!(
+            "* proxy: 127.0.0.1:{proxy_port} (socks5h from ALL_PROXY; the proxy resolves host names)"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(seen.lock().unwrap().first().map(String::as_str), Some(SOCKS_HOST));
+}
+
+#[test]
+fn an_unsupported_proxy_scheme_is_an_error_naming_the_variable() {
+    let home = home();
+    let r = Run::of(
+        obssl_at("https://api-cloud.oceanbase.com", home.path())
+            .env("HTTPS_PROXY", "ftp://user:pw@proxy.example:21")
+            .args(["get", "obxxx"]),
+    );
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("HTTPS_PROXY"), "{}", r.stderr);
+    assert!(r.stderr.contains("`ftp`"), "{}", r.stderr);
+    assert!(!r.stderr.contains("pw"), "{}", r.stderr);
+    let r = Run::of(
+        obssl_at("https://api-cloud.oceanbase.com", home.path())
+            .env("ALL_PROXY", "ftp://proxy.example:21")
+            .args(["check", "obxxx"]),
+    );
+    assert_eq!(r.code, 3, "UNKNOWN: {}", r.stderr);
+    assert!(r.stdout.starts_with("SSL UNKNOWN - "), "{}", r.stdout);
+}
+
+/// A proxy that reads each request head, answers `reply` (nothing: closes
+/// the connection), then waits for the client to hang up.
+fn raw_proxy(reply: &'static [u8]) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { return };
+            thread::spawn(move || {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    match s.read(&mut byte) {
+                        Ok(1) => head.push(byte[0]),
+                        _ => return,
+                    }
+                }
+                if reply.is_empty() {
+                    return;
+                }
+                let _ = s.write_all(reply);
+                let _ = s.read_to_end(&mut head);
+            });
+        }
+    });
+    port
+}
+
+fn through_proxy(proxy: &str) -> Run {
+    let home = home();
+    let r = Run::of(
+        obssl_at("https://api-cloud.oceanbase.com", home.path())
+            .env("HTTPS_PROXY", proxy)
+            .args(["get", "obxxx", "--retries", "0", "-t", "5"]),
+    );
+    assert_no_secret(&r.stderr, None);
+    r
+}
+
+#[test]
+fn a_proxy_asking_for_authentication_is_exit_6_naming_it() {
+    let port = raw_proxy(
+        b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"p\"\r\nContent-Length: 0\r\n\r\n",
+    );
+    let r = through_proxy(&format!("http://127.0.0.1:{port}"));
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("the proxy 127.0.0.1:{port}")), "{}", r.stderr);
+    assert!(r.stderr.contains("407"), "{}", r.stderr);
+    assert!(r.stderr.contains("proxy authentication required"), "{}", r.stderr);
+    assert!(r.stderr.contains("credentials go in the proxy URL"), "{}", r.stderr);
+}
+
+#[test]
+fn a_proxy_closing_the_connection_is_exit_6_naming_it() {
+    let port = raw_proxy(b"");
+    let r = through_proxy(&format!("http://127.0.0.1:{port}"));
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("proxy 127.0.0.1:{port}")), "{}", r.stderr);
+}
+
+#[test]
+fn a_refused_proxy_is_named_not_the_api_host() {
+    let port = refused_port();
+    let r = through_proxy(&format!("http://127.0.0.1:{port}"));
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("could not connect to the proxy 127.0.0.1:{port}")),
+        "{}",
+        r.stderr
+    );
+}
