@@ -24,6 +24,7 @@ mod render;
 mod sanitize;
 mod secret;
 mod selection;
+mod signals;
 mod style;
 mod trace;
 

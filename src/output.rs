@@ -15,6 +15,7 @@
 use crate::error::{Error, Result};
 use crate::files;
 use crate::sanitize::visible_lines;
+use crate::signals;
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
@@ -166,15 +167,29 @@ pub(crate) fn replace_file(
         .prefix(&format!(".{name}."))
         .suffix(".tmp")
         .tempfile_in(dir)?;
+    // Killed from here on, the temporary file (maybe a secret) is removed.
+    let _cleanup = signals::temp_file(file.path());
     if let Some(permissions) = permissions {
         fs::set_permissions(file.path(), permissions)?;
     }
     file.write_all(text.as_bytes())?;
     file.as_file().sync_all()?;
+    test_pause_before_rename();
     // On failure `persist` hands the file back; dropping it removes it.
     file.persist(target).map_err(|e| e.error)?;
     sync_dir(dir);
     Ok(())
+}
+
+/// For the tests of the signal guard only: `OBSSL_TEST_WRITE_PAUSE_MS`
+/// holds the temporary file in place that long before the rename.
+fn test_pause_before_rename() {
+    if let Some(ms) = std::env::var("OBSSL_TEST_WRITE_PAUSE_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
 }
 
 #[cfg(unix)]
