@@ -12,6 +12,7 @@ mod faults;
 mod fleet;
 mod get;
 mod hostile;
+mod hostile_local;
 mod leaks;
 mod mock_server;
 mod rate_limit;
