@@ -403,3 +403,95 @@ fn core_dumps_are_off_while_the_secret_is_in_memory() {
     let fields: Vec<&str> = line.split_whitespace().collect();
     assert_eq!(&fields[4..6], ["0", "0"], "{line}");
 }
+
+/// Ctrl-C at `configure`'s secret prompt, on a real pseudo-terminal.
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_c_at_the_secret_prompt_gives_the_echo_back() {
+    use std::ffi::CStr;
+    use std::io::{Read, Write};
+    use std::os::fd::FromRawFd;
+    use std::os::unix::process::CommandExt;
+    use std::sync::{Arc, Mutex};
+
+    // SAFETY (whole test): plain libc calls on descriptors this test owns;
+    // the pre_exec closure only makes async-signal-safe calls.
+    let master = unsafe { libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY) };
+    assert!(master >= 0);
+    let mut name = [0 as libc::c_char; 128];
+    unsafe {
+        assert_eq!(libc::grantpt(master), 0);
+        assert_eq!(libc::unlockpt(master), 0);
+        assert_eq!(libc::ptsname_r(master, name.as_mut_ptr(), name.len()), 0);
+    }
+    let slave_path = unsafe { CStr::from_ptr(name.as_ptr()) }.to_owned();
+    let slave = unsafe { libc::open(slave_path.as_ptr(), libc::O_RDWR | libc::O_NOCTTY) };
+    assert!(slave >= 0);
+    let echo_on = || {
+        let mut term: libc::termios = unsafe { std::mem::zeroed() };
+        assert_eq!(unsafe { libc::tcgetattr(slave, &mut term) }, 0);
+        term.c_lflag & libc::ECHO != 0
+    };
+    assert!(echo_on(), "a fresh terminal echoes");
+
+    let home = home();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_obssl"));
+    cmd.env_clear().envs(isolated_env(home.path())).args([
+        "configure",
+        "--access-key-id",
+        "ak-x",
+        "--site",
+        "intl",
+        "--project-id",
+        "p",
+        "--output",
+        "table",
+    ]);
+    let path = slave_path.clone();
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::setsid();
+            let fd = libc::open(path.as_ptr(), libc::O_RDWR);
+            if fd < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            libc::ioctl(fd, libc::TIOCSCTTY, 0);
+            libc::dup2(fd, 0);
+            libc::dup2(fd, 1);
+            libc::dup2(fd, 2);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut terminal = unsafe { std::fs::File::from_raw_fd(master) };
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let mut reader = terminal.try_clone().unwrap();
+    let shown = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 256];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            shown.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    let started = Instant::now();
+    // The prompt is written, then echo turned off.
+    while !(String::from_utf8_lossy(&seen.lock().unwrap()).contains("AccessKey secret")
+        && !echo_on())
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no prompt with echo off: {}",
+            String::from_utf8_lossy(&seen.lock().unwrap())
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    terminal.write_all(b"sk-half\x03").unwrap();
+    let status = child.wait().unwrap();
+    assert!(!status.success());
+    assert!(echo_on(), "the echo is back after Ctrl-C");
+    assert!(!home.path().join(".config/obssl/config.toml").exists());
+    unsafe { libc::close(slave) };
+}
