@@ -124,6 +124,10 @@ fn classify_proxied(e: &ureq::Error, host: &str, proxy: &ureq::Proxy) -> Option<
         ureq::Error::ConnectProxyFailed(reason) => {
             let detail = match reason.strip_prefix("proxy server responded ") {
                 Some(status) => format!("it answered {}", status.replacen('/', " ", 1)),
+                None if reason == "proxy server did not respond" => {
+                    "it closed the connection (or went silent) without answering CONNECT"
+                        .to_string()
+                }
                 None => reason.clone(),
             };
             TransportError::Proxy {

@@ -408,3 +408,73 @@ fn a_refused_proxy_is_named_not_the_api_host() {
         r.stderr
     );
 }
+
+// ---- malformed answers (issue 12 item 6) --------------------------------------------
+
+/// A plain-HTTP server on loopback that answers every request with `reply`.
+fn raw_server(reply: Vec<u8>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let reply = Arc::new(reply);
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { return };
+            let reply = Arc::clone(&reply);
+            thread::spawn(move || {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    match s.read(&mut byte) {
+                        Ok(1) => head.push(byte[0]),
+                        _ => return,
+                    }
+                }
+                let _ = s.write_all(&reply);
+                let _ = s.shutdown(std::net::Shutdown::Write);
+                let _ = s.read_to_end(&mut head);
+            });
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
+fn answer_with(head: &str) -> Vec<u8> {
+    let body = r#"{"data":{"status":"OPEN"},"requestId":"r","success":true}"#;
+    format!("{head}Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+#[test]
+fn malformed_answers_are_exit_5_not_internal_errors() {
+    let many_headers: String = (0..200).map(|i| format!("X-H{i}: v\r\n")).collect();
+    let cases = [
+        ("an escape in a header", answer_with("HTTP/1.1 200 OK\r\nX-A: a\x1b]0;t\x07b\r\n")),
+        ("an escape in the status line", answer_with("HTTP/1.1 200 O\x1b[2JK\r\n")),
+        ("a folded header", answer_with("HTTP/1.1 200 OK\r\nX-A: a\r\n folded\r\n")),
+        (
+            "headers over 64 KiB",
+            answer_with(&format!("HTTP/1.1 200 OK\r\nX-Big: {}\r\n", "a".repeat(70_000))),
+        ),
+        ("too many headers", answer_with(&format!("HTTP/1.1 200 OK\r\n{many_headers}"))),
+    ];
+    for (what, reply) in cases {
+        let endpoint = raw_server(reply);
+        let home = home();
+        let mut cmd = isolated("obssl", home.path());
+        cmd.env("OBSSL_ENDPOINT", &endpoint)
+            .env("OBSSL_ACCESS_KEY_ID", ACCESS_KEY_ID)
+            .env("OBSSL_ACCESS_KEY_SECRET", SECRET)
+            .env("OBSSL_TEST_BACKOFF_MS", "1");
+        let r = Run::of(cmd.args(["get", "obxxx", "--retries", "0"]));
+        assert_eq!(r.code, 5, "{what}: {}", r.stderr);
+        assert!(!r.stderr.contains("internal"), "{what}: {}", r.stderr);
+        assert!(r.stderr.contains("bad answer for instance obxxx"), "{what}: {}", r.stderr);
+        assert_nothing_raw(what, &r.stderr, false);
+    }
+    // And from the mock's hostile fixture, under check too.
+    let mock = mock();
+    let r = run(&mock, &["get", "hostile-header-escape"]);
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    let r = run(&mock, &["check", "hostile-header-escape"]);
+    assert_eq!(r.code, 3, "UNKNOWN: {}", r.stdout);
+    assert!(r.stdout.contains("UNKNOWN hostile-header-escape: "), "{}", r.stdout);
+}
