@@ -93,8 +93,10 @@ pub fn validate_instance_id(id: &str) -> Result<()> {
     };
     match problem {
         None => Ok(()),
-        Some(why) => Err(Error::usage(format!("invalid instance id \"{}\": {why}", shown(id)))
-            .with_hint("give the cluster id as shown in the console, e.g. obcluster-xxxx")),
+        Some(why) => Err(
+            Error::usage(format!("invalid instance id \"{}\": {why}", shown(id)))
+                .with_hint("give the cluster id as shown in the console, e.g. obcluster-xxxx"),
+        ),
     }
 }
 
@@ -160,7 +162,10 @@ pub fn resolve_field_name(name: &str) -> Result<&'static str> {
 pub fn fetch_ssl_status(api: &Api, instance_id: &str, request_id: &str) -> Result<SslStatus> {
     validate_instance_id(instance_id).map_err(|e| {
         Error::api(
-            format!("the instance list named an id obssl cannot query: {}", e.message),
+            format!(
+                "the instance list named an id obssl cannot query: {}",
+                e.message
+            ),
             ApiFailure::without_envelope(200, request_id),
         )
         .with_hint("the API listed it; report it to OceanBase Cloud support")
@@ -361,7 +366,14 @@ mod tests {
             let e = validate_instance_id(bad).unwrap_err();
             assert_eq!(e.kind, ErrorKind::Usage, "{bad:?}");
         }
-        for ok in ["obcluster-xxxx", "obxxx", "t4louaeei****", "ob_1.2~x", "...", ".a"] {
+        for ok in [
+            "obcluster-xxxx",
+            "obxxx",
+            "t4louaeei****",
+            "ob_1.2~x",
+            "...",
+            ".a",
+        ] {
             validate_instance_id(ok).unwrap();
         }
     }

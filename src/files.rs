@@ -181,7 +181,10 @@ mod tests {
     #[test]
     fn devices_are_refused_for_reading_and_writing() {
         let e = read_regular(Path::new("/dev/zero"), 10).unwrap_err();
-        assert_eq!(e.to_string(), "it is a character device, not a regular file");
+        assert_eq!(
+            e.to_string(),
+            "it is a character device, not a regular file"
+        );
         let e = safe_target(Path::new("/dev/null")).unwrap_err();
         assert_eq!(e.exit_code(), 3);
         assert_eq!(

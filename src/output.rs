@@ -65,10 +65,10 @@ impl Output {
             }
             // A full disk (`> /dev/full`), a lost terminal: not a bug in
             // obssl, a local failure, exit 3 like a failed --write.
-            Err(e) => Err(Error::config(format!(
-                "cannot write to standard output: {e}"
-            ))
-            .with_hint("check where standard output goes (a full disk?)")),
+            Err(e) => Err(
+                Error::config(format!("cannot write to standard output: {e}"))
+                    .with_hint("check where standard output goes (a full disk?)"),
+            ),
         }
     }
 

@@ -28,7 +28,7 @@ pub fn is_hidden(c: char) -> bool {
 /// `text` with every character of the classes above written as `\u{XX}`
 /// (lower-case hex): one line, safe to print on a terminal.
 pub fn visible(text: &str) -> Cow<'_, str> {
-    escape(text, |c| is_hidden(c))
+    escape(text, is_hidden)
 }
 
 /// As [`visible`], but a newline stays a newline: for text obssl itself laid
@@ -72,32 +72,53 @@ mod tests {
 
     #[test]
     fn plain_text_is_untouched_and_borrowed() {
-        for text in ["obcluster-x", "2026-12-10T04:11:13Z", "é 中文 \\u{1b} ✓", ""] {
+        for text in [
+            "obcluster-x",
+            "2026-12-10T04:11:13Z",
+            "é 中文 \\u{1b} ✓",
+            "",
+        ] {
             assert!(matches!(visible(text), Cow::Borrowed(t) if t == text));
         }
     }
 
     #[test]
     fn c0_controls_are_escaped_tab_newline_and_return_included() {
-        assert_eq!(visible("a\x1b]52;c;ZXZpbA==\x07b"), "a\\u{1b}]52;c;ZXZpbA==\\u{7}b");
+        assert_eq!(
+            visible("a\x1b]52;c;ZXZpbA==\x07b"),
+            "a\\u{1b}]52;c;ZXZpbA==\\u{7}b"
+        );
         assert_eq!(visible("a\tb"), "a\\u{9}b");
         assert_eq!(visible("ok\nWARNING forged"), "ok\\u{a}WARNING forged");
         assert_eq!(visible("x\ry"), "x\\u{d}y");
         assert_eq!(visible("\0"), "\\u{0}");
-        assert_eq!(visible("\x1b[2J\x1b]0;title\x07"), "\\u{1b}[2J\\u{1b}]0;title\\u{7}");
+        assert_eq!(
+            visible("\x1b[2J\x1b]0;title\x07"),
+            "\\u{1b}[2J\\u{1b}]0;title\\u{7}"
+        );
     }
 
     #[test]
     fn del_and_c1_controls_are_escaped() {
         assert_eq!(visible("a\x7fb"), "a\\u{7f}b");
-        assert_eq!(visible("\u{80}\u{9b}31m\u{9d}8;;x\u{9c}"), "\\u{80}\\u{9b}31m\\u{9d}8;;x\\u{9c}");
-        assert_eq!(visible("\u{9f}\u{a0}"), "\\u{9f}\u{a0}", "U+00A0 is not a control");
+        assert_eq!(
+            visible("\u{80}\u{9b}31m\u{9d}8;;x\u{9c}"),
+            "\\u{80}\\u{9b}31m\\u{9d}8;;x\\u{9c}"
+        );
+        assert_eq!(
+            visible("\u{9f}\u{a0}"),
+            "\\u{9f}\u{a0}",
+            "U+00A0 is not a control"
+        );
     }
 
     #[test]
     fn bidi_overrides_and_isolates_are_escaped() {
         for c in ['\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}'] {
-            assert_eq!(visible(&format!("a{c}b")), format!("a\\u{{{:x}}}b", c as u32));
+            assert_eq!(
+                visible(&format!("a{c}b")),
+                format!("a\\u{{{:x}}}b", c as u32)
+            );
         }
         for c in ['\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'] {
             assert_eq!(visible(&c.to_string()), format!("\\u{{{:x}}}", c as u32));

@@ -202,7 +202,9 @@ mod tests {
             proxied(ureq::Error::Io(refused)),
             r#"Network("could not connect to the proxy p.example:3128: connection refused")"#
         );
-        assert!(classified(ureq::Error::LargeResponseHeader(70_000, 65_536)).starts_with("Malformed("));
+        assert!(
+            classified(ureq::Error::LargeResponseHeader(70_000, 65_536)).starts_with("Malformed(")
+        );
         assert!(matches!(
             classify_body(ureq::Error::BodyExceedsLimit(1), 200),
             TransportError::BodyTooLarge { status: 200 }

@@ -35,11 +35,17 @@ impl ChosenProxy {
             _ => ("proxy", false),
         };
         let how = match self.proxy.protocol() {
-            ProxyProtocol::Http | ProxyProtocol::Https => "HTTPS through CONNECT; the proxy resolves host names",
+            ProxyProtocol::Http | ProxyProtocol::Https => {
+                "HTTPS through CONNECT; the proxy resolves host names"
+            }
             _ if resolves => "the proxy resolves host names",
             _ => "host names resolved here, the proxy is given the address",
         };
-        format!("{} ({scheme} from {}; {how})", self.address(), self.variable)
+        format!(
+            "{} ({scheme} from {}; {how})",
+            self.address(),
+            self.variable
+        )
     }
 }
 
@@ -200,7 +206,9 @@ mod tests {
     fn an_unusable_proxy_is_a_configuration_error_naming_the_variable() {
         let https = Endpoint::parse("https://api-cloud.oceanbase.com").unwrap();
         let one = |name: &'static str, value: &'static str| {
-            chosen_proxy(&https, move |n: &str| (n == name).then(|| value.to_string()))
+            chosen_proxy(&https, move |n: &str| {
+                (n == name).then(|| value.to_string())
+            })
         };
         let e = one("HTTPS_PROXY", "ftp://user:pw@p:21").unwrap_err();
         assert_eq!(e.exit_code(), 3);
@@ -210,7 +218,12 @@ mod tests {
         );
         assert!(!e.to_string().contains("pw"), "{e}");
         let e = one("all_proxy", "http://[bad").unwrap_err();
-        assert!(e.message.starts_with("the proxy in all_proxy cannot be used"), "{}", e.message);
+        assert!(
+            e.message
+                .starts_with("the proxy in all_proxy cannot be used"),
+            "{}",
+            e.message
+        );
         for (value, shown) in [
             ("socks5h://s:1080", "s:1080 (socks5h from ALL_PROXY; the proxy resolves host names)"),
             ("SOCKS4://s", "s:1080 (socks4 from ALL_PROXY; host names resolved here, the proxy is given the address)"),

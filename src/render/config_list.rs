@@ -48,7 +48,11 @@ pub fn render(rows: &[Row], format: OutputFormat) -> String {
                     source = format!("{source} {CONFLICT_NOTE}");
                 }
                 let value = r.value.as_deref().map_or("<not set>".into(), visible);
-                table.add_row([r.name.to_string(), value.into_owned(), visible(&source).into_owned()]);
+                table.add_row([
+                    r.name.to_string(),
+                    value.into_owned(),
+                    visible(&source).into_owned(),
+                ]);
             }
             table_text(&table)
         }

@@ -87,7 +87,10 @@ fn a_field_value_cannot_forge_a_record_or_a_field() {
     for line in &lines {
         assert_eq!(line.matches('\t').count(), 1, "one ID<TAB>value: {line:?}");
     }
-    assert!(lines[0].starts_with("hostile-fields\t\\u{1b}]52"), "{lines:?}");
+    assert!(
+        lines[0].starts_with("hostile-fields\t\\u{1b}]52"),
+        "{lines:?}"
+    );
     assert_eq!(lines[1], "obxxx\tOPEN");
     assert_nothing_raw("--field", &many.stdout, true);
 }
@@ -120,8 +123,7 @@ fn json_and_prometheus_keep_hostile_data_faithfully() {
     let r = run(&mock, &["check", "-o", "json", "hostile-error"]);
     let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(
-        report["instances"][0]["error"]["apiMessage"],
-        HOSTILE_TEXT,
+        report["instances"][0]["error"]["apiMessage"], HOSTILE_TEXT,
         "{report}"
     );
     let r = run(&mock, &["check", "-o", "prometheus", "hostile-fields"]);
@@ -136,7 +138,11 @@ fn error_envelopes_are_escaped_on_stderr() {
     assert_eq!(r.code, 5, "{}", r.stderr);
     assert_nothing_raw("stderr", &r.stderr, false);
     assert_no_forged_line("stderr", &r.stderr);
-    for field in ["errorCode:   \\u{1b}]52", "message:     \\u{1b}]52", "requestId:   \\u{1b}]52"] {
+    for field in [
+        "errorCode:   \\u{1b}]52",
+        "message:     \\u{1b}]52",
+        "requestId:   \\u{1b}]52",
+    ] {
         assert!(r.stderr.contains(field), "{field}: {}", r.stderr);
     }
     let r = run(&mock, &["check", "hostile-error"]);
@@ -168,7 +174,11 @@ fn config_list_escapes_values_from_the_environment() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_nothing_raw("config list", &r.stdout, false);
     assert_no_forged_line("config list", &r.stdout);
-    assert!(r.stdout.contains(r"p\u{1b}]0;pwned\u{7}\u{a}WARNING"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(r"p\u{1b}]0;pwned\u{7}\u{a}WARNING"),
+        "{}",
+        r.stdout
+    );
 }
 
 // ---- proxies (issue 12 item 4, issue 13 item 6) ------------------------------------
@@ -218,7 +228,8 @@ fn tls_server() -> u16 {
                     _ => break,
                 }
             }
-            let body = r#"{"data":{"instanceId":"obxxx","status":"OPEN"},"requestId":"r","success":true}"#;
+            let body =
+                r#"{"data":{"instanceId":"obxxx","status":"OPEN"},"requestId":"r","success":true}"#;
             let answer = format!(
                 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                 body.len()
@@ -271,7 +282,10 @@ fn socks5_session(mut client: TcpStream, names: &Mutex<Vec<String>>) -> std::io:
     client.read_exact(&mut name)?;
     let mut port = [0u8; 2];
     client.read_exact(&mut port)?;
-    names.lock().unwrap().push(String::from_utf8_lossy(&name).into_owned());
+    names
+        .lock()
+        .unwrap()
+        .push(String::from_utf8_lossy(&name).into_owned());
     let upstream = TcpStream::connect(("127.0.0.1", u16::from_be_bytes(port)))?;
     client.write_all(&[5, 0, 0, 1, 127, 0, 0, 1, port[0], port[1]])?;
     let (mut c_read, mut u_write) = (client.try_clone()?, upstream.try_clone()?);
@@ -313,7 +327,10 @@ fn a_call_succeeds_through_a_socks5h_proxy_that_resolves_the_host_name() {
         "{}",
         r.stderr
     );
-    assert_eq!(seen.lock().unwrap().first().map(String::as_str), Some(SOCKS_HOST));
+    assert_eq!(
+        seen.lock().unwrap().first().map(String::as_str),
+        Some(SOCKS_HOST)
+    );
 }
 
 #[test]
@@ -383,10 +400,22 @@ fn a_proxy_asking_for_authentication_is_exit_6_naming_it() {
     );
     let r = through_proxy(&format!("http://127.0.0.1:{port}"));
     assert_eq!(r.code, 6, "{}", r.stderr);
-    assert!(r.stderr.contains(&format!("the proxy 127.0.0.1:{port}")), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("the proxy 127.0.0.1:{port}")),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("407"), "{}", r.stderr);
-    assert!(r.stderr.contains("proxy authentication required"), "{}", r.stderr);
-    assert!(r.stderr.contains("credentials go in the proxy URL"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("proxy authentication required"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("credentials go in the proxy URL"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -394,7 +423,11 @@ fn a_proxy_closing_the_connection_is_exit_6_naming_it() {
     let port = raw_proxy(b"");
     let r = through_proxy(&format!("http://127.0.0.1:{port}"));
     assert_eq!(r.code, 6, "{}", r.stderr);
-    assert!(r.stderr.contains(&format!("proxy 127.0.0.1:{port}")), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("proxy 127.0.0.1:{port}")),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -403,7 +436,8 @@ fn a_refused_proxy_is_named_not_the_api_host() {
     let r = through_proxy(&format!("http://127.0.0.1:{port}"));
     assert_eq!(r.code, 6, "{}", r.stderr);
     assert!(
-        r.stderr.contains(&format!("could not connect to the proxy 127.0.0.1:{port}")),
+        r.stderr
+            .contains(&format!("could not connect to the proxy 127.0.0.1:{port}")),
         "{}",
         r.stderr
     );
@@ -447,14 +481,29 @@ fn answer_with(head: &str) -> Vec<u8> {
 fn malformed_answers_are_exit_5_not_internal_errors() {
     let many_headers: String = (0..200).map(|i| format!("X-H{i}: v\r\n")).collect();
     let cases = [
-        ("an escape in a header", answer_with("HTTP/1.1 200 OK\r\nX-A: a\x1b]0;t\x07b\r\n")),
-        ("an escape in the status line", answer_with("HTTP/1.1 200 O\x1b[2JK\r\n")),
-        ("a folded header", answer_with("HTTP/1.1 200 OK\r\nX-A: a\r\n folded\r\n")),
+        (
+            "an escape in a header",
+            answer_with("HTTP/1.1 200 OK\r\nX-A: a\x1b]0;t\x07b\r\n"),
+        ),
+        (
+            "an escape in the status line",
+            answer_with("HTTP/1.1 200 O\x1b[2JK\r\n"),
+        ),
+        (
+            "a folded header",
+            answer_with("HTTP/1.1 200 OK\r\nX-A: a\r\n folded\r\n"),
+        ),
         (
             "headers over 64 KiB",
-            answer_with(&format!("HTTP/1.1 200 OK\r\nX-Big: {}\r\n", "a".repeat(70_000))),
+            answer_with(&format!(
+                "HTTP/1.1 200 OK\r\nX-Big: {}\r\n",
+                "a".repeat(70_000)
+            )),
         ),
-        ("too many headers", answer_with(&format!("HTTP/1.1 200 OK\r\n{many_headers}"))),
+        (
+            "too many headers",
+            answer_with(&format!("HTTP/1.1 200 OK\r\n{many_headers}")),
+        ),
     ];
     for (what, reply) in cases {
         let endpoint = raw_server(reply);
@@ -467,7 +516,11 @@ fn malformed_answers_are_exit_5_not_internal_errors() {
         let r = Run::of(cmd.args(["get", "obxxx", "--retries", "0"]));
         assert_eq!(r.code, 5, "{what}: {}", r.stderr);
         assert!(!r.stderr.contains("internal"), "{what}: {}", r.stderr);
-        assert!(r.stderr.contains("bad answer for instance obxxx"), "{what}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("bad answer for instance obxxx"),
+            "{what}: {}",
+            r.stderr
+        );
         assert_nothing_raw(what, &r.stderr, false);
     }
     // And from the mock's hostile fixture, under check too.
@@ -476,5 +529,9 @@ fn malformed_answers_are_exit_5_not_internal_errors() {
     assert_eq!(r.code, 5, "{}", r.stderr);
     let r = run(&mock, &["check", "hostile-header-escape"]);
     assert_eq!(r.code, 3, "UNKNOWN: {}", r.stdout);
-    assert!(r.stdout.contains("UNKNOWN hostile-header-escape: "), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("UNKNOWN hostile-header-escape: "),
+        "{}",
+        r.stdout
+    );
 }

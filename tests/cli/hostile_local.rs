@@ -47,7 +47,10 @@ fn planted_null(dir: &Path) -> Option<PathBuf> {
 
 fn is_char_device(path: &Path) -> bool {
     use std::os::unix::fs::FileTypeExt;
-    fs::symlink_metadata(path).unwrap().file_type().is_char_device()
+    fs::symlink_metadata(path)
+        .unwrap()
+        .file_type()
+        .is_char_device()
 }
 
 /// A run that must end within a few seconds (a FIFO must not be waited on).
@@ -171,7 +174,10 @@ fn endless_local_inputs_are_capped() {
             .output()
             .unwrap();
         assert!(started.elapsed() < Duration::from_secs(10));
-        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     };
     let (code, stderr) = endless(&["get", "--file", "-"], true);
     assert_eq!(code, Some(2), "{stderr}");
@@ -194,7 +200,11 @@ fn a_ten_megabyte_id_is_a_usage_error_with_a_short_message() {
     assert!(r.stderr.contains("bytes in all"), "{}", r.stderr);
     let r = quick(obssl_for(&mock, home.path()).args(["check", "--file", file.to_str().unwrap()]));
     assert_eq!(r.code, 3, "UNKNOWN under check");
-    assert!(r.stdout.len() < 1000, "{} bytes of plugin output", r.stdout.len());
+    assert!(
+        r.stdout.len() < 1000,
+        "{} bytes of plugin output",
+        r.stdout.len()
+    );
 }
 
 #[test]
@@ -205,7 +215,10 @@ fn stdout_on_a_full_disk_is_not_an_internal_error() {
     }
     let mock = mock();
     let home = home();
-    let full = fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let full = fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_obssl"))
         .env_clear()
         .envs(isolated_env(home.path()))
@@ -216,7 +229,10 @@ fn stdout_on_a_full_disk_is_not_an_internal_error() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
-    assert!(stderr.contains("cannot write to standard output"), "{stderr}");
+    assert!(
+        stderr.contains("cannot write to standard output"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("internal"), "{stderr}");
 }
 
@@ -245,18 +261,30 @@ fn a_listed_id_that_fails_validation_is_that_instances_error() {
     let home = home();
     let r = quick(obssl_for(&mock, home.path()).args(["get", "--all", "--field", "status"]));
     assert_eq!(r.code, 5, "{}", r.stderr);
-    assert!(r.stdout.contains("obxxx\tOPEN"), "the others are read: {}", r.stdout);
     assert!(
-        r.stderr.contains("the instance list named an id obssl cannot query"),
+        r.stdout.contains("obxxx\tOPEN"),
+        "the others are read: {}",
+        r.stdout
+    );
+    assert!(
+        r.stderr
+            .contains("the instance list named an id obssl cannot query"),
         "{}",
         r.stderr
     );
     assert!(
-        !mock.requests().iter().any(|q| q.url.contains("/instances/./") || q.url.contains("a b")),
+        !mock
+            .requests()
+            .iter()
+            .any(|q| q.url.contains("/instances/./") || q.url.contains("a b")),
         "never requested"
     );
     let r = quick(obssl_for(&mock, home.path()).args(["check", "--all"]));
-    assert_eq!(r.code, 2, "CRITICAL (other fixtures), not a usage error: {}", r.stdout);
+    assert_eq!(
+        r.code, 2,
+        "CRITICAL (other fixtures), not a usage error: {}",
+        r.stdout
+    );
     assert!(r.stdout.contains("\nUNKNOWN .: "), "{}", r.stdout);
     assert!(r.stdout.contains("\nUNKNOWN a b: "), "{}", r.stdout);
 }
@@ -292,7 +320,11 @@ fn links_of_other_accounts_are_not_followed() {
         link.to_str().unwrap(),
     ]));
     assert_eq!(r.code, 3, "{}", r.stderr);
-    assert!(r.stderr.contains(&format!("link {}", link.display())), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("link {}", link.display())),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("uid 4242"), "{}", r.stderr);
     assert_eq!(fs::read_to_string(&victim).unwrap(), "# precious\n");
     // The same rule for configure's config file.
@@ -334,7 +366,10 @@ fn kill_mid_write(mut cmd: std::process::Command, dir: &Path, signal: i32) -> St
             std::thread::sleep(Duration::from_millis(200));
             break fs::read_to_string(dir.join(name)).unwrap_or_default();
         }
-        assert!(started.elapsed() < Duration::from_secs(20), "no temporary file");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no temporary file"
+        );
         std::thread::sleep(Duration::from_millis(20));
     };
     // SAFETY: a plain kill of our own child.
@@ -369,7 +404,10 @@ fn a_run_killed_mid_write_leaves_no_temporary_file() {
         .args(["configure", "--access-key-id", "ak-x"])
         .stdin(fs::File::open(write_secret(home.path())).unwrap());
     let held = kill_mid_write(cmd, &dir, libc::SIGINT);
-    assert!(held.contains(SECRET), "the temporary file was the config: {held}");
+    assert!(
+        held.contains(SECRET),
+        "the temporary file was the config: {held}"
+    );
     assert_eq!(temporaries(&dir), Vec::<String>::new());
 }
 
@@ -478,9 +516,8 @@ fn ctrl_c_at_the_secret_prompt_gives_the_echo_back() {
     });
     let started = Instant::now();
     // The prompt is written, then echo turned off.
-    while !(String::from_utf8_lossy(&seen.lock().unwrap()).contains("AccessKey secret")
-        && !echo_on())
-    {
+    let prompted = || String::from_utf8_lossy(&seen.lock().unwrap()).contains("AccessKey secret");
+    while !prompted() || echo_on() {
         assert!(
             started.elapsed() < Duration::from_secs(20),
             "no prompt with echo off: {}",
