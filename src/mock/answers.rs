@@ -289,6 +289,21 @@ mod tests {
     }
 
     #[test]
+    fn hostile_fixtures_are_served_but_never_listed() {
+        use crate::mock::HOSTILE_TEXT;
+        let fields = get("/api/v2/instances/hostile-fields/security/ssl?requestId=r");
+        assert_eq!(body(&fields)["data"]["enableSSL"], HOSTILE_TEXT);
+        let error = get("/api/v2/instances/hostile-error/security/ssl?requestId=r");
+        assert_eq!(error.status, 400);
+        assert_eq!(body(&error)["requestId"], HOSTILE_TEXT);
+        let headers = get("/api/v2/instances/hostile-header-escape/security/ssl?requestId=r");
+        assert!(headers.headers[0].1.contains('\u{1b}'));
+        let list = get("/api/v2/instances?requestId=r&pageSize=100");
+        assert!(!body(&list).to_string().contains("hostile-"));
+        assert!(!FixtureSet::builtin().ids().iter().any(|id| id.starts_with("hostile-")));
+    }
+
+    #[test]
     fn success_envelope_echoes_the_request_id() {
         let answer = get("/api/v2/instances/obxxx/security/ssl?requestId=abc-1");
         assert_eq!(answer.status, 200);

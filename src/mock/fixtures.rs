@@ -56,8 +56,8 @@ const GENERATED_PREFIX: &str = "obcluster-gen-";
 /// The prefix of the ids whose answer is an error; they are left out of the instance list.
 pub(crate) const ERROR_FIXTURE_PREFIX: &str = "mock-";
 
-/// The prefix of the hostile fixtures (terminal escapes everywhere); they are left out of
-/// the instance list too.
+/// The prefix of the hostile fixtures (terminal escapes everywhere): served when asked for,
+/// never listed (like the `fault-*` ids).
 pub(crate) const HOSTILE_FIXTURE_PREFIX: &str = "hostile-";
 
 /// What a hostile server puts in every text: an OSC 52 clipboard write, a screen clear,
@@ -217,8 +217,6 @@ impl FixtureSet {
                 },
             ),
         ];
-        let mut entries = entries;
-        entries.extend(hostile_fixtures());
         FixtureSet {
             entries,
             generated: 0,
@@ -245,6 +243,13 @@ impl FixtureSet {
         if let Some((_, fixture)) = self.entries.iter().find(|(id, _)| id == instance_id) {
             return Some(fixture.clone());
         }
+        // Served on request only: never listed, nor among `ids` (like the `fault-*` ids).
+        if instance_id.starts_with(HOSTILE_FIXTURE_PREFIX) {
+            return hostile_fixtures()
+                .into_iter()
+                .find(|(id, _)| id == instance_id)
+                .map(|(_, fixture)| fixture);
+        }
         let n: usize = instance_id.strip_prefix(GENERATED_PREFIX)?.parse().ok()?;
         (n >= 1 && n <= self.generated && generated_id(n) == instance_id)
             .then(|| relative(instance_id, 200, vec![]).1)
@@ -264,9 +269,7 @@ impl FixtureSet {
     pub(crate) fn listed_ids(&self) -> Vec<String> {
         self.ids()
             .into_iter()
-            .filter(|id| {
-                !id.starts_with(ERROR_FIXTURE_PREFIX) && !id.starts_with(HOSTILE_FIXTURE_PREFIX)
-            })
+            .filter(|id| !id.starts_with(ERROR_FIXTURE_PREFIX))
             .collect()
     }
 

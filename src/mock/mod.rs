@@ -5,7 +5,8 @@
 //! instance list `GET /api/v2/instances?requestId=...&pageNumber=N&pageSize=M` (`pageNumber`
 //! from 1, `pageSize` default 10 and at most 100) answering `data.total` and `data.dataList[]`
 //! (`instanceId`, `instanceName`, `cloudProvider`, `state`) for every fixture except the error
-//! ones (`mock-*`) and the hostile ones (`hostile-*`), so that `obssl get --all` against the mock succeeds.
+//! ones (`mock-*`), so that `obssl get --all` against the mock succeeds; the `hostile-*`
+//! fixtures are served when asked for but never listed.
 //! Every request must carry a valid Digest `Authorization` (checked before anything else): the
 //! signed `uri` must be the request target byte for byte (path AND query), the nonce must be one
 //! the mock issued and not expired, `opaque` must be echoed, and with a qop the nonce count
