@@ -300,7 +300,10 @@ mod tests {
         assert!(headers.headers[0].1.contains('\u{1b}'));
         let list = get("/api/v2/instances?requestId=r&pageSize=100");
         assert!(!body(&list).to_string().contains("hostile-"));
-        assert!(!FixtureSet::builtin().ids().iter().any(|id| id.starts_with("hostile-")));
+        assert!(!FixtureSet::builtin()
+            .ids()
+            .iter()
+            .any(|id| id.starts_with("hostile-")));
     }
 
     #[test]
