@@ -6,6 +6,7 @@
 
 use crate::client::{ApiClient, HttpAnswer, TransportError};
 use crate::error::{ApiFailure, Error, Result};
+use crate::sanitize::shown;
 use serde_json::{Map, Value};
 use std::time::{Duration, Instant};
 
@@ -75,6 +76,9 @@ pub const KNOWN_FIELDS: [(&str, &str); 10] = [
 pub fn validate_instance_id(id: &str) -> Result<()> {
     let problem = if id.is_empty() {
         Some("it is empty".to_string())
+    } else if id == "." || id == ".." {
+        // A path segment of dots would climb: /api/v2/instances/../security/ssl.
+        Some("`.` and `..` are not instance ids".to_string())
     } else {
         id.chars().find_map(|c| match c {
             '/' | '?' | '#' | '%' => Some(format!("it contains `{c}`")),
@@ -89,8 +93,10 @@ pub fn validate_instance_id(id: &str) -> Result<()> {
     };
     match problem {
         None => Ok(()),
-        Some(why) => Err(Error::usage(format!("invalid instance id {id:?}: {why}"))
-            .with_hint("give the cluster id as shown in the console, e.g. obcluster-xxxx")),
+        Some(why) => Err(
+            Error::usage(format!("invalid instance id \"{}\": {why}", shown(id)))
+                .with_hint("give the cluster id as shown in the console, e.g. obcluster-xxxx"),
+        ),
     }
 }
 
@@ -148,8 +154,22 @@ pub fn resolve_field_name(name: &str) -> Result<&'static str> {
 }
 
 /// Fetches the SSL status of one instance.
+///
+/// Every id the user typed was validated before any request (see
+/// [`crate::selection`]): an id that fails validation here came from the
+/// instance list, and is that instance's error, an API error (exit 5), not a
+/// usage error.
 pub fn fetch_ssl_status(api: &Api, instance_id: &str, request_id: &str) -> Result<SslStatus> {
-    validate_instance_id(instance_id)?;
+    validate_instance_id(instance_id).map_err(|e| {
+        Error::api(
+            format!(
+                "the instance list named an id obssl cannot query: {}",
+                e.message
+            ),
+            ApiFailure::without_envelope(200, request_id),
+        )
+        .with_hint("the API listed it; report it to OceanBase Cloud support")
+    })?;
     let subject = format!("instance {instance_id}");
     let answer = api.get(&ssl_path(instance_id, request_id), &subject)?;
     interpret_envelope(answer, &subject, request_id)
@@ -341,12 +361,19 @@ mod tests {
     #[test]
     fn instance_ids_that_would_change_the_url_are_refused() {
         for bad in [
-            "", "a/b", "a?b", "a#b", "a%2f", "a b", "a\tb", "a\u{7f}", "obé", "../x",
+            "", "a/b", "a?b", "a#b", "a%2f", "a b", "a\tb", "a\u{7f}", "obé", "../x", ".", "..",
         ] {
             let e = validate_instance_id(bad).unwrap_err();
             assert_eq!(e.kind, ErrorKind::Usage, "{bad:?}");
         }
-        for ok in ["obcluster-xxxx", "obxxx", "t4louaeei****", "ob_1.2~x"] {
+        for ok in [
+            "obcluster-xxxx",
+            "obxxx",
+            "t4louaeei****",
+            "ob_1.2~x",
+            "...",
+            ".a",
+        ] {
             validate_instance_id(ok).unwrap();
         }
     }

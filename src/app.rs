@@ -19,6 +19,8 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    // Every command but help may hold the secret: no core dump may hold it.
+    crate::signals::no_core_dumps();
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
     let cli = match crate::cli::parse_from(&args) {
         Ok(cli) => cli,

@@ -6,7 +6,8 @@
 //! in `config`; this module only reads and writes.
 
 use crate::error::{Error, Result};
-use crate::output::{follow_links, parent_dir, replace_file, warn_line};
+use crate::files;
+use crate::output::{parent_dir, replace_file, warn_line};
 use crate::secret::Secret;
 use std::fs;
 use std::io;
@@ -62,7 +63,11 @@ impl ConfigFile {
     /// file others can read draws a warning; malformed TOML is exit 3 with
     /// path, line and column.
     pub fn load(path: &Path) -> Result<ConfigFile> {
-        let text = match fs::read_to_string(path) {
+        let read = files::read_regular(path, files::MAX_CONFIG_BYTES).and_then(|bytes| {
+            String::from_utf8(bytes)
+                .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "it is not UTF-8 text"))
+        });
+        let text = match read {
             Ok(text) => text,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Ok(ConfigFile {
@@ -75,7 +80,8 @@ impl ConfigFile {
                 return Err(Error::config(format!(
                     "cannot read config file {}: {e}",
                     path.display()
-                )))
+                ))
+                .with_hint("OBSSL_CONFIG (or --config) must name a regular TOML file"))
             }
         };
         warn_if_readable_by_others(path);
@@ -245,7 +251,7 @@ impl ConfigFile {
                 self.path.display()
             ))
         };
-        let target = follow_links(&self.path).map_err(|e| fail("following its link", e))?;
+        let target = files::safe_target(&self.path)?;
         create_private_dir(parent_dir(&target)).map_err(|e| fail("creating its directory", e))?;
         replace_file(&target, &self.to_text(), private_file_permissions())
             .map_err(|e| fail("writing it", e))

@@ -3,6 +3,7 @@
 //! The exit statuses are a documented contract (README, "Exit statuses"):
 //! scripts branch on them, so a kind never changes its number.
 
+use crate::sanitize::visible;
 use std::fmt;
 
 /// What went wrong, at the level a user or a script acts on.
@@ -132,23 +133,25 @@ impl Error {
     }
 }
 
+/// The report on stderr: the message, the API's details and the hint, each
+/// on its own line and each made [`visible`] (they may hold a server's text).
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
+        f.write_str(&visible(&self.message))?;
         if let Some(api) = &self.api {
             write!(f, "\n  HTTP status: {}", api.status)?;
             if let Some(code) = &api.error_code {
-                write!(f, "\n  errorCode:   {code}")?;
+                write!(f, "\n  errorCode:   {}", visible(code))?;
             }
             if let Some(msg) = &api.message {
-                write!(f, "\n  message:     {msg}")?;
+                write!(f, "\n  message:     {}", visible(msg))?;
             }
             if let Some(id) = &api.request_id {
-                write!(f, "\n  requestId:   {id}")?;
+                write!(f, "\n  requestId:   {}", visible(id))?;
             }
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            write!(f, "\n  hint: {}", visible(hint))?;
         }
         Ok(())
     }

@@ -16,12 +16,15 @@ mod config_file;
 mod endpoint;
 mod error;
 mod expiry;
+mod files;
 mod fleet;
 pub mod mock;
 mod output;
 mod render;
+mod sanitize;
 mod secret;
 mod selection;
+mod signals;
 mod style;
 mod trace;
 

@@ -13,9 +13,12 @@
 //! following symbolic links to the file they name.
 
 use crate::error::{Error, Result};
+use crate::files;
+use crate::sanitize::visible_lines;
+use crate::signals;
 use std::fs;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Where a command's output goes: stdout (any writer; the process's stdout
 /// by default) that remembers whether its reader went away, and stderr for
@@ -60,9 +63,12 @@ impl Output {
                 self.closed = true;
                 Ok(())
             }
-            Err(e) => Err(Error::internal(format!(
-                "cannot write to standard output: {e}"
-            ))),
+            // A full disk (`> /dev/full`), a lost terminal: not a bug in
+            // obssl, a local failure, exit 3 like a failed --write.
+            Err(e) => Err(
+                Error::config(format!("cannot write to standard output: {e}"))
+                    .with_hint("check where standard output goes (a full disk?)"),
+            ),
         }
     }
 
@@ -86,8 +92,10 @@ pub fn warn_line(text: &str) {
 
 /// `text` and a newline in one write, so that lines of several threads
 /// (`-v` traces of many instances) never interleave.
+/// The text goes through [`visible_lines`]: whatever a caller forgot to
+/// make visible can still not drive the terminal.
 fn write_line(err: &mut dyn Write, text: &str) {
-    let _ = err.write_all(format!("{text}\n").as_bytes());
+    let _ = err.write_all(format!("{}\n", visible_lines(text)).as_bytes());
 }
 
 /// The directory `path` would be written in (`.` for a bare file name).
@@ -98,7 +106,9 @@ pub(crate) fn parent_dir(path: &Path) -> &Path {
     }
 }
 
-/// Checks, before any work is done, that `path` names a file in an existing directory.
+/// Checks, before any work is done, that `path` names a file in an existing
+/// directory, and that writing it is safe (see [`files::safe_target`]: no
+/// device, FIFO or directory is replaced, no link of another account followed).
 pub fn check_writable_target(path: &Path) -> Result<()> {
     let bad = |why: &str| {
         Error::usage(format!("cannot write {}: {why}", path.display()))
@@ -110,7 +120,7 @@ pub fn check_writable_target(path: &Path) -> Result<()> {
     if !parent_dir(path).is_dir() {
         return Err(bad("its directory does not exist"));
     }
-    Ok(())
+    files::safe_target(path).map(drop)
 }
 
 /// Replaces the file at `path` with `text` atomically: the text goes to a
@@ -132,7 +142,7 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
         Error::config(format!("cannot write {}: {e}", path.display()))
             .with_hint("check that the directory exists and is writable")
     };
-    let target = follow_links(path).map_err(failed)?;
+    let target = files::safe_target(path)?;
     let permissions = match fs::metadata(&target) {
         Ok(existing) => Some(existing.permissions()),
         Err(_) => new_file_permissions(),
@@ -157,37 +167,29 @@ pub(crate) fn replace_file(
         .prefix(&format!(".{name}."))
         .suffix(".tmp")
         .tempfile_in(dir)?;
+    // Killed from here on, the temporary file (maybe a secret) is removed.
+    let _cleanup = signals::temp_file(file.path());
     if let Some(permissions) = permissions {
         fs::set_permissions(file.path(), permissions)?;
     }
     file.write_all(text.as_bytes())?;
     file.as_file().sync_all()?;
+    test_pause_before_rename();
     // On failure `persist` hands the file back; dropping it removes it.
     file.persist(target).map_err(|e| e.error)?;
     sync_dir(dir);
     Ok(())
 }
 
-/// Where writing `path` lands: `path` itself, or for a symbolic link
-/// (chains included) the file it finally names, existing or not. A
-/// relative link target is relative to the link's directory.
-pub(crate) fn follow_links(path: &Path) -> io::Result<PathBuf> {
-    let mut current = path.to_path_buf();
-    // As many hops as Linux allows before ELOOP.
-    for _ in 0..40 {
-        match fs::symlink_metadata(&current) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                let next = fs::read_link(&current)?;
-                current = if next.is_absolute() {
-                    next
-                } else {
-                    parent_dir(&current).join(next)
-                };
-            }
-            _ => return Ok(current),
-        }
+/// For the tests of the signal guard only: `OBSSL_TEST_WRITE_PAUSE_MS`
+/// holds the temporary file in place that long before the rename.
+fn test_pause_before_rename() {
+    if let Some(ms) = std::env::var("OBSSL_TEST_WRITE_PAUSE_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
     }
-    Err(io::Error::other("too many levels of symbolic links"))
 }
 
 #[cfg(unix)]

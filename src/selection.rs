@@ -8,6 +8,7 @@
 use crate::api::{self, validate_instance_id, Api};
 use crate::cli::InstanceSelection;
 use crate::error::{Error, Result};
+use crate::files;
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::Path;
@@ -70,19 +71,18 @@ pub fn parse_id_list(text: &str) -> Vec<(usize, &str)> {
 }
 
 fn read_id_file(path: &Path, stdin: &mut dyn Read) -> Result<(String, String)> {
-    let mut bytes = Vec::new();
-    let name = if path.as_os_str() == "-" {
-        stdin
-            .read_to_end(&mut bytes)
+    // Capped (see `files`): `--file /dev/zero` or an endless pipe ends at once.
+    let (name, bytes) = if path.as_os_str() == "-" {
+        let bytes = files::read_capped(stdin, files::MAX_ID_LIST_BYTES)
             .map_err(|e| Error::usage(format!("cannot read instance ids from stdin: {e}")))?;
-        "stdin".to_string()
+        ("stdin".to_string(), bytes)
     } else {
         let name = path.display().to_string();
-        bytes = std::fs::read(path).map_err(|e| {
+        let bytes = files::read_regular(path, files::MAX_ID_LIST_BYTES).map_err(|e| {
             Error::usage(format!("cannot read instance ids from {name}: {e}"))
                 .with_hint("give a readable file with one instance id per line, or `-` for stdin")
         })?;
-        name
+        (name, bytes)
     };
     let text =
         String::from_utf8(bytes).map_err(|_| Error::usage(format!("{name} is not UTF-8 text")))?;

@@ -11,6 +11,7 @@
 //! ...`), so `-v --jobs 8` can still be read instance by instance.
 
 use crate::output::warn_line;
+use crate::sanitize::visible;
 use std::cell::RefCell;
 
 thread_local! {
@@ -19,20 +20,20 @@ thread_local! {
 }
 
 /// Runs `call` with every trace line it writes on this thread prefixed by
-/// `[tag] ` (control characters in the tag shown as `?`).
+/// `[tag] ` (made [`visible`]).
 pub fn tagged<T>(tag: &str, call: impl FnOnce() -> T) -> T {
-    let shown: String = tag
-        .chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect();
+    let shown = visible(tag).into_owned();
     let previous = TAG.with(|t| t.replace(Some(shown)));
     let result = call();
     TAG.with(|t| *t.borrow_mut() = previous);
     result
 }
 
-/// Writes one trace line, with the tag of the current call when there is one.
+/// Writes one trace line, with the tag of the current call when there is
+/// one; what a server sent (a status line, a header) is made [`visible`]:
+/// a trace line is always one line.
 fn emit(line: &str) {
+    let line = &*visible(line);
     TAG.with(|t| match t.borrow().as_deref() {
         Some(tag) => warn_line(&format!("[{tag}] {line}")),
         None => warn_line(line),

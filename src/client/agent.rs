@@ -1,7 +1,7 @@
 //! Building the ureq agent: trusted roots (the built-in ones plus any
 //! `--ca-bundle`), the proxy, timeouts and the connection pool.
 
-use super::proxy::proxy_for;
+use super::proxy::chosen_proxy;
 use super::ClientConfig;
 use std::time::Duration;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
@@ -17,15 +17,17 @@ pub const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// `--jobs`, so that concurrent requests reuse connections instead of reconnecting.
 pub const MAX_IDLE_CONNECTIONS: usize = 64;
 
-/// The agent for `config`; the proxy comes from the environment (see [`proxy_for`]).
-pub(super) fn build_agent(config: &ClientConfig) -> Agent {
-    let proxy = proxy_for(&config.endpoint, |name| std::env::var(name).ok());
-    if let Some(proxy) = &proxy {
+/// The agent for `config`; the proxy comes from the environment (see
+/// [`chosen_proxy`]: one obssl cannot use is an error).
+pub(super) fn build_agent(config: &ClientConfig) -> crate::error::Result<Agent> {
+    let chosen = chosen_proxy(&config.endpoint, |name| std::env::var(name).ok())?;
+    if let Some(chosen) = &chosen {
         config
             .trace
-            .info(|| format!("* proxy: {}:{}", proxy.host(), proxy.port()));
+            .info(|| format!("* proxy: {}", chosen.describe()));
     }
-    Agent::config_builder()
+    let proxy = chosen.map(|c| c.proxy);
+    Ok(Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         .timeout_global(Some(config.timeout))
@@ -36,7 +38,7 @@ pub(super) fn build_agent(config: &ClientConfig) -> Agent {
         .tls_config(tls_config(&config.extra_roots))
         .proxy(proxy)
         .build()
-        .new_agent()
+        .new_agent())
 }
 
 /// TLS with the built-in (Mozilla) roots, plus `extra_roots` when there are

@@ -27,6 +27,19 @@ pub enum TransportError {
     /// The run's time limit (see [`super::ApiClient::with_time_limit`]) passed
     /// before the call got its answer; the limit in seconds.
     TimeLimit(f64),
+    /// The answer is not valid HTTP (a control byte in a header or the
+    /// status line, a folded header, headers too large or too many): not retried.
+    Malformed(String),
+    /// The proxy refused to open the tunnel (CONNECT answered with an error,
+    /// or no answer at all): not retried.
+    Proxy {
+        /// `host:port` of the proxy.
+        proxy: String,
+        /// What it said.
+        detail: String,
+        /// It answered 407 Proxy Authentication Required.
+        auth_required: bool,
+    },
     /// Anything else ureq reported (a bug on our side, most likely).
     Other(String),
 }
@@ -41,9 +54,21 @@ pub(super) fn timed_out(endpoint: &Endpoint, timeout: Duration) -> TransportErro
     ))
 }
 
-/// Classifies a failure of a request to `endpoint` (`timeout` as in [`timed_out`]).
-pub(super) fn classify(e: ureq::Error, endpoint: &Endpoint, timeout: Duration) -> TransportError {
+/// Classifies a failure of a request to `endpoint` (`timeout` as in
+/// [`timed_out`]), made through `proxy` when there is one: a failure to
+/// reach the proxy names the proxy, not the endpoint.
+pub(super) fn classify(
+    e: ureq::Error,
+    endpoint: &Endpoint,
+    timeout: Duration,
+    proxy: Option<&ureq::Proxy>,
+) -> TransportError {
     let host = endpoint.host();
+    if let Some(proxy) = proxy {
+        if let Some(e) = classify_proxied(&e, host, proxy) {
+            return e;
+        }
+    }
     match e {
         ureq::Error::Timeout(which @ (ureq::Timeout::Connect | ureq::Timeout::Resolve)) => {
             let what = if matches!(which, ureq::Timeout::Resolve) {
@@ -76,8 +101,62 @@ pub(super) fn classify(e: ureq::Error, endpoint: &Endpoint, timeout: Duration) -
         ureq::Error::Tls(msg) => TransportError::Tls(format!("TLS failure with {host}: {msg}")),
         ureq::Error::Rustls(err) => TransportError::Tls(format!("TLS failure with {host}: {err}")),
         ureq::Error::BodyExceedsLimit(_) => TransportError::BodyTooLarge { status: 0 },
+        ureq::Error::LargeResponseHeader(size, limit) => TransportError::Malformed(format!(
+            "the headers of the answer of {host} are larger than {} KiB (at least {} KiB)",
+            limit / 1024,
+            size / 1024
+        )),
+        e @ (ureq::Error::Protocol(_) | ureq::Error::Http(_) | ureq::Error::Decompress(..)) => {
+            TransportError::Malformed(format!(
+                "the answer of {host} is not valid HTTP: {}",
+                crate::sanitize::shown(&e.to_string())
+            ))
+        }
         other => TransportError::Other(other.to_string()),
     }
+}
+
+/// The failures of a request through `proxy` that are the proxy's, told
+/// naming it (`host:port`); `None` for the others.
+fn classify_proxied(e: &ureq::Error, host: &str, proxy: &ureq::Proxy) -> Option<TransportError> {
+    let at = format!("{}:{}", proxy.host(), proxy.port());
+    Some(match e {
+        ureq::Error::ConnectProxyFailed(reason) => {
+            let detail = match reason.strip_prefix("proxy server responded ") {
+                Some(status) => format!("it answered {}", status.replacen('/', " ", 1)),
+                None if reason == "proxy server did not respond" => {
+                    "it closed the connection (or went silent) without answering CONNECT"
+                        .to_string()
+                }
+                None => reason.clone(),
+            };
+            TransportError::Proxy {
+                auth_required: reason.contains(" 407"),
+                detail: crate::sanitize::shown(&detail),
+                proxy: at,
+            }
+        }
+        ureq::Error::ConnectionFailed => {
+            TransportError::Network(format!("could not connect to the proxy {at}"))
+        }
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+            TransportError::Network(format!(
+                "could not connect to the proxy {at}: connection refused"
+            ))
+        }
+        ureq::Error::Timeout(ureq::Timeout::Connect) => {
+            TransportError::Network(format!("connecting to the proxy {at} timed out"))
+        }
+        ureq::Error::HostNotFound => TransportError::Network(format!(
+            "host not found: the DNS lookup of the proxy {at} (or of {host}) failed"
+        )),
+        ureq::Error::Io(io) if io.kind() != std::io::ErrorKind::InvalidData => {
+            TransportError::Network(format!(
+                "the connection through the proxy {at} to {host} failed: {io}"
+            ))
+        }
+        _ => return None,
+    })
 }
 
 /// Classifies a failure while reading the body of an answer with `status`.
@@ -99,7 +178,7 @@ mod tests {
     fn failures_are_told_in_words_about_the_host() {
         let https = Endpoint::parse("https://api-cloud.oceanbase.com").unwrap();
         let timeout = Duration::from_secs(30);
-        let classified = |e| format!("{:?}", classify(e, &https, timeout));
+        let classified = |e| format!("{:?}", classify(e, &https, timeout, None));
         assert_eq!(
             classified(ureq::Error::HostNotFound),
             r#"Network("host api-cloud.oceanbase.com not found (DNS lookup failed)")"#
@@ -110,6 +189,22 @@ mod tests {
         );
         let invalid = std::io::Error::new(std::io::ErrorKind::InvalidData, "bad certificate");
         assert!(classified(ureq::Error::Io(invalid)).starts_with("Tls("));
+        let proxy = ureq::Proxy::new("http://p.example:3128").unwrap();
+        let proxied = |e| format!("{:?}", classify(e, &https, timeout, Some(&proxy)));
+        assert_eq!(
+            proxied(ureq::Error::ConnectProxyFailed(
+                "proxy server responded 407/Proxy Authentication Required".into()
+            )),
+            r#"Proxy { proxy: "p.example:3128", detail: "it answered 407 Proxy Authentication Required", auth_required: true }"#
+        );
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        assert_eq!(
+            proxied(ureq::Error::Io(refused)),
+            r#"Network("could not connect to the proxy p.example:3128: connection refused")"#
+        );
+        assert!(
+            classified(ureq::Error::LargeResponseHeader(70_000, 65_536)).starts_with("Malformed(")
+        );
         assert!(matches!(
             classify_body(ureq::Error::BodyExceedsLimit(1), 200),
             TransportError::BodyTooLarge { status: 200 }

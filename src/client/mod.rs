@@ -124,16 +124,18 @@ pub struct ApiClient {
 }
 
 impl ApiClient {
-    pub fn new(config: ClientConfig) -> ApiClient {
-        ApiClient {
-            agent: agent::build_agent(&config),
+    /// The client for `config`; fails when the environment names a proxy
+    /// obssl cannot use (a configuration error).
+    pub fn new(config: ClientConfig) -> crate::error::Result<ApiClient> {
+        Ok(ApiClient {
+            agent: agent::build_agent(&config)?,
             trace: config.trace,
             config,
             challenge: KeptChallenges::default(),
             gate: gate::Gate::default(),
             run_limit: None,
             pause: SharedPause::default(),
-        }
+        })
     }
 
     /// Bounds every call of this client by one deadline: `limit` after
@@ -346,7 +348,12 @@ impl ApiClient {
         self.trace.request_headers(&shown, authorization.is_some());
         let started = Instant::now();
         let response = request.call().map_err(|e| {
-            let e = error::classify(e, &self.config.endpoint, self.config.timeout);
+            let e = error::classify(
+                e,
+                &self.config.endpoint,
+                self.config.timeout,
+                self.agent.config().proxy(),
+            );
             self.trace.info(|| {
                 format!(
                     "* request failed after {} ms: {e:?}",

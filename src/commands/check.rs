@@ -83,7 +83,7 @@ fn check(
     // A plugin must answer before the monitoring system gives up on it (Nagios
     // kills it at 60 s, with no output): in `check`, --timeout bounds the whole run.
     let limit = settings.timeout;
-    let client = super::connect::connect(&settings).with_time_limit(started, limit);
+    let client = super::connect::connect(&settings)?.with_time_limit(started, limit);
 
     let ids = selection::complete(named, args.selection.all, &client, None)?;
     // Icinga 2 merges stderr into the plugin output, so the per-instance

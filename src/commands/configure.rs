@@ -6,9 +6,10 @@ use crate::config::{profile_name, ConfigSource, Environment, OutputFormat, Site}
 use crate::config_file::{ConfigFile, Profile};
 use crate::endpoint::Endpoint;
 use crate::error::{Error, Result};
+use crate::files;
 use crate::output::warn_line;
 use crate::secret::Secret;
-use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 
 /// The values to write; `None` leaves a key as it is.
 #[derive(Default)]
@@ -145,14 +146,18 @@ fn validate_endpoint(url: &str) -> Result<String> {
     Endpoint::parse(url).map(|e| e.to_string())
 }
 
-/// Reads the secret piped to standard input, without its trailing newline(s).
+/// The most bytes of a secret read from standard input (AccessKey secrets are
+/// about 30 characters).
+const MAX_SECRET_BYTES: u64 = 4096;
+
+/// Reads the secret piped to standard input (at most [`MAX_SECRET_BYTES`]), without its trailing newline(s).
 /// Nothing piped keeps the profile's secret; a profile without one (new or
 /// not) is a usage error.
 fn secret_from_stdin(current: &Profile, profile: &str, is_new: bool) -> Result<Option<Secret>> {
-    let mut text = String::new();
-    io::stdin()
-        .read_to_string(&mut text)
+    let bytes = files::read_capped(io::stdin().lock(), MAX_SECRET_BYTES)
         .map_err(|e| Error::usage(format!("cannot read the secret from standard input: {e}")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Error::usage("the secret on standard input is not UTF-8 text"))?;
     let secret = text.trim_end_matches(['\n', '\r']);
     if secret.is_empty() {
         if current.access_key_secret.is_some() {
@@ -187,6 +192,8 @@ fn ask(answers: &mut Answers, current: &Profile, profile: &str) -> Result<()> {
         .access_key_secret
         .as_ref()
         .map_or_else(|| "none".to_string(), Secret::mask);
+    // Ctrl-C at the prompt (echo off) gives the terminal its echo back.
+    let _echo = crate::signals::terminal();
     let typed = rpassword::prompt_password(format!("AccessKey secret [{shown}]: "))
         .map_err(|e| Error::usage(format!("cannot read the secret from the terminal: {e}")))?;
     let typed = typed.trim_end_matches(['\n', '\r']);

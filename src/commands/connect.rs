@@ -6,14 +6,16 @@ use super::failure::{transport_failure, FailureContext};
 use crate::api::Api;
 use crate::client::{AccessKey, ApiClient, ClientConfig};
 use crate::config::Settings;
+use crate::error::Result;
 
 /// The API for a command run with `settings`.
-pub fn connect(settings: &Settings) -> Api {
+/// Fails when the environment names a proxy obssl cannot use (exit 3).
+pub fn connect(settings: &Settings) -> Result<Api> {
     let context = failure_context(settings);
-    Api::new(
-        ApiClient::new(client_config(settings)),
+    Ok(Api::new(
+        ApiClient::new(client_config(settings))?,
         Box::new(move |e, subject| transport_failure(e, subject, &context)),
-    )
+    ))
 }
 
 /// What the HTTP client needs of `settings`.

@@ -7,7 +7,7 @@
 
 use crate::client::{TransportError, MAX_BODY_BYTES};
 use crate::endpoint::Endpoint;
-use crate::error::{ApiFailure, Error};
+use crate::error::{ApiFailure, Error, ErrorKind};
 
 /// What the hints name about the run's settings (never the secret).
 #[derive(Debug, Clone)]
@@ -67,6 +67,28 @@ pub fn transport_failure(e: TransportError, subject: &str, context: &FailureCont
             "{subject} was not answered within the {limit} s time limit"
         ))
         .with_hint("raise --timeout (-t), or check fewer instances per run, or raise --jobs"),
+        TransportError::Malformed(detail) => {
+            Error::new(ErrorKind::Api, format!("bad answer for {subject}: {detail}"))
+                .with_hint("check that --endpoint points at the OceanBase Cloud API")
+        }
+        TransportError::Proxy {
+            proxy,
+            detail,
+            auth_required,
+        } => {
+            let e = Error::network(format!(
+                "the proxy {proxy} did not open a connection to {} for {subject}: {detail}",
+                context.endpoint.host()
+            ));
+            if auth_required {
+                e.with_hint(format!(
+                    "407: proxy authentication required; credentials go in the proxy URL: \
+                     http://USER:PASSWORD@{proxy} in HTTPS_PROXY or ALL_PROXY"
+                ))
+            } else {
+                e.with_hint("check the proxy in HTTPS_PROXY or ALL_PROXY, or ask its administrator")
+            }
+        }
         TransportError::Other(detail) => Error::internal(format!(
             "unexpected HTTP client failure for {subject}: {detail}"
         )),
@@ -76,7 +98,6 @@ pub fn transport_failure(e: TransportError, subject: &str, context: &FailureCont
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorKind;
 
     fn context() -> FailureContext {
         FailureContext {

@@ -33,7 +33,7 @@ pub fn run(
         .transpose()?;
     let settings = Settings::resolve(&FlagSettings::from(args), env, &ConfigSource::locate(env))?;
     let output = settings.output;
-    let client = super::connect::connect(&settings);
+    let client = super::connect::connect(&settings)?;
 
     let view = View::choose(field, output, *palette);
 

@@ -28,9 +28,10 @@ impl CaBundle {
         let shown = path.display();
         let hint = "give a PEM file of CA certificates (-----BEGIN CERTIFICATE-----), \
                     e.g. your corporate proxy's root";
-        let pem = std::fs::read(path).map_err(|e| {
-            Error::config(format!("cannot read the CA bundle {shown}: {e}")).with_hint(hint)
-        })?;
+        let pem =
+            crate::files::read_regular(path, crate::files::MAX_CA_BUNDLE_BYTES).map_err(|e| {
+                Error::config(format!("cannot read the CA bundle {shown}: {e}")).with_hint(hint)
+            })?;
         let mut certs = Vec::new();
         for item in ureq::tls::parse_pem(&pem) {
             match item {

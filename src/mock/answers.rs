@@ -167,6 +167,14 @@ fn fixture_answer(fixture: &Fixture, request_id: String) -> Answer {
             message,
             Value::String(request_id),
         ),
+        Fixture::Raw {
+            status,
+            body,
+            headers,
+        } => Answer {
+            headers: headers.clone(),
+            ..json_answer(*status, body)
+        },
         Fixture::HtmlPage => Answer {
             status: 200,
             content_type: "text/html; charset=utf-8",
@@ -278,6 +286,24 @@ mod tests {
 
     fn body(answer: &Answer) -> Value {
         serde_json::from_str(&answer.body).unwrap()
+    }
+
+    #[test]
+    fn hostile_fixtures_are_served_but_never_listed() {
+        use crate::mock::HOSTILE_TEXT;
+        let fields = get("/api/v2/instances/hostile-fields/security/ssl?requestId=r");
+        assert_eq!(body(&fields)["data"]["enableSSL"], HOSTILE_TEXT);
+        let error = get("/api/v2/instances/hostile-error/security/ssl?requestId=r");
+        assert_eq!(error.status, 400);
+        assert_eq!(body(&error)["requestId"], HOSTILE_TEXT);
+        let headers = get("/api/v2/instances/hostile-header-escape/security/ssl?requestId=r");
+        assert!(headers.headers[0].1.contains('\u{1b}'));
+        let list = get("/api/v2/instances?requestId=r&pageSize=100");
+        assert!(!body(&list).to_string().contains("hostile-"));
+        assert!(!FixtureSet::builtin()
+            .ids()
+            .iter()
+            .any(|id| id.starts_with("hostile-")));
     }
 
     #[test]

@@ -33,6 +33,13 @@ pub(crate) enum Fixture {
     },
     /// HTTP 200 with an HTML page instead of JSON (a captive portal or misrouted gateway).
     HtmlPage,
+    /// This status and JSON body exactly (no `requestId` echo), with these extra headers:
+    /// the `hostile-*` fixtures.
+    Raw {
+        status: u16,
+        body: Value,
+        headers: Vec<(&'static str, String)>,
+    },
 }
 
 /// Instance ids and their fixtures, built-ins first, in a stable order, then the generated ones.
@@ -48,6 +55,60 @@ const GENERATED_PREFIX: &str = "obcluster-gen-";
 
 /// The prefix of the ids whose answer is an error; they are left out of the instance list.
 pub(crate) const ERROR_FIXTURE_PREFIX: &str = "mock-";
+
+/// The prefix of the hostile fixtures (terminal escapes everywhere): served when asked for,
+/// never listed (like the `fault-*` ids).
+pub(crate) const HOSTILE_FIXTURE_PREFIX: &str = "hostile-";
+
+/// What a hostile server puts in every text: an OSC 52 clipboard write, a screen clear,
+/// a title change, an OSC 8 link, a carriage return, a newline that forges a plugin line,
+/// a TAB that forges a field, a C1 CSI (U+009B) and a bidi override (U+202E).
+pub const HOSTILE_TEXT: &str = "\u{1b}]52;c;cHduZWQ=\u{7}\u{1b}[2J\u{1b}]0;pwned\u{7}\
+     \u{1b}]8;;http://evil.example/\u{1b}\\link\u{1b}]8;;\u{1b}\\\r\nWARNING forged: line\
+     \tforged-field\u{9b}31m\u{202e}txt.exe";
+
+/// The hostile fixtures: `hostile-fields` (every value, and a field name, hold
+/// [`HOSTILE_TEXT`]), `hostile-error` (an error envelope whose `errorCode`, `errorMessage` and
+/// `requestId` hold it), `hostile-headers` (a normal answer with C1 and bidi characters in a
+/// header value, bytes HTTP allows), `hostile-header-escape` (a raw ESC byte in a header
+/// value, which HTTP does not allow).
+fn hostile_fixtures() -> Vec<(String, Fixture)> {
+    let text = || json!(HOSTILE_TEXT);
+    let mut fields = documented_example();
+    for (_, value) in fields.as_object_mut().expect("an object").iter_mut() {
+        *value = text();
+    }
+    fields[format!("x{HOSTILE_TEXT}")] = text();
+    let ok = json!({"data": documented_example(), "requestId": "hostile", "success": true});
+    vec![
+        ("hostile-fields".to_owned(), Fixture::Data(fields)),
+        (
+            "hostile-error".to_owned(),
+            Fixture::Raw {
+                status: 400,
+                body: json!({"success": false, "errorCode": text(), "errorMessage": text(),
+                             "requestId": text()}),
+                headers: Vec::new(),
+            },
+        ),
+        (
+            "hostile-headers".to_owned(),
+            Fixture::Raw {
+                status: 200,
+                body: ok.clone(),
+                headers: vec![("X-Hostile", "a\u{9b}31m\u{202e}b\u{85}c".to_owned())],
+            },
+        ),
+        (
+            "hostile-header-escape".to_owned(),
+            Fixture::Raw {
+                status: 200,
+                body: ok,
+                headers: vec![("X-Hostile", "a\u{1b}]0;pwned\u{7}b".to_owned())],
+            },
+        ),
+    ]
+}
 
 /// The id of the `n`th generated instance (from 1): `obcluster-gen-0001`.
 pub(crate) fn generated_id(n: usize) -> String {
@@ -181,6 +242,13 @@ impl FixtureSet {
     pub(crate) fn get(&self, instance_id: &str) -> Option<Fixture> {
         if let Some((_, fixture)) = self.entries.iter().find(|(id, _)| id == instance_id) {
             return Some(fixture.clone());
+        }
+        // Served on request only: never listed, nor among `ids` (like the `fault-*` ids).
+        if instance_id.starts_with(HOSTILE_FIXTURE_PREFIX) {
+            return hostile_fixtures()
+                .into_iter()
+                .find(|(id, _)| id == instance_id)
+                .map(|(_, fixture)| fixture);
         }
         let n: usize = instance_id.strip_prefix(GENERATED_PREFIX)?.parse().ok()?;
         (n >= 1 && n <= self.generated && generated_id(n) == instance_id)

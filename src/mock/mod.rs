@@ -5,7 +5,8 @@
 //! instance list `GET /api/v2/instances?requestId=...&pageNumber=N&pageSize=M` (`pageNumber`
 //! from 1, `pageSize` default 10 and at most 100) answering `data.total` and `data.dataList[]`
 //! (`instanceId`, `instanceName`, `cloudProvider`, `state`) for every fixture except the error
-//! ones (`mock-*`), so that `obssl get --all` against the mock succeeds.
+//! ones (`mock-*`), so that `obssl get --all` against the mock succeeds; the `hostile-*`
+//! fixtures are served when asked for but never listed.
 //! Every request must carry a valid Digest `Authorization` (checked before anything else): the
 //! signed `uri` must be the request target byte for byte (path AND query), the nonce must be one
 //! the mock issued and not expired, `opaque` must be echoed, and with a qop the nonce count
@@ -52,6 +53,10 @@
 //! | `mock-server-error` | 500 | envelope with `errorCode` `InternalError` |
 //! | `mock-not-json` | 200 | `Content-Type: text/html`, an HTML page |
 //! | `mock-message-field` | 400 | envelope with `errorCode` `InvalidParameter` and `message` instead of `errorMessage` |
+//! | `hostile-fields` | 200 | every value, and one field name, hold [`HOSTILE_TEXT`] (terminal escapes, `\r`, `\n`, TAB, C1, bidi) |
+//! | `hostile-error` | 400 | envelope whose `errorCode`, `errorMessage` and `requestId` hold [`HOSTILE_TEXT`] |
+//! | `hostile-headers` | 200 | normal answer with C1 and bidi characters in the header `X-Hostile` |
+//! | `hostile-header-escape` | 200 | normal answer with a raw ESC byte in the header `X-Hostile` (not valid HTTP) |
 //! | any other id | 404 | envelope with `errorCode` `InstanceNotFound` |
 //!
 //! Instance ids starting with `fault-` select hostile or flaky behaviour (429, 503, redirects,
@@ -82,4 +87,5 @@ mod server;
 
 pub use config::{MockAlgorithm, MockConfig, MockQop, UnknownAlgorithm, UnknownQop};
 pub use faults::{ChallengeStyle, FAULT_IDS, HUGE_BODY_BYTES, TRICKLE_EVERY};
+pub use fixtures::HOSTILE_TEXT;
 pub use server::{MockServer, RecordedRequest};

@@ -3,6 +3,7 @@
 
 use super::{json_line, new_table, pretty_json, table_text};
 use crate::config::OutputFormat;
+use crate::sanitize::visible;
 use serde_json::{json, Value};
 
 /// One line of `config list`.
@@ -46,10 +47,11 @@ pub fn render(rows: &[Row], format: OutputFormat) -> String {
                 if r.conflict {
                     source = format!("{source} {CONFLICT_NOTE}");
                 }
+                let value = r.value.as_deref().map_or("<not set>".into(), visible);
                 table.add_row([
                     r.name.to_string(),
-                    r.value.clone().unwrap_or_else(|| "<not set>".into()),
-                    source,
+                    value.into_owned(),
+                    visible(&source).into_owned(),
                 ]);
             }
             table_text(&table)

@@ -3,12 +3,13 @@
 //! and the few words of a table cell.
 
 use crate::error::{Error, ErrorKind};
+use crate::sanitize::visible;
 use serde_json::{json, Value};
 
 /// The line on stderr for a failed instance: `error: ` and the message, with
 /// the API details in parentheses.
 pub fn error_line(e: &Error) -> String {
-    let mut line = format!("error: {}", e.message);
+    let mut line = format!("error: {}", visible(&e.message));
     if let Some(api) = &e.api {
         let mut details = Vec::new();
         let status = format!("HTTP {}", api.status);
@@ -16,13 +17,13 @@ pub fn error_line(e: &Error) -> String {
             details.push(status);
         }
         if let Some(code) = &api.error_code {
-            details.push(format!("errorCode {code}"));
+            details.push(format!("errorCode {}", visible(code)));
         }
         if let Some(message) = &api.message {
-            details.push(format!("message {message:?}"));
+            details.push(format!("message \"{}\"", visible(message)));
         }
         if let Some(id) = &api.request_id {
-            details.push(format!("requestId {id}"));
+            details.push(format!("requestId {}", visible(id)));
         }
         line.push_str(&format!(" ({})", details.join(", ")));
     }
@@ -48,7 +49,7 @@ pub fn error_object(e: &Error) -> Value {
 pub(super) fn short_error(e: &Error) -> String {
     match &e.api {
         Some(api) => match &api.error_code {
-            Some(code) => format!("HTTP {} {code}", api.status),
+            Some(code) => format!("HTTP {} {}", api.status, visible(code)),
             None => format!("HTTP {}", api.status),
         },
         None => match e.kind {

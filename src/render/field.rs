@@ -3,6 +3,7 @@
 
 use super::{plain_value, Answers};
 use crate::api::SslStatus;
+use crate::sanitize::visible;
 use serde_json::Value;
 
 /// The value of `field` (already resolved to the API's spelling). A null or
@@ -17,7 +18,7 @@ pub fn render(answers: Answers, field: &str) -> String {
                 let status = outcome.result.as_ref().ok()?;
                 Some(format!(
                     "{}\t{}\n",
-                    outcome.instance_id,
+                    visible(&outcome.instance_id),
                     text(status, field)
                 ))
             })

@@ -23,6 +23,7 @@ use crate::check::{Checked, Policy};
 use crate::cli::CheckFormat;
 use crate::config::OutputFormat;
 use crate::fleet::Outcome;
+use crate::sanitize::visible;
 use crate::style::Palette;
 use comfy_table::{presets, ContentArrangement, Row, Table};
 use jiff::Timestamp;
@@ -99,13 +100,13 @@ pub fn check_report(
     }
 }
 
-/// A scalar field value as plain text: strings without quotes, bools as
-/// true/false, numbers as written; `None` for null or missing.
+/// A scalar field value as plain text, made [`visible`]: strings without
+/// quotes, bools as true/false, numbers as written; `None` for null or missing.
 pub fn plain_value(value: Option<&Value>) -> Option<String> {
     match value? {
         Value::Null => None,
-        Value::String(s) => Some(s.clone()),
-        other => Some(other.to_string()),
+        Value::String(s) => Some(visible(s).into_owned()),
+        other => Some(visible(&other.to_string()).into_owned()),
     }
 }
 

@@ -10,6 +10,7 @@
 
 use crate::check::{overall, Checked, Counts, Policy, State};
 use crate::expiry::describe_time_left;
+use crate::sanitize::visible;
 use jiff::Timestamp;
 
 /// The plugin output of a run that judged `checked` against `policy` at `now`.
@@ -62,7 +63,7 @@ pub fn render_plugin(checked: &[Checked], policy: &Policy, now: Timestamp) -> St
 /// The whole output of a run that failed before it could judge any instance
 /// (bad arguments, wrong credentials, the instance list unreadable): UNKNOWN.
 pub fn unknown_line(message: &str) -> String {
-    format!("SSL UNKNOWN - {message}\n")
+    format!("SSL UNKNOWN - {}\n", plain(message))
 }
 
 /// The instance whose certificate expires first (the first of equals, in
@@ -81,9 +82,10 @@ fn whole_days_left(expiry: Timestamp, now: Timestamp) -> i64 {
     expiry.duration_since(now).as_secs() / 86_400
 }
 
-/// Perfdata starts at `|`: keep it out of the text part.
+/// Text from elsewhere in a plugin line: made [`visible`] (a newline would
+/// forge a line), and `|` (where perfdata starts) kept out of the text part.
 fn plain(text: &str) -> String {
-    text.replace('|', "/")
+    visible(text).replace('|', "/")
 }
 
 #[cfg(test)]

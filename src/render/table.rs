@@ -7,6 +7,7 @@ use super::{new_table, plain_value, table_text, Answers, MISSING};
 use crate::api::{SslStatus, KNOWN_FIELDS};
 use crate::expiry::{describe_time_left, parse_valid_period};
 use crate::fleet::Outcome;
+use crate::sanitize::visible;
 use crate::style::{expiry_tone, value_cell, Palette, Tone};
 use comfy_table::Cell;
 use jiff::Timestamp;
@@ -54,7 +55,7 @@ fn one(status: &SslStatus, now: Timestamp, palette: &Palette) -> String {
             continue;
         }
         let text = plain_value(Some(value)).unwrap_or_else(|| MISSING.to_string());
-        table.add_row([name.clone(), text]);
+        table.add_row([visible(name).into_owned(), text]);
     }
     table_text(&table)
 }
@@ -73,7 +74,7 @@ fn many(outcomes: &[Outcome], now: Timestamp, palette: &Palette) -> String {
                     None => (MISSING.to_string(), MISSING.to_string(), None),
                 };
                 vec![
-                    Cell::new(&outcome.instance_id),
+                    Cell::new(visible(&outcome.instance_id)),
                     state("enableSSL"),
                     state("forceSSL"),
                     state("certValid"),
@@ -84,7 +85,7 @@ fn many(outcomes: &[Outcome], now: Timestamp, palette: &Palette) -> String {
             }
             Err(e) => {
                 let mut row = vec![
-                    Cell::new(&outcome.instance_id),
+                    Cell::new(visible(&outcome.instance_id)),
                     palette.cell(Some(Tone::Bad), format!("error: {}", short_error(e))),
                 ];
                 row.resize_with(FLEET_HEADER.len(), || Cell::new(""));

@@ -49,6 +49,7 @@ fn client_for(mock: &MockServer, secret: &str) -> Api {
         ca_bundle: None,
         trace: Default::default(),
     })
+    .expect("no proxy in the test environment")
 }
 
 #[test]

@@ -13,6 +13,8 @@ mod digest;
 mod faults;
 mod fleet;
 mod get;
+mod hostile;
+mod hostile_local;
 mod leaks;
 mod mock_server;
 mod rate_limit;
