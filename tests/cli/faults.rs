@@ -505,13 +505,13 @@ fn a_loopback_endpoint_never_goes_through_a_proxy() {
 
 // ---- TLS -------------------------------------------------------------------------
 
-fn tls_dir() -> &'static Path {
+pub(crate) fn tls_dir() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/tls"))
 }
 
 /// A one-thread HTTPS server (certificate for 127.0.0.1 signed by tests/data/tls/ca.pem)
 /// that answers every request with the reference example, without digest.
-fn tls_server() -> u16 {
+pub(crate) fn tls_server() -> u16 {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
     use std::sync::Arc;

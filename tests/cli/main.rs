@@ -14,3 +14,4 @@ mod get;
 mod leaks;
 mod mock_server;
 mod rate_limit;
+mod trust;
