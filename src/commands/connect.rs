@@ -9,6 +9,9 @@ use crate::config::Settings;
 
 /// The API for a command run with `settings`.
 pub fn connect(settings: &Settings) -> Api {
+    if let Some(warning) = settings.endpoint.path_warning() {
+        crate::output::warn_line(&warning);
+    }
     let context = failure_context(settings);
     Api::new(
         ApiClient::new(client_config(settings)),

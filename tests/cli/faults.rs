@@ -355,7 +355,7 @@ fn a_garbage_challenge_is_exit_4_not_a_panic() {
 
 /// A raw socket server that answers every connection with `answer`, and the
 /// request lines it saw.
-fn raw_server(answer: &'static [u8]) -> (u16, std::sync::mpsc::Receiver<String>) {
+pub(crate) fn raw_server(answer: &'static [u8]) -> (u16, std::sync::mpsc::Receiver<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let (tx, rx) = std::sync::mpsc::channel();

@@ -8,6 +8,7 @@ mod util;
 mod check;
 mod config;
 mod conventions;
+mod endpoint;
 mod faults;
 mod fleet;
 mod get;
