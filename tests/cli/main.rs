@@ -12,6 +12,7 @@ mod endpoint;
 mod faults;
 mod fleet;
 mod get;
+mod help;
 mod leaks;
 mod mock_server;
 mod rate_limit;
