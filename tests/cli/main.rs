@@ -16,4 +16,5 @@ mod help;
 mod leaks;
 mod mock_server;
 mod rate_limit;
+mod table_width;
 mod trust;
