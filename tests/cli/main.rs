@@ -16,5 +16,6 @@ mod help;
 mod leaks;
 mod mock_server;
 mod rate_limit;
+mod recipes;
 mod table_width;
 mod trust;
