@@ -455,8 +455,14 @@ mod tests {
         assert!(!is_api_envelope(b"<html>404 Not Found</html>"));
         assert!(!is_api_envelope(br#"{"error":"not found"}"#));
         assert!(!is_api_envelope(b""));
-        assert_eq!(request_id_in("/api/v2/instances/x/security/ssl?requestId=r1"), "r1");
-        assert_eq!(request_id_in("/api/v2/instances?requestId=r2&pageNumber=1"), "r2");
+        assert_eq!(
+            request_id_in("/api/v2/instances/x/security/ssl?requestId=r1"),
+            "r1"
+        );
+        assert_eq!(
+            request_id_in("/api/v2/instances?requestId=r2&pageNumber=1"),
+            "r2"
+        );
     }
 
     #[test]

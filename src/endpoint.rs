@@ -199,7 +199,10 @@ mod tests {
     #[test]
     fn host_port_names_the_default_port_when_the_url_has_none() {
         let port = |url: &str| Endpoint::parse(url).unwrap().host_port();
-        assert_eq!(port("https://api-cloud.oceanbase.com"), "api-cloud.oceanbase.com:443");
+        assert_eq!(
+            port("https://api-cloud.oceanbase.com"),
+            "api-cloud.oceanbase.com:443"
+        );
         assert_eq!(port("http://127.0.0.1:8780/gw"), "127.0.0.1:8780");
         assert_eq!(port("http://localhost"), "localhost:80");
         assert_eq!(port("http://[::1]:99"), "[::1]:99");

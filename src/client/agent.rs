@@ -98,7 +98,12 @@ fn trusted_roots(
         native
             .errors
             .iter()
-            .map(|e| format!("warning: cannot use the CA certificates of {}: {e}", named.join(" ")))
+            .map(|e| {
+                format!(
+                    "warning: cannot use the CA certificates of {}: {e}",
+                    named.join(" ")
+                )
+            })
             .collect()
     };
     let system = if named.is_empty() {
@@ -111,10 +116,7 @@ fn trusted_roots(
             .iter()
             .map(|der| Certificate::from_der(der.as_ref()).to_owned())
             .collect::<Vec<_>>();
-        let source = format!(
-            "{} bundled Mozilla roots ({system} has none)",
-            roots.len()
-        );
+        let source = format!("{} bundled Mozilla roots ({system} has none)", roots.len());
         return (roots, RootsTold { source, warnings });
     }
     let source = format!("{} from {system}", native.certs.len());
@@ -147,7 +149,8 @@ mod tests {
         let (roots, told) = trusted_roots(Default::default(), no_env);
         assert_eq!(roots.len(), webpki_root_certs::TLS_SERVER_ROOT_CERTS.len());
         assert!(
-            told.source.contains("bundled Mozilla roots (the system store has none)"),
+            told.source
+                .contains("bundled Mozilla roots (the system store has none)"),
             "{}",
             told.source
         );
@@ -157,7 +160,9 @@ mod tests {
     #[test]
     fn the_system_roots_are_used_when_there_are_any_and_named_by_variable() {
         let mut native = rustls_native_certs::CertificateResult::default();
-        native.certs.push(webpki_root_certs::TLS_SERVER_ROOT_CERTS[0].clone());
+        native
+            .certs
+            .push(webpki_root_certs::TLS_SERVER_ROOT_CERTS[0].clone());
         let (roots, told) = trusted_roots(native, |name| {
             (name == "SSL_CERT_FILE").then(|| "/etc/corp.pem".into())
         });

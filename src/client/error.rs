@@ -57,10 +57,9 @@ pub(super) fn classify(e: ureq::Error, endpoint: &Endpoint, timeout: Duration) -
         ureq::Error::HostNotFound => {
             TransportError::Network(format!("host {host} not found (DNS lookup failed)"))
         }
-        ureq::Error::ConnectionFailed => TransportError::Network(format!(
-            "could not connect to {}",
-            endpoint.host_port()
-        )),
+        ureq::Error::ConnectionFailed => {
+            TransportError::Network(format!("could not connect to {}", endpoint.host_port()))
+        }
         // rustls reports certificate and handshake failures as InvalidData I/O errors.
         ureq::Error::Io(io)
             if io.kind() == std::io::ErrorKind::InvalidData

@@ -140,7 +140,15 @@ fn many(outcomes: &[Outcome], now: Timestamp, palette: &Palette, width: Option<u
 }
 
 /// The API field behind each state column of [`FLEET_HEADER`].
-const FLEET_FIELDS: [&str; 7] = ["", "enableSSL", "forceSSL", "certValid", "", "", "autoUpdate"];
+const FLEET_FIELDS: [&str; 7] = [
+    "",
+    "enableSSL",
+    "forceSSL",
+    "certValid",
+    "",
+    "",
+    "autoUpdate",
+];
 
 /// One instance's row before layout: every column's text, or the error.
 struct FleetRow {
@@ -329,7 +337,12 @@ mod tests {
     }
 
     fn one_table(data: &Value, palette: &Palette) -> String {
-        render_in(Answers::One(data.as_object().unwrap()), now(), palette, None)
+        render_in(
+            Answers::One(data.as_object().unwrap()),
+            now(),
+            palette,
+            None,
+        )
     }
 
     fn plain_table(data: &Value) -> String {
@@ -478,16 +491,32 @@ mod tests {
     fn a_narrow_table_never_breaks_ids_or_dates_and_fits_the_width() {
         let outcomes = fleet();
         for width in 70..=200 {
-            let out = render_in(Answers::Many(&outcomes), now(), &Palette::default(), Some(width));
+            let out = render_in(
+                Answers::Many(&outcomes),
+                now(),
+                &Palette::default(),
+                Some(width),
+            );
             for line in out.lines() {
                 assert!(width_of(line) <= width, "{width}: {line:?}\n{out}");
             }
-            for whole in ["obcluster-expiring-soon", "obcluster-legacy-date", "obcluster-missing-instance"] {
+            for whole in [
+                "obcluster-expiring-soon",
+                "obcluster-legacy-date",
+                "obcluster-missing-instance",
+            ] {
                 assert!(out.contains(whole), "{width}: {whole}\n{out}");
             }
-            assert!(out.contains("2026-12-10") && out.contains("2027-09-20"), "{width}\n{out}");
+            assert!(
+                out.contains("2026-12-10") && out.contains("2027-09-20"),
+                "{width}\n{out}"
+            );
             // One row per instance: nothing wraps.
-            assert_eq!(out.lines().count(), 3 + outcomes.len() + 1, "{width}\n{out}");
+            assert_eq!(
+                out.lines().count(),
+                3 + outcomes.len() + 1,
+                "{width}\n{out}"
+            );
         }
     }
 
@@ -508,15 +537,30 @@ mod tests {
         assert!(FLEET_HEADER.iter().all(|c| h.contains(c)), "{h}");
         assert!(!out.contains("T04:11:13Z"), "{out}");
         let (h, _) = header(Some(100));
-        assert!(!h.contains("Auto-update") && h.contains("Cert valid"), "{h}");
+        assert!(
+            !h.contains("Auto-update") && h.contains("Cert valid"),
+            "{h}"
+        );
         let (h, out) = header(Some(80));
-        assert!(!h.contains("Cert valid") && !h.contains("Forced") && h.contains("Time left"), "{h}");
-        assert!(out.contains("error: HTTP 404 …") || out.contains("error: HTTP 404 I"), "{out}");
+        assert!(
+            !h.contains("Cert valid") && !h.contains("Forced") && h.contains("Time left"),
+            "{h}"
+        );
+        assert!(
+            out.contains("error: HTTP 404 …") || out.contains("error: HTTP 404 I"),
+            "{out}"
+        );
         let (h, _) = header(Some(70));
-        assert!(!h.contains("Time left") && h.contains("Expires") && h.contains("SSL"), "{h}");
+        assert!(
+            !h.contains("Time left") && h.contains("Expires") && h.contains("SSL"),
+            "{h}"
+        );
         // Narrower than the narrowest layout: ids and dates still whole.
         let (_, out) = header(Some(30));
-        assert!(out.contains("obcluster-missing-instance") && out.contains("2027-09-20"), "{out}");
+        assert!(
+            out.contains("obcluster-missing-instance") && out.contains("2027-09-20"),
+            "{out}"
+        );
     }
 
     #[test]

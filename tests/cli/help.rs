@@ -2,6 +2,9 @@
 //! it uses, the completion install lines work in a fresh HOME, and `--field`
 //! behaves as documented next to `--output`.
 
+// The shell-driven tests are Unix-only; their helpers are unused elsewhere.
+#![cfg_attr(not(unix), allow(dead_code, unused_imports))]
+
 use crate::util::{home, isolated, isolated_env, mock_env, start_mock, stdout_of};
 use obssl::mock::MockConfig;
 use std::process::Command;
@@ -9,10 +12,19 @@ use std::process::Command;
 /// The long flags a command's `--help` lists.
 fn flags_of(args: &[&str]) -> Vec<String> {
     let h = home();
-    let help = stdout_of(&isolated("obssl", h.path()).args(args).arg("--help").assert().success());
+    let help = stdout_of(
+        &isolated("obssl", h.path())
+            .args(args)
+            .arg("--help")
+            .assert()
+            .success(),
+    );
     help.lines()
         .filter_map(|line| {
-            let flag = line.trim_start().split([' ', ',']).find(|w| w.starts_with("--"))?;
+            let flag = line
+                .trim_start()
+                .split([' ', ','])
+                .find(|w| w.starts_with("--"))?;
             Some(flag.trim_end_matches('.').to_string())
         })
         .collect()
@@ -24,7 +36,14 @@ fn config_list_offers_only_the_flags_it_uses() {
     for unused in ["--timeout", "--retries", "--verbose"] {
         assert!(!flags.iter().any(|f| f == unused), "{unused} in {flags:?}");
     }
-    for used in ["--profile", "--site", "--endpoint", "--project-id", "--ca-bundle", "--output"] {
+    for used in [
+        "--profile",
+        "--site",
+        "--endpoint",
+        "--project-id",
+        "--ca-bundle",
+        "--output",
+    ] {
         assert!(flags.iter().any(|f| f == used), "{used} not in {flags:?}");
     }
     // Given anyway, they are usage errors, not silently ignored.
@@ -40,7 +59,10 @@ fn config_list_offers_only_the_flags_it_uses() {
     for command in ["get", "check"] {
         let flags = flags_of(&[command]);
         for used in ["--timeout", "--retries", "--verbose", "--ca-bundle"] {
-            assert!(flags.iter().any(|f| f == used), "{command}: {used} not in {flags:?}");
+            assert!(
+                flags.iter().any(|f| f == used),
+                "{command}: {used} not in {flags:?}"
+            );
         }
     }
 }
@@ -65,9 +87,12 @@ fn file_writing_examples() -> Vec<(String, String)> {
         .collect()
 }
 
+#[cfg(unix)]
 #[test]
 fn completion_install_lines_of_the_help_work_in_a_fresh_home() {
-    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_obssl")).parent().unwrap();
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_obssl"))
+        .parent()
+        .unwrap();
     let scripts = file_writing_examples();
     assert_eq!(scripts.len(), 3, "bash, zsh and fish: {scripts:?}");
     for (script, target) in scripts {
@@ -105,7 +130,10 @@ fn field_cannot_be_combined_with_output_but_beats_the_configured_format() {
         .assert()
         .code(2);
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
-    assert!(stderr.contains("--field") && stderr.contains("--output"), "{stderr}");
+    assert!(
+        stderr.contains("--field") && stderr.contains("--output"),
+        "{stderr}"
+    );
     // OBSSL_OUTPUT (or a profile's output) is a default, which --field overrides.
     let out = isolated("obssl", h.path())
         .envs(mock_env(&mock))
@@ -115,6 +143,11 @@ fn field_cannot_be_combined_with_output_but_beats_the_configured_format() {
         .success();
     assert_eq!(stdout_of(&out), "OPEN\n");
     // The help says so.
-    let help = stdout_of(&isolated("obssl", h.path()).args(["get", "--help"]).assert().success());
+    let help = stdout_of(
+        &isolated("obssl", h.path())
+            .args(["get", "--help"])
+            .assert()
+            .success(),
+    );
     assert!(help.contains("cannot be combined with --output"), "{help}");
 }

@@ -4,6 +4,9 @@
 //! against the mock is preceded by `<!-- recipe: skip (reason) -->` and
 //! listed as skipped. The mechanism is described in docs/development.md.
 
+// The shell-driven tests are Unix-only; their helpers are unused elsewhere.
+#![cfg_attr(not(unix), allow(dead_code, unused_imports))]
+
 use crate::util::{isolated_env, start_mock, SECRET};
 use obssl::mock::MockConfig;
 use std::path::{Path, PathBuf};
@@ -165,10 +168,9 @@ fn run(recipe: &Recipe) -> Outcome {
         );
     }
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_obssl")).parent().unwrap();
-    let path = std::env::join_paths(
-        std::iter::once(bin_dir.to_path_buf())
-            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
-    )
+    let path = std::env::join_paths(std::iter::once(bin_dir.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
     .unwrap();
     let mut child = Command::new(recipe.shell)
         .args(["-e", "-c", &script, recipe.shell])
@@ -219,6 +221,8 @@ fn run(recipe: &Recipe) -> Outcome {
     outcome
 }
 
+/// POSIX-shell recipes: on Windows the docs' shell examples are for a Unix shell.
+#[cfg(unix)]
 #[test]
 fn every_shell_recipe_of_the_docs_runs_against_the_mock() {
     let require_tools = std::env::var("OBSSL_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
@@ -239,7 +243,11 @@ fn every_shell_recipe_of_the_docs_runs_against_the_mock() {
                 .filter(|tool| uses(&recipe.script, tool) && !have(tool))
                 .collect();
             if !missing.is_empty() {
-                let note = format!("{} (needs {}, not installed)", recipe.name, missing.join(", "));
+                let note = format!(
+                    "{} (needs {}, not installed)",
+                    recipe.name,
+                    missing.join(", ")
+                );
                 if require_tools {
                     failures.push(format!("{note}; OBSSL_REQUIRE_TOOLS=1 wants every tool"));
                 } else {
@@ -251,14 +259,17 @@ fn every_shell_recipe_of_the_docs_runs_against_the_mock() {
             let outcome = run(&recipe);
             // A mistyped flag makes obssl print its usage and fail; in a
             // pipeline, the last command's status would hide it.
-            let usage_error = outcome.stderr.contains("For more information, try '--help'");
+            let usage_error = outcome
+                .stderr
+                .contains("For more information, try '--help'");
             if outcome.code != Some(0) || usage_error {
                 failures.push(format!(
                     "{} failed (exit {}):\n--- script\n{}--- stdout\n{}--- stderr\n{}",
                     recipe.name,
                     outcome
                         .code
-                        .map_or("none: killed after the time limit".into(), |c| c.to_string()),
+                        .map_or("none: killed after the time limit".into(), |c| c
+                            .to_string()),
                     recipe.script,
                     outcome.stdout,
                     outcome.stderr

@@ -46,7 +46,11 @@ fn a_pipe_without_columns_gets_every_column_and_the_full_timestamps() {
     let r = table_at(None);
     assert!(r.stdout.contains("Auto-update"), "{}", r.stdout);
     assert!(r.stdout.contains("2026-12-10T04:11:13Z"), "{}", r.stdout);
-    assert!(r.stdout.contains("error: HTTP 404 InstanceNotFound"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("error: HTTP 404 InstanceNotFound"),
+        "{}",
+        r.stdout
+    );
     // Wide enough for everything: the full form too.
     let r = table_at(Some("200"));
     assert!(r.stdout.contains("2026-12-10T04:11:13Z"), "{}", r.stdout);

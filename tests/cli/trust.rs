@@ -28,8 +28,10 @@ fn ssl_cert_file_names_the_roots_to_trust_and_v_says_so() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, "OPEN\n");
     assert!(
-        r.stderr
-            .contains(&format!("* TLS roots: 1 from SSL_CERT_FILE={}", ca.display())),
+        r.stderr.contains(&format!(
+            "* TLS roots: 1 from SSL_CERT_FILE={}",
+            ca.display()
+        )),
         "{}",
         r.stderr
     );
