@@ -147,6 +147,35 @@ fn uses(script: &str, tool: &str) -> bool {
         .any(|word| word == tool)
 }
 
+/// When `recipe` uses a tool that `have` says is missing: `Ok(note)` to
+/// skip it with that note, or `Err(failure)` when `require` (OBSSL_REQUIRE_TOOLS=1)
+/// says every tool must be there. `None` when nothing is missing.
+fn missing_tools(
+    recipe: &Recipe,
+    have: impl Fn(&str) -> bool,
+    require: bool,
+) -> Option<Result<String, String>> {
+    let missing: Vec<&str> = OPTIONAL_TOOLS
+        .into_iter()
+        .filter(|tool| uses(&recipe.script, tool) && !have(tool))
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let note = format!(
+        "{} (needs {}, not installed)",
+        recipe.name,
+        missing.join(", ")
+    );
+    Some(if require {
+        Err(format!(
+            "{note}; OBSSL_REQUIRE_TOOLS=1 wants every tool installed"
+        ))
+    } else {
+        Ok(note)
+    })
+}
+
 /// What a run of a recipe did.
 struct Outcome {
     code: Option<i32>,
@@ -238,22 +267,16 @@ fn every_shell_recipe_of_the_docs_runs_against_the_mock() {
                 skipped.push(format!("{} ({reason})", recipe.name));
                 continue;
             }
-            let missing: Vec<&str> = OPTIONAL_TOOLS
-                .into_iter()
-                .filter(|tool| uses(&recipe.script, tool) && !have(tool))
-                .collect();
-            if !missing.is_empty() {
-                let note = format!(
-                    "{} (needs {}, not installed)",
-                    recipe.name,
-                    missing.join(", ")
-                );
-                if require_tools {
-                    failures.push(format!("{note}; OBSSL_REQUIRE_TOOLS=1 wants every tool"));
-                } else {
+            match missing_tools(&recipe, have, require_tools) {
+                Some(Ok(note)) => {
                     skipped.push(note);
+                    continue;
                 }
-                continue;
+                Some(Err(failure)) => {
+                    failures.push(failure);
+                    continue;
+                }
+                None => {}
             }
             ran += 1;
             let outcome = run(&recipe);
@@ -322,6 +345,26 @@ two
         "obssl get obxxx \\\n    --field status\necho two\n"
     );
     assert!(uses("a | jq -r .x", "jq") && !uses("jquery", "jq"));
+}
+
+#[test]
+fn a_recipe_whose_tool_is_missing_is_skipped_by_name_or_fails_when_tools_are_required() {
+    let recipe = Recipe {
+        name: "docs/x.md:3".into(),
+        shell: "sh",
+        script: "obssl get --all -o jsonl | jq .\n".into(),
+        skip: None,
+    };
+    let none = |_: &str| false;
+    let all = |_: &str| true;
+    assert_eq!(missing_tools(&recipe, all, true), None);
+    assert_eq!(
+        missing_tools(&recipe, none, false),
+        Some(Ok("docs/x.md:3 (needs jq, not installed)".to_string()))
+    );
+    assert!(
+        matches!(missing_tools(&recipe, none, true), Some(Err(e)) if e.contains("OBSSL_REQUIRE_TOOLS=1"))
+    );
 }
 
 #[test]
