@@ -107,7 +107,7 @@ _obssl() {
             return 0
             ;;
         obssl__subcmd__check)
-            opts="-w -c -o -p -t -v -h -V --file --all --jobs --warning --critical --require-force-ssl --require-auto-update --output --write --profile --site --endpoint --project-id --timeout --retries --ca-bundle --verbose --color --help --version"
+            opts="-w -c -o -p -t -v -h -V --file --all --jobs --warning --critical --require-force-ssl --require-auto-update --output --write --profile --site --endpoint --project-id --ca-bundle --timeout --retries --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -169,6 +169,10 @@ _obssl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ca-bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -178,10 +182,6 @@ _obssl() {
                     return 0
                     ;;
                 --retries)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ca-bundle)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -289,7 +289,7 @@ _obssl() {
             return 0
             ;;
         obssl__subcmd__config__subcmd__list)
-            opts="-o -p -t -v -h -V --output --profile --site --endpoint --project-id --timeout --retries --ca-bundle --verbose --color --help --version"
+            opts="-o -p -h -V --output --profile --site --endpoint --project-id --ca-bundle --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -320,18 +320,6 @@ _obssl() {
                     return 0
                     ;;
                 --project-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -t)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -419,7 +407,7 @@ _obssl() {
             return 0
             ;;
         obssl__subcmd__get)
-            opts="-o -p -t -v -h -V --file --all --jobs --output --field --request-id --profile --site --endpoint --project-id --timeout --retries --ca-bundle --verbose --color --help --version"
+            opts="-o -p -t -v -h -V --file --all --jobs --output --field --request-id --profile --site --endpoint --project-id --ca-bundle --timeout --retries --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -469,6 +457,10 @@ _obssl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ca-bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -478,10 +470,6 @@ _obssl() {
                     return 0
                     ;;
                 --retries)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ca-bundle)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

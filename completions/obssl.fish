@@ -41,7 +41,7 @@ complete -c obssl -n "__fish_obssl_using_subcommand get" -l jobs -d 'How many re
 complete -c obssl -n "__fish_obssl_using_subcommand get" -s o -l output -d 'Output format [env: OBSSL_OUTPUT] [default: the profile\'s output, else table]' -r -f -a "table\t'A readable table (two columns for one instance, a row per instance for several)'
 json\t'The API\'s `data` object, pretty-printed (an array of them for several instances)'
 jsonl\t'One compact JSON object per line, per instance, in order, as answers arrive'"
-complete -c obssl -n "__fish_obssl_using_subcommand get" -l field -d 'Print only this field\'s bare value (API names such as enableSSL, validPeriod; case-insensitive)' -r
+complete -c obssl -n "__fish_obssl_using_subcommand get" -l field -d 'Print only this field\'s bare value (API names such as enableSSL, validPeriod; case-insensitive). A format of its own: it cannot be combined with --output' -r
 complete -c obssl -n "__fish_obssl_using_subcommand get" -l request-id -d 'Request id sent as the requestId query parameter [default: a fresh UUID v4 per call]. With several instances, every call of the run sends it' -r
 complete -c obssl -n "__fish_obssl_using_subcommand get" -s p -l profile -d 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand get" -l site -d 'OceanBase Cloud site [env: OBSSL_SITE] [default: intl]; --endpoint wins over it' -r -f -a "intl\t'International site: https://api-cloud.oceanbase.com'
@@ -49,9 +49,9 @@ cn\t'China site: https://api-cloud-cn.oceanbase.com'
 global\t'Global site: https://g-api-cloud.oceanbase.com'"
 complete -c obssl -n "__fish_obssl_using_subcommand get" -l endpoint -d 'API base URL [env: OBSSL_ENDPOINT] [default: https://api-cloud.oceanbase.com]. Plain http:// is accepted only for loopback hosts' -r
 complete -c obssl -n "__fish_obssl_using_subcommand get" -l project-id -d 'Project id, sent as the X-Ob-Project-Id header [env: OBSSL_PROJECT_ID] [default: the account\'s most recently used project]' -r
+complete -c obssl -n "__fish_obssl_using_subcommand get" -l ca-bundle -d 'Trust the certificates of this PEM file in addition to the system\'s roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]' -r -F
 complete -c obssl -n "__fish_obssl_using_subcommand get" -s t -l timeout -d 'Give up on one attempt (connection, digest handshake, answer) after this many seconds; with retries, one call takes at most timeout × (retries + 1). For `check`, the limit of the whole run (the plugin timeout): unanswered instances are then UNKNOWN' -r
 complete -c obssl -n "__fish_obssl_using_subcommand get" -l retries -d 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]' -r
-complete -c obssl -n "__fish_obssl_using_subcommand get" -l ca-bundle -d 'Trust the certificates of this PEM file in addition to the built-in roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]' -r -F
 complete -c obssl -n "__fish_obssl_using_subcommand get" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
 always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"
@@ -91,13 +91,10 @@ cn\t'China site: https://api-cloud-cn.oceanbase.com'
 global\t'Global site: https://g-api-cloud.oceanbase.com'"
 complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -l endpoint -d 'API base URL [env: OBSSL_ENDPOINT] [default: https://api-cloud.oceanbase.com]. Plain http:// is accepted only for loopback hosts' -r
 complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -l project-id -d 'Project id, sent as the X-Ob-Project-Id header [env: OBSSL_PROJECT_ID] [default: the account\'s most recently used project]' -r
-complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -s t -l timeout -d 'Give up on one attempt (connection, digest handshake, answer) after this many seconds; with retries, one call takes at most timeout × (retries + 1). For `check`, the limit of the whole run (the plugin timeout): unanswered instances are then UNKNOWN' -r
-complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -l retries -d 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]' -r
-complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -l ca-bundle -d 'Trust the certificates of this PEM file in addition to the built-in roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]' -r -F
+complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -l ca-bundle -d 'Trust the certificates of this PEM file in addition to the system\'s roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]' -r -F
 complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
 always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"
-complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
 complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
@@ -122,9 +119,9 @@ cn\t'China site: https://api-cloud-cn.oceanbase.com'
 global\t'Global site: https://g-api-cloud.oceanbase.com'"
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l endpoint -d 'API base URL [env: OBSSL_ENDPOINT] [default: https://api-cloud.oceanbase.com]. Plain http:// is accepted only for loopback hosts' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l project-id -d 'Project id, sent as the X-Ob-Project-Id header [env: OBSSL_PROJECT_ID] [default: the account\'s most recently used project]' -r
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l ca-bundle -d 'Trust the certificates of this PEM file in addition to the system\'s roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]' -r -F
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s t -l timeout -d 'Give up on one attempt (connection, digest handshake, answer) after this many seconds; with retries, one call takes at most timeout × (retries + 1). For `check`, the limit of the whole run (the plugin timeout): unanswered instances are then UNKNOWN' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l retries -d 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]' -r
-complete -c obssl -n "__fish_obssl_using_subcommand check" -l ca-bundle -d 'Trust the certificates of this PEM file in addition to the built-in roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]' -r -F
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
 always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"

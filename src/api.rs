@@ -43,11 +43,41 @@ impl Api {
 
     /// GETs `path` (path and query, under the endpoint) about `subject`.
     fn get(&self, path: &str, subject: &str) -> Result<HttpAnswer> {
-        let target = self.client.config().endpoint.target(path);
-        self.client
+        let endpoint = &self.client.config().endpoint;
+        let target = endpoint.target(path);
+        let answer = self
+            .client
             .get(&target)
-            .map_err(|e| (self.explain)(e, subject))
+            .map_err(|e| (self.explain)(e, subject))?;
+        if answer.status == 404 && !is_api_envelope(&answer.body) {
+            return Err(Error::api(
+                format!(
+                    "the endpoint {endpoint} answered HTTP 404 for {subject} without the API's \
+                     error envelope: the URL does not look like the OceanBase Cloud API"
+                ),
+                ApiFailure::without_envelope(404, request_id_in(path)),
+            )
+            .with_hint(
+                "check --endpoint (or OBSSL_ENDPOINT, OBSSL_SITE, the profile's endpoint): \
+                 give the base URL alone, such as https://api-cloud.oceanbase.com",
+            ));
+        }
+        Ok(answer)
     }
+}
+
+/// The `requestId` query parameter of a request target built here.
+fn request_id_in(path: &str) -> &str {
+    path.split(['?', '&'])
+        .find_map(|pair| pair.strip_prefix("requestId="))
+        .unwrap_or("")
+}
+
+/// True when `body` is the API's JSON envelope (an object with `success` or
+/// `errorCode`), as opposed to a web server's or gateway's own 404 page.
+fn is_api_envelope(body: &[u8]) -> bool {
+    serde_json::from_slice::<Map<String, Value>>(body)
+        .is_ok_and(|map| map.contains_key("success") || map.contains_key("errorCode"))
 }
 
 /// The `data` object of a successful answer, every field as the API sent it,
@@ -443,6 +473,23 @@ mod tests {
         let api = e.api.unwrap();
         assert_eq!(api.message.as_deref(), Some("gone"));
         assert_eq!(api.request_id.as_deref(), Some("srv"));
+    }
+
+    #[test]
+    fn only_a_json_object_with_success_or_error_code_is_the_api_envelope() {
+        assert!(is_api_envelope(br#"{"success":false,"errorCode":"X"}"#));
+        assert!(is_api_envelope(br#"{"errorCode":"NotFound"}"#));
+        assert!(!is_api_envelope(b"<html>404 Not Found</html>"));
+        assert!(!is_api_envelope(br#"{"error":"not found"}"#));
+        assert!(!is_api_envelope(b""));
+        assert_eq!(
+            request_id_in("/api/v2/instances/x/security/ssl?requestId=r1"),
+            "r1"
+        );
+        assert_eq!(
+            request_id_in("/api/v2/instances?requestId=r2&pageNumber=1"),
+            "r2"
+        );
     }
 
     #[test]

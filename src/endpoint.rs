@@ -14,6 +14,8 @@ pub struct Endpoint {
     /// Path prefix without a trailing slash ("" for none).
     base_path: String,
     host: String,
+    /// The port requests go to: the URL's, else the scheme's default.
+    port: u16,
 }
 
 impl Endpoint {
@@ -62,16 +64,44 @@ impl Endpoint {
             other => return Err(bad(&format!("unsupported scheme `{other}`; use https"))),
         }
         let base_path = uri.path().trim_end_matches('/').to_string();
+        let port = authority
+            .port_u16()
+            .unwrap_or(if scheme == "https" { 443 } else { 80 });
         Ok(Endpoint {
             origin: format!("{scheme}://{authority}"),
             base_path,
             host,
+            port,
         })
     }
 
     /// The host name, for messages.
     pub fn host(&self) -> &str {
         &self.host
+    }
+
+    /// `host:port`, for messages about connections (the port is the
+    /// scheme's default when the URL gives none).
+    pub fn host_port(&self) -> String {
+        format!("{}:{}", self.host, self.port)
+    }
+
+    /// A warning when the base URL's path looks like part of the API's own
+    /// path (`https://host/api/v2`): obssl adds `/api/v2/...` itself, so such
+    /// a base doubles it and every call meets a 404. `None` for a bare host
+    /// or a gateway prefix.
+    pub fn path_warning(&self) -> Option<String> {
+        let looks_like_api = self
+            .base_path
+            .split('/')
+            .any(|segment| segment.eq_ignore_ascii_case("api"));
+        looks_like_api.then(|| {
+            format!(
+                "warning: the endpoint `{self}` has the path `{}`; obssl adds /api/v2/... itself, \
+                 so requests go to {}/api/v2/...: give the base URL alone, e.g. `{}`",
+                self.base_path, self.base_path, self.origin
+            )
+        })
     }
 
     /// The request target (path and query) for an API path such as
@@ -164,6 +194,29 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn host_port_names_the_default_port_when_the_url_has_none() {
+        let port = |url: &str| Endpoint::parse(url).unwrap().host_port();
+        assert_eq!(
+            port("https://api-cloud.oceanbase.com"),
+            "api-cloud.oceanbase.com:443"
+        );
+        assert_eq!(port("http://127.0.0.1:8780/gw"), "127.0.0.1:8780");
+        assert_eq!(port("http://localhost"), "localhost:80");
+        assert_eq!(port("http://[::1]:99"), "[::1]:99");
+    }
+
+    #[test]
+    fn a_path_holding_the_api_path_is_warned_about_and_a_gateway_prefix_is_not() {
+        let warning = |url: &str| Endpoint::parse(url).unwrap().path_warning();
+        let w = warning("https://host.example/api/v2").unwrap();
+        assert!(w.contains("endpoint") && w.contains("/api/v2"), "{w}");
+        assert!(w.contains("`https://host.example`"), "{w}");
+        assert!(warning("http://127.0.0.1:1/API/").is_some());
+        assert_eq!(warning("https://api-cloud.oceanbase.com"), None);
+        assert_eq!(warning("http://127.0.0.1:9/gw"), None);
     }
 
     #[test]

@@ -95,7 +95,7 @@ Examples:
   obssl get --all
   obssl check --all -o prometheus --write /var/lib/node_exporter/textfile/obssl.prom
   obssl-mock run -- obssl get obxxx
-  obssl completions bash > ~/.local/share/bash-completion/completions/obssl
+  obssl completions --help
   obssl man | man -l -
 
 Exit statuses: 0 ok, 1 internal error, 2 usage, 3 configuration, 4 authentication,
@@ -105,12 +105,15 @@ Exit statuses: 0 ok, 1 internal error, 2 usage, 3 configuration, 4 authenticatio
 pub(super) const COMPLETIONS_EXAMPLES: &str = "\
 Examples:
   # bash (per user; needs the bash-completion package)
+  mkdir -p ~/.local/share/bash-completion/completions
   obssl completions bash > ~/.local/share/bash-completion/completions/obssl
 
-  # zsh: a directory on your $fpath, then restart the shell
+  # zsh: ~/.zfunc must be on $fpath (fpath=(~/.zfunc $fpath) in ~/.zshrc, before compinit)
+  mkdir -p ~/.zfunc
   obssl completions zsh > ~/.zfunc/_obssl
 
   # fish
+  mkdir -p ~/.config/fish/completions
   obssl completions fish > ~/.config/fish/completions/obssl.fish
 
   # PowerShell: add this line to your $PROFILE

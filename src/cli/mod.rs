@@ -129,10 +129,11 @@ pub struct ManArgs {
     pub command: Vec<String>,
 }
 
-/// Options shared by every command that calls the API. The help texts name
-/// the environment variables and defaults from `config`'s constants.
+/// The settings flags of every command that reads the configuration
+/// (`get`, `check`, `config list`). The help texts name the environment
+/// variables and defaults from `config`'s constants.
 #[derive(Debug, Clone, Args)]
-pub struct ConnectionArgs {
+pub struct SettingsArgs {
     // Profile of the config file to use.
     #[arg(short, long, value_name = "NAME", global = true, help = concat!(
         "Profile of the config file to use [env: ", literal!(ENV_PROFILE),
@@ -157,6 +158,20 @@ pub struct ConnectionArgs {
         "] [default: the account's most recently used project]"))]
     pub project_id: Option<String>,
 
+    // Trust the certificates of a PEM file.
+    #[arg(long, value_name = "FILE", global = true, help = concat!(
+        "Trust the certificates of this PEM file in addition to the system's roots \
+         (e.g. a corporate TLS-inspecting proxy) [env: ", literal!(ENV_CA_BUNDLE), "]"))]
+    pub ca_bundle: Option<std::path::PathBuf>,
+}
+
+/// Options of the commands that call the API: the settings flags, plus how
+/// calls are made and told (`config list` calls nothing, so it has none of these).
+#[derive(Debug, Clone, Args)]
+pub struct ConnectionArgs {
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+
     /// Give up on one attempt (connection, digest handshake, answer) after this many seconds;
     /// with retries, one call takes at most timeout × (retries + 1). For `check`, the limit
     /// of the whole run (the plugin timeout): unanswered instances are then UNKNOWN.
@@ -172,32 +187,38 @@ pub struct ConnectionArgs {
          [default: ", literal!(DEFAULT_RETRIES), "]"))]
     pub retries: Option<u32>,
 
-    // Trust the certificates of a PEM file.
-    #[arg(long, value_name = "FILE", global = true, help = concat!(
-        "Trust the certificates of this PEM file in addition to the built-in roots \
-         (e.g. a corporate TLS-inspecting proxy) [env: ", literal!(ENV_CA_BUNDLE), "]"))]
-    pub ca_bundle: Option<std::path::PathBuf>,
-
     /// Tell on stderr what happens: requests, statuses, timings, retries, digest
     /// decisions. -vv adds headers. Secrets and the Authorization value are never shown.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
 }
 
-/// The flag source of the settings: what a command line without `get`'s
-/// `--output` said (`config list`'s `--output` is the listing's format, not a setting).
-impl From<&ConnectionArgs> for FlagSettings {
-    fn from(args: &ConnectionArgs) -> Self {
+/// The flag source of the settings as `config list` has them: no call flags.
+impl From<&SettingsArgs> for FlagSettings {
+    fn from(args: &SettingsArgs) -> Self {
         FlagSettings {
             profile: args.profile.clone(),
             endpoint: args.endpoint.clone(),
             site: args.site,
             project_id: args.project_id.clone(),
             output: None,
+            timeout_seconds: None,
+            retries: None,
+            ca_bundle: args.ca_bundle.clone(),
+            verbose: 0,
+        }
+    }
+}
+
+/// The flag source of the settings: what a command line without `get`'s
+/// `--output` said.
+impl From<&ConnectionArgs> for FlagSettings {
+    fn from(args: &ConnectionArgs) -> Self {
+        FlagSettings {
             timeout_seconds: Some(args.timeout),
             retries: args.retries,
-            ca_bundle: args.ca_bundle.clone(),
             verbose: args.verbose,
+            ..FlagSettings::from(&args.settings)
         }
     }
 }
@@ -224,7 +245,7 @@ pub struct GetArgs {
     pub output: Option<OutputFormat>,
 
     /// Print only this field's bare value (API names such as enableSSL, validPeriod;
-    /// case-insensitive).
+    /// case-insensitive). A format of its own: it cannot be combined with --output.
     #[arg(long, value_name = "NAME", conflicts_with = "output")]
     pub field: Option<String>,
 
@@ -279,7 +300,7 @@ pub struct ConfigListArgs {
     pub output: OutputFormat,
 
     #[command(flatten)]
-    pub connection: ConnectionArgs,
+    pub settings: SettingsArgs,
 }
 
 #[derive(Debug, Clone, Args)]

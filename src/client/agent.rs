@@ -1,5 +1,6 @@
-//! Building the ureq agent: trusted roots (the built-in ones plus any
-//! `--ca-bundle`), the proxy, timeouts and the connection pool.
+//! Building the ureq agent: trusted roots (the system's, or the bundled
+//! Mozilla roots where the system has none, plus any `--ca-bundle`), the
+//! proxy, timeouts and the connection pool.
 
 use super::proxy::chosen_proxy;
 use super::ClientConfig;
@@ -35,25 +36,98 @@ pub(super) fn build_agent(config: &ClientConfig) -> crate::error::Result<Agent> 
         .user_agent(USER_AGENT)
         .max_idle_connections(MAX_IDLE_CONNECTIONS)
         .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
-        .tls_config(tls_config(&config.extra_roots))
+        .tls_config(tls_config(config))
         .proxy(proxy)
         .build()
         .new_agent())
 }
 
-/// TLS with the built-in (Mozilla) roots, plus `extra_roots` when there are
-/// any: added to the built-in roots, never instead of them.
-fn tls_config(extra_roots: &[Certificate<'static>]) -> TlsConfig {
+/// TLS trusting the operating system's roots (or `SSL_CERT_FILE` /
+/// `SSL_CERT_DIR` when set, as curl and openssl do), else the bundled Mozilla
+/// roots when the system has none (minimal containers); plus `extra_roots`
+/// (`--ca-bundle`) in either case. `-v` says which were used. A plain-http
+/// (loopback) endpoint has no TLS, so nothing is loaded for it.
+fn tls_config(config: &ClientConfig) -> TlsConfig {
     let mut tls = TlsConfig::builder();
-    if !extra_roots.is_empty() {
-        let roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+    if !config.endpoint.url("").starts_with("https://") {
+        return tls.build();
+    }
+    let (roots, told) = trusted_roots(rustls_native_certs::load_native_certs(), |name| {
+        std::env::var_os(name).filter(|v| !v.is_empty())
+    });
+    for line in told.warnings {
+        crate::output::warn_line(&line);
+    }
+    let extra = config.extra_roots.len();
+    config.trace.info(|| {
+        let mut line = format!("* TLS roots: {}", told.source);
+        if extra > 0 {
+            line.push_str(&format!(", plus {extra} from --ca-bundle"));
+        }
+        line
+    });
+    let roots: Vec<Certificate<'static>> = roots
+        .into_iter()
+        .chain(config.extra_roots.iter().cloned())
+        .collect();
+    tls = tls.root_certs(RootCerts::new_with_certs(&roots));
+    tls.build()
+}
+
+/// What [`trusted_roots`] tells the user.
+#[derive(Debug, PartialEq)]
+struct RootsTold {
+    /// Where the roots came from, for `-v`.
+    source: String,
+    /// Lines for stderr: a root file or directory the user named that could
+    /// not be read.
+    warnings: Vec<String>,
+}
+
+/// The roots to trust, given what the system store yielded (`native`) and
+/// the environment (`var`): the system's when it has any, else the bundled ones.
+fn trusted_roots(
+    native: rustls_native_certs::CertificateResult,
+    var: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> (Vec<Certificate<'static>>, RootsTold) {
+    let named: Vec<String> = ["SSL_CERT_FILE", "SSL_CERT_DIR"]
+        .into_iter()
+        .filter_map(|name| var(name).map(|v| format!("{name}={}", v.to_string_lossy())))
+        .collect();
+    let warnings = if named.is_empty() {
+        Vec::new()
+    } else {
+        native
+            .errors
+            .iter()
+            .map(|e| {
+                format!(
+                    "warning: cannot use the CA certificates of {}: {e}",
+                    named.join(" ")
+                )
+            })
+            .collect()
+    };
+    let system = if named.is_empty() {
+        "the system store".to_string()
+    } else {
+        named.join(" ")
+    };
+    if native.certs.is_empty() {
+        let roots = webpki_root_certs::TLS_SERVER_ROOT_CERTS
             .iter()
             .map(|der| Certificate::from_der(der.as_ref()).to_owned())
-            .chain(extra_roots.iter().cloned())
-            .collect();
-        tls = tls.root_certs(RootCerts::new_with_certs(&roots));
+            .collect::<Vec<_>>();
+        let source = format!("{} bundled Mozilla roots ({system} has none)", roots.len());
+        return (roots, RootsTold { source, warnings });
     }
-    tls.build()
+    let source = format!("{} from {system}", native.certs.len());
+    let roots = native
+        .certs
+        .iter()
+        .map(|der| Certificate::from_der(der.as_ref()).to_owned())
+        .collect();
+    (roots, RootsTold { source, warnings })
 }
 
 /// The connect timeout for an attempt with `remaining` time: three quarters of
@@ -62,4 +136,39 @@ fn tls_config(extra_roots: &[Certificate<'static>]) -> TlsConfig {
 /// retried); equal bounds would leave which one fires to chance.
 pub(super) fn connect_bound(remaining: Duration) -> Duration {
     remaining.mul_f64(0.75).min(MAX_CONNECT_TIMEOUT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<std::ffi::OsString> {
+        None
+    }
+
+    #[test]
+    fn a_system_without_roots_falls_back_to_the_bundled_ones() {
+        let (roots, told) = trusted_roots(Default::default(), no_env);
+        assert_eq!(roots.len(), webpki_root_certs::TLS_SERVER_ROOT_CERTS.len());
+        assert!(
+            told.source
+                .contains("bundled Mozilla roots (the system store has none)"),
+            "{}",
+            told.source
+        );
+        assert!(told.warnings.is_empty());
+    }
+
+    #[test]
+    fn the_system_roots_are_used_when_there_are_any_and_named_by_variable() {
+        let mut native = rustls_native_certs::CertificateResult::default();
+        native
+            .certs
+            .push(webpki_root_certs::TLS_SERVER_ROOT_CERTS[0].clone());
+        let (roots, told) = trusted_roots(native, |name| {
+            (name == "SSL_CERT_FILE").then(|| "/etc/corp.pem".into())
+        });
+        assert_eq!(roots.len(), 1);
+        assert_eq!(told.source, "1 from SSL_CERT_FILE=/etc/corp.pem");
+    }
 }

@@ -83,7 +83,7 @@ pub(super) fn classify(
             TransportError::Network(format!("host {host} not found (DNS lookup failed)"))
         }
         ureq::Error::ConnectionFailed => {
-            TransportError::Network(format!("could not connect to {host}"))
+            TransportError::Network(format!("could not connect to {}", endpoint.host_port()))
         }
         // rustls reports certificate and handshake failures as InvalidData I/O errors.
         ureq::Error::Io(io)
@@ -93,7 +93,10 @@ pub(super) fn classify(
             TransportError::Tls(format!("TLS failure with {host}: {io}"))
         }
         ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
-            TransportError::Network(format!("could not connect to {host}: connection refused"))
+            TransportError::Network(format!(
+                "could not connect to {}: connection refused",
+                endpoint.host_port()
+            ))
         }
         ureq::Error::Io(io) => {
             TransportError::Network(format!("connection to {host} failed: {io}"))

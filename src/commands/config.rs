@@ -20,7 +20,7 @@ fn row<T>(name: &'static str, setting: Option<&Sourced<T>>, show: impl Fn(&T) ->
 /// every row is shown (this is the command to diagnose it with), and the
 /// pair rule's error follows on stderr as a warning.
 pub fn list(args: &ConfigListArgs, env: &dyn Environment, out: &mut Output) -> Result<u8> {
-    let flags = FlagSettings::from(&args.connection);
+    let flags = FlagSettings::from(&args.settings);
     let config = ConfigSource::locate(env);
     // Read the file up front: a broken file is reported even when no setting needs it.
     let file_exists = config.file()?.is_some_and(|f| f.exists);

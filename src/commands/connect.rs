@@ -11,6 +11,9 @@ use crate::error::Result;
 /// The API for a command run with `settings`.
 /// Fails when the environment names a proxy obssl cannot use (exit 3).
 pub fn connect(settings: &Settings) -> Result<Api> {
+    if let Some(warning) = settings.endpoint.path_warning() {
+        crate::output::warn_line(&warning);
+    }
     let context = failure_context(settings);
     Ok(Api::new(
         ApiClient::new(client_config(settings))?,

@@ -4,10 +4,10 @@
 
 use super::error::short_error;
 use super::{new_table, plain_value, table_text, Answers, MISSING};
+use crate::sanitize::visible;
 use crate::api::{SslStatus, KNOWN_FIELDS};
 use crate::expiry::{describe_time_left, parse_valid_period};
 use crate::fleet::Outcome;
-use crate::sanitize::visible;
 use crate::style::{expiry_tone, value_cell, Palette, Tone};
 use comfy_table::Cell;
 use jiff::Timestamp;
@@ -24,19 +24,55 @@ pub const FLEET_HEADER: [&str; 7] = [
     "Auto-update",
 ];
 
+/// The columns of [`FLEET_HEADER`], by index.
+const ID: usize = 0;
+const SSL: usize = 1;
+const EXPIRES: usize = 4;
+
+/// When the table does not fit the terminal, it is narrowed step by step
+/// until it does: first the expiry timestamp becomes a date, then these
+/// columns are dropped in this order (least important first). The instance
+/// id, SSL (or the error) and the expiry date always stay, and ids, dates and
+/// timestamps are never broken.
+const DROP_ORDER: [usize; 4] = [6, 3, 2, 5];
+
+/// The least room an error keeps in a narrowed table (the text is cut to the
+/// room left, with `…`).
+const MIN_ERROR_WIDTH: usize = 16;
+
+/// The width the tables fit in: `COLUMNS` when it is a number, else the
+/// terminal's width when stdout is a terminal, else none (no limit: a pipe
+/// gets every column and every word whole).
+pub fn available_width() -> Option<usize> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&w| w > 0)
+        .or_else(|| comfy_table::Table::new().width().map(usize::from))
+}
+
 /// The table of `answers`, coloured by `palette`; `now` dates the time left.
+/// It fits in [`available_width`].
 pub fn render(answers: Answers, now: Timestamp, palette: &Palette) -> String {
+    render_in(answers, now, palette, available_width())
+}
+
+/// [`render`] within `width` columns (`None`: no limit).
+fn render_in(answers: Answers, now: Timestamp, palette: &Palette, width: Option<usize>) -> String {
     match answers {
-        Answers::One(status) => one(status, now, palette),
-        Answers::Many(outcomes) => many(outcomes, now, palette),
+        Answers::One(status) => one(status, now, palette, width),
+        Answers::Many(outcomes) => many(outcomes, now, palette, width),
     }
 }
 
 /// One instance: the known fields in a fixed order (missing ones as `-`),
 /// then any field obssl does not know, under its API name.
-fn one(status: &SslStatus, now: Timestamp, palette: &Palette) -> String {
+fn one(status: &SslStatus, now: Timestamp, palette: &Palette, width: Option<usize>) -> String {
     let mut table = new_table(["Field", "Value"]);
     palette.apply(&mut table);
+    if let Some(width) = width {
+        table.set_width(u16::try_from(width).unwrap_or(u16::MAX));
+    }
     for (name, label) in KNOWN_FIELDS {
         let value = status.get(name);
         let cell = if name == "validPeriod" {
@@ -60,41 +96,206 @@ fn one(status: &SslStatus, now: Timestamp, palette: &Palette) -> String {
     table_text(&table)
 }
 
-/// One row per instance, in the order given; a failed instance shows its error.
-fn many(outcomes: &[Outcome], now: Timestamp, palette: &Palette) -> String {
-    let mut table = new_table(FLEET_HEADER);
+/// One row per instance, in the order given; a failed instance shows its
+/// error. Within `width`, narrowed as [`DROP_ORDER`] says.
+fn many(outcomes: &[Outcome], now: Timestamp, palette: &Palette, width: Option<usize>) -> String {
+    let rows: Vec<FleetRow> = outcomes.iter().map(|o| FleetRow::of(o, now)).collect();
+    let layout = Layout::fitting(&rows, width);
+    let mut header = Vec::new();
+    for &column in &layout.columns {
+        header.push(FLEET_HEADER[column]);
+    }
+    let mut table = new_table(header);
+    table.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
     palette.apply(&mut table);
-    for outcome in outcomes {
-        let row: Vec<Cell> = match &outcome.result {
+    for row in &rows {
+        let cells: Vec<Cell> = match &row.cells {
+            Ok(cells) => layout
+                .columns
+                .iter()
+                .map(|&column| {
+                    let (text, tone) = match column {
+                        EXPIRES if layout.dates_only => (&row.date, row.tone),
+                        EXPIRES | 5 => (&cells[column], row.tone),
+                        _ => (&cells[column], None),
+                    };
+                    match (column, tone) {
+                        (ID, _) => Cell::new(text),
+                        (EXPIRES | 5, tone) => palette.cell(tone, text.as_str()),
+                        (column, _) => value_cell(FLEET_FIELDS[column], text, palette),
+                    }
+                })
+                .collect(),
+            Err(error) => {
+                let mut cells = vec![
+                    Cell::new(&row.id),
+                    palette.cell(Some(Tone::Bad), cut(error, layout.error_width)),
+                ];
+                cells.resize_with(layout.columns.len(), || Cell::new(""));
+                cells
+            }
+        };
+        table.add_row(cells);
+    }
+    table_text(&table)
+}
+
+/// The API field behind each state column of [`FLEET_HEADER`].
+const FLEET_FIELDS: [&str; 7] = [
+    "",
+    "enableSSL",
+    "forceSSL",
+    "certValid",
+    "",
+    "",
+    "autoUpdate",
+];
+
+/// One instance's row before layout: every column's text, or the error.
+struct FleetRow {
+    id: String,
+    /// The text of each column of [`FLEET_HEADER`], or `error: ...`.
+    cells: Result<[String; 7], String>,
+    /// The expiry as a date alone (`2026-12-10`), for narrow tables.
+    date: String,
+    /// The colour of the expiry and the time left.
+    tone: Option<Tone>,
+}
+
+impl FleetRow {
+    fn of(outcome: &Outcome, now: Timestamp) -> FleetRow {
+        let id = visible(&outcome.instance_id).into_owned();
+        match &outcome.result {
             Ok(status) => {
                 let text = |name: &str| plain_value(status.get(name)).unwrap_or(MISSING.into());
-                let state = |name: &str| value_cell(name, &text(name), palette);
-                let (date, left, tone) = match Expiry::of(status.get("validPeriod"), now) {
+                let (expires, left, tone) = match Expiry::of(status.get("validPeriod"), now) {
                     Some(e) => (e.date, e.left, e.tone),
                     None => (MISSING.to_string(), MISSING.to_string(), None),
                 };
-                vec![
-                    Cell::new(visible(&outcome.instance_id)),
-                    state("enableSSL"),
-                    state("forceSSL"),
-                    state("certValid"),
-                    palette.cell(tone, date),
-                    palette.cell(tone, left),
-                    state("autoUpdate"),
-                ]
+                // A timestamp shortens to its date; anything else stays whole.
+                let date = match expires.get(..10) {
+                    Some(day) if parse_valid_period(&expires).is_some() => day.to_string(),
+                    _ => expires.clone(),
+                };
+                FleetRow {
+                    cells: Ok([
+                        id.clone(),
+                        text("enableSSL"),
+                        text("forceSSL"),
+                        text("certValid"),
+                        expires,
+                        left,
+                        text("autoUpdate"),
+                    ]),
+                    id,
+                    date,
+                    tone,
+                }
             }
-            Err(e) => {
-                let mut row = vec![
-                    Cell::new(visible(&outcome.instance_id)),
-                    palette.cell(Some(Tone::Bad), format!("error: {}", short_error(e))),
-                ];
-                row.resize_with(FLEET_HEADER.len(), || Cell::new(""));
-                row
-            }
-        };
-        table.add_row(row);
+            Err(e) => FleetRow {
+                cells: Err(format!("error: {}", short_error(e))),
+                date: String::new(),
+                tone: None,
+                id,
+            },
+        }
     }
-    table_text(&table)
+}
+
+/// Which columns the table of many instances shows, and how wide errors may be.
+#[derive(Debug, PartialEq)]
+struct Layout {
+    /// Indexes into [`FLEET_HEADER`], in display order.
+    columns: Vec<usize>,
+    /// Expiry timestamps shown as dates.
+    dates_only: bool,
+    /// Errors are cut to this many characters.
+    error_width: usize,
+}
+
+impl Layout {
+    /// The widest layout that fits `width`: every column when there is no
+    /// limit; else narrowed step by step ([`DROP_ORDER`]). When even the
+    /// narrowest does not fit, the narrowest (ids and dates stay whole).
+    fn fitting(rows: &[FleetRow], width: Option<usize>) -> Layout {
+        let longest_error = rows
+            .iter()
+            .filter_map(|row| row.cells.as_ref().err())
+            .map(|e| chars(e))
+            .max()
+            .unwrap_or(0);
+        let Some(width) = width else {
+            return Layout {
+                columns: (0..FLEET_HEADER.len()).collect(),
+                dates_only: false,
+                error_width: longest_error,
+            };
+        };
+        let mut candidates = vec![(Vec::new(), false), (Vec::new(), true)];
+        for dropped in 1..=DROP_ORDER.len() {
+            candidates.push((DROP_ORDER[..dropped].to_vec(), true));
+        }
+        let mut chosen = None;
+        for (dropped, dates_only) in candidates {
+            let columns: Vec<usize> = (0..FLEET_HEADER.len())
+                .filter(|c| !dropped.contains(c))
+                .collect();
+            let widths: Vec<usize> = columns
+                .iter()
+                .map(|&c| column_width(rows, c, dates_only, longest_error.min(MIN_ERROR_WIDTH)))
+                .collect();
+            let total = table_width(&widths);
+            let fits = total <= width;
+            chosen = Some((columns, dates_only, widths, total));
+            if fits {
+                break;
+            }
+        }
+        let (columns, dates_only, widths, total) = chosen.expect("there is a layout");
+        // The errors take the room left over, up to their whole length.
+        let error_width = (widths[SSL] + width.saturating_sub(total)).min(longest_error);
+        Layout {
+            columns,
+            dates_only,
+            error_width: error_width.max(widths[SSL].min(longest_error)),
+        }
+    }
+}
+
+/// The width of `column` in rows: its header, its texts, and errors (for
+/// the SSL column) counted as at most `error_room`.
+fn column_width(rows: &[FleetRow], column: usize, dates_only: bool, error_room: usize) -> usize {
+    rows.iter()
+        .map(|row| match (&row.cells, column) {
+            (Ok(_), EXPIRES) if dates_only => chars(&row.date),
+            (Ok(cells), _) => chars(&cells[column]),
+            (Err(_), SSL) => error_room,
+            (Err(_), ID) => chars(&row.id),
+            (Err(_), _) => 0,
+        })
+        .chain([chars(FLEET_HEADER[column])])
+        .max()
+        .unwrap_or(0)
+}
+
+/// The width of a table whose columns have `widths`: a border, and each
+/// column padded by a space on either side and followed by a border.
+fn table_width(widths: &[usize]) -> usize {
+    1 + widths.iter().map(|w| w + 3).sum::<usize>()
+}
+
+fn chars(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// `text` cut to `max` characters, the last one `…` when it was cut.
+fn cut(text: &str, max: usize) -> String {
+    if chars(text) <= max {
+        return text.to_string();
+    }
+    let mut short: String = text.chars().take(max.saturating_sub(1)).collect();
+    short.push('…');
+    short
 }
 
 /// `validPeriod` as the tables show it.
@@ -137,7 +338,12 @@ mod tests {
     }
 
     fn one_table(data: &Value, palette: &Palette) -> String {
-        render(Answers::One(data.as_object().unwrap()), now(), palette)
+        render_in(
+            Answers::One(data.as_object().unwrap()),
+            now(),
+            palette,
+            None,
+        )
     }
 
     fn plain_table(data: &Value) -> String {
@@ -230,7 +436,7 @@ mod tests {
             ),
             not_found("ob-a"),
         ];
-        let out = render(Answers::Many(&outcomes), now(), &Palette::default());
+        let out = render_in(Answers::Many(&outcomes), now(), &Palette::default(), None);
         assert!(
             out.find("ob-z").unwrap() < out.find("ob-a").unwrap(),
             "{out}"
@@ -250,7 +456,7 @@ mod tests {
             ),
             not_found("ob-a"),
         ];
-        let out = render(Answers::Many(&outcomes), now(), &Palette::new(true));
+        let out = render_in(Answers::Many(&outcomes), now(), &Palette::new(true), None);
         let row = out.lines().find(|l| l.contains("ob-z")).unwrap();
         for (sgr, text) in [
             ("\x1b[38;5;2m", "OPEN"),
@@ -261,5 +467,106 @@ mod tests {
         }
         let error_row = out.lines().find(|l| l.contains("ob-a")).unwrap();
         assert!(error_row.contains("\x1b[38;5;1merror:"), "{error_row:?}");
+    }
+
+    fn fleet() -> Vec<Outcome> {
+        vec![
+            ok(
+                "obcluster-expiring-soon",
+                json!({"enableSSL": "OPEN", "forceSSL": "CLOSE", "certValid": true,
+                       "validPeriod": "2026-12-10T04:11:13Z", "autoUpdate": "OPEN"}),
+            ),
+            ok(
+                "obcluster-legacy-date",
+                json!({"enableSSL": "OPEN", "validPeriod": "2027-09-20 07:55:03.0"}),
+            ),
+            not_found("obcluster-missing-instance"),
+        ]
+    }
+
+    fn width_of(line: &str) -> usize {
+        line.chars().count()
+    }
+
+    #[test]
+    fn a_narrow_table_never_breaks_ids_or_dates_and_fits_the_width() {
+        let outcomes = fleet();
+        for width in 70..=200 {
+            let out = render_in(
+                Answers::Many(&outcomes),
+                now(),
+                &Palette::default(),
+                Some(width),
+            );
+            for line in out.lines() {
+                assert!(width_of(line) <= width, "{width}: {line:?}\n{out}");
+            }
+            for whole in [
+                "obcluster-expiring-soon",
+                "obcluster-legacy-date",
+                "obcluster-missing-instance",
+            ] {
+                assert!(out.contains(whole), "{width}: {whole}\n{out}");
+            }
+            assert!(
+                out.contains("2026-12-10") && out.contains("2027-09-20"),
+                "{width}\n{out}"
+            );
+            // One row per instance: nothing wraps.
+            assert_eq!(
+                out.lines().count(),
+                3 + outcomes.len() + 1,
+                "{width}\n{out}"
+            );
+        }
+    }
+
+    #[test]
+    fn narrowing_goes_by_the_stated_priority() {
+        let outcomes = fleet();
+        let header = |width| {
+            let out = render_in(Answers::Many(&outcomes), now(), &Palette::default(), width);
+            let line = out.lines().nth(1).unwrap().to_string();
+            (line, out)
+        };
+        let (wide, out) = header(None);
+        assert!(FLEET_HEADER.iter().all(|h| wide.contains(h)), "{wide}");
+        assert!(out.contains("2026-12-10T04:11:13Z"), "{out}");
+        assert!(out.contains("error: HTTP 404 InstanceNotFound"), "{out}");
+        // Timestamps become dates first, then Auto-update, Cert valid, Forced, Time left go.
+        let (h, out) = header(Some(118));
+        assert!(FLEET_HEADER.iter().all(|c| h.contains(c)), "{h}");
+        assert!(!out.contains("T04:11:13Z"), "{out}");
+        let (h, _) = header(Some(100));
+        assert!(
+            !h.contains("Auto-update") && h.contains("Cert valid"),
+            "{h}"
+        );
+        let (h, out) = header(Some(80));
+        assert!(
+            !h.contains("Cert valid") && !h.contains("Forced") && h.contains("Time left"),
+            "{h}"
+        );
+        assert!(
+            out.contains("error: HTTP 404 …") || out.contains("error: HTTP 404 I"),
+            "{out}"
+        );
+        let (h, _) = header(Some(70));
+        assert!(
+            !h.contains("Time left") && h.contains("Expires") && h.contains("SSL"),
+            "{h}"
+        );
+        // Narrower than the narrowest layout: ids and dates still whole.
+        let (_, out) = header(Some(30));
+        assert!(
+            out.contains("obcluster-missing-instance") && out.contains("2027-09-20"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn long_error_text_is_cut_to_the_room_left() {
+        assert_eq!(cut("error: HTTP 404 InstanceNotFound", 12), "error: HTTP…");
+        assert_eq!(cut("short", 12), "short");
     }
 }

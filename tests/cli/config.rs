@@ -1001,7 +1001,7 @@ fn table_names(table: &str) -> Vec<String> {
 
 #[test]
 fn the_readme_config_list_sample_has_the_real_rows() {
-    let readme = include_str!("../../README.md");
+    let readme = include_str!("../../docs/configuration.md");
     let section = &readme[readme.find("### obssl config list").unwrap()..];
     let start = section.find("```text\n").unwrap() + "```text\n".len();
     let sample = &section[start..];

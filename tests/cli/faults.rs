@@ -355,7 +355,7 @@ fn a_garbage_challenge_is_exit_4_not_a_panic() {
 
 /// A raw socket server that answers every connection with `answer`, and the
 /// request lines it saw.
-fn raw_server(answer: &'static [u8]) -> (u16, std::sync::mpsc::Receiver<String>) {
+pub(crate) fn raw_server(answer: &'static [u8]) -> (u16, std::sync::mpsc::Receiver<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let (tx, rx) = std::sync::mpsc::channel();
@@ -505,13 +505,13 @@ fn a_loopback_endpoint_never_goes_through_a_proxy() {
 
 // ---- TLS -------------------------------------------------------------------------
 
-fn tls_dir() -> &'static Path {
+pub(crate) fn tls_dir() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/tls"))
 }
 
 /// A one-thread HTTPS server (certificate for 127.0.0.1 signed by tests/data/tls/ca.pem)
 /// that answers every request with the reference example, without digest.
-fn tls_server() -> u16 {
+pub(crate) fn tls_server() -> u16 {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
     use std::sync::Arc;

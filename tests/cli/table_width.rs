@@ -1,0 +1,57 @@
+//! The table of many instances fits the terminal (`COLUMNS`): ids, dates and
+//! timestamps are never broken, the least important columns go first.
+
+use crate::util::{home, obssl_for, start_mock, Run};
+use obssl::mock::MockConfig;
+
+const IDS: [&str; 5] = [
+    "obxxx",
+    "obcluster-expiring-soon",
+    "obcluster-legacy-date",
+    "mock-not-found",
+    "obcluster-nulls",
+];
+
+fn table_at(columns: Option<&str>) -> Run {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    let mut cmd = obssl_for(&mock, h.path());
+    cmd.arg("get").args(IDS);
+    if let Some(columns) = columns {
+        cmd.env("COLUMNS", columns);
+    }
+    Run::of(&mut cmd)
+}
+
+#[test]
+fn at_80_columns_ids_and_dates_stay_whole_and_the_table_fits() {
+    let r = table_at(Some("80"));
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    for line in r.stdout.lines() {
+        assert!(line.chars().count() <= 80, "{line:?}\n{}", r.stdout);
+    }
+    // One line per instance, between the header and the bottom border.
+    assert_eq!(r.stdout.lines().count(), 4 + IDS.len(), "{}", r.stdout);
+    for id in IDS {
+        assert!(r.stdout.contains(&format!("│ {id} ")), "{id}\n{}", r.stdout);
+    }
+    assert!(r.stdout.contains("2026-12-10"), "{}", r.stdout);
+    assert!(r.stdout.contains("2027-09-20"), "{}", r.stdout);
+    assert!(!r.stdout.contains("Auto-update"), "{}", r.stdout);
+    assert!(r.stdout.contains("error: HTTP 404"), "{}", r.stdout);
+}
+
+#[test]
+fn a_pipe_without_columns_gets_every_column_and_the_full_timestamps() {
+    let r = table_at(None);
+    assert!(r.stdout.contains("Auto-update"), "{}", r.stdout);
+    assert!(r.stdout.contains("2026-12-10T04:11:13Z"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("error: HTTP 404 InstanceNotFound"),
+        "{}",
+        r.stdout
+    );
+    // Wide enough for everything: the full form too.
+    let r = table_at(Some("200"));
+    assert!(r.stdout.contains("2026-12-10T04:11:13Z"), "{}", r.stdout);
+}
