@@ -4,10 +4,10 @@
 
 use super::error::short_error;
 use super::{new_table, plain_value, table_text, Answers, MISSING};
-use crate::sanitize::visible;
 use crate::api::{SslStatus, KNOWN_FIELDS};
 use crate::expiry::{describe_time_left, parse_valid_period};
 use crate::fleet::Outcome;
+use crate::sanitize::visible;
 use crate::style::{expiry_tone, value_cell, Palette, Tone};
 use comfy_table::Cell;
 use jiff::Timestamp;
