@@ -19,21 +19,37 @@ pub const MAX_IDLE_CONNECTIONS: usize = 64;
 
 /// The agent for `config`; the proxy comes from the environment (see [`proxy_for`]).
 pub(super) fn build_agent(config: &ClientConfig) -> Agent {
-    let proxy = proxy_for(&config.endpoint, |name| std::env::var(name).ok());
+    plain_agent(
+        &config.endpoint,
+        config.timeout,
+        &config.extra_roots,
+        config.trace,
+    )
+}
+
+/// An agent for requests to `target`'s host: the roots, proxy rule,
+/// timeouts and redirect policy (none followed) of the API's agent, and no
+/// credentials of any kind (the API client adds those per request, never
+/// the agent). The CA download builds its own with this.
+pub fn plain_agent(
+    target: &crate::endpoint::Endpoint,
+    timeout: Duration,
+    extra_roots: &[Certificate<'static>],
+    trace: crate::trace::Trace,
+) -> Agent {
+    let proxy = proxy_for(target, |name| std::env::var(name).ok());
     if let Some(proxy) = &proxy {
-        config
-            .trace
-            .info(|| format!("* proxy: {}:{}", proxy.host(), proxy.port()));
+        trace.info(|| format!("* proxy: {}:{}", proxy.host(), proxy.port()));
     }
     Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
-        .timeout_global(Some(config.timeout))
-        .timeout_connect(Some(connect_bound(config.timeout)))
+        .timeout_global(Some(timeout))
+        .timeout_connect(Some(connect_bound(timeout)))
         .user_agent(USER_AGENT)
         .max_idle_connections(MAX_IDLE_CONNECTIONS)
         .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
-        .tls_config(tls_config(&config.extra_roots))
+        .tls_config(tls_config(extra_roots))
         .proxy(proxy)
         .build()
         .new_agent()
@@ -58,6 +74,6 @@ fn tls_config(extra_roots: &[Certificate<'static>]) -> TlsConfig {
 /// it, at most [`MAX_CONNECT_TIMEOUT`]. A connection that is not up by then is
 /// a connection failure (retried), told apart from a slow answer (not
 /// retried); equal bounds would leave which one fires to chance.
-pub(super) fn connect_bound(remaining: Duration) -> Duration {
+pub fn connect_bound(remaining: Duration) -> Duration {
     remaining.mul_f64(0.75).min(MAX_CONNECT_TIMEOUT)
 }

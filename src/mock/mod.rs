@@ -72,6 +72,7 @@
 //! ```
 
 mod answers;
+mod ca;
 mod config;
 mod digest;
 mod faults;
@@ -80,6 +81,7 @@ mod http;
 mod nonces;
 mod server;
 
+pub use ca::{ca_archive, EXPIRING_CA_DAYS};
 pub use config::{MockAlgorithm, MockConfig, MockQop, UnknownAlgorithm, UnknownQop};
 pub use faults::{ChallengeStyle, FAULT_IDS, HUGE_BODY_BYTES, TRICKLE_EVERY};
 pub use server::{MockServer, RecordedRequest};
