@@ -5,6 +5,7 @@
 
 mod util;
 
+mod ca;
 mod check;
 mod config;
 mod conventions;
