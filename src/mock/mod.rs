@@ -46,6 +46,8 @@
 //! | `obcluster-no-auto-update` | 200 | `autoUpdate` `CLOSE`, 200 days left (WARNING with `--require-auto-update`) |
 //! | `obcluster-bad-date` | 200 | `validPeriod` `not a date` (UNKNOWN) |
 //! | `obcluster-cert-invalid` | 200 | `certValid` `false`, 200 days left (CRITICAL) |
+//! | `obcluster-ca-expiring` | healthy, 200 days left; `caUrl` is the archive of a CA that expires 5 days after the mock started |
+//! | `obcluster-ca-broken` | healthy, 200 days left; `caUrl` is an archive cut in half |
 //! | `obcluster-gen-0001`... | 200 | healthy, 200 days left; as many as [`MockConfig::generated_instances`] |
 //! | `mock-not-found` | 404 | `{"success":false,"errorCode":"InstanceNotFound","errorMessage":"Instance mock-not-found not found","requestId":...}` |
 //! | `mock-success-false` | 200 | `{"success":false,"errorCode":"E001R000","errorMessage":"Unknown Error","requestId":...}` |
@@ -53,6 +55,10 @@
 //! | `mock-not-json` | 200 | `Content-Type: text/html`, an HTML page |
 //! | `mock-message-field` | 400 | envelope with `errorCode` `InvalidParameter` and `message` instead of `errorMessage` |
 //! | any other id | 404 | envelope with `errorCode` `InstanceNotFound` |
+//!
+//! The healthy fixtures' `caUrl` is the mock's own `/ca/OceanBase-CA.zip` (a real ZIP of a test
+//! CA, served without authentication; see the `ca` module for every `/ca/` path): a `caUrl`
+//! that is a path is answered as an absolute URL on the address the mock listens on.
 //!
 //! Instance ids starting with `fault-` select hostile or flaky behaviour (429, 503, redirects,
 //! a 100 MB body, a trickled body, endless 401s, unparsable challenges); see

@@ -76,11 +76,14 @@ pub fn render_prometheus(checked: &[Checked], now: jiff::Timestamp) -> String {
     text
 }
 
+/// The value of a CA series for the `usize`th certificate of an instance's CA.
+type CaValue = dyn Fn(&CaChecked, usize, &CaCert) -> Option<f64>;
+
 /// With `check --ca`: each CA certificate's expiry, labelled by instance and
 /// fingerprint, and with `--ca-file` whether the bundle holds it. Nothing
 /// without `--ca`.
 fn render_ca_metrics(checked: &[Checked]) -> String {
-    let series = |value: &dyn Fn(&CaChecked, usize, &CaCert) -> Option<f64>| {
+    let series = |value: &CaValue| {
         let mut lines = String::new();
         for c in checked {
             let Some(ca) = &c.ca else { continue };
@@ -98,11 +101,7 @@ fn render_ca_metrics(checked: &[Checked]) -> String {
         lines
     };
     let mut text = String::new();
-    let families: [(
-        &str,
-        &str,
-        &dyn Fn(&CaChecked, usize, &CaCert) -> Option<f64>,
-    ); 2] = [
+    let families: [(&str, &str, &CaValue); 2] = [
         (
             "obssl_ca_cert_not_after_timestamp_seconds",
             "When the instance's CA certificate (caUrl) expires, as a Unix timestamp in seconds.",
