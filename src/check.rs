@@ -475,4 +475,79 @@ mod tests {
         let codes: Vec<u8> = [Ok, Warning, Critical, Unknown].map(State::code).to_vec();
         assert_eq!(codes, [0, 1, 2, 3]);
     }
+
+    /// The test CA, made to expire `secs` after [`now`].
+    fn ca_expiring(secs: i64) -> CaCert {
+        let mut cert = crate::cacert::describe_for_tests();
+        cert.not_after = now().checked_add(SignedDuration::from_secs(secs)).unwrap();
+        cert
+    }
+
+    fn judge_ca(
+        result: Result<Vec<CaCert>, Error>,
+        bundle: Option<&[String]>,
+        policy: &Policy,
+    ) -> (Verdict, CaChecked) {
+        let mut verdict = judge(&healthy(200 * DAY), policy);
+        let ca = evaluate_ca(
+            &mut verdict,
+            result,
+            bundle.map(|b| ("ca.pem", b)),
+            policy,
+            now(),
+        );
+        (verdict, ca)
+    }
+
+    #[test]
+    fn the_ca_gets_the_same_day_thresholds() {
+        let p = Policy::default();
+        let state = |secs| judge_ca(Ok(vec![ca_expiring(secs)]), None, &p).0.state;
+        assert_eq!(state(30 * DAY), State::Ok);
+        assert_eq!(state(30 * DAY - 1), State::Warning);
+        assert_eq!(state(7 * DAY), State::Warning);
+        assert_eq!(state(7 * DAY - 1), State::Critical);
+        assert_eq!(state(-1), State::Critical);
+        let (v, _) = judge_ca(Ok(vec![ca_expiring(5 * DAY)]), None, &p);
+        assert!(
+            v.reasons()[0].starts_with(
+                "CA obssl-mock Test Root CA expires in 5 days, fewer than 7 days left (notAfter "
+            ),
+            "{v:?}"
+        );
+        let (v, _) = judge_ca(Ok(vec![ca_expiring(-2 * DAY)]), None, &p);
+        assert!(
+            v.reasons()[0].starts_with("CA obssl-mock Test Root CA expired 2 days ago"),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn an_unreadable_ca_is_unknown_and_a_stale_bundle_critical() {
+        let p = Policy::default();
+        let (v, ca) = judge_ca(
+            Err(Error::network("CA download x: could not connect")),
+            None,
+            &p,
+        );
+        assert_eq!(v.state, State::Unknown);
+        assert_eq!(
+            v.reasons(),
+            ["CA could not be read: CA download x: could not connect"]
+        );
+        assert!(ca.in_bundle.is_none());
+        let cert = ca_expiring(400 * DAY);
+        let held = [cert.fingerprint.clone()];
+        let (v, ca) = judge_ca(Ok(vec![cert.clone()]), Some(&held), &p);
+        assert_eq!(v.state, State::Ok);
+        assert_eq!(ca.in_bundle, Some(vec![true]));
+        let other = ["00".repeat(32)];
+        let (v, ca) = judge_ca(Ok(vec![cert.clone()]), Some(&other), &p);
+        assert_eq!(v.state, State::Critical);
+        assert_eq!(ca.in_bundle, Some(vec![false]));
+        assert!(
+            v.reasons()[0].starts_with("the CA bundle ca.pem lacks the instance's CA obssl-mock Test Root CA (sha256 0a3956b5"),
+            "{v:?}"
+        );
+    }
 }

@@ -152,4 +152,22 @@ mod tests {
         let e = unpack(&zip_of(&[("a.txt", b"hello")])).unwrap_err();
         assert!(e.contains("no certificate"), "{e}");
     }
+
+    #[test]
+    fn a_bomb_that_lies_about_its_size_still_stops() {
+        let zeros = vec![0u8; MAX_UNCOMPRESSED_BYTES as usize + 1024];
+        let mut bytes = zip_of(&[("bomb.pem", &zeros)]);
+        // Declare 100 bytes uncompressed in the local and the central header.
+        let patch = |bytes: &mut Vec<u8>, signature: &[u8], offset: usize| {
+            let at = bytes
+                .windows(4)
+                .position(|w| w == signature)
+                .expect("header present");
+            bytes[at + offset..at + offset + 4].copy_from_slice(&100u32.to_le_bytes());
+        };
+        patch(&mut bytes, b"PK\x03\x04", 22);
+        patch(&mut bytes, b"PK\x01\x02", 24);
+        let e = unpack(&bytes).unwrap_err();
+        assert!(e.contains("more than 8 MiB"), "{e}");
+    }
 }

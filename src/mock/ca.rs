@@ -170,3 +170,37 @@ fn expiring_ca_der() -> Vec<u8> {
         .expect("a signature is a bit string");
     cert.to_der().expect("the certificate encodes")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_expiring_ca_is_signed_anew_and_expires_in_days() {
+        let der = expiring_ca_der();
+        let cert = x509_cert::Certificate::from_der(&der).unwrap();
+        let not_after = cert.tbs_certificate.validity.not_after.to_unix_duration();
+        let left = not_after.as_secs() as i64 - Timestamp::now().as_second();
+        assert!((left - EXPIRING_CA_DAYS * 86_400 - 60).abs() < 10, "{left}");
+        // The signature verifies with the template's public key.
+        let spki = &cert.tbs_certificate.subject_public_key_info;
+        let key = ring::signature::UnparsedPublicKey::new(
+            &ring::signature::ECDSA_P256_SHA256_ASN1,
+            spki.subject_public_key.raw_bytes(),
+        );
+        let tbs = cert.tbs_certificate.to_der().unwrap();
+        key.verify(&tbs, cert.signature.raw_bytes()).unwrap();
+    }
+
+    #[test]
+    fn ca_paths_answer_without_authentication() {
+        let ok = answer("GET", CA_ZIP_PATH).unwrap();
+        assert_eq!(ok.status, 200);
+        assert_eq!(ok.body, ca_archive());
+        assert_eq!(answer("GET", "/ca/nope.zip").unwrap().status, 404);
+        assert_eq!(answer("POST", CA_ZIP_PATH).unwrap().status, 405);
+        let moved = answer("GET", "/ca/redirect.zip").unwrap();
+        assert_eq!(moved.status, 302);
+        assert!(answer("GET", "/api/v2/instances").is_none());
+    }
+}

@@ -491,3 +491,54 @@ fn check_ca_metrics_parse_with_a_real_prometheus_parser() {
         "no CA metrics without --ca"
     );
 }
+
+#[test]
+fn check_ca_downloads_each_ca_url_once_for_many_instances() {
+    let (mock, home) = (
+        start_mock(MockConfig {
+            generated_instances: 4,
+            ..MockConfig::default()
+        }),
+        home(),
+    );
+    let mut args: Vec<String> = generated(4);
+    args.extend(["obcluster-demo".into(), "--ca".into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = check(&mock, home.path(), &args);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let urls: Vec<String> = ca_requests(&mock).into_iter().map(|r| r.url).collect();
+    assert_eq!(urls, ["/ca/OceanBase-CA.zip"]);
+}
+
+#[test]
+fn with_several_instances_a_failed_ca_is_reported_and_the_others_shown() {
+    let (mock, home) = (start_mock(MockConfig::default()), home());
+    let run = ca(
+        &mock,
+        home.path(),
+        &[
+            "obcluster-demo",
+            "obcluster-ca-broken",
+            "mock-not-found",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    let certs: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(certs.as_array().unwrap().len(), 1);
+    assert_eq!(certs[0]["fingerprintSha256"], TEST_CA_SHA256);
+    assert!(
+        run.stderr
+            .contains("/ca/broken.zip: the download is not a readable ZIP"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("mock-not-found"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .ends_with("error: the CA of 2 of 3 instances could not be read\n"),
+        "{}",
+        run.stderr
+    );
+}
