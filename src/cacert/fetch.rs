@@ -98,12 +98,19 @@ pub fn download(url: &str, config: &FetchConfig) -> Result<Vec<u8>> {
             Err(Failure::Status(status, _)) => RETRY_STATUSES.contains(status),
             _ => false,
         };
+        let give_up = |failure: Failure| {
+            let mut e = failure.into_error(url);
+            if attempt > 1 {
+                e.message.push_str(&format!(" (after {attempt} attempts)"));
+            }
+            e
+        };
         if !retried || attempt >= max_attempts {
-            return result.map_err(|f| f.into_error(url));
+            return result.map_err(give_up);
         }
         let wait = backoff(config.backoff_base, attempt);
         if Instant::now() + wait >= deadline {
-            return result.map_err(|f| f.into_error(url));
+            return result.map_err(give_up);
         }
         config.trace.info(|| {
             format!(

@@ -10,6 +10,7 @@
 //! | `/ca/many-entries.zip` | 65 entries |
 //! | `/ca/oversized.zip` | a 1 MiB + 1 byte download |
 //! | `/ca/redirect.zip` | 302 to `/ca/OceanBase-CA.zip` |
+//! | `/ca/unavailable.zip` | 503, always |
 //! | any other `/ca/` path | 404 |
 
 use std::io::{Cursor, Write};
@@ -103,6 +104,7 @@ pub(crate) fn answer(method: &str, path: &str) -> Option<HttpResponse> {
             zip(zip_of(&files))
         }
         "/ca/oversized.zip" => zip(vec![b'P'; 1024 * 1024 + 1]),
+        "/ca/unavailable.zip" => plain(503, "try again later\n"),
         "/ca/redirect.zip" => {
             let mut moved = plain(302, "moved\n");
             moved

@@ -542,3 +542,23 @@ fn with_several_instances_a_failed_ca_is_reported_and_the_others_shown() {
         run.stderr
     );
 }
+
+#[test]
+fn the_ca_download_is_retried_like_api_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let mock = mock_with_ca_urls(dir.path(), &[("ob-503", "/ca/unavailable.zip")]);
+    let home = home();
+    let run = Run::of(
+        obssl_for(&mock, home.path())
+            .env("OBSSL_TEST_BACKOFF_MS", "1")
+            .args(["ca", "ob-503", "--retries", "2"]),
+    );
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("/ca/unavailable.zip: answered HTTP 503 (after 3 attempts)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(ca_requests(&mock).len(), 3);
+}
