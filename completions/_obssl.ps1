@@ -27,6 +27,7 @@ Register-ArgumentCompleter -Native -CommandName 'obssl' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show the SSL status and certificate of one or many instances')
+            [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Download and inspect the CA certificate behind caUrl; write it as a PEM bundle for clients')
             [CompletionResult]::new('configure', 'configure', [CompletionResultType]::ParameterValue, 'Create or update a profile in the config file')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Inspect the configuration: effective settings and the config file''s path')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus')
@@ -42,6 +43,31 @@ Register-ArgumentCompleter -Native -CommandName 'obssl' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [env: OBSSL_OUTPUT] [default: the profile''s output, else table]')
             [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Print only this field''s bare value (API names such as enableSSL, validPeriod; case-insensitive). A format of its own: it cannot be combined with --output')
             [CompletionResult]::new('--request-id', '--request-id', [CompletionResultType]::ParameterName, 'Request id sent as the requestId query parameter [default: a fresh UUID v4 per call]. With several instances, every call of the run sends it')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'OceanBase Cloud site [env: OBSSL_SITE] [default: intl]; --endpoint wins over it')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'API base URL [env: OBSSL_ENDPOINT] [default: https://api-cloud.oceanbase.com]. Plain http:// is accepted only for loopback hosts')
+            [CompletionResult]::new('--project-id', '--project-id', [CompletionResultType]::ParameterName, 'Project id, sent as the X-Ob-Project-Id header [env: OBSSL_PROJECT_ID] [default: the account''s most recently used project]')
+            [CompletionResult]::new('--ca-bundle', '--ca-bundle', [CompletionResultType]::ParameterName, 'Trust the certificates of this PEM file in addition to the system''s roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Give up on one attempt (connection, digest handshake, answer) after this many seconds; with retries, one call takes at most timeout × (retries + 1). For `check`, the limit of the whole run (the plugin timeout): unanswered instances are then UNKNOWN')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one attempt (connection, digest handshake, answer) after this many seconds; with retries, one call takes at most timeout × (retries + 1). For `check`, the limit of the whole run (the plugin timeout): unanswered instances are then UNKNOWN')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every instance of the account (listed with GET /api/v2/instances)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'obssl;ca' {
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read instance ids from PATH (`-` for stdin): one per line, blank lines and `#` comments ignored')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'How many requests are in flight at once (1 to 64)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the certificates to FILE as a PEM bundle (for `mysql --ssl-ca=FILE`), atomically; a new file gets mode 0644. Prints the path and the fingerprints written instead of the certificates')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]')
             [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'OceanBase Cloud site [env: OBSSL_SITE] [default: intl]; --endpoint wins over it')
@@ -134,6 +160,7 @@ Register-ArgumentCompleter -Native -CommandName 'obssl' -ScriptBlock {
             [CompletionResult]::new('--warning', '--warning', [CompletionResultType]::ParameterName, 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)')
             [CompletionResult]::new('--critical', '--critical', [CompletionResultType]::ParameterName, 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'CRITICAL when this PEM trust bundle (a client''s --ssl-ca file) lacks the instance''s CA certificate (compared by SHA-256 fingerprint). Implies --ca')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--write', '--write', [CompletionResultType]::ParameterName, 'Write the output to FILE instead of stdout, atomically (a temporary file in the same directory, then renamed): a collector never reads half a file')
@@ -150,6 +177,7 @@ Register-ArgumentCompleter -Native -CommandName 'obssl' -ScriptBlock {
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every instance of the account (listed with GET /api/v2/instances)')
             [CompletionResult]::new('--require-force-ssl', '--require-force-ssl', [CompletionResultType]::ParameterName, 'WARNING when SSL is not enforced (forceSSL not OPEN)')
             [CompletionResult]::new('--require-auto-update', '--require-auto-update', [CompletionResultType]::ParameterName, 'WARNING when certificate auto-update is off (autoUpdate not OPEN)')
+            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Also download each instance''s CA (caUrl, once per distinct URL) and apply --warning and --critical to its expiry; a CA that cannot be read makes the instance UNKNOWN')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -176,6 +204,7 @@ Register-ArgumentCompleter -Native -CommandName 'obssl' -ScriptBlock {
         }
         'obssl;help' {
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show the SSL status and certificate of one or many instances')
+            [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Download and inspect the CA certificate behind caUrl; write it as a PEM bundle for clients')
             [CompletionResult]::new('configure', 'configure', [CompletionResultType]::ParameterValue, 'Create or update a profile in the config file')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Inspect the configuration: effective settings and the config file''s path')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus')
@@ -185,6 +214,9 @@ Register-ArgumentCompleter -Native -CommandName 'obssl' -ScriptBlock {
             break
         }
         'obssl;help;get' {
+            break
+        }
+        'obssl;help;ca' {
             break
         }
         'obssl;help;configure' {

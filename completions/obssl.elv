@@ -24,6 +24,7 @@ set edit:completion:arg-completer[obssl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand get 'Show the SSL status and certificate of one or many instances'
+            cand ca 'Download and inspect the CA certificate behind caUrl; write it as a PEM bundle for clients'
             cand configure 'Create or update a profile in the config file'
             cand config 'Inspect the configuration: effective settings and the config file''s path'
             cand check 'Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus'
@@ -38,6 +39,30 @@ set edit:completion:arg-completer[obssl] = {|@words|
             cand --output 'Output format [env: OBSSL_OUTPUT] [default: the profile''s output, else table]'
             cand --field 'Print only this field''s bare value (API names such as enableSSL, validPeriod; case-insensitive). A format of its own: it cannot be combined with --output'
             cand --request-id 'Request id sent as the requestId query parameter [default: a fresh UUID v4 per call]. With several instances, every call of the run sends it'
+            cand -p 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]'
+            cand --profile 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]'
+            cand --site 'OceanBase Cloud site [env: OBSSL_SITE] [default: intl]; --endpoint wins over it'
+            cand --endpoint 'API base URL [env: OBSSL_ENDPOINT] [default: https://api-cloud.oceanbase.com]. Plain http:// is accepted only for loopback hosts'
+            cand --project-id 'Project id, sent as the X-Ob-Project-Id header [env: OBSSL_PROJECT_ID] [default: the account''s most recently used project]'
+            cand --ca-bundle 'Trust the certificates of this PEM file in addition to the system''s roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]'
+            cand -t 'Give up on one attempt (connection, digest handshake, answer) after this many seconds; with retries, one call takes at most timeout × (retries + 1). For `check`, the limit of the whole run (the plugin timeout): unanswered instances are then UNKNOWN'
+            cand --timeout 'Give up on one attempt (connection, digest handshake, answer) after this many seconds; with retries, one call takes at most timeout × (retries + 1). For `check`, the limit of the whole run (the plugin timeout): unanswered instances are then UNKNOWN'
+            cand --retries 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]'
+            cand --color 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both'
+            cand --all 'Every instance of the account (listed with GET /api/v2/instances)'
+            cand -v 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
+            cand --verbose 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'obssl;ca'= {
+            cand --file 'Read instance ids from PATH (`-` for stdin): one per line, blank lines and `#` comments ignored'
+            cand --jobs 'How many requests are in flight at once (1 to 64)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --out 'Write the certificates to FILE as a PEM bundle (for `mysql --ssl-ca=FILE`), atomically; a new file gets mode 0644. Prints the path and the fingerprints written instead of the certificates'
             cand -p 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]'
             cand --profile 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]'
             cand --site 'OceanBase Cloud site [env: OBSSL_SITE] [default: intl]; --endpoint wins over it'
@@ -121,6 +146,7 @@ set edit:completion:arg-completer[obssl] = {|@words|
             cand --warning 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]'
             cand -c 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)'
             cand --critical 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)'
+            cand --ca-file 'CRITICAL when this PEM trust bundle (a client''s --ssl-ca file) lacks the instance''s CA certificate (compared by SHA-256 fingerprint). Implies --ca'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --write 'Write the output to FILE instead of stdout, atomically (a temporary file in the same directory, then renamed): a collector never reads half a file'
@@ -137,6 +163,7 @@ set edit:completion:arg-completer[obssl] = {|@words|
             cand --all 'Every instance of the account (listed with GET /api/v2/instances)'
             cand --require-force-ssl 'WARNING when SSL is not enforced (forceSSL not OPEN)'
             cand --require-auto-update 'WARNING when certificate auto-update is off (autoUpdate not OPEN)'
+            cand --ca 'Also download each instance''s CA (caUrl, once per distinct URL) and apply --warning and --critical to its expiry; a CA that cannot be read makes the instance UNKNOWN'
             cand -v 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
             cand --verbose 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
             cand -h 'Print help (see more with ''--help'')'
@@ -160,6 +187,7 @@ set edit:completion:arg-completer[obssl] = {|@words|
         }
         &'obssl;help'= {
             cand get 'Show the SSL status and certificate of one or many instances'
+            cand ca 'Download and inspect the CA certificate behind caUrl; write it as a PEM bundle for clients'
             cand configure 'Create or update a profile in the config file'
             cand config 'Inspect the configuration: effective settings and the config file''s path'
             cand check 'Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus'
@@ -168,6 +196,8 @@ set edit:completion:arg-completer[obssl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'obssl;help;get'= {
+        }
+        &'obssl;help;ca'= {
         }
         &'obssl;help;configure'= {
         }

@@ -52,6 +52,10 @@ where
             commands::get::run(args, &ProcessEnv, &palette, &mut out),
             false,
         ),
+        Command::Ca(args) => (
+            commands::ca::run(args, &ProcessEnv, &palette, &mut out),
+            false,
+        ),
         Command::Check(args) => (commands::check::run(args, &ProcessEnv, &mut out), true),
         Command::Configure(args) => (
             commands::configure::run(args, &ProcessEnv).map(|()| 0),

@@ -6,6 +6,7 @@
 //! decided by comparing instants, never by a rounded count of days.
 
 use crate::api::SslStatus;
+use crate::cacert::CaCert;
 use crate::error::Error;
 use crate::expiry::{describe_time_left, parse_valid_period};
 use jiff::{SignedDuration, Timestamp};
@@ -99,6 +100,73 @@ impl Verdict {
 pub struct Checked {
     pub outcome: crate::fleet::Outcome,
     pub verdict: Verdict,
+    /// Its CA, with `--ca` (and the query answered).
+    pub ca: Option<CaChecked>,
+}
+
+/// An instance's CA as `check --ca` saw it.
+#[derive(Debug, Clone)]
+pub struct CaChecked {
+    /// The CA's certificates, or why they could not be read.
+    pub result: Result<Vec<CaCert>, Error>,
+    /// With `--ca-file`: per certificate (in order), whether the bundle holds it.
+    pub in_bundle: Option<Vec<bool>>,
+}
+
+/// Judges an instance's CA (`check --ca`): its expiry against the same day
+/// thresholds, and with `bundle` (the SHA-256 fingerprints of `--ca-file`,
+/// shown as `bundle_name`) whether the bundle holds it. The findings are
+/// added to `verdict`.
+pub fn evaluate_ca(
+    verdict: &mut Verdict,
+    result: Result<Vec<CaCert>, Error>,
+    bundle: Option<(&str, &[String])>,
+    policy: &Policy,
+    now: Timestamp,
+) -> CaChecked {
+    let mut findings = Vec::new();
+    let mut in_bundle = None;
+    match &result {
+        Err(e) => findings.push((
+            State::Unknown,
+            format!("CA could not be read: {}", e.message),
+        )),
+        Ok(certs) => {
+            for cert in certs {
+                let subject = format!("CA {}", cert.name());
+                let detail = format!("(notAfter {})", cert.not_after);
+                if let Some(finding) =
+                    expiry_finding(cert.not_after, &subject, &detail, policy, now)
+                {
+                    findings.push(finding);
+                }
+            }
+            if let Some((name, fingerprints)) = bundle {
+                let held: Vec<bool> = certs
+                    .iter()
+                    .map(|c| fingerprints.contains(&c.fingerprint))
+                    .collect();
+                for (cert, _) in certs.iter().zip(&held).filter(|(_, held)| !**held) {
+                    findings.push((
+                        State::Critical,
+                        format!(
+                            "the CA bundle {name} lacks the instance's CA {} (sha256 {}): \
+                             clients trusting it will fail to verify the server",
+                            cert.name(),
+                            cert.fingerprint
+                        ),
+                    ));
+                }
+                in_bundle = Some(held);
+            }
+        }
+    }
+    verdict.findings.extend(findings);
+    verdict
+        .findings
+        .sort_by_key(|finding| std::cmp::Reverse(finding.0));
+    verdict.state = worst(verdict.findings.iter().map(|(s, _)| *s)).unwrap_or(State::Ok);
+    CaChecked { result, in_bundle }
 }
 
 /// How many instances are in each state.
@@ -174,7 +242,8 @@ pub fn evaluate(result: Result<&SslStatus, &Error>, policy: &Policy, now: Timest
                 None
             }
             Some(expiry) => {
-                if let Some(finding) = expiry_finding(expiry, period, policy, now) {
+                let detail = format!("(validPeriod {period})");
+                if let Some(finding) = expiry_finding(expiry, "certificate", &detail, policy, now) {
                     findings.push(finding);
                 }
                 Some(expiry)
@@ -210,9 +279,12 @@ pub fn evaluate(result: Result<&SslStatus, &Error>, policy: &Policy, now: Timest
     }
 }
 
+/// The finding on an expiry at `expiry` of `subject` (`certificate`, `CA
+/// NAME`), with `detail` after it (`(validPeriod ...)`); none when enough time is left.
 fn expiry_finding(
     expiry: Timestamp,
-    period: &str,
+    subject: &str,
+    detail: &str,
     policy: &Policy,
     now: Timestamp,
 ) -> Option<(State, String)> {
@@ -224,10 +296,7 @@ fn expiry_finding(
         } else {
             when
         };
-        return Some((
-            State::Critical,
-            format!("certificate {when} (validPeriod {period})"),
-        ));
+        return Some((State::Critical, format!("{subject} {when} {detail}")));
     }
     let days = |n: u32| SignedDuration::from_hours(i64::from(n) * 24);
     for (state, threshold) in [
@@ -237,9 +306,7 @@ fn expiry_finding(
         if left < days(threshold) {
             return Some((
                 state,
-                format!(
-                    "certificate expires {when}, fewer than {threshold} days left (validPeriod {period})"
-                ),
+                format!("{subject} expires {when}, fewer than {threshold} days left {detail}"),
             ));
         }
     }
@@ -413,5 +480,80 @@ mod tests {
         assert_eq!(worst([]), None);
         let codes: Vec<u8> = [Ok, Warning, Critical, Unknown].map(State::code).to_vec();
         assert_eq!(codes, [0, 1, 2, 3]);
+    }
+
+    /// The test CA, made to expire `secs` after [`now`].
+    fn ca_expiring(secs: i64) -> CaCert {
+        let mut cert = crate::cacert::describe_for_tests();
+        cert.not_after = now().checked_add(SignedDuration::from_secs(secs)).unwrap();
+        cert
+    }
+
+    fn judge_ca(
+        result: Result<Vec<CaCert>, Error>,
+        bundle: Option<&[String]>,
+        policy: &Policy,
+    ) -> (Verdict, CaChecked) {
+        let mut verdict = judge(&healthy(200 * DAY), policy);
+        let ca = evaluate_ca(
+            &mut verdict,
+            result,
+            bundle.map(|b| ("ca.pem", b)),
+            policy,
+            now(),
+        );
+        (verdict, ca)
+    }
+
+    #[test]
+    fn the_ca_gets_the_same_day_thresholds() {
+        let p = Policy::default();
+        let state = |secs| judge_ca(Ok(vec![ca_expiring(secs)]), None, &p).0.state;
+        assert_eq!(state(30 * DAY), State::Ok);
+        assert_eq!(state(30 * DAY - 1), State::Warning);
+        assert_eq!(state(7 * DAY), State::Warning);
+        assert_eq!(state(7 * DAY - 1), State::Critical);
+        assert_eq!(state(-1), State::Critical);
+        let (v, _) = judge_ca(Ok(vec![ca_expiring(5 * DAY)]), None, &p);
+        assert!(
+            v.reasons()[0].starts_with(
+                "CA obssl-mock Test Root CA expires in 5 days, fewer than 7 days left (notAfter "
+            ),
+            "{v:?}"
+        );
+        let (v, _) = judge_ca(Ok(vec![ca_expiring(-2 * DAY)]), None, &p);
+        assert!(
+            v.reasons()[0].starts_with("CA obssl-mock Test Root CA expired 2 days ago"),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn an_unreadable_ca_is_unknown_and_a_stale_bundle_critical() {
+        let p = Policy::default();
+        let (v, ca) = judge_ca(
+            Err(Error::network("CA download x: could not connect")),
+            None,
+            &p,
+        );
+        assert_eq!(v.state, State::Unknown);
+        assert_eq!(
+            v.reasons(),
+            ["CA could not be read: CA download x: could not connect"]
+        );
+        assert!(ca.in_bundle.is_none());
+        let cert = ca_expiring(400 * DAY);
+        let held = [cert.fingerprint.clone()];
+        let (v, ca) = judge_ca(Ok(vec![cert.clone()]), Some(&held), &p);
+        assert_eq!(v.state, State::Ok);
+        assert_eq!(ca.in_bundle, Some(vec![true]));
+        let other = ["00".repeat(32)];
+        let (v, ca) = judge_ca(Ok(vec![cert.clone()]), Some(&other), &p);
+        assert_eq!(v.state, State::Critical);
+        assert_eq!(ca.in_bundle, Some(vec![false]));
+        assert!(
+            v.reasons()[0].starts_with("the CA bundle ca.pem lacks the instance's CA obssl-mock Test Root CA (sha256 0a3956b5"),
+            "{v:?}"
+        );
     }
 }

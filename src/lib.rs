@@ -7,6 +7,7 @@
 
 mod api;
 pub mod app;
+mod cacert;
 mod check;
 mod cli;
 mod client;

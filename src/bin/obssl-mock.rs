@@ -34,7 +34,8 @@ Strict digest servers, to test obssl or a script against (the options combine fr
 Built-in instance ids: obxxx (the API reference's example), obcluster-demo, obcluster-nulls,
 obcluster-extra, obcluster-legacy-date; one per `obssl check` state: obcluster-expiring-soon,
 obcluster-expiring-warn, obcluster-expired, obcluster-ssl-off, obcluster-not-forced,
-obcluster-no-auto-update, obcluster-bad-date, obcluster-cert-invalid; error answers (not listed
+obcluster-no-auto-update, obcluster-bad-date, obcluster-cert-invalid; for `obssl ca` and
+`check --ca`: obcluster-ca-expiring, obcluster-ca-broken; error answers (not listed
 by GET /api/v2/instances): mock-not-found, mock-success-false, mock-server-error, mock-not-json,
 mock-message-field; fault scenarios (fault-429, ...): see the `serve` banner.
 

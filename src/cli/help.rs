@@ -74,6 +74,9 @@ Examples:
   # Stricter thresholds for a list of instances, as JSON
   obssl check --file prod.txt -w 45 -c 14 -o json
 
+  # Watch the CA too, and whether a client's trust bundle still holds it
+  obssl check obcluster-xxxx --ca --ca-file /etc/mysql/ca.pem
+
   # Try every state against the bundled mock API
   obssl-mock run -- obssl check --all --require-force-ssl --require-auto-update";
 
@@ -132,3 +135,15 @@ Examples:
 
   # The page of one command
   obssl man get | man -l -";
+
+pub(super) const CA_EXAMPLES: &str = "\
+Examples:
+  # Show the CA certificate the instance's clients must trust
+  obssl ca obcluster-xxxx
+
+  # Write it for the MySQL client, then connect verifying the server
+  obssl ca obcluster-xxxx --out ca.pem
+  mysql --ssl-ca=ca.pem --ssl-mode=VERIFY_CA -h HOST -P 3306 -u USER -p
+
+  # Every instance's CA as JSON (each distinct caUrl is downloaded once)
+  obssl ca --all -o json | jq -r '.[].notAfter'";

@@ -44,6 +44,9 @@ pub enum Command {
     /// Show the SSL status and certificate of one or many instances.
     #[command(after_help = GET_EXAMPLES)]
     Get(GetArgs),
+    /// Download and inspect the CA certificate behind caUrl; write it as a PEM bundle for clients.
+    #[command(after_help = CA_EXAMPLES)]
+    Ca(CaArgs),
     /// Create or update a profile in the config file.
     #[command(after_help = CONFIGURE_EXAMPLES)]
     Configure(ConfigureArgs),
@@ -259,6 +262,33 @@ pub struct GetArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct CaArgs {
+    #[command(flatten)]
+    pub selection: InstanceSelection,
+
+    /// Output format.
+    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = CaFormat::Table)]
+    pub output: CaFormat,
+
+    /// Write the certificates to FILE as a PEM bundle (for `mysql --ssl-ca=FILE`), atomically;
+    /// a new file gets mode 0644. Prints the path and the fingerprints written instead of the
+    /// certificates.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CaFormat {
+    /// A table of each certificate's facts.
+    Table,
+    /// An array of certificates (dates RFC 3339, fingerprints lowercase hex).
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct ConfigureArgs {
     // The profile to create or update.
     #[arg(short, long, value_name = "NAME", help = concat!(
@@ -329,6 +359,16 @@ pub struct CheckArgs {
     /// WARNING when certificate auto-update is off (autoUpdate not OPEN).
     #[arg(long)]
     pub require_auto_update: bool,
+
+    /// Also download each instance's CA (caUrl, once per distinct URL) and apply --warning and
+    /// --critical to its expiry; a CA that cannot be read makes the instance UNKNOWN.
+    #[arg(long)]
+    pub ca: bool,
+
+    /// CRITICAL when this PEM trust bundle (a client's --ssl-ca file) lacks the instance's
+    /// CA certificate (compared by SHA-256 fingerprint). Implies --ca.
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
 
     /// Output format.
     #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = CheckFormat::Plugin)]

@@ -21,22 +21,38 @@ pub const MAX_IDLE_CONNECTIONS: usize = 64;
 /// The agent for `config`; the proxy comes from the environment (see
 /// [`chosen_proxy`]: one obssl cannot use is an error).
 pub(super) fn build_agent(config: &ClientConfig) -> crate::error::Result<Agent> {
-    let chosen = chosen_proxy(&config.endpoint, |name| std::env::var(name).ok())?;
+    plain_agent(
+        &config.endpoint,
+        config.timeout,
+        &config.extra_roots,
+        config.trace,
+    )
+}
+
+/// An agent for requests to `target`'s host: the roots, proxy rule,
+/// timeouts and redirect policy (none followed) of the API's agent, and no
+/// credentials of any kind (the API client adds those per request, never
+/// the agent). The CA download builds its own with this.
+pub fn plain_agent(
+    target: &crate::endpoint::Endpoint,
+    timeout: Duration,
+    extra_roots: &[Certificate<'static>],
+    trace: crate::trace::Trace,
+) -> crate::error::Result<Agent> {
+    let chosen = chosen_proxy(target, |name| std::env::var(name).ok())?;
     if let Some(chosen) = &chosen {
-        config
-            .trace
-            .info(|| format!("* proxy: {}", chosen.describe()));
+        trace.info(|| format!("* proxy: {}", chosen.describe()));
     }
     let proxy = chosen.map(|c| c.proxy);
     Ok(Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
-        .timeout_global(Some(config.timeout))
-        .timeout_connect(Some(connect_bound(config.timeout)))
+        .timeout_global(Some(timeout))
+        .timeout_connect(Some(connect_bound(timeout)))
         .user_agent(USER_AGENT)
         .max_idle_connections(MAX_IDLE_CONNECTIONS)
         .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
-        .tls_config(tls_config(config))
+        .tls_config(tls_config(target, extra_roots, trace))
         .proxy(proxy)
         .build()
         .new_agent())
@@ -47,9 +63,13 @@ pub(super) fn build_agent(config: &ClientConfig) -> crate::error::Result<Agent> 
 /// roots when the system has none (minimal containers); plus `extra_roots`
 /// (`--ca-bundle`) in either case. `-v` says which were used. A plain-http
 /// (loopback) endpoint has no TLS, so nothing is loaded for it.
-fn tls_config(config: &ClientConfig) -> TlsConfig {
+fn tls_config(
+    target: &crate::endpoint::Endpoint,
+    extra_roots: &[Certificate<'static>],
+    trace: crate::trace::Trace,
+) -> TlsConfig {
     let mut tls = TlsConfig::builder();
-    if !config.endpoint.url("").starts_with("https://") {
+    if !target.url("").starts_with("https://") {
         return tls.build();
     }
     let (roots, told) = trusted_roots(rustls_native_certs::load_native_certs(), |name| {
@@ -58,8 +78,8 @@ fn tls_config(config: &ClientConfig) -> TlsConfig {
     for line in told.warnings {
         crate::output::warn_line(&line);
     }
-    let extra = config.extra_roots.len();
-    config.trace.info(|| {
+    let extra = extra_roots.len();
+    trace.info(|| {
         let mut line = format!("* TLS roots: {}", told.source);
         if extra > 0 {
             line.push_str(&format!(", plus {extra} from --ca-bundle"));
@@ -68,7 +88,7 @@ fn tls_config(config: &ClientConfig) -> TlsConfig {
     });
     let roots: Vec<Certificate<'static>> = roots
         .into_iter()
-        .chain(config.extra_roots.iter().cloned())
+        .chain(extra_roots.iter().cloned())
         .collect();
     tls = tls.root_certs(RootCerts::new_with_certs(&roots));
     tls.build()
@@ -134,7 +154,7 @@ fn trusted_roots(
 /// it, at most [`MAX_CONNECT_TIMEOUT`]. A connection that is not up by then is
 /// a connection failure (retried), told apart from a slow answer (not
 /// retried); equal bounds would leave which one fires to chance.
-pub(super) fn connect_bound(remaining: Duration) -> Duration {
+pub fn connect_bound(remaining: Duration) -> Duration {
     remaining.mul_f64(0.75).min(MAX_CONNECT_TIMEOUT)
 }
 

@@ -34,8 +34,10 @@ mod handshake;
 mod proxy;
 mod retry;
 
+pub use agent::{connect_bound, plain_agent};
 pub use error::TransportError;
 pub use retry::parse_retry_after;
+pub(crate) use retry::{backoff, RETRY_STATUSES};
 
 use agent::USER_AGENT;
 
@@ -43,7 +45,7 @@ use crate::endpoint::Endpoint;
 use crate::secret::Secret;
 use crate::trace::Trace;
 use handshake::{Answered, Handshake, KeptChallenges};
-use retry::{RunLimit, SharedPause, MAX_RETRY_AFTER, RETRY_STATUSES};
+use retry::{RunLimit, SharedPause, MAX_RETRY_AFTER};
 use std::time::{Duration, Instant, SystemTime};
 use ureq::Agent;
 

@@ -20,7 +20,7 @@ pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 
 /// Full jitter: a random wait between 0 and `base × 2^(attempt-1)`, at most
 /// [`MAX_BACKOFF`]. `attempt` counts from 1.
-pub(super) fn backoff(base: Duration, attempt: u32) -> Duration {
+pub(crate) fn backoff(base: Duration, attempt: u32) -> Duration {
     let ceiling = base
         .saturating_mul(1u32 << (attempt - 1).min(16))
         .min(MAX_BACKOFF);

@@ -5,7 +5,8 @@
 //! 3 UNKNOWN); any error that stops the whole run (usage, configuration, the
 //! instance list) is UNKNOWN, 3 (see `app.rs`).
 
-use crate::check::{evaluate, overall, Checked, Policy};
+use crate::cacert::{certificates_in, describe, CaSource};
+use crate::check::{evaluate, evaluate_ca, overall, Checked, Policy};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::config::{ConfigSource, Environment, FlagSettings, Settings};
 use crate::error::{Error, Result};
@@ -71,6 +72,7 @@ fn check(
     if let Some(path) = &args.write {
         check_writable_target(path)?;
     }
+    let bundle = args.ca_file.as_deref().map(read_ca_file).transpose()?;
     let named = selection::named_instances(&args.selection, &mut std::io::stdin().lock())?;
     let policy = Policy {
         warning_days: warning,
@@ -103,11 +105,32 @@ fn check(
         },
     );
     let now = jiff::Timestamp::now();
+    // With --ca, each distinct caUrl is downloaded once, within the run's time limit.
+    let mut cas = (args.ca || bundle.is_some())
+        .then(|| CaSource::from_settings(&settings, Some(started + limit.mul_f64(0.9))));
+    let bundle_name = args.ca_file.as_ref().map(|p| p.display().to_string());
     let checked: Vec<Checked> = outcomes
         .into_iter()
         .map(|outcome| {
-            let verdict = evaluate(outcome.result.as_ref(), &policy, now);
-            Checked { outcome, verdict }
+            let mut verdict = evaluate(outcome.result.as_ref(), &policy, now);
+            let ca = match (&mut cas, &outcome.result) {
+                (Some(cas), Ok(status)) => {
+                    let result = cas
+                        .of_instance(&outcome.instance_id, status)
+                        .map(|unpacked| unpacked.certificates.clone());
+                    if let (true, Err(e)) = (verbose, &result) {
+                        out.warn(&error_line(e));
+                    }
+                    let bundle = bundle_name.as_deref().zip(bundle.as_deref());
+                    Some(evaluate_ca(&mut verdict, result, bundle, &policy, now))
+                }
+                _ => None,
+            };
+            Checked {
+                outcome,
+                verdict,
+                ca,
+            }
         })
         .collect();
     let text = check_report(args.output, &checked, &policy, now);
@@ -116,4 +139,19 @@ fn check(
         None => out.write(&text)?,
     }
     Ok(overall(&checked).code())
+}
+
+/// The SHA-256 fingerprints of the certificates of `--ca-file` (PEM), read
+/// before any network traffic.
+fn read_ca_file(path: &std::path::Path) -> Result<Vec<String>> {
+    let bad = |why: String| {
+        Error::usage(format!("cannot use --ca-file {}: {why}", path.display()))
+            .with_hint("give the PEM file your clients trust, e.g. the one written by `obssl ca ID --out FILE`")
+    };
+    let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+    let certs = certificates_in(&bytes).map_err(bad)?;
+    certs
+        .iter()
+        .map(|der| describe(der).map(|c| c.fingerprint).map_err(bad))
+        .collect()
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand, plus what they share to reach the API:
 //! `connect` (settings to client) and `failure` (hints for transport failures).
 
+pub mod ca;
 pub mod check;
 pub mod completions;
 pub mod config;

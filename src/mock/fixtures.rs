@@ -178,6 +178,17 @@ impl FixtureSet {
                 200,
                 vec![("certValid", json!(false))],
             ),
+            // For `obssl ca` and `check --ca`: a CA that expires soon, and a broken archive.
+            relative(
+                "obcluster-ca-expiring",
+                200,
+                vec![("caUrl", json!(super::ca::EXPIRING_CA_ZIP_PATH))],
+            ),
+            relative(
+                "obcluster-ca-broken",
+                200,
+                vec![("caUrl", json!(super::ca::BROKEN_CA_ZIP_PATH))],
+            ),
             (
                 "mock-not-found".to_owned(),
                 Fixture::ErrorEnvelope {
@@ -343,7 +354,8 @@ pub(crate) fn documented_example() -> Value {
 pub(crate) fn healthy_instance(instance_id: &str, valid_period: &str) -> Value {
     json!({
         "autoUpdate": "OPEN",
-        "caUrl": EXAMPLE_CA_URL,
+        // Made absolute against the mock's own address when answered.
+        "caUrl": super::ca::CA_ZIP_PATH,
         "certValid": true,
         "certificationType": "SSL",
         "enableSSL": "OPEN",

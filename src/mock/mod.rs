@@ -47,6 +47,8 @@
 //! | `obcluster-no-auto-update` | 200 | `autoUpdate` `CLOSE`, 200 days left (WARNING with `--require-auto-update`) |
 //! | `obcluster-bad-date` | 200 | `validPeriod` `not a date` (UNKNOWN) |
 //! | `obcluster-cert-invalid` | 200 | `certValid` `false`, 200 days left (CRITICAL) |
+//! | `obcluster-ca-expiring` | healthy, 200 days left; `caUrl` is the archive of a CA that expires 5 days after the mock started |
+//! | `obcluster-ca-broken` | healthy, 200 days left; `caUrl` is an archive cut in half |
 //! | `obcluster-gen-0001`... | 200 | healthy, 200 days left; as many as [`MockConfig::generated_instances`] |
 //! | `mock-not-found` | 404 | `{"success":false,"errorCode":"InstanceNotFound","errorMessage":"Instance mock-not-found not found","requestId":...}` |
 //! | `mock-success-false` | 200 | `{"success":false,"errorCode":"E001R000","errorMessage":"Unknown Error","requestId":...}` |
@@ -58,6 +60,10 @@
 //! | `hostile-headers` | 200 | normal answer with C1 and bidi characters in the header `X-Hostile` |
 //! | `hostile-header-escape` | 200 | normal answer with a raw ESC byte in the header `X-Hostile` (not valid HTTP) |
 //! | any other id | 404 | envelope with `errorCode` `InstanceNotFound` |
+//!
+//! The healthy fixtures' `caUrl` is the mock's own `/ca/OceanBase-CA.zip` (a real ZIP of a test
+//! CA, served without authentication; see the `ca` module for every `/ca/` path): a `caUrl`
+//! that is a path is answered as an absolute URL on the address the mock listens on.
 //!
 //! Instance ids starting with `fault-` select hostile or flaky behaviour (429, 503, redirects,
 //! a 100 MB body, a trickled body, endless 401s, unparsable challenges); see
@@ -77,6 +83,7 @@
 //! ```
 
 mod answers;
+mod ca;
 mod config;
 mod digest;
 mod faults;
@@ -85,6 +92,7 @@ mod http;
 mod nonces;
 mod server;
 
+pub use ca::{ca_archive, EXPIRING_CA_DAYS};
 pub use config::{MockAlgorithm, MockConfig, MockQop, UnknownAlgorithm, UnknownQop};
 pub use faults::{ChallengeStyle, FAULT_IDS, HUGE_BODY_BYTES, TRICKLE_EVERY};
 pub use fixtures::HOSTILE_TEXT;

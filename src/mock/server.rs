@@ -9,6 +9,7 @@ use std::thread;
 use std::time::Duration;
 
 use super::answers::{self, Answer};
+use super::ca;
 use super::config::MockConfig;
 use super::digest::{self, DigestVerifier, SignedRequest};
 use super::faults::{ChallengeStyle, FaultReply, Faults};
@@ -68,6 +69,8 @@ struct Shared {
     challenge_style: ChallengeStyle,
     faults: Faults,
     recorded: Mutex<Vec<RecordedRequest>>,
+    /// `http://IP:PORT` of the listener, for the `caUrl` of answers (set once bound).
+    base_url: std::sync::OnceLock<String>,
 }
 
 /// A running mock OceanBase Cloud API. Stops on [`MockServer::stop`] or when dropped.
@@ -96,6 +99,7 @@ impl MockServer {
             challenge_style: config.challenge_style,
             faults: Faults::default(),
             recorded: Mutex::new(Vec::new()),
+            base_url: std::sync::OnceLock::new(),
         });
         let handler_shared = Arc::clone(&shared);
         let http = HttpServer::bind(config.listen, move |request| {
@@ -115,6 +119,7 @@ impl MockServer {
         .map_err(|e| {
             io::Error::new(e.kind(), format!("cannot listen on {}: {e}", config.listen))
         })?;
+        let _ = shared.base_url.set(reachable_base_url(http.addr()));
         Ok(MockServer {
             addr: http.addr(),
             http,
@@ -198,6 +203,27 @@ fn answer_request(shared: &Shared, request: HttpRequest) -> HttpReply {
     let cookies: Vec<&str> = header_values("Cookie").collect();
     let cookie = (!cookies.is_empty()).then(|| cookies.join("; "));
 
+    // The CA archives are a public download: no authentication, as on the real host.
+    let path = target.split('?').next().unwrap_or_default();
+    if let Some(response) = ca::answer(&method, path) {
+        shared
+            .recorded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(RecordedRequest {
+                received_at: std::time::Instant::now(),
+                method,
+                url: target,
+                authorization,
+                cookie,
+                headers,
+                status: response.status,
+                answer_headers: response.headers.clone(),
+                connection,
+            });
+        return response.into();
+    }
+
     // Authentication comes first: an unauthenticated request never learns what exists.
     // Fault scenarios (`fault-*` ids) may answer before it (see `faults`).
     let verified = shared.verifier.verify(&SignedRequest {
@@ -214,7 +240,10 @@ fn answer_request(shared: &Shared, request: HttpRequest) -> HttpReply {
         })
         .unwrap_or_else(|| {
             FaultReply::Answer(match &verified {
-                Ok(_) => answers::authenticated(&method, &target, &shared.fixtures),
+                Ok(_) => absolute_ca_url(
+                    answers::authenticated(&method, &target, &shared.fixtures),
+                    shared.base_url.get().map_or("", String::as_str),
+                ),
                 Err(rejection) => {
                     let challenge = shared.verifier.challenge(rejection.is_stale());
                     let set_cookie = challenge.set_cookie();
@@ -275,6 +304,37 @@ fn answer_request(shared: &Shared, request: HttpRequest) -> HttpReply {
         Ok(answer) => into_response(answer).into(),
         Err(raw) => HttpReply::Raw(raw),
     }
+}
+
+/// `http://IP:PORT` for a listener on `addr`; an unspecified address (`0.0.0.0`, `::`) is
+/// reached on loopback.
+fn reachable_base_url(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        std::net::IpAddr::V4(v4) if v4.is_unspecified() => std::net::Ipv4Addr::LOCALHOST.into(),
+        std::net::IpAddr::V6(v6) if v6.is_unspecified() => std::net::Ipv6Addr::LOCALHOST.into(),
+        ip => ip,
+    };
+    format!("http://{}", SocketAddr::new(ip, addr.port()))
+}
+
+/// A success answer whose `data.caUrl` is a path (`/ca/...`) gets it made absolute against
+/// `base` (the mock's own address), so that clients download the CA from the mock.
+fn absolute_ca_url(mut answer: Answer, base: &str) -> Answer {
+    if answer.status != 200 {
+        return answer;
+    }
+    let Ok(mut body) = serde_json::from_str::<serde_json::Value>(&answer.body) else {
+        return answer;
+    };
+    let relative = body["data"]["caUrl"]
+        .as_str()
+        .filter(|url| url.starts_with('/'))
+        .map(str::to_owned);
+    if let Some(path) = relative {
+        body["data"]["caUrl"] = serde_json::Value::String(format!("{base}{path}"));
+        answer.body = body.to_string();
+    }
+    answer
 }
 
 /// The headers an ordinary answer is written with (before `Content-Length`).

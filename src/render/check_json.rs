@@ -3,7 +3,7 @@
 
 use super::error::error_object;
 use super::pretty_json;
-use crate::check::{overall, Checked, Counts};
+use crate::check::{overall, CaChecked, Checked, Counts};
 use serde_json::{json, Value};
 
 pub fn render_check_json(checked: &[Checked]) -> String {
@@ -21,6 +21,9 @@ pub fn render_check_json(checked: &[Checked]) -> String {
             if let Err(e) = &c.outcome.result {
                 object["error"] = error_object(e);
             }
+            if let Some(ca) = &c.ca {
+                object["ca"] = ca_object(ca);
+            }
             object
         })
         .collect();
@@ -35,4 +38,36 @@ pub fn render_check_json(checked: &[Checked]) -> String {
         "instances": instances,
     });
     pretty_json(&report)
+}
+
+/// With `check --ca`: the CA's certificates (as `obssl ca -o json` tells
+/// them, plus `inBundle` with `--ca-file`), or the error.
+fn ca_object(ca: &CaChecked) -> Value {
+    match &ca.result {
+        Err(e) => json!({ "certificates": [], "error": error_object(e) }),
+        Ok(certs) => {
+            let certificates: Vec<Value> = certs
+                .iter()
+                .enumerate()
+                .map(|(i, cert)| {
+                    let mut object = json!({
+                        "subject": cert.subject,
+                        "issuer": cert.issuer,
+                        "serialNumber": cert.serial,
+                        "fingerprintSha256": cert.fingerprint,
+                        "notBefore": cert.not_before.to_string(),
+                        "notAfter": cert.not_after.to_string(),
+                        "notAfterTimestamp": cert.not_after.as_second(),
+                        "key": cert.key,
+                        "selfSigned": cert.self_signed,
+                    });
+                    if let Some(held) = ca.in_bundle.as_ref().and_then(|h| h.get(i)) {
+                        object["inBundle"] = Value::Bool(*held);
+                    }
+                    object
+                })
+                .collect();
+            json!({ "certificates": certificates })
+        }
+    }
 }

@@ -9,6 +9,7 @@
 //! Renderers return text and never write: the text goes out through
 //! [`crate::output`], the output boundary.
 
+pub mod ca;
 pub mod check_json;
 pub mod config_list;
 pub mod error;

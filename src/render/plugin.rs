@@ -102,7 +102,11 @@ mod tests {
             result: Ok(status.as_object().unwrap().clone()),
         };
         let verdict = evaluate(outcome.result.as_ref(), &Policy::default(), now);
-        Checked { outcome, verdict }
+        Checked {
+            outcome,
+            verdict,
+            ca: None,
+        }
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! as a whole (wrong credentials, `--all` could not list) still replaces
 //! the file instead of leaving the previous run's "all OK" in place.
 
-use crate::check::Checked;
+use crate::cacert::CaCert;
+use crate::check::{CaChecked, Checked};
 use serde_json::Value;
 
 struct Family {
@@ -70,7 +71,61 @@ pub fn render_prometheus(checked: &[Checked], now: jiff::Timestamp) -> String {
             }
         }
     }
+    text.push_str(&render_ca_metrics(checked));
     text.push_str(&render_run_metrics(true, now));
+    text
+}
+
+/// The value of a CA series for the `usize`th certificate of an instance's CA.
+type CaValue = dyn Fn(&CaChecked, usize, &CaCert) -> Option<f64>;
+
+/// With `check --ca`: each CA certificate's expiry, labelled by instance and
+/// fingerprint, and with `--ca-file` whether the bundle holds it. Nothing
+/// without `--ca`.
+fn render_ca_metrics(checked: &[Checked]) -> String {
+    let series = |value: &CaValue| {
+        let mut lines = String::new();
+        for c in checked {
+            let Some(ca) = &c.ca else { continue };
+            let Ok(certs) = &ca.result else { continue };
+            for (i, cert) in certs.iter().enumerate() {
+                if let Some(v) = value(ca, i, cert) {
+                    lines.push_str(&format!(
+                        "{{instance_id=\"{}\",fingerprint=\"{}\"}} {v}\n",
+                        escape_label_value(&c.outcome.instance_id),
+                        cert.fingerprint
+                    ));
+                }
+            }
+        }
+        lines
+    };
+    let mut text = String::new();
+    let families: [(&str, &str, &CaValue); 2] = [
+        (
+            "obssl_ca_cert_not_after_timestamp_seconds",
+            "When the instance's CA certificate (caUrl) expires, as a Unix timestamp in seconds.",
+            &|_, _, cert| Some(cert.not_after.as_second() as f64),
+        ),
+        (
+            "obssl_ca_in_bundle",
+            "Whether the --ca-file bundle holds the instance's CA certificate: 1 yes, 0 no.",
+            &|ca, i, _| {
+                let held = ca.in_bundle.as_ref()?.get(i)?;
+                Some(if *held { 1.0 } else { 0.0 })
+            },
+        ),
+    ];
+    for (name, help, value) in families {
+        let lines = series(value);
+        if lines.is_empty() {
+            continue;
+        }
+        text.push_str(&format!("# HELP {name} {help}\n# TYPE {name} gauge\n"));
+        for line in lines.lines() {
+            text.push_str(&format!("{name}{line}\n"));
+        }
+    }
     text
 }
 

@@ -6,6 +6,7 @@
 mod util;
 
 mod apache;
+mod ca;
 mod check;
 mod config;
 mod conventions;

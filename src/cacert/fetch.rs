@@ -1,0 +1,253 @@
+//! Downloading a `caUrl`: a plain GET on an agent of its own (never the API
+//! client: no `Authorization`, no AccessKey, no API cookies, no digest
+//! handshake), to `https://` only (plain `http://` only for loopback hosts,
+//! refused before any connection otherwise), following no redirect (a
+//! redirect is reported, as the API's are), at most [`MAX_DOWNLOAD_BYTES`],
+//! with the API calls' timeout and retries (connection failures and HTTP
+//! 429/502/503/504, with backoff).
+
+use crate::client::{backoff, connect_bound, plain_agent, RETRY_STATUSES};
+use crate::endpoint::{is_loopback_host, redact_userinfo, Endpoint};
+use crate::error::{Error, ErrorKind, Result};
+use crate::trace::Trace;
+use std::time::{Duration, Instant};
+use ureq::http::Uri;
+
+/// Largest CA download obssl reads.
+pub const MAX_DOWNLOAD_BYTES: u64 = 1024 * 1024;
+
+/// How downloads are made: the API's timeout, retries and extra roots.
+#[derive(Clone)]
+pub struct FetchConfig {
+    pub timeout: Duration,
+    pub retries: u32,
+    pub backoff_base: Duration,
+    pub extra_roots: Vec<ureq::tls::Certificate<'static>>,
+    pub trace: Trace,
+    /// The run's deadline (`check`), when there is one.
+    pub deadline: Option<Instant>,
+}
+
+/// A `caUrl` obssl may download: its text and its host (for the agent's proxy rule).
+#[derive(Debug)]
+struct CaUrl {
+    url: String,
+    origin: Endpoint,
+}
+
+/// An error about the CA download at `url` (exit status 5, or 6 for network failures).
+pub fn ca_error(kind: ErrorKind, url: &str, what: &str) -> Error {
+    Error::new(
+        kind,
+        format!("CA download {}: {what}", redact_userinfo(url)),
+    )
+}
+
+/// Checks `url` before any connection: a URL, `https://` (or `http://` to a
+/// loopback host), no user information.
+fn check_url(url: &str) -> Result<CaUrl> {
+    let refuse = |why: &str| ca_error(ErrorKind::Api, url, why);
+    let uri: Uri = url
+        .trim()
+        .parse()
+        .map_err(|_| refuse("refused: it is not a valid URL"))?;
+    let scheme = uri.scheme_str().unwrap_or_default().to_ascii_lowercase();
+    let authority = uri
+        .authority()
+        .ok_or_else(|| refuse("refused: the URL has no host"))?;
+    if authority.as_str().contains('@') {
+        return Err(refuse("refused: the URL holds user information"));
+    }
+    match scheme.as_str() {
+        "https" => {}
+        "http" if is_loopback_host(authority.host()) => {}
+        "http" => {
+            return Err(refuse(
+                "refused before connecting: plain http:// is only allowed for loopback hosts; \
+                 the CA must come over https://",
+            ))
+        }
+        _ => return Err(refuse("refused: only https:// URLs are downloaded")),
+    }
+    let origin = Endpoint::parse(&format!("{scheme}://{authority}"))?;
+    Ok(CaUrl {
+        url: url.trim().to_string(),
+        origin,
+    })
+}
+
+/// Downloads `url` (see the module documentation) and returns its body.
+pub fn download(url: &str, config: &FetchConfig) -> Result<Vec<u8>> {
+    let checked = check_url(url)?;
+    let agent = plain_agent(
+        &checked.origin,
+        config.timeout,
+        &config.extra_roots,
+        config.trace,
+    )?;
+    let max_attempts = config.retries.saturating_add(1);
+    let mut deadline = Instant::now() + config.timeout.saturating_mul(max_attempts);
+    if let Some(run) = config.deadline {
+        deadline = deadline.min(run);
+    }
+    let mut attempt = 1;
+    loop {
+        let result = attempt_download(&agent, &checked.url, config, deadline);
+        let retried = match &result {
+            Err(Failure::Network(_)) => true,
+            Err(Failure::Status(status, _)) => RETRY_STATUSES.contains(status),
+            _ => false,
+        };
+        let give_up = |failure: Failure| {
+            let mut e = failure.into_error(url);
+            if attempt > 1 {
+                e.message.push_str(&format!(" (after {attempt} attempts)"));
+            }
+            e
+        };
+        if !retried || attempt >= max_attempts {
+            return result.map_err(give_up);
+        }
+        let wait = backoff(config.backoff_base, attempt);
+        if Instant::now() + wait >= deadline {
+            return result.map_err(give_up);
+        }
+        config.trace.info(|| {
+            format!(
+                "* CA download: retry {attempt}/{} in {} ms",
+                config.retries,
+                wait.as_millis()
+            )
+        });
+        std::thread::sleep(wait);
+        attempt += 1;
+    }
+}
+
+/// Why one attempt got no usable body.
+enum Failure {
+    Network(String),
+    Status(u16, Option<String>),
+    TooLarge,
+    Other(String),
+}
+
+impl Failure {
+    fn into_error(self, url: &str) -> Error {
+        match self {
+            Failure::Network(why) => ca_error(ErrorKind::Network, url, &why)
+                .with_hint("check the network, a proxy (HTTPS_PROXY) or --ca-bundle for a TLS-inspecting proxy"),
+            Failure::Status(status, Some(location)) if (300..400).contains(&status) => ca_error(
+                ErrorKind::Api,
+                url,
+                &format!(
+                    "answered a redirect (HTTP {status}) to {}; obssl follows no redirect for the CA",
+                    redact_userinfo(&location)
+                ),
+            )
+            .with_hint("download that URL yourself and check what it is"),
+            Failure::Status(status, _) => {
+                ca_error(ErrorKind::Api, url, &format!("answered HTTP {status}"))
+            }
+            Failure::TooLarge => ca_error(
+                ErrorKind::Api,
+                url,
+                &format!(
+                    "the answer is larger than {} MiB, the limit for a CA archive",
+                    MAX_DOWNLOAD_BYTES / (1024 * 1024)
+                ),
+            ),
+            Failure::Other(why) => ca_error(ErrorKind::Api, url, &why),
+        }
+    }
+}
+
+fn attempt_download(
+    agent: &ureq::Agent,
+    url: &str,
+    config: &FetchConfig,
+    deadline: Instant,
+) -> std::result::Result<Vec<u8>, Failure> {
+    let remaining = deadline.saturating_duration_since(Instant::now());
+    if remaining.is_zero() {
+        return Err(Failure::Network("no time left for it".into()));
+    }
+    let attempt_limit = remaining.min(config.timeout);
+    config
+        .trace
+        .info(|| format!("> GET {url} (CA download, no credentials)"));
+    let started = Instant::now();
+    let mut response = agent
+        .get(url)
+        .header("Accept", "application/zip, application/octet-stream, */*")
+        .config()
+        .timeout_global(Some(attempt_limit))
+        .timeout_connect(Some(connect_bound(attempt_limit)))
+        .build()
+        .call()
+        .map_err(network)?;
+    let status = response.status().as_u16();
+    config
+        .trace
+        .info(|| format!("< {status} ({} ms)", started.elapsed().as_millis()));
+    if status != 200 {
+        let location = response
+            .headers()
+            .get("Location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        return Err(Failure::Status(status, location));
+    }
+    response
+        .body_mut()
+        .with_config()
+        .limit(MAX_DOWNLOAD_BYTES)
+        .read_to_vec()
+        .map_err(|e| match e {
+            ureq::Error::BodyExceedsLimit(_) => Failure::TooLarge,
+            other => network(other),
+        })
+}
+
+fn network(e: ureq::Error) -> Failure {
+    match e {
+        ureq::Error::BodyExceedsLimit(_) => Failure::TooLarge,
+        ureq::Error::Timeout(_) => Failure::Network("no complete answer in time".into()),
+        ureq::Error::HostNotFound => Failure::Network("host not found (DNS lookup failed)".into()),
+        ureq::Error::ConnectionFailed => Failure::Network("could not connect".into()),
+        ureq::Error::Io(io) => Failure::Network(format!("connection failed: {io}")),
+        ureq::Error::Tls(msg) => Failure::Network(format!("TLS failure: {msg}")),
+        ureq::Error::Rustls(err) => Failure::Network(format!("TLS failure: {err}")),
+        other => Failure::Other(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_https_or_loopback_http_is_downloaded() {
+        assert!(check_url("https://ca.example.com/OceanBase-CA.zip").is_ok());
+        assert!(check_url("http://127.0.0.1:8780/ca/OceanBase-CA.zip").is_ok());
+        assert!(check_url("http://localhost/ca.zip").is_ok());
+        let e = check_url("http://ca.example.com/ca.zip").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Api);
+        assert!(
+            e.message
+                .starts_with("CA download http://ca.example.com/ca.zip: refused before connecting"),
+            "{}",
+            e.message
+        );
+        for bad in [
+            "ftp://x/ca.zip",
+            "not a url",
+            "https://u:p@x/ca.zip",
+            "/ca.zip",
+        ] {
+            let e = check_url(bad).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Api, "{bad}");
+            assert!(!e.message.contains("u:p"), "{}", e.message);
+        }
+    }
+}
