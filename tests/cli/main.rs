@@ -13,4 +13,5 @@ mod fleet;
 mod get;
 mod leaks;
 mod mock_server;
+mod nonce_cache;
 mod rate_limit;
