@@ -1,13 +1,17 @@
 //! Reading many instances at once: a small pool of std threads sharing one
 //! [`Api`], answers handed back in input order as soon as they can be.
 //!
-//! Cost: unless the client already holds a digest challenge (e.g. from the
-//! `--all` listing), the first instance is read alone, which earns it (one
-//! unsigned 401 and one signed request); every later request is signed
-//! pre-emptively with the kept challenge and a higher nonce count, so N
-//! instances cost N + 1 requests. When the first instance is refused with an
-//! authentication error, the credentials are wrong for all: the rest are not
-//! tried (and fail with the same kind of error).
+//! Cost: unless the client already holds a digest challenge (from the
+//! `--all` listing, or the nonce cache), the first instance earns it (one
+//! unsigned 401 and one signed request) while the other workers wait for it;
+//! every later request is signed pre-emptively with the kept challenge and a
+//! higher nonce count, so N instances cost N + 1 requests. The wait is
+//! bounded ([`PRIME_WAIT`]): when the first instance is slow, the others go
+//! ahead and earn challenges of their own (at most one more request each),
+//! so one slow instance never leaves the rest unanswered. When the first
+//! instance is refused with an authentication error, the credentials are
+//! wrong for all: the instances still waiting are not tried (and fail with
+//! the same kind of error).
 //!
 //! The caller's `on_ready` may say stop (the reader of stdout went away):
 //! no new instance is then started, and those never started fail with
@@ -18,7 +22,8 @@ use crate::error::{Error, ErrorKind, Result};
 use std::io::{IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 /// What one instance gave: its data or why not.
 #[derive(Debug)]
@@ -80,53 +85,51 @@ pub fn query_all(
         return Vec::new();
     }
 
-    // The first instance alone primes the digest challenge for the rest,
-    // unless the client already holds one (from the instance list).
-    let mut first_done = 0;
-    let mut refused = None;
-    if !client.has_challenge() {
-        let first = query(0);
-        if let Err(e) = &first {
-            if e.kind == ErrorKind::Auth {
-                refused = Some(e.clone());
-            }
-        }
-        slots[0] = Some(first);
-        first_done = 1;
-        emit_ready(&mut slots, 1);
-    }
-
-    if let Some(refusal) = refused {
-        for (index, slot) in slots.iter_mut().enumerate().skip(1) {
-            *slot = Some(Err(not_tried(&ids[index], &ids[0], &refusal)));
-        }
-        emit_ready(&mut slots, total);
-    } else if total > first_done && !stopped.load(Ordering::Relaxed) {
-        let next = AtomicUsize::new(first_done);
-        let (sender, receiver) = mpsc::channel();
-        std::thread::scope(|scope| {
-            for _ in 0..jobs.clamp(1, total - first_done) {
-                let sender = sender.clone();
-                let (next, query, stopped) = (&next, &query, &stopped);
-                scope.spawn(move || loop {
-                    if stopped.load(Ordering::Relaxed) {
-                        break;
+    // The first instance primes the digest challenge for the rest (unless
+    // the client already holds one): the other workers wait for it, but at
+    // most PRIME_WAIT, so one slow instance never starves the others.
+    let priming = !client.has_challenge();
+    let prime = Prime::default();
+    let prime_deadline = Instant::now() + PRIME_WAIT;
+    let next = AtomicUsize::new(0);
+    let (sender, receiver) = mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.clamp(1, total) {
+            let sender = sender.clone();
+            let (next, query, stopped, prime) = (&next, &query, &stopped, &prime);
+            scope.spawn(move || loop {
+                if stopped.load(Ordering::Relaxed) {
+                    break;
+                }
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                if index >= total {
+                    break;
+                }
+                let result = if !priming {
+                    query(index)
+                } else if index == 0 {
+                    let first = query(0);
+                    prime.done(first.as_ref().err());
+                    first
+                } else {
+                    match prime.wait(prime_deadline) {
+                        Some(refusal) => Err(not_tried(&ids[index], &ids[0], &refusal)),
+                        None => query(index),
                     }
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    if index >= total || sender.send((index, query(index))).is_err() {
-                        break;
-                    }
-                });
-            }
-            drop(sender);
-            let mut done = first_done;
-            for (index, result) in receiver {
-                slots[index] = Some(result);
-                done += 1;
-                emit_ready(&mut slots, done);
-            }
-        });
-    }
+                };
+                if sender.send((index, result)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(sender);
+        let mut done = 0;
+        for (index, result) in receiver {
+            slots[index] = Some(result);
+            done += 1;
+            emit_ready(&mut slots, done);
+        }
+    });
     progress.finish();
     slots
         .into_iter()
@@ -136,6 +139,41 @@ pub fn query_all(
             result: slot.unwrap_or_else(|| Err(not_queried(id))),
         })
         .collect()
+}
+
+/// How long the other workers wait for the first instance to earn the
+/// digest challenge before they earn their own: a wait for a fast server
+/// (one request signed pre-emptively instead of two), never a stall when
+/// the first instance is slow.
+const PRIME_WAIT: Duration = Duration::from_secs(1);
+
+/// The first instance's outcome, as far as the others need it.
+#[derive(Default)]
+struct Prime {
+    /// `Some(refusal)` once the first instance is done; the refusal is its
+    /// authentication error, if it met one.
+    state: Mutex<Option<Option<Error>>>,
+    ready: Condvar,
+}
+
+impl Prime {
+    fn done(&self, error: Option<&Error>) {
+        let refusal = error.filter(|e| e.kind == ErrorKind::Auth).cloned();
+        *self.state.lock().unwrap_or_else(|p| p.into_inner()) = Some(refusal);
+        self.ready.notify_all();
+    }
+
+    /// Waits until the first instance is done, at most until `deadline`;
+    /// its authentication error, if any.
+    fn wait(&self, deadline: Instant) -> Option<Error> {
+        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let limit = deadline.saturating_duration_since(Instant::now());
+        let (state, _) = self
+            .ready
+            .wait_timeout_while(state, limit, |s| s.is_none())
+            .unwrap_or_else(|p| p.into_inner());
+        state.clone().flatten()
+    }
 }
 
 /// The error of an instance never started because the run was stopped.
