@@ -270,10 +270,7 @@ mod tests {
 
     fn challenge(nc: u32) -> CachedChallenge {
         CachedChallenge {
-            params: vec![
-                ("realm".into(), "r".into()),
-                ("nonce".into(), "n1".into()),
-            ],
+            params: vec![("realm".into(), "r".into()), ("nonce".into(), "n1".into())],
             nc,
             received_ms: epoch_ms(SystemTime::now()),
         }
@@ -289,7 +286,10 @@ mod tests {
             Lookup::Found(found) => assert_eq!(found, challenge(4).clone_with(found.received_ms)),
             other => panic!("{other:?}"),
         }
-        assert!(matches!(cache.check_out(), Lookup::Missing(_)), "taken twice");
+        assert!(
+            matches!(cache.check_out(), Lookup::Missing(_)),
+            "taken twice"
+        );
     }
 
     #[test]

@@ -85,7 +85,13 @@ fn check(
     let limit = settings.timeout;
     let client = super::connect::connect(&settings).with_time_limit(started, limit);
 
-    let ids = selection::complete(named, args.selection.all, &client, None)?;
+    let ids = selection::complete(
+        named,
+        args.selection.all,
+        &client,
+        None,
+        usize::from(args.selection.jobs),
+    )?;
     // Icinga 2 merges stderr into the plugin output, so the per-instance
     // errors (already in the long output, JSON and metrics) go to stderr
     // only when asked for with -v.

@@ -49,6 +49,7 @@ pub fn run(
         args.selection.all,
         &client,
         args.request_id.as_deref(),
+        usize::from(args.selection.jobs),
     )?;
     let mut write_error = None;
     let outcomes = fleet::query_all(

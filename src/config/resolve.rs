@@ -6,10 +6,10 @@ use super::pair::resolve_pair;
 use super::source::{first, first_or, Parsed, Source, Sourced};
 use super::{
     CaBundle, Credentials, Environment, FlagSettings, NonceCacheSetting, OutputFormat, Settings,
-    Site, ENV_NONCE_CACHE, ENV_NONCE_CACHE_TTL,
-    DEFAULT_BACKOFF_BASE, DEFAULT_ENDPOINT, DEFAULT_RETRIES, DEFAULT_TIMEOUT_SECONDS,
-    ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_CA_BUNDLE, ENV_ENDPOINT, ENV_OB_ACCESS_KEY_ID,
-    ENV_OB_ACCESS_KEY_SECRET, ENV_OUTPUT, ENV_PROJECT_ID, ENV_SITE, ENV_TEST_BACKOFF_MS,
+    Site, DEFAULT_BACKOFF_BASE, DEFAULT_ENDPOINT, DEFAULT_RETRIES, DEFAULT_TIMEOUT_SECONDS,
+    ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_CA_BUNDLE, ENV_ENDPOINT, ENV_NONCE_CACHE,
+    ENV_NONCE_CACHE_TTL, ENV_OB_ACCESS_KEY_ID, ENV_OB_ACCESS_KEY_SECRET, ENV_OUTPUT,
+    ENV_PROJECT_ID, ENV_SITE, ENV_TEST_BACKOFF_MS,
 };
 use crate::endpoint::Endpoint;
 use crate::error::{Error, Result};
@@ -190,10 +190,9 @@ impl Resolution {
         ])?;
         let pair = resolve_pair(env, &from_profile)?;
         let enabled = first_or(
-            &[
-                &|| var(env, ENV_NONCE_CACHE).parsed(switch),
-                &|| from_profile.value(|p| p.nonce_cache.clone()).parsed(switch),
-            ],
+            &[&|| var(env, ENV_NONCE_CACHE).parsed(switch), &|| {
+                from_profile.value(|p| p.nonce_cache.clone()).parsed(switch)
+            }],
             || Ok(true),
         )?;
         let ttl = var(env, ENV_NONCE_CACHE_TTL)

@@ -5,6 +5,7 @@
 
 mod util;
 
+mod all_bounds;
 mod check;
 mod config;
 mod conventions;

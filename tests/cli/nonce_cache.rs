@@ -63,7 +63,9 @@ fn verbose_says_whether_the_cached_challenge_was_used_its_age_and_the_verdict() 
     let h = home();
     let first = Run::of(obssl_for(&mock, h.path()).args(["get", "obxxx", "-v"]));
     assert!(
-        first.stderr.contains("nonce cache: not used (no cached challenge)"),
+        first
+            .stderr
+            .contains("nonce cache: not used (no cached challenge)"),
         "{}",
         first.stderr
     );
@@ -140,7 +142,11 @@ fn wrong_secret_with_a_warm_cache_exits_4_within_three_requests() {
             .args(["get", "obxxx"]),
     );
     assert_eq!(run.code, 4, "{}", run.stderr);
-    assert!(run.stderr.contains("authentication failed"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("authentication failed"),
+        "{}",
+        run.stderr
+    );
     assert!(mock.request_count() - before <= 3);
 }
 
@@ -202,7 +208,11 @@ fn turned_off_by_the_environment_or_the_profile_nothing_is_kept() {
 
     let config = h.path().join(".config").join("obssl");
     std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(config.join("config.toml"), "[default]\nnonce_cache = false\n").unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "[default]\nnonce_cache = false\n",
+    )
+    .unwrap();
     for _ in 0..2 {
         assert_eq!(get(&mock, h.path()).code, 0);
     }
