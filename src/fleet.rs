@@ -19,6 +19,7 @@
 
 use crate::api::{self, Api, SslStatus};
 use crate::error::{Error, ErrorKind, Result};
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -37,8 +38,9 @@ pub struct Outcome {
 /// outcome before it are known (for streaming output), and returns
 /// [`ControlFlow::Break`] to stop the run: no new instance is started, and
 /// `on_ready` is not called again. The outcomes are also returned, in input
-/// order. `request_id` is sent with every call when given, else each call
-/// gets a fresh UUID.
+/// order (those never read because the run was stopped fail with
+/// `not_queried`). `request_id` is sent with every call when given, else
+/// each call gets a fresh UUID.
 pub fn query_all(
     client: &Api,
     ids: &[String],
@@ -46,11 +48,44 @@ pub fn query_all(
     request_id: Option<&str>,
     mut on_ready: impl FnMut(&Outcome) -> ControlFlow<()>,
 ) -> Vec<Outcome> {
+    let mut all = Vec::with_capacity(ids.len());
+    stream_all(client, ids, jobs, request_id, |outcome| {
+        let flow = on_ready(&outcome);
+        all.push(outcome);
+        flow
+    });
+    for id in &ids[all.len()..] {
+        all.push(Outcome {
+            instance_id: id.clone(),
+            result: Err(not_queried(id)),
+        });
+    }
+    all
+}
+
+/// Answers kept waiting for an earlier, slower one at most: a worker does
+/// not start an instance this far ahead of the first not yet handed on, so
+/// memory stays flat however many instances a run reads.
+const REORDER_WINDOW: usize = 1024;
+
+/// [`query_all`] without keeping the outcomes: each is handed to `on_ready`
+/// in input order and then dropped. Memory does not grow with the number
+/// of instances (a bounded reorder window of [`REORDER_WINDOW`] answers).
+pub fn stream_all(
+    client: &Api,
+    ids: &[String],
+    jobs: usize,
+    request_id: Option<&str>,
+    mut on_ready: impl FnMut(Outcome) -> ControlFlow<()>,
+) {
     let total = ids.len();
-    let mut slots: Vec<Option<Result<SslStatus>>> = (0..total).map(|_| None).collect();
-    let mut emitted = 0;
+    if total == 0 {
+        return;
+    }
     let mut progress = Progress::new(total);
     let stopped = AtomicBool::new(false);
+    // How many outcomes were handed on: the reorder window's start.
+    let handed_on = AtomicUsize::new(0);
     let query = |index: usize| {
         let request_id = request_id
             .map(str::to_string)
@@ -63,27 +98,6 @@ pub fn query_all(
             fetch()
         }
     };
-    let mut emit_ready = |slots: &mut Vec<Option<Result<SslStatus>>>, done: usize| {
-        progress.clear();
-        while emitted < total {
-            let Some(result) = slots[emitted].take() else {
-                break;
-            };
-            let outcome = Outcome {
-                instance_id: ids[emitted].clone(),
-                result,
-            };
-            if !stopped.load(Ordering::Relaxed) && on_ready(&outcome).is_break() {
-                stopped.store(true, Ordering::Relaxed);
-            }
-            slots[emitted] = Some(outcome.result);
-            emitted += 1;
-        }
-        progress.show(done);
-    };
-    if total == 0 {
-        return Vec::new();
-    }
 
     // The first instance primes the digest challenge for the rest (unless
     // the client already holds one): the other workers wait for it, but at
@@ -96,7 +110,8 @@ pub fn query_all(
     std::thread::scope(|scope| {
         for _ in 0..jobs.clamp(1, total) {
             let sender = sender.clone();
-            let (next, query, stopped, prime) = (&next, &query, &stopped, &prime);
+            let (next, query, stopped, prime, handed_on) =
+                (&next, &query, &stopped, &prime, &handed_on);
             scope.spawn(move || loop {
                 if stopped.load(Ordering::Relaxed) {
                     break;
@@ -104,6 +119,11 @@ pub fn query_all(
                 let index = next.fetch_add(1, Ordering::Relaxed);
                 if index >= total {
                     break;
+                }
+                while index >= handed_on.load(Ordering::Relaxed) + REORDER_WINDOW
+                    && !stopped.load(Ordering::Relaxed)
+                {
+                    std::thread::sleep(Duration::from_millis(1));
                 }
                 let result = if !priming {
                     query(index)
@@ -123,22 +143,28 @@ pub fn query_all(
             });
         }
         drop(sender);
+        let mut pending = BTreeMap::new();
+        let mut cursor = 0;
         let mut done = 0;
         for (index, result) in receiver {
-            slots[index] = Some(result);
+            pending.insert(index, result);
             done += 1;
-            emit_ready(&mut slots, done);
+            progress.clear();
+            while let Some(result) = pending.remove(&cursor) {
+                let outcome = Outcome {
+                    instance_id: ids[cursor].clone(),
+                    result,
+                };
+                if !stopped.load(Ordering::Relaxed) && on_ready(outcome).is_break() {
+                    stopped.store(true, Ordering::Relaxed);
+                }
+                cursor += 1;
+            }
+            handed_on.store(cursor, Ordering::Relaxed);
+            progress.show(done);
         }
     });
     progress.finish();
-    slots
-        .into_iter()
-        .zip(ids)
-        .map(|(slot, id)| Outcome {
-            instance_id: id.clone(),
-            result: slot.unwrap_or_else(|| Err(not_queried(id))),
-        })
-        .collect()
 }
 
 /// How long the other workers wait for the first instance to earn the

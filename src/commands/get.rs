@@ -52,40 +52,48 @@ pub fn run(
         usize::from(args.selection.jobs),
     )?;
     let mut write_error = None;
-    let outcomes = fleet::query_all(
-        &client,
-        &ids,
-        usize::from(args.selection.jobs),
-        args.request_id.as_deref(),
-        |outcome: &Outcome| match show_ready(&view, outcome, out) {
+    // What the run tells at the end: how many failed, the worst status.
+    let (mut failed, mut worst, mut count) = (0usize, 0u8, 0usize);
+    let mut shown = |outcome: &Outcome, out: &mut Output| {
+        count += 1;
+        if let Err(e) = &outcome.result {
+            failed += 1;
+            worst = worst.max(e.exit_code());
+        }
+        match show_ready(&view, outcome, out) {
             Ok(flow) => flow,
             Err(e) => {
                 write_error.get_or_insert(e);
                 ControlFlow::Break(())
             }
-        },
-    );
+        }
+    };
+    let jobs = usize::from(args.selection.jobs);
+    let request_id = args.request_id.as_deref();
+    if view.streams() {
+        // Streamed forms keep nothing: memory stays flat with the fleet.
+        fleet::stream_all(&client, &ids, jobs, request_id, |outcome| {
+            shown(&outcome, out)
+        });
+    } else {
+        // The table needs every row for its column widths.
+        let outcomes = fleet::query_all(&client, &ids, jobs, request_id, |o| shown(o, out));
+        if write_error.is_none() {
+            out.write(&view.render(Answers::Many(&outcomes), Timestamp::now()))?;
+        }
+    }
     if let Some(e) = write_error {
         return Err(e);
-    }
-    if !view.streams() {
-        out.write(&view.render(Answers::Many(&outcomes), Timestamp::now()))?;
     }
     if out.closed() {
         return Ok(0);
     }
-    let failures: Vec<u8> = outcomes
-        .iter()
-        .filter_map(|o| o.result.as_ref().err().map(|e| e.exit_code()))
-        .collect();
-    if !failures.is_empty() {
+    if failed > 0 {
         out.warn(&format!(
-            "error: {} of {} instances could not be read",
-            failures.len(),
-            outcomes.len()
+            "error: {failed} of {count} instances could not be read"
         ));
     }
-    Ok(failures.into_iter().max().unwrap_or(0))
+    Ok(worst)
 }
 
 /// Shows one of many outcomes as soon as it is known: a failure's error line
