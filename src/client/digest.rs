@@ -313,6 +313,25 @@ mod tests {
     }
 
     #[test]
+    fn a_challenge_rebuilt_from_its_params_goes_on_from_the_kept_nonce_count() {
+        let mut original = DigestChallenge::from_headers([Some(
+            r#"Digest realm="r", nonce="n1", qop="auth", opaque="o", algorithm=MD5, stale=true"#,
+        )])
+        .unwrap();
+        for _ in 0..3 {
+            original.authorize("ak", "sk", "/p").unwrap();
+        }
+        let mut rebuilt =
+            DigestChallenge::from_params(original.params(), original.nonce_count()).unwrap();
+        assert!(!rebuilt.stale());
+        let header = rebuilt.authorize("ak", "sk", "/p").unwrap();
+        assert_eq!(field(&header, "nc"), Some("00000004"));
+        assert_eq!(field(&header, "nonce"), Some("n1"));
+        assert_eq!(field(&header, "opaque"), Some("o"));
+        assert!(!original.params().iter().any(|(_, v)| v.contains("sk")));
+    }
+
+    #[test]
     fn lower_case_algorithm_is_accepted_and_echoed_canonically() {
         let mut c = DigestChallenge::from_headers([Some(
             r#"Digest realm="r", nonce="n", qop="auth", algorithm=sha-256, opaque="o""#,

@@ -390,7 +390,9 @@ impl<'a> Handshake<'a> {
                 .map_err(|reason| {
                     trace.info(|| format!("* digest: {reason}"));
                     match self.basis {
-                        Basis::Unsigned => TransportError::BadChallenge(reason),
+                        Basis::Unsigned | Basis::Cached { .. } => {
+                            TransportError::BadChallenge(reason)
+                        }
                         _ => TransportError::AuthRejected { reason, requests },
                     }
                 })?;

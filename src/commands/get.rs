@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::fleet::{self, Outcome};
 use crate::output::Output;
 use crate::render::error::error_line;
+use crate::render::json::fleet_object;
 use crate::render::{Answers, View};
 use crate::selection;
 use crate::style::Palette;
@@ -75,6 +76,27 @@ pub fn run(
         fleet::stream_all(&client, &ids, jobs, request_id, |outcome| {
             shown(&outcome, out)
         });
+    } else if matches!(view, View::Json) {
+        // The JSON array, written element by element as answers arrive:
+        // the same text as rendering them all at once, in flat memory.
+        let mut array = JsonArray::default();
+        let mut array_error = None;
+        fleet::stream_all(&client, &ids, jobs, request_id, |outcome| {
+            let flow = shown(&outcome, out);
+            if flow.is_continue() {
+                if let Err(e) = out.write(&array.element(&fleet_object(&outcome))) {
+                    array_error = Some(e);
+                    return ControlFlow::Break(());
+                }
+            }
+            flow
+        });
+        if let Some(e) = array_error {
+            write_error.get_or_insert(e);
+        }
+        if write_error.is_none() && !out.closed() {
+            out.write(&array.end())?;
+        }
     } else {
         // The table needs every row for its column widths.
         let outcomes = fleet::query_all(&client, &ids, jobs, request_id, |o| shown(o, out));
@@ -94,6 +116,35 @@ pub fn run(
         ));
     }
     Ok(worst)
+}
+
+/// `-o json` of many instances, one element at a time: the text
+/// `serde_json::to_string_pretty` gives the whole array.
+#[derive(Default)]
+struct JsonArray {
+    started: bool,
+}
+
+impl JsonArray {
+    /// The text that puts `value` into the array.
+    fn element(&mut self, value: &serde_json::Value) -> String {
+        let pretty = serde_json::to_string_pretty(value).expect("JSON values always serialize");
+        let mut text = String::from(if self.started { ",\n" } else { "[\n" });
+        self.started = true;
+        for (i, line) in pretty.lines().enumerate() {
+            if i > 0 {
+                text.push('\n');
+            }
+            text.push_str("  ");
+            text.push_str(line);
+        }
+        text
+    }
+
+    /// The text that closes the array.
+    fn end(&self) -> String {
+        if self.started { "\n]\n" } else { "[]\n" }.to_string()
+    }
 }
 
 /// Shows one of many outcomes as soon as it is known: a failure's error line
@@ -148,6 +199,20 @@ mod tests {
         assert_eq!(
             stderr.text(),
             "error: authentication failed for instance ob-b\n"
+        );
+    }
+
+    #[test]
+    fn the_streamed_json_array_is_the_text_of_the_whole_array() {
+        let values: Vec<serde_json::Value> = outcomes().iter().map(fleet_object).collect();
+        let mut array = JsonArray::default();
+        let mut text: String = values.iter().map(|v| array.element(v)).collect();
+        text.push_str(&array.end());
+        let whole = View::Json.render(Answers::Many(&outcomes()), Timestamp::now());
+        assert_eq!(text, whole);
+        assert_eq!(
+            JsonArray::default().end(),
+            View::Json.render(Answers::Many(&[]), Timestamp::now())
         );
     }
 
