@@ -11,7 +11,17 @@ each and reporting medians:
 It also prints the peak memory of obssl (ru_maxrss), the release binary's size, and
 the start-up time of `obssl --version`. It measures and reports; it never fails on time.
 
+With --cache (issue 15), it measures the nonce cache and --all instead:
+  4. one `obssl get` with a warm cache, and the first call (cold cache), against one
+     `curl --digest`, at each of --cache-latencies (default 20 and 100 ms);
+  5. a 50-call shell loop with a warm cache against a curl loop;
+  6. `obssl check` on 10 instances every second for --check-seconds (default 30): the
+     requests each run sends (counted from its -v trace, one `> GET` line per request);
+  7. `get --all -o json` against the same ids given by file at each of --all-sizes
+     (default 1000,10000,100000 instances, `obssl-mock --generate`), time and peak RSS.
+
 Usage: cargo build --release && python3 benches/compare.py [--latency-ms 20] [--reps 5]
+       python3 benches/compare.py --cache [--cache-latencies 20,100] [--all-sizes 1000,10000]
 """
 
 import argparse
@@ -84,12 +94,12 @@ def median_run(argv, reps, env=None, stdin_data=None):
     return statistics.median(times), max(peaks)
 
 
-def start_mock(mock_bin, latency_ms, fixtures):
+def start_mock(mock_bin, latency_ms, fixtures, extra=()):
     port = free_port()
     env = dict(os.environ, OBSSL_MOCK_ACCESS_KEY_SECRET=SK)
     proc = subprocess.Popen(
         [mock_bin, "serve", "--listen", f"127.0.0.1:{port}", "--access-key-id", AK,
-         "--latency-ms", str(latency_ms), "--fixtures", fixtures],
+         "--latency-ms", str(latency_ms), "--fixtures", fixtures, *extra],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     deadline = time.time() + 10
@@ -142,7 +152,18 @@ def main():
     ap.add_argument("--seq-reps", type=int, default=1,
                     help="repetitions of the slow sequential curl loop (default 1)")
     ap.add_argument("--target-dir", default=os.path.join(ROOT, "target", "release"))
+    ap.add_argument("--cache", action="store_true",
+                    help="measure the nonce cache and --all (cases 4-7) instead of cases 1-3")
+    ap.add_argument("--cache-latencies", default="20,100")
+    ap.add_argument("--check-seconds", type=int, default=30)
+    ap.add_argument("--all-sizes", default="1000,10000,99000",
+                    help="instances generated for case 7 (the mock adds its ~23 fixtures: "
+                         "99000 makes the ~100,000 --all allows)")
+    ap.add_argument("--all-only", action="store_true", help="with --cache: case 7 only")
+    ap.add_argument("--all-jobs", type=int, default=16)
     args = ap.parse_args()
+    if args.cache:
+        return cache_main(args)
 
     obssl = os.path.join(args.target_dir, "obssl")
     mock = os.path.join(args.target_dir, "obssl-mock")
@@ -220,6 +241,107 @@ def main():
     finally:
         proc.kill()
         proc.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def bench_env(tmp, endpoint, cache=True):
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": tmp, "XDG_CACHE_HOME": os.path.join(tmp, "cache"),
+           "OBSSL_ENDPOINT": endpoint, "OBSSL_ACCESS_KEY_ID": AK, "OBSSL_ACCESS_KEY_SECRET": SK,
+           "OBSSL_CONFIG": os.path.join(tmp, "none.toml")}
+    if not cache:
+        env["OBSSL_NONCE_CACHE"] = "0"
+    return env
+
+
+def cache_main(args):
+    obssl = os.path.join(args.target_dir, "obssl")
+    mock = os.path.join(args.target_dir, "obssl-mock")
+    for b in (obssl, mock):
+        if not os.path.exists(b):
+            sys.exit(f"{b} missing: run `cargo build --release` first")
+    tmp = tempfile.mkdtemp(prefix="obssl-bench-")
+    ids = write_fixtures(tmp, 10)
+    print(f"date: {time.strftime('%Y-%m-%d')}; machine: {platform.machine()}, {os.cpu_count()} cores, "
+          f"{platform.system()} {platform.release()}; {args.reps} repetitions, medians")
+    try:
+        for latency in ([] if args.all_only else
+                        [int(x) for x in args.cache_latencies.split(",") if x.strip()]):
+            proc, endpoint = start_mock(mock, latency, tmp)
+            try:
+                env = bench_env(tmp, endpoint)
+                one = ids[0]
+                # 4. cold (the cache emptied before each call), then warm.
+                colds = []
+                for _ in range(args.reps):
+                    shutil.rmtree(os.path.join(tmp, "cache"), ignore_errors=True)
+                    t, _, _ = run_measured([obssl, "get", one, "-o", "json"], env=env, rss=False)
+                    colds.append(t)
+                t_cold = statistics.median(colds)
+                run_measured([obssl, "get", one, "-o", "json"], env=env, rss=False)
+                t_warm, _ = median_run([obssl, "get", one, "-o", "json"], args.reps, env=env)
+                t_curl, _ = median_run(curl_cmd(endpoint, one), args.reps)
+                print(f"\n{latency} ms per request, one call:")
+                print(f"  obssl get, warm cache   {t_warm*1000:8.1f} ms  ({t_warm/t_curl:.2f}x curl; floor {latency} ms)")
+                print(f"  obssl get, cold cache   {t_cold*1000:8.1f} ms  ({t_cold/t_curl:.2f}x curl; floor {2*latency} ms)")
+                print(f"  curl --digest           {t_curl*1000:8.1f} ms  (floor {2*latency} ms)")
+                # 5. 50 calls in a shell loop.
+                loop = 'i=0; while [ $i -lt 50 ]; do "$OBSSL" get "$ID" -o json >/dev/null || exit 1; i=$((i+1)); done'
+                cloop = 'i=0; while [ $i -lt 50 ]; do curl -sS -f --digest -u "$AK:$SK" -o /dev/null ' \
+                        '"$EP/api/v2/instances/$ID/security/ssl?requestId=l-$i" || exit 1; i=$((i+1)); done'
+                lenv = dict(env, OBSSL=obssl, ID=one, AK=AK, SK=SK, EP=endpoint)
+                t_loop, _, _ = run_measured(["sh", "-c", loop], env=lenv, rss=False)
+                t_cloop, _, _ = run_measured(["sh", "-c", cloop], env=lenv, rss=False)
+                print(f"  50-call loop: obssl (warm) {t_loop:.2f} s, curl {t_cloop:.2f} s "
+                      f"({t_loop/t_cloop:.2f}x curl)")
+            finally:
+                proc.kill()
+                proc.wait()
+
+        # 6. check on 10 instances every second.
+        proc, endpoint = start_mock(mock, 20, tmp)
+        try:
+            if args.all_only:
+                raise StopIteration
+            env = bench_env(tmp, endpoint)
+            shutil.rmtree(os.path.join(tmp, "cache"), ignore_errors=True)
+            counts = []
+            end = time.time() + args.check_seconds
+            while time.time() < end:
+                started = time.time()
+                p = subprocess.run([obssl, "check", "-v", *ids], env=env, capture_output=True, text=True)
+                counts.append(sum(1 for l in p.stderr.splitlines() if "> GET " in l))
+                time.sleep(max(0, 1 - (time.time() - started)))
+            print(f"\ncheck on 10 instances every second for {args.check_seconds} s (20 ms): "
+                  f"{len(counts)} runs; requests per run: first {counts[0]}, then "
+                  f"median {statistics.median(counts[1:]) if len(counts) > 1 else '-'}, "
+                  f"max {max(counts[1:]) if len(counts) > 1 else '-'} (no cache: 11)")
+        except StopIteration:
+            pass
+        finally:
+            proc.kill()
+            proc.wait()
+
+        # 7. --all against ids by file.
+        print(f"\n--all at 20 ms per request, --jobs {args.all_jobs}, -o json (median of 1 run each):")
+        print(f"  {'instances':>9} {'--all':>9} {'by file':>9} {'ratio':>6} {'RSS --all':>10} {'RSS file':>9}")
+        for n in [int(x) for x in args.all_sizes.split(",") if x.strip()]:
+            proc, endpoint = start_mock(mock, 20, tmp, extra=["--generate", str(n)])
+            try:
+                env = bench_env(tmp, endpoint, cache=False)
+                listed = subprocess.run([obssl, "get", "--all", "--field", "instanceId", "--jobs", "16"],
+                                        env=env, capture_output=True, text=True).stdout
+                batch = "".join(l.split("\t")[0] + "\n" for l in listed.splitlines())
+                t_all, rss_all, _ = run_measured(
+                    [obssl, "get", "--all", "-o", "json", "--jobs", str(args.all_jobs)], env=env)
+                t_file, rss_file, _ = run_measured(
+                    [obssl, "get", "--file", "-", "-o", "json", "--jobs", str(args.all_jobs)],
+                    env=env, stdin_data=batch)
+                print(f"  {n:>9} {t_all:>8.2f}s {t_file:>8.2f}s {t_all/t_file:>6.2f} "
+                      f"{rss_all/1024:>8.1f}MiB {rss_file/1024:>7.1f}MiB")
+            finally:
+                proc.kill()
+                proc.wait()
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -205,23 +205,59 @@ pub fn fetch_ssl_status(api: &Api, instance_id: &str, request_id: &str) -> Resul
     interpret_envelope(answer, &subject, request_id)
 }
 
-/// Lists the ids of every instance of the account, page by page
-/// (`GET /api/v2/instances`), until `data.total` ids were read or a page
-/// comes back empty; at most [`MAX_LIST_PAGES`] pages.
-pub fn list_instances(api: &Api, request_id: &str) -> Result<Vec<String>> {
-    let mut ids = Vec::new();
-    for page in 1..=MAX_LIST_PAGES {
-        let subject = format!("the instance list (page {page})");
-        let answer = api.get(&list_path(request_id, page, LIST_PAGE_SIZE), &subject)?;
-        let page = parse_instance_page(answer, &subject, request_id)?;
+/// The most instances `--all` reads: the listing's own limit (1,000 pages
+/// of 100). An account that says it has more is an error, not a 2 GB run.
+pub const MAX_LISTED_INSTANCES: u64 = (MAX_LIST_PAGES * LIST_PAGE_SIZE) as u64;
+
+/// Lists the ids of every instance of the account (`GET /api/v2/instances`):
+/// the first page gives `data.total`, the other pages are then fetched up to
+/// `jobs` at a time, and the ids come back in page order. Reading stops at
+/// an empty page or once `total` ids were read; at most [`MAX_LIST_PAGES`]
+/// pages. A page with more entries than the `pageSize` asked for, or a
+/// `total` above [`MAX_LISTED_INSTANCES`], is an API error.
+pub fn list_instances(api: &Api, request_id: &str, jobs: usize) -> Result<Vec<String>> {
+    let first = list_page(api, request_id, 1)?;
+    let total = first.total;
+    if total > MAX_LISTED_INSTANCES {
+        return Err(Error::api(
+            format!(
+                "the instance list says the account has {total} instances; --all reads at most {MAX_LISTED_INSTANCES} ({MAX_LIST_PAGES} pages of {LIST_PAGE_SIZE})"
+            ),
+            ApiFailure::without_envelope(200, request_id),
+        )
+        .with_hint("name the instances with arguments or --file instead of --all"));
+    }
+    let mut ids = first.ids;
+    if ids.is_empty() || ids.len() as u64 >= total {
+        return Ok(ids);
+    }
+    // The pages `total` announces, fetched concurrently, kept in order.
+    let pages = usize::try_from(total.div_ceil(LIST_PAGE_SIZE as u64))
+        .unwrap_or(MAX_LIST_PAGES)
+        .min(MAX_LIST_PAGES);
+    let fetched = fetch_pages(api, request_id, 2..=pages, jobs)?;
+    let mut next = pages + 1;
+    for page in fetched {
         if page.ids.is_empty() {
             return Ok(ids);
         }
         ids.extend(page.ids);
-        let total = page.total;
         if ids.len() as u64 >= total {
             return Ok(ids);
         }
+    }
+    // Fewer ids than `total` said (the account changed while it was read):
+    // on, one page at a time, until an empty page.
+    while next <= MAX_LIST_PAGES {
+        let page = list_page(api, request_id, next)?;
+        if page.ids.is_empty() {
+            return Ok(ids);
+        }
+        ids.extend(page.ids);
+        if ids.len() as u64 >= total {
+            return Ok(ids);
+        }
+        next += 1;
     }
     Err(Error::api(
         format!(
@@ -230,6 +266,57 @@ pub fn list_instances(api: &Api, request_id: &str) -> Result<Vec<String>> {
         ApiFailure::without_envelope(200, request_id),
     )
     .with_hint("name the instances with arguments or --file instead of --all"))
+}
+
+/// Pages `numbers` of the instance list, `jobs` at a time, in order; the
+/// first error (in page order) stops the listing.
+fn fetch_pages(
+    api: &Api,
+    request_id: &str,
+    numbers: std::ops::RangeInclusive<usize>,
+    jobs: usize,
+) -> Result<Vec<InstancePage>> {
+    let numbers: Vec<usize> = numbers.collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    let mut results: Vec<Option<Result<InstancePage>>> = numbers.iter().map(|_| None).collect();
+    let slots = std::sync::Mutex::new(&mut results);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.clamp(1, numbers.len().max(1)) {
+            scope.spawn(|| loop {
+                use std::sync::atomic::Ordering::Relaxed;
+                let index = next.fetch_add(1, Relaxed);
+                if index >= numbers.len() || failed.load(Relaxed) {
+                    break;
+                }
+                let page = list_page(api, request_id, numbers[index]);
+                if page.is_err() {
+                    failed.store(true, Relaxed);
+                }
+                slots.lock().unwrap_or_else(|p| p.into_inner())[index] = Some(page);
+            });
+        }
+    });
+    // Pages not fetched after a failure are after it: the failure comes first.
+    results.into_iter().map_while(|r| r).collect()
+}
+
+/// Page `number` of the instance list, no longer than the `pageSize` asked.
+fn list_page(api: &Api, request_id: &str, number: usize) -> Result<InstancePage> {
+    let subject = format!("the instance list (page {number})");
+    let answer = api.get(&list_path(request_id, number, LIST_PAGE_SIZE), &subject)?;
+    let page = parse_instance_page(answer, &subject, request_id)?;
+    if page.ids.len() > LIST_PAGE_SIZE {
+        return Err(Error::api(
+            format!(
+                "the API answer for {subject} lists {} instances, more than the {LIST_PAGE_SIZE} asked for (pageSize)",
+                page.ids.len()
+            ),
+            ApiFailure::without_envelope(200, request_id),
+        )
+        .with_hint("check that --endpoint points at the OceanBase Cloud API"));
+    }
+    Ok(page)
 }
 
 /// One page of the instance list.

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use toml_edit::{DocumentMut, Item, Table, Value};
 
 /// The keys a profile may hold.
-pub const PROFILE_KEYS: [&str; 7] = [
+pub const PROFILE_KEYS: [&str; 8] = [
     "access_key_id",
     "access_key_secret",
     "site",
@@ -23,6 +23,7 @@ pub const PROFILE_KEYS: [&str; 7] = [
     "project_id",
     "ca_bundle",
     "output",
+    "nonce_cache",
 ];
 
 /// One profile's values as written in the file (empty strings count as unset).
@@ -36,6 +37,9 @@ pub struct Profile {
     pub output: Option<String>,
     /// PEM file of extra root certificates; relative paths are relative to the config file.
     pub ca_bundle: Option<String>,
+    /// `nonce_cache = false` turns the nonce cache off (a boolean, or a
+    /// string holding one).
+    pub nonce_cache: Option<String>,
 }
 
 /// A parsed configuration file (or an empty one, when the file does not exist).
@@ -151,6 +155,10 @@ impl ConfigFile {
             project_id: get("project_id")?,
             output: get("output")?,
             ca_bundle: get("ca_bundle")?,
+            nonce_cache: match table.get("nonce_cache").and_then(Item::as_bool) {
+                Some(flag) => Some(flag.to_string()),
+                None => get("nonce_cache")?,
+            },
         }))
     }
 

@@ -1,13 +1,17 @@
 //! Reading many instances at once: a small pool of std threads sharing one
 //! [`Api`], answers handed back in input order as soon as they can be.
 //!
-//! Cost: unless the client already holds a digest challenge (e.g. from the
-//! `--all` listing), the first instance is read alone, which earns it (one
-//! unsigned 401 and one signed request); every later request is signed
-//! pre-emptively with the kept challenge and a higher nonce count, so N
-//! instances cost N + 1 requests. When the first instance is refused with an
-//! authentication error, the credentials are wrong for all: the rest are not
-//! tried (and fail with the same kind of error).
+//! Cost: unless the client already holds a digest challenge (from the
+//! `--all` listing, or the nonce cache), the first instance earns it (one
+//! unsigned 401 and one signed request) while the other workers wait for it;
+//! every later request is signed pre-emptively with the kept challenge and a
+//! higher nonce count, so N instances cost N + 1 requests. The wait is
+//! bounded ([`PRIME_WAIT`]): when the first instance is slow, the others go
+//! ahead and earn challenges of their own (at most one more request each),
+//! so one slow instance never leaves the rest unanswered. When the first
+//! instance is refused with an authentication error, the credentials are
+//! wrong for all: the instances still waiting are not tried (and fail with
+//! the same kind of error).
 //!
 //! The caller's `on_ready` may say stop (the reader of stdout went away):
 //! no new instance is then started, and those never started fail with
@@ -15,10 +19,12 @@
 
 use crate::api::{self, Api, SslStatus};
 use crate::error::{Error, ErrorKind, Result};
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 /// What one instance gave: its data or why not.
 #[derive(Debug)]
@@ -32,8 +38,9 @@ pub struct Outcome {
 /// outcome before it are known (for streaming output), and returns
 /// [`ControlFlow::Break`] to stop the run: no new instance is started, and
 /// `on_ready` is not called again. The outcomes are also returned, in input
-/// order. `request_id` is sent with every call when given, else each call
-/// gets a fresh UUID.
+/// order (those never read because the run was stopped fail with
+/// `not_queried`). `request_id` is sent with every call when given, else
+/// each call gets a fresh UUID.
 pub fn query_all(
     client: &Api,
     ids: &[String],
@@ -41,11 +48,44 @@ pub fn query_all(
     request_id: Option<&str>,
     mut on_ready: impl FnMut(&Outcome) -> ControlFlow<()>,
 ) -> Vec<Outcome> {
+    let mut all = Vec::with_capacity(ids.len());
+    stream_all(client, ids, jobs, request_id, |outcome| {
+        let flow = on_ready(&outcome);
+        all.push(outcome);
+        flow
+    });
+    for id in &ids[all.len()..] {
+        all.push(Outcome {
+            instance_id: id.clone(),
+            result: Err(not_queried(id)),
+        });
+    }
+    all
+}
+
+/// Answers kept waiting for an earlier, slower one at most: a worker does
+/// not start an instance this far ahead of the first not yet handed on, so
+/// memory stays flat however many instances a run reads.
+const REORDER_WINDOW: usize = 1024;
+
+/// [`query_all`] without keeping the outcomes: each is handed to `on_ready`
+/// in input order and then dropped. Memory does not grow with the number
+/// of instances (a bounded reorder window of [`REORDER_WINDOW`] answers).
+pub fn stream_all(
+    client: &Api,
+    ids: &[String],
+    jobs: usize,
+    request_id: Option<&str>,
+    mut on_ready: impl FnMut(Outcome) -> ControlFlow<()>,
+) {
     let total = ids.len();
-    let mut slots: Vec<Option<Result<SslStatus>>> = (0..total).map(|_| None).collect();
-    let mut emitted = 0;
+    if total == 0 {
+        return;
+    }
     let mut progress = Progress::new(total);
     let stopped = AtomicBool::new(false);
+    // How many outcomes were handed on: the reorder window's start.
+    let handed_on = AtomicUsize::new(0);
     let query = |index: usize| {
         let request_id = request_id
             .map(str::to_string)
@@ -58,84 +98,108 @@ pub fn query_all(
             fetch()
         }
     };
-    let mut emit_ready = |slots: &mut Vec<Option<Result<SslStatus>>>, done: usize| {
-        progress.clear();
-        while emitted < total {
-            let Some(result) = slots[emitted].take() else {
-                break;
-            };
-            let outcome = Outcome {
-                instance_id: ids[emitted].clone(),
-                result,
-            };
-            if !stopped.load(Ordering::Relaxed) && on_ready(&outcome).is_break() {
-                stopped.store(true, Ordering::Relaxed);
-            }
-            slots[emitted] = Some(outcome.result);
-            emitted += 1;
-        }
-        progress.show(done);
-    };
-    if total == 0 {
-        return Vec::new();
-    }
 
-    // The first instance alone primes the digest challenge for the rest,
-    // unless the client already holds one (from the instance list).
-    let mut first_done = 0;
-    let mut refused = None;
-    if !client.has_challenge() {
-        let first = query(0);
-        if let Err(e) = &first {
-            if e.kind == ErrorKind::Auth {
-                refused = Some(e.clone());
-            }
-        }
-        slots[0] = Some(first);
-        first_done = 1;
-        emit_ready(&mut slots, 1);
-    }
-
-    if let Some(refusal) = refused {
-        for (index, slot) in slots.iter_mut().enumerate().skip(1) {
-            *slot = Some(Err(not_tried(&ids[index], &ids[0], &refusal)));
-        }
-        emit_ready(&mut slots, total);
-    } else if total > first_done && !stopped.load(Ordering::Relaxed) {
-        let next = AtomicUsize::new(first_done);
-        let (sender, receiver) = mpsc::channel();
-        std::thread::scope(|scope| {
-            for _ in 0..jobs.clamp(1, total - first_done) {
-                let sender = sender.clone();
-                let (next, query, stopped) = (&next, &query, &stopped);
-                scope.spawn(move || loop {
-                    if stopped.load(Ordering::Relaxed) {
-                        break;
+    // The first instance primes the digest challenge for the rest (unless
+    // the client already holds one): the other workers wait for it, but at
+    // most PRIME_WAIT, so one slow instance never starves the others.
+    let priming = !client.has_challenge();
+    let prime = Prime::default();
+    let prime_deadline = Instant::now() + PRIME_WAIT;
+    let next = AtomicUsize::new(0);
+    let (sender, receiver) = mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.clamp(1, total) {
+            let sender = sender.clone();
+            let (next, query, stopped, prime, handed_on) =
+                (&next, &query, &stopped, &prime, &handed_on);
+            scope.spawn(move || loop {
+                if stopped.load(Ordering::Relaxed) {
+                    break;
+                }
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                if index >= total {
+                    break;
+                }
+                while index >= handed_on.load(Ordering::Relaxed) + REORDER_WINDOW
+                    && !stopped.load(Ordering::Relaxed)
+                {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                let result = if !priming {
+                    query(index)
+                } else if index == 0 {
+                    let first = query(0);
+                    prime.done(first.as_ref().err());
+                    first
+                } else {
+                    match prime.wait(prime_deadline) {
+                        Some(refusal) => Err(not_tried(&ids[index], &ids[0], &refusal)),
+                        None => query(index),
                     }
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    if index >= total || sender.send((index, query(index))).is_err() {
-                        break;
-                    }
-                });
+                };
+                if sender.send((index, result)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(sender);
+        let mut pending = BTreeMap::new();
+        let mut cursor = 0;
+        let mut done = 0;
+        for (index, result) in receiver {
+            pending.insert(index, result);
+            done += 1;
+            progress.clear();
+            while let Some(result) = pending.remove(&cursor) {
+                let outcome = Outcome {
+                    instance_id: ids[cursor].clone(),
+                    result,
+                };
+                if !stopped.load(Ordering::Relaxed) && on_ready(outcome).is_break() {
+                    stopped.store(true, Ordering::Relaxed);
+                }
+                cursor += 1;
             }
-            drop(sender);
-            let mut done = first_done;
-            for (index, result) in receiver {
-                slots[index] = Some(result);
-                done += 1;
-                emit_ready(&mut slots, done);
-            }
-        });
-    }
+            handed_on.store(cursor, Ordering::Relaxed);
+            progress.show(done);
+        }
+    });
     progress.finish();
-    slots
-        .into_iter()
-        .zip(ids)
-        .map(|(slot, id)| Outcome {
-            instance_id: id.clone(),
-            result: slot.unwrap_or_else(|| Err(not_queried(id))),
-        })
-        .collect()
+}
+
+/// How long the other workers wait for the first instance to earn the
+/// digest challenge before they earn their own: a wait for a fast server
+/// (one request signed pre-emptively instead of two), never a stall when
+/// the first instance is slow.
+const PRIME_WAIT: Duration = Duration::from_secs(1);
+
+/// The first instance's outcome, as far as the others need it.
+#[derive(Default)]
+struct Prime {
+    /// `Some(refusal)` once the first instance is done; the refusal is its
+    /// authentication error, if it met one.
+    state: Mutex<Option<Option<Error>>>,
+    ready: Condvar,
+}
+
+impl Prime {
+    fn done(&self, error: Option<&Error>) {
+        let refusal = error.filter(|e| e.kind == ErrorKind::Auth).cloned();
+        *self.state.lock().unwrap_or_else(|p| p.into_inner()) = Some(refusal);
+        self.ready.notify_all();
+    }
+
+    /// Waits until the first instance is done, at most until `deadline`;
+    /// its authentication error, if any.
+    fn wait(&self, deadline: Instant) -> Option<Error> {
+        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let limit = deadline.saturating_duration_since(Instant::now());
+        let (state, _) = self
+            .ready
+            .wait_timeout_while(state, limit, |s| s.is_none())
+            .unwrap_or_else(|p| p.into_inner());
+        state.clone().flatten()
+    }
 }
 
 /// The error of an instance never started because the run was stopped.

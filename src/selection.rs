@@ -40,12 +40,14 @@ pub fn named_instances(selection: &InstanceSelection, stdin: &mut dyn Read) -> R
 }
 
 /// The full list: `named` followed by every listed instance when `all` is set,
-/// duplicates dropped (first occurrence wins).
+/// duplicates dropped (first occurrence wins). The list's pages are read up
+/// to `jobs` at a time.
 pub fn complete(
     named: Vec<String>,
     all: bool,
     client: &Api,
     request_id: Option<&str>,
+    jobs: usize,
 ) -> Result<Vec<String>> {
     if !all {
         return Ok(named);
@@ -53,7 +55,7 @@ pub fn complete(
     let request_id = request_id
         .map(str::to_string)
         .unwrap_or_else(api::new_request_id);
-    let listed = api::list_instances(client, &request_id)?;
+    let listed = api::list_instances(client, &request_id, jobs)?;
     Ok(dedup(named.into_iter().chain(listed).collect()))
 }
 

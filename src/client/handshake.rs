@@ -35,6 +35,7 @@
 //!
 //! Nothing here reads the secret but [`sign`].
 
+use super::cache::{self, CachedChallenge, Lookup, NonceCache};
 use super::cookies::Cookies;
 use super::digest::{next_nonce, DigestChallenge};
 use super::error::TransportError;
@@ -45,12 +46,15 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::thread::ThreadId;
+use std::time::SystemTime;
 
 /// A challenge and the cookies of its session.
 #[derive(Debug)]
 pub(super) struct Session {
     challenge: DigestChallenge,
     cookies: Cookies,
+    /// When its nonce was received (the nonce cache's age).
+    received: SystemTime,
 }
 
 /// Which kept challenge a request was signed with.
@@ -67,6 +71,10 @@ pub(super) struct KeptChallenges {
     shared: Mutex<Option<Session>>,
     own: Mutex<HashMap<ThreadId, Session>>,
     per_worker: AtomicBool,
+    /// The challenge kept between invocations, when enabled.
+    cache: Option<NonceCache>,
+    /// Set once the cache was consulted (once per run).
+    cache_tried: AtomicBool,
 }
 
 /// What a request signed with a kept challenge sends.
@@ -78,6 +86,68 @@ struct KeptSignature {
 }
 
 impl KeptChallenges {
+    /// Kept challenges that start from (and end in) `cache`, when given.
+    pub fn with_cache(cache: Option<NonceCache>) -> KeptChallenges {
+        KeptChallenges {
+            cache,
+            ..KeptChallenges::default()
+        }
+    }
+
+    /// The challenge of the cache, checked out for this run: once per run,
+    /// and only while nothing else is kept. Private to the request that
+    /// takes it until the server accepts it, like a fresh challenge.
+    fn take_cached(&self, trace: Trace) -> Option<Session> {
+        let cache = self.cache.as_ref()?;
+        if self.per_worker.load(Ordering::SeqCst)
+            || lock(&self.shared).is_some()
+            || self.cache_tried.swap(true, Ordering::SeqCst)
+        {
+            return None;
+        }
+        let found = match cache.check_out() {
+            Lookup::Found(found) => found,
+            Lookup::Missing(why) => {
+                trace.info(|| format!("* nonce cache: not used ({why})"));
+                return None;
+            }
+        };
+        let Some(challenge) = DigestChallenge::from_params(&found.params, found.nc) else {
+            trace.info(|| "* nonce cache: not used (the cached challenge is not valid)".into());
+            return None;
+        };
+        trace.info(|| {
+            format!(
+                "* nonce cache: signing with the cached challenge ({} s old, nc={:08x})",
+                cache::age_of(found.received_ms).as_secs(),
+                challenge.next_nonce_count()
+            )
+        });
+        Some(Session {
+            challenge,
+            cookies: Cookies::default(),
+            received: std::time::UNIX_EPOCH + std::time::Duration::from_millis(found.received_ms),
+        })
+    }
+
+    /// Puts a kept challenge back into the cache for the next run (the
+    /// shared one, else one worker's own). Called when the client is done.
+    pub fn persist(&self) {
+        let Some(cache) = &self.cache else {
+            return;
+        };
+        let shared = lock(&self.shared);
+        let own = lock(&self.own);
+        let Some(session) = shared.as_ref().or_else(|| own.values().next()) else {
+            return;
+        };
+        cache.put(CachedChallenge {
+            params: session.challenge.params().to_vec(),
+            nc: session.challenge.nonce_count(),
+            received_ms: cache::epoch_ms(session.received),
+        });
+    }
+
     /// Whether any challenge is kept.
     pub fn is_kept(&self) -> bool {
         lock(&self.shared).is_some() || !lock(&self.own).is_empty()
@@ -191,6 +261,7 @@ impl Accepted<'_> {
             .and_then(next_nonce);
         if let Some(next) = next.and_then(|n| session.challenge.with_next_nonce(&n)) {
             session.challenge = next;
+            session.received = SystemTime::now();
         }
     }
 }
@@ -208,6 +279,8 @@ enum Basis {
         session: Session,
         from_unsigned: bool,
     },
+    /// The challenge of the nonce cache, checked out for this request.
+    Cached { session: Session },
 }
 
 /// The digest handshake of one attempt: what the next request sends, and
@@ -272,6 +345,11 @@ impl<'a> Handshake<'a> {
                 origin: signed.origin,
                 nonce: signed.nonce,
             };
+        } else if let Some(mut session) = kept.take_cached(trace) {
+            if let Ok(header) = sign(&mut session.challenge, key, target) {
+                handshake.authorization = Some(header);
+                handshake.basis = Basis::Cached { session };
+            }
         }
         handshake
     }
@@ -303,6 +381,12 @@ impl<'a> Handshake<'a> {
                 accepted.apply(&mut session);
                 self.kept.keep(session);
             }
+            Basis::Cached { mut session } => {
+                self.trace
+                    .info(|| "* nonce cache: the cached challenge was accepted".into());
+                accepted.apply(&mut session);
+                self.kept.keep(session);
+            }
         }
     }
 
@@ -316,16 +400,34 @@ impl<'a> Handshake<'a> {
                 .map_err(|reason| {
                     trace.info(|| format!("* digest: {reason}"));
                     match self.basis {
-                        Basis::Unsigned => TransportError::BadChallenge(reason),
+                        Basis::Unsigned | Basis::Cached { .. } => {
+                            TransportError::BadChallenge(reason)
+                        }
                         _ => TransportError::AuthRejected { reason, requests },
                     }
                 })?;
         let stale = challenge.stale();
         let mut cookies = Cookies::default();
         cookies.update(answered.set_cookies.iter().map(String::as_str));
-        let fresh = Session { challenge, cookies };
+        let fresh = Session {
+            challenge,
+            cookies,
+            received: SystemTime::now(),
+        };
         match &self.basis {
             Basis::Unsigned => self.sign_fresh(fresh, true, "earned by this request"),
+            // A rejected cached challenge is never an authentication failure:
+            // it is dropped (it was checked out of the cache) and the normal
+            // handshake follows.
+            Basis::Cached { .. } if stale => {
+                trace.info(|| "* nonce cache: the cached challenge was rejected (stale)".into());
+                self.sign_fresh(fresh, false, "the cached nonce is stale")
+            }
+            Basis::Cached { .. } => {
+                trace.info(|| "* nonce cache: the cached challenge was rejected".into());
+                self.ask_unsigned("the cached challenge was rejected");
+                Ok(())
+            }
             Basis::Kept { .. } if stale => self.sign_fresh(fresh, false, "the kept nonce is stale"),
             Basis::Kept { .. } => {
                 if self.kept.go_per_worker() {

@@ -19,6 +19,7 @@
 //! call still unanswered at it with [`TransportError::TimeLimit`].
 //!
 //! The parts: this module holds the request loop and the attempts;
+//! `cache` the challenge kept between invocations (the nonce cache);
 //! `handshake` the digest challenge state (who owns a nonce, who may sign
 //! with it), with `digest` answering one challenge; `retry` the backoff,
 //! `Retry-After`, the shared pause and the run deadline; `proxy` the proxy
@@ -26,6 +27,7 @@
 //! got no answer.
 
 mod agent;
+pub mod cache;
 mod cookies;
 pub(crate) mod digest;
 mod error;
@@ -77,6 +79,8 @@ pub struct ClientConfig {
     pub extra_roots: Vec<ureq::tls::Certificate<'static>>,
     /// What `-v` asked to be told on stderr.
     pub trace: Trace,
+    /// The challenge kept between invocations (`None`: not kept).
+    pub nonce_cache: Option<cache::NonceCache>,
 }
 
 /// A raw HTTP answer after the digest handshake.
@@ -132,8 +136,8 @@ impl ApiClient {
         Ok(ApiClient {
             agent: agent::build_agent(&config)?,
             trace: config.trace,
+            challenge: KeptChallenges::with_cache(config.nonce_cache.clone()),
             config,
-            challenge: KeptChallenges::default(),
             gate: gate::Gate::default(),
             run_limit: None,
             pause: SharedPause::default(),
@@ -382,6 +386,13 @@ impl ApiClient {
                 )
             }));
         Ok(response)
+    }
+}
+
+/// The challenge a run ends with is kept for the next invocation.
+impl Drop for ApiClient {
+    fn drop(&mut self) {
+        self.challenge.persist();
     }
 }
 

@@ -47,7 +47,13 @@ pub fn run(
         return Ok(0);
     }
 
-    let ids = selection::complete(named, args.selection.all, &client, None)?;
+    let ids = selection::complete(
+        named,
+        args.selection.all,
+        &client,
+        None,
+        usize::from(args.selection.jobs),
+    )?;
     let outcomes = fleet::query_all(
         &client,
         &ids,

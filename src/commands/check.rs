@@ -87,31 +87,35 @@ fn check(
     let limit = settings.timeout;
     let client = super::connect::connect(&settings)?.with_time_limit(started, limit);
 
-    let ids = selection::complete(named, args.selection.all, &client, None)?;
+    let ids = selection::complete(
+        named,
+        args.selection.all,
+        &client,
+        None,
+        usize::from(args.selection.jobs),
+    )?;
     // Icinga 2 merges stderr into the plugin output, so the per-instance
     // errors (already in the long output, JSON and metrics) go to stderr
     // only when asked for with -v.
     let verbose = args.connection.verbose > 0;
-    let outcomes = fleet::query_all(
-        &client,
-        &ids,
-        usize::from(args.selection.jobs),
-        None,
-        |outcome: &Outcome| {
-            if let (true, Err(e)) = (verbose, &outcome.result) {
-                out.warn(&error_line(e));
-            }
-            std::ops::ControlFlow::Continue(())
-        },
-    );
     let now = jiff::Timestamp::now();
     // With --ca, each distinct caUrl is downloaded once, within the run's time limit.
     let mut cas = (args.ca || bundle.is_some())
         .then(|| CaSource::from_settings(&settings, Some(started + limit.mul_f64(0.9))));
     let bundle_name = args.ca_file.as_ref().map(|p| p.display().to_string());
-    let checked: Vec<Checked> = outcomes
-        .into_iter()
-        .map(|outcome| {
+    // Each answer is judged as it arrives (its CA too), and only what the
+    // reports show of it is kept (a small summary per instance, not the
+    // whole answer).
+    let mut checked: Vec<Checked> = Vec::with_capacity(ids.len());
+    fleet::stream_all(
+        &client,
+        &ids,
+        usize::from(args.selection.jobs),
+        None,
+        |outcome: Outcome| {
+            if let (true, Err(e)) = (verbose, &outcome.result) {
+                out.warn(&error_line(e));
+            }
             let mut verdict = evaluate(outcome.result.as_ref(), &policy, now);
             let ca = match (&mut cas, &outcome.result) {
                 (Some(cas), Ok(status)) => {
@@ -126,13 +130,14 @@ fn check(
                 }
                 _ => None,
             };
-            Checked {
-                outcome,
+            checked.push(Checked {
+                outcome: summarized(outcome),
                 verdict,
                 ca,
-            }
-        })
-        .collect();
+            });
+            std::ops::ControlFlow::Continue(())
+        },
+    );
     let text = check_report(args.output, &checked, &policy, now);
     match &args.write {
         Some(path) => write_atomically(path, &text)?,
@@ -154,4 +159,15 @@ fn read_ca_file(path: &std::path::Path) -> Result<Vec<String>> {
         .iter()
         .map(|der| describe(der).map(|c| c.fingerprint).map_err(bad))
         .collect()
+}
+
+/// The fields of an answer that the check reports show (JSON's
+/// `validPeriod`, Prometheus' flags); the rest is dropped.
+const REPORTED_FIELDS: [&str; 4] = ["validPeriod", "enableSSL", "forceSSL", "certValid"];
+
+fn summarized(mut outcome: Outcome) -> Outcome {
+    if let Ok(status) = &mut outcome.result {
+        status.retain(|key, _| REPORTED_FIELDS.contains(&key.as_str()));
+    }
+    outcome
 }

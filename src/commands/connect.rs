@@ -4,8 +4,9 @@
 
 use super::failure::{transport_failure, FailureContext};
 use crate::api::Api;
+use crate::client::cache::NonceCache;
 use crate::client::{AccessKey, ApiClient, ClientConfig};
-use crate::config::Settings;
+use crate::config::{NonceCacheSetting, Settings};
 use crate::error::Result;
 
 /// The API for a command run with `settings`.
@@ -39,6 +40,17 @@ pub fn client_config(settings: &Settings) -> ClientConfig {
             .map(|bundle| bundle.certs.clone())
             .unwrap_or_default(),
         trace: settings.trace,
+        nonce_cache: match settings.nonce_cache {
+            NonceCacheSetting::On { ttl } => NonceCache::default_dir().map(|dir| {
+                NonceCache::new(
+                    dir,
+                    &settings.endpoint.to_string(),
+                    &settings.credentials.access_key_id,
+                    ttl,
+                )
+            }),
+            NonceCacheSetting::Off => None,
+        },
     }
 }
 

@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::fleet::{self, Outcome};
 use crate::output::Output;
 use crate::render::error::error_line;
+use crate::render::json::fleet_object;
 use crate::render::{Answers, View};
 use crate::selection;
 use crate::style::Palette;
@@ -49,42 +50,101 @@ pub fn run(
         args.selection.all,
         &client,
         args.request_id.as_deref(),
+        usize::from(args.selection.jobs),
     )?;
     let mut write_error = None;
-    let outcomes = fleet::query_all(
-        &client,
-        &ids,
-        usize::from(args.selection.jobs),
-        args.request_id.as_deref(),
-        |outcome: &Outcome| match show_ready(&view, outcome, out) {
+    // What the run tells at the end: how many failed, the worst status.
+    let (mut failed, mut worst, mut count) = (0usize, 0u8, 0usize);
+    let mut shown = |outcome: &Outcome, out: &mut Output| {
+        count += 1;
+        if let Err(e) = &outcome.result {
+            failed += 1;
+            worst = worst.max(e.exit_code());
+        }
+        match show_ready(&view, outcome, out) {
             Ok(flow) => flow,
             Err(e) => {
                 write_error.get_or_insert(e);
                 ControlFlow::Break(())
             }
-        },
-    );
+        }
+    };
+    let jobs = usize::from(args.selection.jobs);
+    let request_id = args.request_id.as_deref();
+    if view.streams() {
+        // Streamed forms keep nothing: memory stays flat with the fleet.
+        fleet::stream_all(&client, &ids, jobs, request_id, |outcome| {
+            shown(&outcome, out)
+        });
+    } else if matches!(view, View::Json) {
+        // The JSON array, written element by element as answers arrive:
+        // the same text as rendering them all at once, in flat memory.
+        let mut array = JsonArray::default();
+        let mut array_error = None;
+        fleet::stream_all(&client, &ids, jobs, request_id, |outcome| {
+            let flow = shown(&outcome, out);
+            if flow.is_continue() {
+                if let Err(e) = out.write(&array.element(&fleet_object(&outcome))) {
+                    array_error = Some(e);
+                    return ControlFlow::Break(());
+                }
+            }
+            flow
+        });
+        if let Some(e) = array_error {
+            write_error.get_or_insert(e);
+        }
+        if write_error.is_none() && !out.closed() {
+            out.write(&array.end())?;
+        }
+    } else {
+        // The table needs every row for its column widths.
+        let outcomes = fleet::query_all(&client, &ids, jobs, request_id, |o| shown(o, out));
+        if write_error.is_none() {
+            out.write(&view.render(Answers::Many(&outcomes), Timestamp::now()))?;
+        }
+    }
     if let Some(e) = write_error {
         return Err(e);
-    }
-    if !view.streams() {
-        out.write(&view.render(Answers::Many(&outcomes), Timestamp::now()))?;
     }
     if out.closed() {
         return Ok(0);
     }
-    let failures: Vec<u8> = outcomes
-        .iter()
-        .filter_map(|o| o.result.as_ref().err().map(|e| e.exit_code()))
-        .collect();
-    if !failures.is_empty() {
+    if failed > 0 {
         out.warn(&format!(
-            "error: {} of {} instances could not be read",
-            failures.len(),
-            outcomes.len()
+            "error: {failed} of {count} instances could not be read"
         ));
     }
-    Ok(failures.into_iter().max().unwrap_or(0))
+    Ok(worst)
+}
+
+/// `-o json` of many instances, one element at a time: the text
+/// `serde_json::to_string_pretty` gives the whole array.
+#[derive(Default)]
+struct JsonArray {
+    started: bool,
+}
+
+impl JsonArray {
+    /// The text that puts `value` into the array.
+    fn element(&mut self, value: &serde_json::Value) -> String {
+        let pretty = serde_json::to_string_pretty(value).expect("JSON values always serialize");
+        let mut text = String::from(if self.started { ",\n" } else { "[\n" });
+        self.started = true;
+        for (i, line) in pretty.lines().enumerate() {
+            if i > 0 {
+                text.push('\n');
+            }
+            text.push_str("  ");
+            text.push_str(line);
+        }
+        text
+    }
+
+    /// The text that closes the array.
+    fn end(&self) -> String {
+        if self.started { "\n]\n" } else { "[]\n" }.to_string()
+    }
 }
 
 /// Shows one of many outcomes as soon as it is known: a failure's error line
@@ -139,6 +199,20 @@ mod tests {
         assert_eq!(
             stderr.text(),
             "error: authentication failed for instance ob-b\n"
+        );
+    }
+
+    #[test]
+    fn the_streamed_json_array_is_the_text_of_the_whole_array() {
+        let values: Vec<serde_json::Value> = outcomes().iter().map(fleet_object).collect();
+        let mut array = JsonArray::default();
+        let mut text: String = values.iter().map(|v| array.element(v)).collect();
+        text.push_str(&array.end());
+        let whole = View::Json.render(Answers::Many(&outcomes()), Timestamp::now());
+        assert_eq!(text, whole);
+        assert_eq!(
+            JsonArray::default().end(),
+            View::Json.render(Answers::Many(&[]), Timestamp::now())
         );
     }
 

@@ -91,6 +91,10 @@ pub const ENV_PROJECT_ID: &str = literal!(ENV_PROJECT_ID);
 pub const ENV_OUTPUT: &str = literal!(ENV_OUTPUT);
 pub const ENV_PROFILE: &str = literal!(ENV_PROFILE);
 pub const ENV_CONFIG: &str = "OBSSL_CONFIG";
+/// `0` (or `false`, `off`, `no`) turns the nonce cache off.
+pub const ENV_NONCE_CACHE: &str = "OBSSL_NONCE_CACHE";
+/// Seconds a cached digest challenge is used (default 60).
+pub const ENV_NONCE_CACHE_TTL: &str = "OBSSL_NONCE_CACHE_TTL";
 /// The variables other OceanBase Cloud clients read.
 pub const ENV_OB_ACCESS_KEY_ID: &str = "OCEANBASE_ACCESS_KEY_ID";
 pub const ENV_OB_ACCESS_KEY_SECRET: &str = "OCEANBASE_ACCESS_KEY_SECRET";
@@ -141,6 +145,16 @@ pub struct Settings {
     pub ca_bundle: Option<CaBundle>,
     /// What `-v` asked to be told on stderr.
     pub trace: Trace,
+    /// Whether the digest challenge is kept between invocations, and for
+    /// how long (see `docs/nonce-cache.md`).
+    pub nonce_cache: NonceCacheSetting,
+}
+
+/// The nonce cache's setting: on (with its time to live) or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NonceCacheSetting {
+    On { ttl: Duration },
+    Off,
 }
 
 /// What the command line said about settings: the flag source of

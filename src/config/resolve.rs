@@ -5,10 +5,11 @@ use super::file::{profile_name, ConfigSource, ProfileLookup};
 use super::pair::resolve_pair;
 use super::source::{first, first_or, Parsed, Source, Sourced};
 use super::{
-    CaBundle, Credentials, Environment, FlagSettings, OutputFormat, Settings, Site,
-    DEFAULT_BACKOFF_BASE, DEFAULT_ENDPOINT, DEFAULT_RETRIES, DEFAULT_TIMEOUT_SECONDS,
-    ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_CA_BUNDLE, ENV_ENDPOINT, ENV_OB_ACCESS_KEY_ID,
-    ENV_OB_ACCESS_KEY_SECRET, ENV_OUTPUT, ENV_PROJECT_ID, ENV_SITE, ENV_TEST_BACKOFF_MS,
+    CaBundle, Credentials, Environment, FlagSettings, NonceCacheSetting, OutputFormat, Settings,
+    Site, DEFAULT_BACKOFF_BASE, DEFAULT_ENDPOINT, DEFAULT_RETRIES, DEFAULT_TIMEOUT_SECONDS,
+    ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_CA_BUNDLE, ENV_ENDPOINT, ENV_NONCE_CACHE,
+    ENV_NONCE_CACHE_TTL, ENV_OB_ACCESS_KEY_ID, ENV_OB_ACCESS_KEY_SECRET, ENV_OUTPUT,
+    ENV_PROJECT_ID, ENV_SITE, ENV_TEST_BACKOFF_MS,
 };
 use crate::endpoint::Endpoint;
 use crate::error::{Error, Result};
@@ -41,6 +42,9 @@ pub struct Resolution {
     pub backoff_base: Duration,
     /// How many times `-v` was given.
     pub verbose: u8,
+    /// `OBSSL_NONCE_CACHE` (and `OBSSL_NONCE_CACHE_TTL`), else the
+    /// profile's `nonce_cache`, else on for 60 s.
+    pub nonce_cache: Sourced<NonceCacheSetting>,
 }
 
 /// A flag as a source: its value when it was given.
@@ -78,6 +82,34 @@ fn site_name(name: String, source: &Source) -> Result<Endpoint> {
         ))
         .with_hint("or give a base URL with --endpoint / endpoint")),
     }
+}
+
+/// A yes/no setting: 1/true/on/yes or 0/false/off/no.
+fn switch(value: String, source: &Source) -> Result<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "on" | "yes" => Ok(true),
+        "0" | "false" | "off" | "no" => Ok(false),
+        _ => Err(Error::usage(format!(
+            "invalid value `{value}` (from {source}): expected true or false"
+        ))
+        .with_hint("use 0 or false to turn the nonce cache off, 1 or true to turn it on")),
+    }
+}
+
+/// The nonce cache's time to live in seconds.
+fn ttl_seconds(value: String, source: &Source) -> Result<Duration> {
+    value
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && (0.0..=86_400.0).contains(s))
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "invalid value `{value}` (from {source}): expected seconds from 0 to 86400"
+            ))
+            .with_hint("e.g. OBSSL_NONCE_CACHE_TTL=60 (0 turns the nonce cache off)")
+        })
 }
 
 fn output_name(name: String, source: &Source) -> Result<OutputFormat> {
@@ -157,6 +189,23 @@ impl Resolution {
             },
         ])?;
         let pair = resolve_pair(env, &from_profile)?;
+        let enabled = first_or(
+            &[&|| var(env, ENV_NONCE_CACHE).parsed(switch), &|| {
+                from_profile.value(|p| p.nonce_cache.clone()).parsed(switch)
+            }],
+            || Ok(true),
+        )?;
+        let ttl = var(env, ENV_NONCE_CACHE_TTL)
+            .parsed(ttl_seconds)?
+            .map_or(crate::client::cache::DEFAULT_TTL, |t| t.value);
+        let nonce_cache = Sourced::new(
+            if enabled.value && !ttl.is_zero() {
+                NonceCacheSetting::On { ttl }
+            } else {
+                NonceCacheSetting::Off
+            },
+            enabled.source,
+        );
         let backoff_base = env
             .var(ENV_TEST_BACKOFF_MS)
             .filter(|_| cfg!(debug_assertions))
@@ -178,6 +227,7 @@ impl Resolution {
             retries: flags.retries.unwrap_or(DEFAULT_RETRIES),
             backoff_base,
             verbose: flags.verbose,
+            nonce_cache,
         })
     }
 
@@ -214,6 +264,7 @@ impl Resolution {
             backoff_base: self.backoff_base,
             ca_bundle,
             trace: Trace::new(self.verbose),
+            nonce_cache: self.nonce_cache.value,
         })
     }
 }

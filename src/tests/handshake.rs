@@ -48,6 +48,7 @@ fn client_for(mock: &MockServer, secret: &str) -> Api {
         backoff_base: Duration::from_millis(1),
         ca_bundle: None,
         trace: Default::default(),
+        nonce_cache: crate::config::NonceCacheSetting::Off,
     })
     .expect("no proxy in the test environment")
 }

@@ -697,3 +697,31 @@ fn write_through_a_symlink_keeps_the_link() {
     let scrape = parse_prometheus(&std::fs::read_to_string(&real).unwrap());
     assert_eq!(run_metric(&scrape, "obssl_last_run_success"), Some(1.0));
 }
+
+/// Issue 12 item 10: the first instance used to be queried alone (to earn
+/// the digest challenge), so a slow one left the rest UNKNOWN, never sent.
+#[test]
+fn one_slow_first_instance_does_not_starve_the_others() {
+    let mock = start_mock(MockConfig {
+        generated_instances: 5,
+        slow_instances: vec![("obcluster-demo".into(), std::time::Duration::from_secs(10))],
+        ..MockConfig::default()
+    });
+    let h = home();
+    let started = std::time::Instant::now();
+    let out = check(&mock, h.path(), &["-t", "4", "obcluster-demo"])
+        .args(generated(5))
+        .assert()
+        .code(3);
+    assert!(started.elapsed().as_secs() < 6, "{:?}", started.elapsed());
+    let text = stdout_of(&out);
+    assert!(
+        text.starts_with("SSL UNKNOWN - 0 critical, 0 warning, 1 unknown, 5 ok"),
+        "{text}"
+    );
+    assert!(
+        text.contains("UNKNOWN obcluster-demo: query failed"),
+        "{text}"
+    );
+    stop_in_background(mock);
+}

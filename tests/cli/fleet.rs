@@ -155,12 +155,17 @@ fn all_pages_through_the_whole_account() {
         .map(|r| r.url)
         .collect();
     assert_eq!(list_requests.len(), 3, "{list_requests:?}");
-    for (i, url) in list_requests.iter().enumerate() {
-        assert!(
-            url.contains(&format!("pageNumber={}&pageSize=100", i + 1)),
-            "{url}"
-        );
-    }
+    // Pages 2 and 3 are read concurrently: in any order.
+    let mut pages: Vec<&str> = list_requests
+        .iter()
+        .map(|url| url.split("pageNumber=").nth(1).unwrap())
+        .collect();
+    pages.sort();
+    assert_eq!(
+        pages,
+        ["1&pageSize=100", "2&pageSize=100", "3&pageSize=100"],
+        "{list_requests:?}"
+    );
     assert_eq!(
         mock.request_count(),
         1 + 3 + expected.len(),
@@ -517,10 +522,10 @@ fn verbose_lines_of_several_instances_name_their_instance() {
         .args(["get", "-v", "obxxx"])
         .assert()
         .success();
+    let single = stderr_of(&single);
     assert!(
-        stderr_of(&single).starts_with("> GET "),
-        "{}",
-        stderr_of(&single)
+        single.lines().any(|l| l.starts_with("> GET ")) && !single.contains("\n["),
+        "{single}"
     );
 }
 

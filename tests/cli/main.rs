@@ -5,6 +5,7 @@
 
 mod util;
 
+mod all_bounds;
 mod apache;
 mod ca;
 mod check;
@@ -20,6 +21,7 @@ mod hostile;
 mod hostile_local;
 mod leaks;
 mod mock_server;
+mod nonce_cache;
 mod rate_limit;
 mod recipes;
 mod table_width;

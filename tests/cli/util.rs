@@ -12,7 +12,7 @@ pub const SECRET: &str = "sk-LEAKCHECK-7f3a9c1e5b2d4f60";
 pub const ACCESS_KEY_ID: &str = "ak-test-0001";
 
 /// A command for one of this package's binaries with a clean environment:
-/// only PATH is kept, HOME and the config dirs point at `home`, and no proxy
+/// only PATH is kept, HOME and the config and cache dirs point at `home`, and no proxy
 /// or OBSSL_* variable leaks in from the developer's shell.
 pub fn isolated(bin: &str, home: &Path) -> Command {
     let path = match bin {
@@ -34,6 +34,8 @@ pub fn isolated_env(home: &Path) -> Vec<(&'static str, OsString)> {
         ("PATH", std::env::var_os("PATH").unwrap_or_default()),
         ("HOME", home.into()),
         ("XDG_CONFIG_HOME", home.join(".config").into()),
+        // The nonce cache stays in the test's home, never the developer's.
+        ("XDG_CACHE_HOME", home.join(".cache").into()),
         ("NO_COLOR", "1".into()),
     ]
 }
