@@ -81,28 +81,79 @@ impl Trace {
         }
     }
 
-    /// Writes response headers at `-vv`. Servers have no business echoing an
-    /// `Authorization` header, but if one does, its value is redacted too.
+    /// Writes response headers at `-vv`, with what could serve an attacker
+    /// redacted (see [`shown_response_header`]).
     pub fn response_headers<'a>(self, headers: impl IntoIterator<Item = (&'a str, String)>) {
         if !self.headers_enabled() {
             return;
         }
         for (name, value) in headers {
-            let shown = if name.eq_ignore_ascii_case("authorization")
-                || name.eq_ignore_ascii_case("proxy-authorization")
-            {
-                "(redacted)".to_string()
-            } else {
-                value
-            };
-            emit(&format!("< {name}: {shown}"));
+            emit(&format!("< {name}: {}", shown_response_header(name, value)));
         }
     }
+}
+
+/// A response header's value as `-vv` shows it. Redacted: an echoed
+/// `Authorization`; the values of `Set-Cookie` (a session cookie may be as
+/// good as a credential; its name and attributes stay); and `rspauth` in
+/// `Authentication-Info`, which is computed from H(A1), the hash of the
+/// secret, so that with the nonce and cnonce beside it it would allow an
+/// offline dictionary attack like a digest `response=`.
+fn shown_response_header(name: &str, value: String) -> String {
+    if name.eq_ignore_ascii_case("authorization")
+        || name.eq_ignore_ascii_case("proxy-authorization")
+    {
+        return "(redacted)".to_string();
+    }
+    if name.eq_ignore_ascii_case("set-cookie") {
+        let (pair, attributes) = value.split_once(';').unwrap_or((&value, ""));
+        let cookie = pair.split_once('=').map_or(pair, |(n, _)| n).trim();
+        let rest = if attributes.is_empty() {
+            String::new()
+        } else {
+            format!(";{attributes}")
+        };
+        return format!("{cookie}=(redacted){rest}");
+    }
+    if name.eq_ignore_ascii_case("authentication-info") {
+        return value
+            .split(',')
+            .map(|part| match part.split_once('=') {
+                Some((key, _)) if key.trim().eq_ignore_ascii_case("rspauth") => {
+                    format!("{key}=(redacted)")
+                }
+                _ => part.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(",");
+    }
+    value
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cookie_values_and_rspauth_are_redacted_the_rest_shown() {
+        let shown = |n: &str, v: &str| shown_response_header(n, v.to_string());
+        assert_eq!(
+            shown("Set-Cookie", "OBMOCKSESSION=4251abc; Path=/; HttpOnly"),
+            "OBMOCKSESSION=(redacted); Path=/; HttpOnly"
+        );
+        assert_eq!(shown("set-cookie", "lb=x"), "lb=(redacted)");
+        let info = shown(
+            "Authentication-Info",
+            r#"nextnonce="n2", qop=auth, rspauth="0fedcba9", cnonce="c", nc=00000001"#,
+        );
+        assert!(!info.contains("0fedcba9"), "{info}");
+        assert!(info.contains("rspauth=(redacted)") && info.contains(r#"nextnonce="n2""#));
+        assert_eq!(
+            shown("WWW-Authenticate", "Digest realm=\"r\""),
+            "Digest realm=\"r\""
+        );
+        assert_eq!(shown("Authorization", "Digest x"), "(redacted)");
+    }
 
     #[test]
     fn levels() {

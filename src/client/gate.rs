@@ -45,6 +45,10 @@ impl Default for Gate {
 /// One attempt's place in the gate; given back when dropped.
 pub(super) struct Permit<'g> {
     gate: &'g Gate,
+    /// The limit when the attempt got in: an attempt lowers the gate only
+    /// if nobody has since (several attempts meeting the same overload
+    /// halve it once, not once each).
+    limit: usize,
 }
 
 impl Drop for Permit<'_> {
@@ -74,13 +78,19 @@ impl Gate {
                 .0;
         }
         state.in_flight += 1;
-        Some(Permit { gate: self })
+        Some(Permit {
+            gate: self,
+            limit: state.limit,
+        })
     }
 
     /// Halves the attempts allowed in flight (at least one), from the
-    /// number in flight now.
-    pub fn lower(&self, trace: Trace) {
+    /// number in flight now, unless it was lowered since `permit` got in.
+    pub fn lower(&self, permit: &Permit<'_>, trace: Trace) {
         let mut state = self.lock();
+        if state.limit < permit.limit {
+            return;
+        }
         let limit = (state.in_flight.min(state.limit) / 2).max(1);
         if limit < state.limit {
             state.limit = limit;
@@ -109,7 +119,12 @@ mod tests {
         let gate = Gate::default();
         let far = Instant::now() + Duration::from_secs(5);
         let permits: Vec<_> = (0..8).map(|_| gate.enter(far).unwrap()).collect();
-        gate.lower(Trace::default());
+        gate.lower(&permits[0], Trace::default());
+        assert_eq!(gate.limit(), 4);
+        // The others met the same overload: no further halving.
+        for permit in &permits[1..] {
+            gate.lower(permit, Trace::default());
+        }
         assert_eq!(gate.limit(), 4);
         let soon = Instant::now() + Duration::from_millis(30);
         assert!(gate.enter(soon).is_none(), "over the limit: no place");
@@ -118,7 +133,7 @@ mod tests {
         assert!(gate.enter(soon).is_none());
         drop(again);
         let one = gate.enter(far).unwrap();
-        gate.lower(Trace::default());
+        gate.lower(&one, Trace::default());
         assert_eq!(gate.limit(), 1, "never below one");
         drop(one);
         assert!(gate.enter(far).is_some());
@@ -129,7 +144,7 @@ mod tests {
         let gate = Gate::default();
         let far = Instant::now() + Duration::from_secs(5);
         let first = gate.enter(far).unwrap();
-        gate.lower(Trace::default());
+        gate.lower(&first, Trace::default());
         std::thread::scope(|s| {
             let waiter = s.spawn(|| gate.enter(far).is_some());
             std::thread::sleep(Duration::from_millis(20));

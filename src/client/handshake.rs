@@ -23,7 +23,11 @@
 //!   only after the request signed with it was accepted, so no other worker
 //!   can overtake its nonce count before that.
 //! - A `nextnonce` in an accepted answer's `Authentication-Info` (RFC 7616
-//!   §3.5) replaces the nonce of the challenge that request was signed with.
+//!   §3.5) replaces the nonce of the challenge that request was signed with
+//!   (one equal to the nonce in use changes nothing). A server that moves
+//!   its nonces on makes workers sharing one chain call each other's nonces
+//!   stale: the first such stale answer also switches the run per worker,
+//!   so that each follows a chain of its own.
 //!
 //! The handshake of one attempt is bounded, never a loop: a rejected kept
 //! challenge is replaced by a fresh one (from the 401 when it says
@@ -71,6 +75,9 @@ pub(super) struct KeptChallenges {
     shared: Mutex<Option<Session>>,
     own: Mutex<HashMap<ThreadId, Session>>,
     per_worker: AtomicBool,
+    /// Set once an accepted answer carried a `nextnonce`: the server moves
+    /// its nonces on, so workers sharing one chain would overtake each other.
+    next_nonces_seen: AtomicBool,
     /// The challenge kept between invocations, when enabled.
     cache: Option<NonceCache>,
     /// Set once the cache was consulted (once per run).
@@ -189,8 +196,8 @@ impl KeptChallenges {
     /// challenge that request was signed with, if it is still kept.
     fn update(&self, origin: Origin, nonce: &str, accepted: &Accepted) {
         let apply = |session: &mut Session| {
-            if session.challenge.nonce() == nonce {
-                accepted.apply(session);
+            if session.challenge.nonce() == nonce && accepted.apply(session) {
+                self.next_nonces_seen.store(true, Ordering::SeqCst);
             }
         };
         match origin {
@@ -250,7 +257,10 @@ struct Accepted<'a> {
 }
 
 impl Accepted<'_> {
-    fn apply(&self, session: &mut Session) {
+    /// Takes the answer's cookies and `nextnonce` into `session`; true when
+    /// the nonce moved on. A `nextnonce` equal to the nonce in use changes
+    /// nothing (rebuilding the challenge would restart its nonce count).
+    fn apply(&self, session: &mut Session) -> bool {
         session
             .cookies
             .update(self.answered.set_cookies.iter().map(String::as_str));
@@ -258,10 +268,15 @@ impl Accepted<'_> {
             .answered
             .authentication_info
             .as_deref()
-            .and_then(next_nonce);
-        if let Some(next) = next.and_then(|n| session.challenge.with_next_nonce(&n)) {
-            session.challenge = next;
-            session.received = SystemTime::now();
+            .and_then(next_nonce)
+            .filter(|n| n != session.challenge.nonce());
+        match next.and_then(|n| session.challenge.with_next_nonce(&n)) {
+            Some(next) => {
+                session.challenge = next;
+                session.received = SystemTime::now();
+                true
+            }
+            None => false,
         }
     }
 }
@@ -296,6 +311,9 @@ pub(super) struct Handshake<'a> {
     stale_retry_used: bool,
     unsigned_retry_used: bool,
     requests: u32,
+    /// A kept challenge was rejected (not stale): if the fresh one this
+    /// attempt earns is accepted, the run goes per worker.
+    cure_pending: bool,
     /// The attempt gave up because the server forgot, at once, a challenge
     /// of this worker's own (see `gate`).
     forgotten: bool,
@@ -327,6 +345,7 @@ impl<'a> Handshake<'a> {
             stale_retry_used: false,
             unsigned_retry_used: false,
             requests: 0,
+            cure_pending: false,
             forgotten: false,
         };
         if let Some(signed) = kept.sign(key, target) {
@@ -374,17 +393,30 @@ impl<'a> Handshake<'a> {
     /// requests; a kept one takes the answer's `nextnonce` and cookies.
     pub fn accepted(self, answered: &Answered) {
         let accepted = Accepted { answered };
+        let moved_on = |session: &mut Session| {
+            if accepted.apply(session) {
+                self.kept.next_nonces_seen.store(true, Ordering::SeqCst);
+            }
+        };
         match self.basis {
             Basis::Unsigned => {}
             Basis::Kept { origin, nonce } => self.kept.update(origin, &nonce, &accepted),
             Basis::Fresh { mut session, .. } => {
-                accepted.apply(&mut session);
+                // A fresh challenge cured the rejection of a kept one: from
+                // now on each worker signs with a challenge of its own (this
+                // one is this worker's).
+                if self.cure_pending && self.kept.go_per_worker() {
+                    self.trace.info(|| {
+                        "* digest: from now on each worker signs with a challenge of its own".into()
+                    });
+                }
+                moved_on(&mut session);
                 self.kept.keep(session);
             }
             Basis::Cached { mut session } => {
                 self.trace
                     .info(|| "* nonce cache: the cached challenge was accepted".into());
-                accepted.apply(&mut session);
+                moved_on(&mut session);
                 self.kept.keep(session);
             }
         }
@@ -428,13 +460,24 @@ impl<'a> Handshake<'a> {
                 self.ask_unsigned("the cached challenge was rejected");
                 Ok(())
             }
-            Basis::Kept { .. } if stale => self.sign_fresh(fresh, false, "the kept nonce is stale"),
-            Basis::Kept { .. } => {
-                if self.kept.go_per_worker() {
+            Basis::Kept { origin, .. } if stale => {
+                // A server that moves its nonces on with every answer
+                // (`nextnonce`) makes workers sharing one chain call each
+                // other's nonces stale: each follows a chain of its own.
+                if *origin == Origin::Shared
+                    && self.kept.next_nonces_seen.load(Ordering::SeqCst)
+                    && self.kept.go_per_worker()
+                {
                     trace.info(|| {
-                        "* digest: from now on each worker signs with a challenge of its own".into()
+                        "* digest: the server moves its nonces on (nextnonce); from now on each \
+                         worker signs with a challenge of its own"
+                            .into()
                     });
                 }
+                self.sign_fresh(fresh, false, "the kept nonce is stale")
+            }
+            Basis::Kept { .. } => {
+                self.cure_pending = true;
                 self.ask_unsigned(
                     "the kept challenge was rejected (another request may have overtaken its nonce count)",
                 );
@@ -566,7 +609,7 @@ mod tests {
     }
 
     #[test]
-    fn a_rejected_kept_challenge_asks_for_one_of_its_own_and_switches_to_per_worker() {
+    fn a_rejected_kept_challenge_asks_for_one_of_its_own_and_a_cure_switches_to_per_worker() {
         let kept = KeptChallenges::default();
         let key = key();
         prime(&kept, &key, "n1");
@@ -576,19 +619,80 @@ mod tests {
         // Rejected, not stale: the next request goes unsigned.
         h.rejected(&challenge("n2", "")).unwrap();
         assert!(h.next_request().authorization.is_none());
-        assert!(kept.per_worker.load(Ordering::SeqCst));
+        assert!(
+            !kept.per_worker.load(Ordering::SeqCst),
+            "not before the cure"
+        );
         h.rejected(&challenge("n3", "")).unwrap();
         assert!(h
             .next_request()
             .authorization
             .unwrap()
             .contains("nonce=\"n3\""));
-        // A fresh challenge of its own rejected: the credentials are wrong.
+        h.accepted(&Answered::default());
+        assert!(kept.per_worker.load(Ordering::SeqCst), "cured: per worker");
+
+        // Without a cure (the fresh challenge rejected too) the credentials
+        // are wrong, and the run stays as it was.
+        let kept = KeptChallenges::default();
+        prime(&kept, &key, "n1");
+        let mut h = Handshake::start(&kept, &key, "/p", Trace::default());
+        h.next_request();
+        h.rejected(&challenge("n2", "")).unwrap();
+        h.next_request();
+        h.rejected(&challenge("n3", "")).unwrap();
+        h.next_request();
         let err = h.rejected(&challenge("n4", "")).unwrap_err();
         assert!(
             matches!(err, TransportError::AuthRejected { requests: 3, .. }),
             "{err:?}"
         );
+        assert!(!kept.per_worker.load(Ordering::SeqCst));
+    }
+
+    #[test]
+    fn a_next_nonce_equal_to_the_nonce_in_use_keeps_the_count() {
+        let kept = KeptChallenges::default();
+        let key = key();
+        let mut h = Handshake::start(&kept, &key, "/p", Trace::default());
+        h.next_request();
+        h.rejected(&challenge("n1", "")).unwrap();
+        h.next_request();
+        h.accepted(&Answered {
+            authentication_info: Some(r#"nextnonce="n1", qop=auth"#.into()),
+            ..Answered::default()
+        });
+        assert!(!kept.next_nonces_seen.load(Ordering::SeqCst));
+        let mut next = Handshake::start(&kept, &key, "/p", Trace::default());
+        assert_eq!(
+            nc_of(next.next_request().authorization.unwrap()),
+            "00000002"
+        );
+    }
+
+    #[test]
+    fn with_next_nonces_a_stale_shared_nonce_switches_to_per_worker() {
+        let kept = KeptChallenges::default();
+        let key = key();
+        let mut h = Handshake::start(&kept, &key, "/p", Trace::default());
+        h.next_request();
+        h.rejected(&challenge("n1", "")).unwrap();
+        h.next_request();
+        h.accepted(&Answered {
+            authentication_info: Some(r#"nextnonce="n2""#.into()),
+            ..Answered::default()
+        });
+        assert!(kept.next_nonces_seen.load(Ordering::SeqCst));
+        // Another worker's request already used n2: this one is stale.
+        let mut h = Handshake::start(&kept, &key, "/p", Trace::default());
+        h.next_request();
+        h.rejected(&challenge("n3", ", stale=true")).unwrap();
+        assert!(kept.per_worker.load(Ordering::SeqCst));
+        assert!(h
+            .next_request()
+            .authorization
+            .unwrap()
+            .contains("nonce=\"n3\""));
     }
 
     #[test]

@@ -262,12 +262,12 @@ impl ApiClient {
     ) -> Result<Attempted, TransportError> {
         let mut lowerings = 0;
         loop {
-            let Some(_permit) = self.gate.enter(deadline) else {
+            let Some(permit) = self.gate.enter(deadline) else {
                 return Err(error::timed_out(&self.config.endpoint, self.config.timeout));
             };
             match self.handshake(target, url, deadline) {
                 Err((_, true)) if lowerings < gate::MAX_LOWERINGS => {
-                    self.gate.lower(self.trace);
+                    self.gate.lower(&permit, self.trace);
                     self.trace
                         .info(|| "* digest: trying this request again".into());
                     lowerings += 1;

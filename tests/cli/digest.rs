@@ -32,11 +32,14 @@ fn one_time_budget(n: usize, jobs: usize) -> usize {
     2 * n + jobs
 }
 
+/// With `nextnonce`, each worker follows a chain of its own once two of
+/// them met on one nonce: the handshake, and two requests per worker to
+/// switch (the stale answer and its fresh nonce) at most.
 fn next_nonce_budget(n: usize, jobs: usize) -> usize {
     if jobs == 1 {
         n + 1
     } else {
-        2 * n + jobs
+        n + 2 * jobs + 3
     }
 }
 
