@@ -562,3 +562,19 @@ fn the_ca_download_is_retried_like_api_calls() {
     );
     assert_eq!(ca_requests(&mock).len(), 3);
 }
+
+#[test]
+fn a_huge_ca_url_is_cut_in_the_error_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://ca.example.invalid/{}", "a".repeat(900_000));
+    let mock = mock_with_ca_urls(dir.path(), &[("ob-huge-url", &url)]);
+    let home = home();
+    let run = ca(&mock, home.path(), &["ob-huge-url"]);
+    assert_eq!(run.code, 5, "{}", &run.stderr[..run.stderr.len().min(500)]);
+    assert!(run.stderr.len() < 1000, "{} bytes", run.stderr.len());
+    assert!(
+        run.stderr.contains("aaa… (900026 bytes in all): refused"),
+        "{}",
+        run.stderr
+    );
+}
