@@ -187,6 +187,12 @@ pub fn ca_url(instance_id: &str, status: &SslStatus) -> Result<String> {
     }
 }
 
+/// The test CA of the mock, described (for unit tests of the views).
+#[cfg(test)]
+pub fn describe_for_tests() -> CaCert {
+    parse::describe(include_bytes!("../mock/ca/OceanBase-CA.crt")).expect("the test CA parses")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,10 +232,4 @@ mod tests {
         let dn: x509_cert::name::Name = "CN=Acme\\, Inc \\+ Sons,O=x".parse().unwrap();
         assert_eq!(named(&dn.to_string()).name(), "Acme, Inc + Sons");
     }
-}
-
-/// The test CA of the mock, described (for unit tests of the views).
-#[cfg(test)]
-pub fn describe_for_tests() -> CaCert {
-    parse::describe(include_bytes!("../mock/ca/OceanBase-CA.crt")).expect("the test CA parses")
 }
