@@ -2,7 +2,7 @@
 //!
 //! Two modules are public: [`app`], which the `obssl` binary runs, and
 //! [`mock`], the mock API that the `obssl-mock` binary and the tests start.
-//! Everything else is private to the crate; README.md ("Development")
+//! Everything else is private to the crate; docs/development.md ("Layout")
 //! maps the modules.
 
 mod api;

@@ -9,6 +9,7 @@
 use crate::client::{backoff, connect_bound, plain_agent, RETRY_STATUSES};
 use crate::endpoint::{is_loopback_host, redact_userinfo, Endpoint};
 use crate::error::{Error, ErrorKind, Result};
+use crate::sanitize::shown;
 use crate::trace::Trace;
 use std::time::{Duration, Instant};
 use ureq::http::Uri;
@@ -35,11 +36,13 @@ struct CaUrl {
     origin: Endpoint,
 }
 
-/// An error about the CA download at `url` (exit status 5, or 6 for network failures).
+/// An error about the CA download at `url` (exit status 5, or 6 for network
+/// failures). The URL is [`shown`]: cut to its first characters, so a
+/// megabyte `caUrl` never makes a megabyte line.
 pub fn ca_error(kind: ErrorKind, url: &str, what: &str) -> Error {
     Error::new(
         kind,
-        format!("CA download {}: {what}", redact_userinfo(url)),
+        format!("CA download {}: {what}", shown(&redact_userinfo(url))),
     )
 }
 
@@ -142,7 +145,7 @@ impl Failure {
                 url,
                 &format!(
                     "answered a redirect (HTTP {status}) to {}; obssl follows no redirect for the CA",
-                    redact_userinfo(&location)
+                    shown(&redact_userinfo(&location))
                 ),
             )
             .with_hint("download that URL yourself and check what it is"),
@@ -175,7 +178,7 @@ fn attempt_download(
     let attempt_limit = remaining.min(config.timeout);
     config
         .trace
-        .info(|| format!("> GET {url} (CA download, no credentials)"));
+        .info(|| format!("> GET {} (CA download, no credentials)", shown(url)));
     let started = Instant::now();
     let mut response = agent
         .get(url)
@@ -249,5 +252,47 @@ mod tests {
             assert_eq!(e.kind, ErrorKind::Api, "{bad}");
             assert!(!e.message.contains("u:p"), "{}", e.message);
         }
+    }
+
+    #[test]
+    fn a_long_url_or_location_is_cut_in_messages() {
+        let url = format!("https://ca.example.com/{}", "a".repeat(1024 * 1024));
+        let e = ca_error(ErrorKind::Api, &url, "answered HTTP 404");
+        assert!(e.message.len() < 300, "{}", e.message.len());
+        assert!(
+            e.message
+                .starts_with("CA download https://ca.example.com/aaa"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message
+                .ends_with("… (1048599 bytes in all): answered HTTP 404"),
+            "{}",
+            e.message
+        );
+        let location = format!("https://u:p@elsewhere.example/{}", "b".repeat(1024 * 1024));
+        let e = Failure::Status(302, Some(location)).into_error(&url);
+        assert!(e.message.len() < 600, "{}", e.message.len());
+        assert!(
+            e.message.contains("to https://***@elsewhere.example/bbb"),
+            "{}",
+            e.message
+        );
+        assert!(!e.message.contains("u:p"), "{}", e.message);
+        // Refused before connecting, the URL is cut too.
+        let e = check_url(&format!(
+            "http://ca.example.com/{}",
+            "c".repeat(1024 * 1024)
+        ))
+        .unwrap_err();
+        assert!(e.message.len() < 400, "{}", e.message.len());
+        // Hidden characters are shown escaped.
+        let e = ca_error(ErrorKind::Api, "https://x/\u{9b}\u{202e}", "x");
+        assert!(
+            e.message.contains("https://x/\\u{9b}\\u{202e}"),
+            "{}",
+            e.message
+        );
     }
 }

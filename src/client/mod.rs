@@ -6,8 +6,13 @@
 //! a [`ClientConfig`]; where the values come from is not its business.
 //!
 //! A call ([`ApiClient::get`]) is one or more *attempts*; an attempt is the
-//! bounded digest handshake (at most unsigned → signed → one more on
-//! `stale=true`) and is bounded by `--timeout`. Attempts are repeated on
+//! bounded digest handshake, never a loop (see `handshake`: unsigned →
+//! signed, a rejected kept or cached challenge replaced by a fresh one of the
+//! request's own, one more try on `stale=true`; at most five requests), and
+//! is bounded by `--timeout`. An attempt whose challenges the server forgot
+//! at once (too many digest clients for it) is made again, at most three
+//! times, after the attempts in flight were lowered (see `gate`). Attempts
+//! are repeated on
 //! connection failures and HTTP 429/502/503/504 only, at most `--retries`
 //! more times, after a backoff (200 ms doubling, full jitter, at most 5 s per
 //! wait) or the server's `Retry-After` (at most 30 s), and never past the
@@ -21,7 +26,8 @@
 //! The parts: this module holds the request loop and the attempts;
 //! `cache` the challenge kept between invocations (the nonce cache);
 //! `handshake` the digest challenge state (who owns a nonce, who may sign
-//! with it), with `digest` answering one challenge; `retry` the backoff,
+//! with it), with `digest` answering one challenge; `gate` how many attempts
+//! may be in flight; `cookies` the cookies of a challenge; `retry` the backoff,
 //! `Retry-After`, the shared pause and the run deadline; `proxy` the proxy
 //! choice; `agent` the ureq agent and its TLS roots; `error` why a request
 //! got no answer.

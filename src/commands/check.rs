@@ -147,13 +147,16 @@ fn check(
 }
 
 /// The SHA-256 fingerprints of the certificates of `--ca-file` (PEM), read
-/// before any network traffic.
+/// before any network traffic: a regular file of at most
+/// [`MAX_CA_BUNDLE_BYTES`](crate::files::MAX_CA_BUNDLE_BYTES), as `--ca-bundle`
+/// (a FIFO or a device is refused at once, never waited on nor read without end).
 fn read_ca_file(path: &std::path::Path) -> Result<Vec<String>> {
     let bad = |why: String| {
         Error::usage(format!("cannot use --ca-file {}: {why}", path.display()))
             .with_hint("give the PEM file your clients trust, e.g. the one written by `obssl ca ID --out FILE`")
     };
-    let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+    let bytes = crate::files::read_regular(path, crate::files::MAX_CA_BUNDLE_BYTES)
+        .map_err(|e| bad(e.to_string()))?;
     let certs = certificates_in(&bytes).map_err(bad)?;
     certs
         .iter()

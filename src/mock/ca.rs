@@ -6,6 +6,7 @@
 //! | `/ca/OceanBase-CA.zip` | the test CA (`src/mock/ca/`) as PEM, DER and PKCS#7 plus a text file, in a folder `OceanBase-CA/` |
 //! | `/ca/OceanBase-CA-expiring.zip` | a CA (EC P-256) that expires 5 days after the mock started, signed at start |
 //! | `/ca/broken.zip` | the first half of the test CA's archive (not a readable ZIP) |
+//! | `/ca/hostile.zip` | a CA whose subject holds a C1 CSI (U+009B), a bidi override (U+202E) and an ESC, signed at start, in entries named with terminal escapes ([`HOSTILE_CA_ENTRIES`]) |
 //! | `/ca/bomb.zip` | one entry that inflates to 9 MiB of zeros from a few KiB |
 //! | `/ca/many-entries.zip` | 65 entries |
 //! | `/ca/oversized.zip` | a 1 MiB + 1 byte download |
@@ -31,6 +32,16 @@ pub(crate) const CA_ZIP_PATH: &str = "/ca/OceanBase-CA.zip";
 pub(crate) const EXPIRING_CA_ZIP_PATH: &str = "/ca/OceanBase-CA-expiring.zip";
 /// The path of the archive that is not a ZIP.
 pub(crate) const BROKEN_CA_ZIP_PATH: &str = "/ca/broken.zip";
+/// The path of the archive of the hostile CA.
+pub(crate) const HOSTILE_CA_ZIP_PATH: &str = "/ca/hostile.zip";
+/// The subject of the hostile CA, RFC 4514 (as x509-cert parses it: raw
+/// characters, `\1b` an ESC byte).
+pub const HOSTILE_CA_SUBJECT: &str =
+    "CN=obssl-mock Hostile \u{9b}31mRoot\u{202e}AC\\1b]0;pwned\\07,O=obssl test";
+/// The names of the hostile CA's archive entries: an OSC title change
+/// (ESC ... BEL), and a C1 CSI and a bidi override.
+pub const HOSTILE_CA_ENTRIES: [&str; 2] =
+    ["ca\u{1b}]0;pwned\u{7}.pem", "ca\u{9b}31m\u{202e}trc.crt"];
 /// Days the expiring CA has left when the mock starts.
 pub const EXPIRING_CA_DAYS: i64 = 5;
 
@@ -58,13 +69,22 @@ pub fn ca_archive() -> Vec<u8> {
 struct Archives {
     ca: Vec<u8>,
     expiring: Vec<u8>,
+    hostile: Vec<u8>,
 }
 
 fn archives() -> &'static Archives {
     static ARCHIVES: OnceLock<Archives> = OnceLock::new();
     ARCHIVES.get_or_init(|| {
         let expiring = expiring_ca_der();
+        let hostile = hostile_ca_der();
         Archives {
+            hostile: zip_of(&[
+                (
+                    HOSTILE_CA_ENTRIES[0],
+                    crate::cacert::to_pem(&hostile).as_bytes(),
+                ),
+                (HOSTILE_CA_ENTRIES[1], &hostile),
+            ]),
             ca: ca_archive(),
             expiring: zip_of(&[
                 (
@@ -93,6 +113,7 @@ pub(crate) fn answer(method: &str, path: &str) -> Option<HttpResponse> {
     Some(match path {
         CA_ZIP_PATH => zip(archives().ca.clone()),
         EXPIRING_CA_ZIP_PATH => zip(archives().expiring.clone()),
+        HOSTILE_CA_ZIP_PATH => zip(archives().hostile.clone()),
         BROKEN_CA_ZIP_PATH => {
             let whole = &archives().ca;
             zip(whole[..whole.len() / 2].to_vec())
@@ -147,9 +168,26 @@ fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
 /// day before now until [`EXPIRING_CA_DAYS`] days after, signed again with the
 /// committed test key (ECDSA P-256, SHA-256).
 fn expiring_ca_der() -> Vec<u8> {
+    signed_template(EXPIRING_CA_DAYS, None)
+}
+
+/// The hostile CA: the expiring CA's template named [`HOSTILE_CA_SUBJECT`]
+/// (subject and issuer), valid for a year, signed with the same key.
+fn hostile_ca_der() -> Vec<u8> {
+    let name: x509_cert::name::Name = HOSTILE_CA_SUBJECT.parse().expect("the hostile name parses");
+    signed_template(365, Some(name))
+}
+
+/// The template valid from one day before now until `days` after, named
+/// `name` (subject and issuer) when given, signed with the test key.
+fn signed_template(days: i64, name: Option<x509_cert::name::Name>) -> Vec<u8> {
     use ring::signature::{EcdsaKeyPair, ECDSA_P256_SHA256_ASN1_SIGNING};
     let mut cert =
         x509_cert::Certificate::from_der(EXPIRING_TEMPLATE).expect("the template parses");
+    if let Some(name) = name {
+        cert.tbs_certificate.subject = name.clone();
+        cert.tbs_certificate.issuer = name;
+    }
     let at = |days: i64| {
         let t = Timestamp::now()
             .checked_add(SignedDuration::from_secs(
@@ -162,7 +200,7 @@ fn expiring_ca_der() -> Vec<u8> {
         )
     };
     cert.tbs_certificate.validity.not_before = at(-1);
-    cert.tbs_certificate.validity.not_after = at(EXPIRING_CA_DAYS);
+    cert.tbs_certificate.validity.not_after = at(days);
     let tbs = cert.tbs_certificate.to_der().expect("the TBS encodes");
     let rng = ring::rand::SystemRandom::new();
     let key = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, EXPIRING_KEY, &rng)
@@ -192,6 +230,28 @@ mod tests {
         );
         let tbs = cert.tbs_certificate.to_der().unwrap();
         key.verify(&tbs, cert.signature.raw_bytes()).unwrap();
+    }
+
+    #[test]
+    fn the_hostile_ca_holds_c1_bidi_and_escape_in_its_subject() {
+        let der = hostile_ca_der();
+        let cert = crate::cacert::describe(&der).unwrap();
+        for hidden in ['\u{9b}', '\u{202e}'] {
+            assert!(cert.subject.contains(hidden), "{:?}", cert.subject);
+        }
+        assert!(
+            cert.subject.contains("\\1b]0\\;pwned"),
+            "{:?}",
+            cert.subject
+        );
+        assert!(cert.name().contains('\u{1b}'), "{:?}", cert.name());
+        assert_eq!(cert.subject, cert.issuer);
+        let body = answer("GET", HOSTILE_CA_ZIP_PATH).unwrap().body;
+        let mut archive = zip::ZipArchive::new(Cursor::new(body)).unwrap();
+        let names: Vec<String> = (0..archive.len())
+            .map(|i| archive.by_index(i).unwrap().name().to_string())
+            .collect();
+        assert_eq!(names, HOSTILE_CA_ENTRIES);
     }
 
     #[test]

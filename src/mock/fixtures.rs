@@ -71,7 +71,8 @@ pub const HOSTILE_TEXT: &str = "\u{1b}]52;c;cHduZWQ=\u{7}\u{1b}[2J\u{1b}]0;pwned
 /// [`HOSTILE_TEXT`]), `hostile-error` (an error envelope whose `errorCode`, `errorMessage` and
 /// `requestId` hold it), `hostile-headers` (a normal answer with C1 and bidi characters in a
 /// header value, bytes HTTP allows), `hostile-header-escape` (a raw ESC byte in a header
-/// value, which HTTP does not allow).
+/// value, which HTTP does not allow), `hostile-ca` (healthy, but its `caUrl` is the hostile
+/// CA's archive followed by a C1 control U+0085, which downloading trims as white space).
 fn hostile_fixtures() -> Vec<(String, Fixture)> {
     let text = || json!(HOSTILE_TEXT);
     let mut fields = documented_example();
@@ -82,6 +83,14 @@ fn hostile_fixtures() -> Vec<(String, Fixture)> {
     let ok = json!({"data": documented_example(), "requestId": "hostile", "success": true});
     vec![
         ("hostile-fields".to_owned(), Fixture::Data(fields)),
+        relative(
+            "hostile-ca",
+            200,
+            vec![(
+                "caUrl",
+                json!(format!("{}\u{85}", super::ca::HOSTILE_CA_ZIP_PATH)),
+            )],
+        ),
         (
             "hostile-error".to_owned(),
             Fixture::Raw {

@@ -59,6 +59,7 @@
 //! | `hostile-error` | 400 | envelope whose `errorCode`, `errorMessage` and `requestId` hold [`HOSTILE_TEXT`] |
 //! | `hostile-headers` | 200 | normal answer with C1 and bidi characters in the header `X-Hostile` |
 //! | `hostile-header-escape` | 200 | normal answer with a raw ESC byte in the header `X-Hostile` (not valid HTTP) |
+//! | `hostile-ca` | 200 | healthy; `caUrl` is `/ca/hostile.zip` (a CA whose subject and entry names hold escapes, C1 and bidi characters) followed by U+0085 |
 //! | any other id | 404 | envelope with `errorCode` `InstanceNotFound` |
 //!
 //! The healthy fixtures' `caUrl` is the mock's own `/ca/OceanBase-CA.zip` (a real ZIP of a test
@@ -92,7 +93,7 @@ mod http;
 mod nonces;
 mod server;
 
-pub use ca::{ca_archive, EXPIRING_CA_DAYS};
+pub use ca::{ca_archive, EXPIRING_CA_DAYS, HOSTILE_CA_ENTRIES, HOSTILE_CA_SUBJECT};
 pub use config::{MockAlgorithm, MockConfig, MockQop, UnknownAlgorithm, UnknownQop};
 pub use faults::{ChallengeStyle, FAULT_IDS, HUGE_BODY_BYTES, TRICKLE_EVERY};
 pub use fixtures::HOSTILE_TEXT;

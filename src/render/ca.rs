@@ -2,11 +2,16 @@
 //! (`-o json`), and the lines `--out` prints after writing the PEM bundle.
 //! A certificate shared by several instances (one CA behind many) is shown
 //! once, with every instance it belongs to.
+//!
+//! What came from the server (subjects, issuers, the archive's file names,
+//! the `caUrl`, instance ids) is made [`visible`] in the table and the
+//! `--out` lines; the JSON keeps it as it is.
 
 use super::{new_table, pretty_json, table_text};
 use crate::cacert::CaCert;
 use crate::cli::CaFormat;
 use crate::expiry::describe_time_left;
+use crate::sanitize::visible;
 use crate::style::{expiry_tone, Palette};
 use comfy_table::Cell;
 use jiff::Timestamp;
@@ -66,8 +71,15 @@ fn table(shown: &ShownCert, now: Timestamp, palette: &Palette) -> String {
     let mut table = new_table(["Field", "Value"]);
     palette.apply(&mut table);
     let row = |label: &str, value: String| vec![Cell::new(label), Cell::new(value)];
-    table.add_row(row("Subject", cert.subject.clone()));
-    table.add_row(row("Issuer", cert.issuer.clone()));
+    let lines = |values: &[String]| {
+        values
+            .iter()
+            .map(|v| visible(v))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    table.add_row(row("Subject", visible(&cert.subject).into_owned()));
+    table.add_row(row("Issuer", visible(&cert.issuer).into_owned()));
     table.add_row(row("Serial", cert.serial.clone()));
     table.add_row(row("SHA-256", cert.fingerprint.clone()));
     table.add_row(row("Not before", date(cert.not_before)));
@@ -85,9 +97,9 @@ fn table(shown: &ShownCert, now: Timestamp, palette: &Palette) -> String {
         "Self-signed",
         if cert.self_signed { "yes" } else { "no" }.into(),
     ));
-    table.add_row(row("Files", cert.sources.join("\n")));
-    table.add_row(row("Instances", shown.instance_ids.join("\n")));
-    table.add_row(row("CA URL", shown.ca_url.clone()));
+    table.add_row(row("Files", lines(&cert.sources)));
+    table.add_row(row("Instances", lines(&shown.instance_ids)));
+    table.add_row(row("CA URL", visible(&shown.ca_url).into_owned()));
     table_text(&table)
 }
 
@@ -116,12 +128,13 @@ pub fn written(path: &Path, shown: &[ShownCert]) -> String {
         "wrote {} certificate{} to {}\n",
         shown.len(),
         if shown.len() == 1 { "" } else { "s" },
-        path.display()
+        visible(&path.display().to_string())
     );
     for s in shown {
         text.push_str(&format!(
             "  sha256 {}  {}\n",
-            s.cert.fingerprint, s.cert.subject
+            s.cert.fingerprint,
+            visible(&s.cert.subject)
         ));
     }
     text
@@ -156,5 +169,56 @@ mod tests {
                 .unwrap();
         assert_eq!(json[0]["notAfterTimestamp"], 2_111_369_679);
         assert_eq!(json[0]["sources"], json!(["a.pem", "a.crt"]));
+    }
+
+    #[test]
+    fn server_text_is_made_visible_in_the_table_and_out_lines_and_kept_in_json() {
+        let hostile = "CN=evil\u{9b}31m\u{202e}gpj\u{1b}]0;t\u{7}\u{85}\u{2066},O=x";
+        let mut cert = cert();
+        cert.subject = hostile.into();
+        cert.issuer = format!("{hostile}-issuer");
+        cert.sources = vec![
+            "ca\u{1b}]0;pwned\u{7}.pem".into(),
+            "b\u{202e}\nforged".into(),
+        ];
+        let mut shown = Vec::new();
+        merge(
+            &mut shown,
+            "ob\u{9b}1",
+            "https://x/ca.zip\u{85}\u{1b}[2J",
+            &[cert],
+        );
+        let now: Timestamp = "2026-11-27T03:34:39Z".parse().unwrap();
+        let table = render(CaFormat::Table, &shown, now, &Palette::default());
+        let path = Path::new("/tmp/b\u{202e}.pem");
+        let out = written(path, &shown);
+        for text in [&table, &out] {
+            assert!(
+                !text
+                    .chars()
+                    .any(|c| c != '\n' && crate::sanitize::is_hidden(c)),
+                "{text:?}"
+            );
+            assert!(
+                text.contains("CN=evil\\u{9b}31m\\u{202e}gpj\\u{1b}]0;t\\u{7}\\u{85}\\u{2066},O=x"),
+                "{text}"
+            );
+        }
+        for part in [
+            "ca\\u{1b}]0;pwned\\u{7}.pem",
+            "b\\u{202e}\\u{a}forged",
+            "ob\\u{9b}1",
+            "https://x/ca.zip\\u{85}\\u{1b}[2J",
+            "-issuer",
+        ] {
+            assert!(table.contains(part), "{part}: {table}");
+        }
+        assert!(out.contains("/tmp/b\\u{202e}.pem"), "{out}");
+        let json: Value =
+            serde_json::from_str(&render(CaFormat::Json, &shown, now, &Palette::default()))
+                .unwrap();
+        assert_eq!(json[0]["subject"], hostile);
+        assert_eq!(json[0]["sources"][0], "ca\u{1b}]0;pwned\u{7}.pem");
+        assert_eq!(json[0]["caUrl"], "https://x/ca.zip\u{85}\u{1b}[2J");
     }
 }

@@ -562,3 +562,102 @@ fn the_ca_download_is_retried_like_api_calls() {
     );
     assert_eq!(ca_requests(&mock).len(), 3);
 }
+
+#[test]
+fn a_huge_ca_url_is_cut_in_the_error_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://ca.example.invalid/{}", "a".repeat(900_000));
+    let mock = mock_with_ca_urls(dir.path(), &[("ob-huge-url", &url)]);
+    let home = home();
+    let run = ca(&mock, home.path(), &["ob-huge-url"]);
+    assert_eq!(run.code, 5, "{}", &run.stderr[..run.stderr.len().min(500)]);
+    assert!(run.stderr.len() < 1000, "{} bytes", run.stderr.len());
+    assert!(
+        run.stderr.contains("aaa… (900026 bytes in all): refused"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Whether `text` holds a character that drives a terminal or reorders
+/// what is shown (C0 but newline, DEL, C1, bidi overrides and isolates).
+fn holds_hidden(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c, '\u{0}'..='\u{9}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+            | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
+#[test]
+fn a_hostile_ca_is_shown_escaped_in_the_table_and_out_lines_and_kept_in_json() {
+    let (mock, home) = (start_mock(MockConfig::default()), home());
+    let table = ca(&mock, home.path(), &["hostile-ca"]);
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("bundle.pem");
+    let out = ca(
+        &mock,
+        home.path(),
+        &["hostile-ca", "--out", bundle.to_str().unwrap()],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for run in [&table, &out] {
+        assert!(!holds_hidden(&run.stdout), "{:?}", run.stdout);
+        assert!(!holds_hidden(&run.stderr), "{:?}", run.stderr);
+        assert!(
+            run.stdout
+                .contains("obssl-mock Hostile \\u{9b}31mRoot\\u{202e}AC"),
+            "{}",
+            run.stdout
+        );
+    }
+    for part in [
+        "ca\\u{1b}]0;pwned\\u{7}.pem",
+        "ca\\u{9b}31m\\u{202e}trc.crt",
+        "/ca/hostile.zip\\u{85}",
+        "Issuer      ┆ CN=obssl-mock Hostile \\u{9b}31mRoot\\u{202e}AC",
+    ] {
+        assert!(table.stdout.contains(part), "{part}: {}", table.stdout);
+    }
+    let json = ca(&mock, home.path(), &["hostile-ca", "-o", "json"]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let certs: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        certs[0]["sources"],
+        serde_json::json!(obssl::mock::HOSTILE_CA_ENTRIES)
+    );
+    assert!(certs[0]["subject"]
+        .as_str()
+        .unwrap()
+        .contains("Hostile \u{9b}31mRoot\u{202e}AC"));
+    assert_eq!(
+        certs[0]["caUrl"],
+        format!("{}/ca/hostile.zip\u{85}", mock.base_url())
+    );
+    // `check` names the CA (its escapes undone) in a reason: shown escaped too.
+    let other = dir.path().join("other.pem");
+    let other = other.to_str().unwrap();
+    assert_eq!(
+        ca(&mock, home.path(), &["obcluster-demo", "--out", other]).code,
+        0
+    );
+    // (JSON keeps the text faithful, C1 and bidi included, as everywhere.)
+    for format in ["plugin", "prometheus"] {
+        let run = check(
+            &mock,
+            home.path(),
+            &["hostile-ca", "--ca-file", other, "-o", format],
+        );
+        assert_eq!(run.code, 2, "{format}: {}", run.stdout);
+        assert!(!holds_hidden(&run.stdout), "{format}: {:?}", run.stdout);
+        assert!(!holds_hidden(&run.stderr), "{format}: {:?}", run.stderr);
+    }
+    let plugin = check(&mock, home.path(), &["hostile-ca", "--ca-file", other]);
+    assert!(
+        plugin
+            .stdout
+            .contains("lacks the instance's CA obssl-mock Hostile \\u{9b}31mRoot\\u{202e}AC\\u{1b}]0;pwned\\u{7}"),
+        "{}",
+        plugin.stdout
+    );
+}

@@ -532,3 +532,38 @@ fn ctrl_c_at_the_secret_prompt_gives_the_echo_back() {
     assert!(!home.path().join(".config/obssl/config.toml").exists());
     unsafe { libc::close(slave) };
 }
+
+#[test]
+fn check_ca_file_refuses_a_fifo_a_device_and_an_endless_file_at_once() {
+    let mock = mock();
+    let home = home();
+    let fifo = home.path().join("bundle.pem");
+    mkfifo(&fifo);
+    let huge = home.path().join("huge.pem");
+    fs::File::create(&huge)
+        .unwrap()
+        .set_len(4 * 1024 * 1024 + 1)
+        .unwrap();
+    for (path, why) in [
+        (
+            fifo.to_str().unwrap(),
+            "it is a FIFO (named pipe), not a regular file",
+        ),
+        ("/dev/zero", "it is a character device, not a regular file"),
+        (
+            huge.to_str().unwrap(),
+            "it is larger than the 4 MiB obssl reads",
+        ),
+    ] {
+        let r = quick(obssl_for(&mock, home.path()).args(["check", "obxxx", "--ca-file", path]));
+        assert_eq!(r.code, 3, "UNKNOWN: {path}: {} {}", r.stdout, r.stderr);
+        assert!(
+            r.stdout
+                .contains(&format!("cannot use --ca-file {path}: {why}")),
+            "{path}: {}",
+            r.stdout
+        );
+    }
+    assert!(is_fifo(&fifo), "the FIFO is left as it was");
+    assert_eq!(mock.request_count(), 0, "refused before any request");
+}
