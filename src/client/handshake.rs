@@ -495,9 +495,11 @@ impl<'a> Handshake<'a> {
                 Ok(())
             }
             Basis::Fresh { .. } => {
-                // Per worker, a challenge this request earned and the server
-                // called stale twice was forgotten, not refused.
-                self.forgotten = stale && self.kept.per_worker.load(Ordering::SeqCst);
+                // Per worker (or on the way there: a kept challenge was
+                // refused in this attempt), a challenge this request earned
+                // and the server called stale twice was forgotten, not refused.
+                self.forgotten =
+                    stale && (self.cure_pending || self.kept.per_worker.load(Ordering::SeqCst));
                 let reason = if stale {
                     "the server declared the nonce stale twice"
                 } else {
