@@ -25,7 +25,7 @@
 use fs4::FileExt;
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -35,9 +35,15 @@ pub const DEFAULT_TTL: Duration = Duration::from_secs(60);
 /// Largest cached entry read (a challenge's parameters are well under 4 KiB).
 const MAX_ENTRY_BYTES: u64 = 16 * 1024;
 
-/// A nonce count above this is not worth restoring (http-auth can only
-/// step the count forward one signature at a time).
-const MAX_RESTORED_NC: u32 = 200_000;
+/// A nonce count above this is not worth restoring: http-auth can only step
+/// the count forward one (throwaway) signature at a time, about 2 µs each,
+/// so restoring costs at most a few ms, well under the round trip it saves.
+const MAX_RESTORED_NC: u32 = 2_000;
+
+/// How long a run waits for another process's lock on the entry before it
+/// goes without the cache (the cache only saves a round trip; `check -t`
+/// and cron must never wait on a lock someone else holds).
+const LOCK_WAIT: Duration = Duration::from_millis(200);
 
 /// Where the cache lives and which entry is this client's.
 #[derive(Debug, Clone)]
@@ -109,8 +115,9 @@ impl NonceCache {
         if self.ttl.is_zero() {
             return Lookup::Missing("the cache's time to live is 0".into());
         }
-        let Some(_lock) = self.lock() else {
-            return Lookup::Missing("the cache directory is not usable".into());
+        let _lock = match self.lock() {
+            Ok(lock) => lock,
+            Err(why) => return Lookup::Missing(why),
         };
         let path = self.path();
         let found = self.read(&path);
@@ -141,7 +148,7 @@ impl NonceCache {
     /// Puts `challenge` into the cache (replacing whatever is there),
     /// atomically. Failures are ignored: the cache only saves a round trip.
     pub fn put(&self, challenge: CachedChallenge) {
-        let Some(_lock) = self.lock() else {
+        let Ok(_lock) = self.lock() else {
             return;
         };
         let entry = Entry {
@@ -163,21 +170,30 @@ impl NonceCache {
     }
 
     /// Reads the entry at `path` when it is a regular file of this user,
-    /// small, and this client's.
+    /// small, and this client's. The file is opened without following a link
+    /// and without blocking (a FIFO planted there answers at once), and what
+    /// is checked is the file opened, not the path.
     fn read(&self, path: &Path) -> Result<CachedChallenge, String> {
-        let meta = match fs::symlink_metadata(path) {
-            Ok(meta) => meta,
+        let file = match open_private(path, false) {
+            Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(NO_ENTRY.into()),
-            Err(e) => return Err(format!("the cache file cannot be read ({e})")),
+            Err(_) => {
+                return Err("the cache file is not a regular file of this user; ignored".into())
+            }
         };
+        let meta = file
+            .metadata()
+            .map_err(|e| format!("the cache file cannot be read ({e}); ignored"))?;
         if !meta.file_type().is_file() || !owned_by_me(&meta) {
             return Err("the cache file is not a regular file of this user; ignored".into());
         }
-        if meta.len() > MAX_ENTRY_BYTES {
+        let mut text = String::new();
+        std::io::Read::take(&file, MAX_ENTRY_BYTES + 1)
+            .read_to_string(&mut text)
+            .map_err(|e| format!("the cache file cannot be read ({e}); ignored"))?;
+        if text.len() as u64 > MAX_ENTRY_BYTES {
             return Err("the cache file is too large; ignored".into());
         }
-        let text = fs::read_to_string(path)
-            .map_err(|e| format!("the cache file cannot be read ({e}); ignored"))?;
         let entry: Entry = serde_json::from_str(&text)
             .map_err(|_| "the cache file is malformed; ignored".to_string())?;
         if entry.endpoint != self.endpoint || entry.access_key_id != self.access_key_id {
@@ -187,24 +203,67 @@ impl NonceCache {
     }
 
     /// Creates the directory (0700) and takes the exclusive lock on this
-    /// entry; `None` when the directory is not a directory of this user.
-    fn lock(&self) -> Option<File> {
-        create_private_dir(&self.dir)?;
+    /// entry, waiting at most [`LOCK_WAIT`]; an error (why, for `-v`) when
+    /// the directory is not a directory of this user, the lock file is not
+    /// a regular file of this user, or another process holds the lock.
+    fn lock(&self) -> Result<File, String> {
+        create_private_dir(&self.dir)
+            .ok_or_else(|| "the cache directory is not a directory of this user".to_string())?;
         let path = self.dir.join(format!("{}.lock", self.stem));
-        let mut options = OpenOptions::new();
-        options.read(true).write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-            // Never follow a link planted in place of the lock file.
-            options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+        let file = match open_private(&path, true) {
+            Ok(file) => file,
+            // Something planted in place of the lock file (a link): removed
+            // (never followed) and made anew.
+            Err(_) if fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) => {
+                let _ = fs::remove_file(&path);
+                open_private(&path, true)
+                    .map_err(|e| format!("the cache lock cannot be made ({e})"))?
+            }
+            Err(e) => return Err(format!("the cache lock cannot be made ({e})")),
+        };
+        let meta = file
+            .metadata()
+            .map_err(|e| format!("the cache lock cannot be read ({e})"))?;
+        if !meta.file_type().is_file() || !owned_by_me(&meta) {
+            return Err("the cache lock is not a regular file of this user".into());
         }
-        let file = options.open(path).ok()?;
         // fs4 (flock), not std's File::lock: obssl builds with Rust 1.85.
-        FileExt::lock(&file).ok()?;
-        Some(file)
+        let deadline = std::time::Instant::now() + LOCK_WAIT;
+        loop {
+            match FileExt::try_lock(&file) {
+                Ok(()) => return Ok(file),
+                Err(fs4::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(fs4::TryLockError::WouldBlock) => {
+                    return Err(format!(
+                        "another obssl holds the cache (waited {} ms)",
+                        LOCK_WAIT.as_millis()
+                    ))
+                }
+                Err(e) => return Err(format!("the cache lock cannot be taken ({e:?})")),
+            }
+        }
     }
+}
+
+/// Opens `path` for reading (and, with `create`, for writing, created with
+/// mode 0600), never following a link and never blocking on a FIFO.
+fn open_private(path: &Path, create: bool) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    if create {
+        options.write(true).create(true).truncate(false);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+        options.custom_flags(
+            (rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK).bits() as i32,
+        );
+    }
+    options.open(path)
 }
 
 const NO_ENTRY: &str = "no cached challenge";
@@ -237,7 +296,18 @@ fn create_private_dir(dir: &Path) -> Option<()> {
         builder.create(dir).ok()?;
     }
     let meta = fs::symlink_metadata(dir).ok()?;
-    (meta.is_dir() && owned_by_me(&meta)).then_some(())
+    if !meta.is_dir() || !owned_by_me(&meta) {
+        return None;
+    }
+    // A directory of this user that others may write into is made private.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if meta.permissions().mode() & 0o077 != 0 {
+            fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).ok()?;
+        }
+    }
+    Some(())
 }
 
 #[cfg(unix)]
@@ -312,6 +382,58 @@ mod tests {
         fs::write(cache.path(), "not json").unwrap();
         assert!(matches!(cache.check_out(), Lookup::Missing(why) if why.contains("malformed")));
         assert!(!cache.path().exists(), "a malformed file is removed");
+    }
+
+    #[test]
+    fn a_held_lock_is_waited_for_briefly_then_the_cache_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = NonceCache::new(dir.path().join("obssl"), "http://e", "ak", DEFAULT_TTL);
+        cache.put(challenge(1));
+        let held = cache.lock().unwrap();
+        let started = std::time::Instant::now();
+        match cache.check_out() {
+            Lookup::Missing(why) => assert!(why.contains("another obssl"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(started.elapsed() < Duration::from_secs(2));
+        drop(held);
+        assert!(
+            matches!(cache.check_out(), Lookup::Found(_)),
+            "kept for later"
+        );
+    }
+
+    #[test]
+    fn planted_files_never_block_nor_get_followed_and_the_directory_is_made_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("obssl");
+        fs::create_dir(&root).unwrap();
+        fs::set_permissions(&root, fs::Permissions::from_mode(0o777)).unwrap();
+        let cache = NonceCache::new(root.clone(), "http://e", "ak", DEFAULT_TTL);
+        // A FIFO as the entry, a link (to a file elsewhere) as the lock.
+        let fifo = std::process::Command::new("mkfifo")
+            .arg(cache.path())
+            .status()
+            .unwrap();
+        assert!(fifo.success());
+        let elsewhere = dir.path().join("elsewhere");
+        fs::write(&elsewhere, "untouched").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, root.join(format!("{}.lock", cache.stem))).unwrap();
+        let started = std::time::Instant::now();
+        assert!(matches!(cache.check_out(), Lookup::Missing(_)));
+        assert!(started.elapsed() < Duration::from_secs(2), "blocked");
+        assert_eq!(fs::read_to_string(&elsewhere).unwrap(), "untouched");
+        let mode = fs::metadata(&root).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+        // Both replaced: the cache works again.
+        cache.put(challenge(3));
+        assert!(matches!(cache.check_out(), Lookup::Found(found) if found.nc == 3));
+        assert!(
+            fs::symlink_metadata(root.join(format!("{}.lock", cache.stem)))
+                .unwrap()
+                .is_file()
+        );
     }
 
     impl CachedChallenge {

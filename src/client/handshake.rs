@@ -145,7 +145,13 @@ impl KeptChallenges {
         };
         let shared = lock(&self.shared);
         let own = lock(&self.own);
-        let Some(session) = shared.as_ref().or_else(|| own.values().next()) else {
+        // A challenge tied to session cookies is not kept: cookies never go
+        // to disk, and without them the server would refuse it.
+        let Some(session) = shared
+            .iter()
+            .chain(own.values())
+            .find(|s| s.cookies.header().is_none())
+        else {
             return;
         };
         cache.put(CachedChallenge {
@@ -184,6 +190,32 @@ impl KeptChallenges {
             lock(&self.own).insert(std::thread::current().id(), session);
         } else {
             *lock(&self.shared) = Some(session);
+        }
+    }
+
+    /// Drops the kept challenge with `nonce` (the server called it stale),
+    /// so that nobody signs with it again nor leaves it in the cache.
+    fn forget(&self, origin: Origin, nonce: &str) {
+        match origin {
+            Origin::Shared => {
+                let mut shared = lock(&self.shared);
+                if shared
+                    .as_ref()
+                    .is_some_and(|s| s.challenge.nonce() == nonce)
+                {
+                    *shared = None;
+                }
+            }
+            Origin::Own => {
+                let mut own = lock(&self.own);
+                let thread = std::thread::current().id();
+                if own
+                    .get(&thread)
+                    .is_some_and(|s| s.challenge.nonce() == nonce)
+                {
+                    own.remove(&thread);
+                }
+            }
         }
     }
 
@@ -451,16 +483,20 @@ impl<'a> Handshake<'a> {
             // A rejected cached challenge is never an authentication failure:
             // it is dropped (it was checked out of the cache) and the normal
             // handshake follows.
+            // The stale answer's challenge is this request's own, as from an
+            // unsigned request: its rejection is an authentication failure
+            // (wrong secret with a warm cache: exit 4 within 3 requests).
             Basis::Cached { .. } if stale => {
                 trace.info(|| "* nonce cache: the cached challenge was rejected (stale)".into());
-                self.sign_fresh(fresh, false, "the cached nonce is stale")
+                self.sign_fresh(fresh, true, "the cached nonce is stale")
             }
             Basis::Cached { .. } => {
                 trace.info(|| "* nonce cache: the cached challenge was rejected".into());
                 self.ask_unsigned("the cached challenge was rejected");
                 Ok(())
             }
-            Basis::Kept { origin, .. } if stale => {
+            Basis::Kept { origin, nonce } if stale => {
+                self.kept.forget(*origin, nonce);
                 // A server that moves its nonces on with every answer
                 // (`nextnonce`) makes workers sharing one chain call each
                 // other's nonces stale: each follows a chain of its own.
@@ -742,6 +778,19 @@ mod tests {
             .authorization
             .unwrap()
             .contains("nonce=\"n2\""));
+    }
+
+    #[test]
+    fn a_kept_nonce_called_stale_is_forgotten_even_when_the_retry_fails() {
+        let kept = KeptChallenges::default();
+        let key = key();
+        prime(&kept, &key, "n1");
+        let mut h = Handshake::start(&kept, &key, "/p", Trace::default());
+        h.next_request();
+        h.rejected(&challenge("n2", ", stale=true")).unwrap();
+        // The retry never gets an answer (say the network fails): n1 is gone.
+        drop(h);
+        assert!(!kept.is_kept(), "the stale nonce is still kept");
     }
 
     #[test]

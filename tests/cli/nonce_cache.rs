@@ -271,3 +271,38 @@ fn a_fleet_run_starts_from_the_cache_and_leaves_an_entry() {
     assert_eq!(get(&mock, h.path()).code, 0);
     assert_eq!(mock.request_count() - before, 1);
 }
+
+/// A challenge bound to session cookies is not cached (cookies never go to
+/// disk, and without them the server refuses it): a second call does the
+/// normal handshake, two requests, instead of three.
+#[test]
+fn a_challenge_bound_to_a_session_cookie_is_not_cached() {
+    let mock = start_mock(MockConfig {
+        cookie_session: true,
+        ..MockConfig::default()
+    });
+    let h = home();
+    assert_eq!(get(&mock, h.path()).code, 0);
+    assert!(
+        cache_files(h.path()).is_empty(),
+        "cached with its cookie gone"
+    );
+    let run = get(&mock, h.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(mock.request_count(), 4, "two handshakes of two requests");
+}
+
+/// A server offering only qop=auth-int: the cached challenge is restored
+/// and used (one request), not thrown away.
+#[test]
+fn an_auth_int_challenge_is_cached_too() {
+    let mock = start_mock(MockConfig {
+        qop: obssl::mock::MockQop::AuthInt,
+        ..MockConfig::default()
+    });
+    let h = home();
+    assert_eq!(get(&mock, h.path()).code, 0);
+    let run = get(&mock, h.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(mock.request_count(), 3, "a warm cache: one request");
+}
