@@ -55,7 +55,10 @@ impl Output {
 
     /// As [`Output::write`], for text that `write` gives in parts (a report
     /// copied from its spools) rather than as one string.
-    pub fn write_with(&mut self, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    pub fn write_with(
+        &mut self,
+        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<()> {
         if self.closed {
             return Ok(());
         }

@@ -12,10 +12,10 @@ use crate::config::{ConfigSource, Environment, FlagSettings, Settings};
 use crate::error::{Error, Result};
 use crate::fleet::{self, Outcome};
 use crate::output::{check_writable_target, write_atomically, write_atomically_with, Output};
-use crate::render::CheckReport;
 use crate::render::error::error_line;
 use crate::render::plugin::unknown_line;
 use crate::render::prometheus::render_run_metrics;
+use crate::render::CheckReport;
 use crate::selection;
 use std::ops::ControlFlow;
 

@@ -123,3 +123,59 @@ fn ca_object(ca: &CaChecked) -> Value {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{evaluate, Policy};
+    use crate::error::Error;
+    use crate::fleet::Outcome;
+
+    fn checked(id: &str, result: crate::error::Result<Value>) -> Checked {
+        let now = "2026-01-01T00:00:00Z".parse().unwrap();
+        let outcome = Outcome {
+            instance_id: id.into(),
+            result: result.map(|v| v.as_object().unwrap().clone()),
+        };
+        let verdict = evaluate(outcome.result.as_ref(), &Policy::default(), now);
+        Checked {
+            outcome,
+            verdict,
+            ca: None,
+        }
+    }
+
+    /// The streamed text is the one pretty-printed report, byte for byte.
+    #[test]
+    fn the_streamed_report_is_the_whole_report() {
+        let fleet = [
+            checked(
+                "ob-ok",
+                Ok(json!({"enableSSL": "OPEN", "certValid": true,
+                          "validPeriod": "2027-01-01T00:00:00Z"})),
+            ),
+            checked("ob-\"é\"", Err(Error::internal("boom\nline"))),
+            checked(
+                "ob-soon",
+                Ok(json!({"enableSSL": "OPEN", "certValid": true,
+                                         "validPeriod": "2026-01-05T00:00:00Z"})),
+            ),
+        ];
+        for n in 0..=fleet.len() {
+            let part = &fleet[..n];
+            let mut tally = Tally::default();
+            part.iter().for_each(|c| tally.add(c.verdict.state));
+            let whole = pretty_json(&json!({
+                "state": tally.overall().as_str(),
+                "counts": {
+                    "critical": tally.counts.critical,
+                    "warning": tally.counts.warning,
+                    "unknown": tally.counts.unknown,
+                    "ok": tally.counts.ok,
+                },
+                "instances": part.iter().map(instance_object).collect::<Vec<_>>(),
+            }));
+            assert_eq!(render_check_json(part), whole);
+        }
+    }
+}

@@ -48,7 +48,11 @@ impl PluginReport {
         let state = c.verdict.state;
         self.tally.add(state);
         if let Some(expiry) = c.verdict.expiry {
-            if self.next_expiry.as_ref().is_none_or(|(_, next)| expiry < *next) {
+            if self
+                .next_expiry
+                .as_ref()
+                .is_none_or(|(_, next)| expiry < *next)
+            {
                 self.next_expiry = Some((c.outcome.instance_id.clone(), expiry));
             }
         }

@@ -71,7 +71,10 @@ impl PrometheusReport {
         let id = escape_label_value(&c.outcome.instance_id);
         for (family, spool) in FAMILIES.iter().zip(&mut self.families) {
             if let Some(value) = (family.value)(c) {
-                spool.push(&format!("{}{{instance_id=\"{id}\"}} {value}\n", family.name))?;
+                spool.push(&format!(
+                    "{}{{instance_id=\"{id}\"}} {value}\n",
+                    family.name
+                ))?;
             }
         }
         let Some(ca) = &c.ca else { return Ok(()) };
