@@ -88,13 +88,10 @@ fn check(
     let limit = settings.timeout;
     let client = super::connect::connect(&settings)?.with_time_limit(started, limit);
 
-    let ids = selection::complete(
+    let selected = fleet::Selected {
         named,
-        args.selection.all,
-        &client,
-        None,
-        usize::from(args.selection.jobs),
-    )?;
+        all: args.selection.all,
+    };
     // Icinga 2 merges stderr into the plugin output, so the per-instance
     // errors (already in the long output, JSON and metrics) go to stderr
     // only when asked for with -v.
@@ -111,7 +108,7 @@ fn check(
     let mut spool_error = None;
     fleet::stream_all(
         &client,
-        &ids,
+        selected,
         usize::from(args.selection.jobs),
         None,
         |outcome: Outcome| {
@@ -145,7 +142,7 @@ fn check(
                 }
             }
         },
-    );
+    )?;
     if let Some(e) = spool_error {
         return Err(Error::config(format!(
             "cannot keep the report while the instances are read: {e}"
