@@ -13,6 +13,13 @@
 //! wrong for all: the instances still waiting are not tried (and fail with
 //! the same kind of error).
 //!
+//! With `--all`, page 1 of the instance list is read alone (it earns the
+//! challenge and tells how many pages there are); then the workers read the
+//! other pages (first, each brings a hundred instances) and the instances
+//! already known, within the same `--jobs`. Answers are handed on only once
+//! the list was read to its end (a page that fails is the error of the run,
+//! with nothing shown), at most [`REORDER_WINDOW`] ahead.
+//!
 //! The caller's `on_ready` may say stop (the reader of stdout went away):
 //! no new instance is then started, and those never started fail with
 //! `not_queried`.
