@@ -96,19 +96,17 @@ pub struct CheckReport {
 }
 
 enum CheckForm {
-    Plugin(plugin::PluginReport),
+    Plugin(Box<plugin::PluginReport>),
     Json(check_json::JsonReport),
-    Prometheus(prometheus::PrometheusReport),
+    Prometheus(Box<prometheus::PrometheusReport>),
 }
 
 impl CheckReport {
     pub fn new(format: CheckFormat, policy: &Policy) -> Self {
         let form = match format {
-            CheckFormat::Plugin => CheckForm::Plugin(plugin::PluginReport::new(policy)),
+            CheckFormat::Plugin => CheckForm::Plugin(Box::new(plugin::PluginReport::new(policy))),
             CheckFormat::Json => CheckForm::Json(check_json::JsonReport::default()),
-            CheckFormat::Prometheus => {
-                CheckForm::Prometheus(prometheus::PrometheusReport::default())
-            }
+            CheckFormat::Prometheus => CheckForm::Prometheus(Box::default()),
         };
         CheckReport {
             tally: Tally::default(),

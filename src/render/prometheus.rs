@@ -191,6 +191,50 @@ mod tests {
     use super::*;
 
     #[test]
+    fn each_family_holds_every_instance_in_order() {
+        use crate::check::{evaluate, Policy};
+        use crate::fleet::Outcome;
+        let now = "2026-01-01T00:00:00Z".parse().unwrap();
+        let checked = |id: &str, result: crate::error::Result<Value>| {
+            let outcome = Outcome {
+                instance_id: id.into(),
+                result: result.map(|v| v.as_object().unwrap().clone()),
+            };
+            let verdict = evaluate(outcome.result.as_ref(), &Policy::default(), now);
+            Checked {
+                outcome,
+                verdict,
+                ca: None,
+            }
+        };
+        let text = render_prometheus(
+            &[
+                checked(
+                    "ob-a",
+                    Ok(serde_json::json!({"enableSSL": "OPEN", "forceSSL": "CLOSE"})),
+                ),
+                checked("ob-b", Err(crate::error::Error::internal("boom"))),
+            ],
+            now,
+        );
+        let body: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+        assert_eq!(
+            &body[..6],
+            [
+                "obssl_ssl_enabled{instance_id=\"ob-a\"} 1",
+                "obssl_ssl_forced{instance_id=\"ob-a\"} 0",
+                "obssl_check_state{instance_id=\"ob-a\"} 3",
+                "obssl_check_state{instance_id=\"ob-b\"} 3",
+                "obssl_probe_success{instance_id=\"ob-a\"} 1",
+                "obssl_probe_success{instance_id=\"ob-b\"} 0",
+            ]
+        );
+        assert_eq!(text.matches("# HELP obssl_").count(), 8, "{text}");
+        assert!(!text.contains("obssl_ca_"), "{text}");
+        assert!(text.contains("\nobssl_last_run_success 1\n"), "{text}");
+    }
+
+    #[test]
     fn label_values_are_escaped() {
         assert_eq!(escape_label_value(r#"a\b"c"#), r#"a\\b\"c"#);
         assert_eq!(escape_label_value("a\nb"), r"a\nb");
