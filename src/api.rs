@@ -209,15 +209,14 @@ pub fn fetch_ssl_status(api: &Api, instance_id: &str, request_id: &str) -> Resul
 /// of 100). An account that says it has more is an error, not a 2 GB run.
 pub const MAX_LISTED_INSTANCES: u64 = (MAX_LIST_PAGES * LIST_PAGE_SIZE) as u64;
 
-/// Lists the ids of every instance of the account (`GET /api/v2/instances`):
-/// the first page gives `data.total`, the other pages are then fetched up to
-/// `jobs` at a time, and the ids come back in page order. Reading stops at
-/// an empty page or once `total` ids were read; at most [`MAX_LIST_PAGES`]
-/// pages. A page with more entries than the `pageSize` asked for, or a
-/// `total` above [`MAX_LISTED_INSTANCES`], is an API error.
-pub fn list_instances(api: &Api, request_id: &str, jobs: usize) -> Result<Vec<String>> {
-    let first = list_page(api, request_id, 1)?;
-    let total = first.total;
+/// What page 1 of the instance list (`GET /api/v2/instances`) says of the
+/// rest: the last page its `data.total` announces (the others are then read
+/// concurrently, see [`crate::fleet`]), or an API error when `total` is
+/// above [`MAX_LISTED_INSTANCES`]. Reading stops at an empty page or once
+/// `total` ids were read; fewer ids than `total` said (the account changed
+/// while it was read) and reading goes on one page at a time, at most
+/// [`MAX_LIST_PAGES`] pages ([`listing_did_not_end`]).
+pub fn announced_pages(total: u64, request_id: &str) -> Result<usize> {
     if total > MAX_LISTED_INSTANCES {
         return Err(Error::api(
             format!(
@@ -227,82 +226,24 @@ pub fn list_instances(api: &Api, request_id: &str, jobs: usize) -> Result<Vec<St
         )
         .with_hint("name the instances with arguments or --file instead of --all"));
     }
-    let mut ids = first.ids;
-    if ids.is_empty() || ids.len() as u64 >= total {
-        return Ok(ids);
-    }
-    // The pages `total` announces, fetched concurrently, kept in order.
-    let pages = usize::try_from(total.div_ceil(LIST_PAGE_SIZE as u64))
+    Ok(usize::try_from(total.div_ceil(LIST_PAGE_SIZE as u64))
         .unwrap_or(MAX_LIST_PAGES)
-        .min(MAX_LIST_PAGES);
-    let fetched = fetch_pages(api, request_id, 2..=pages, jobs)?;
-    let mut next = pages + 1;
-    for page in fetched {
-        if page.ids.is_empty() {
-            return Ok(ids);
-        }
-        ids.extend(page.ids);
-        if ids.len() as u64 >= total {
-            return Ok(ids);
-        }
-    }
-    // Fewer ids than `total` said (the account changed while it was read):
-    // on, one page at a time, until an empty page.
-    while next <= MAX_LIST_PAGES {
-        let page = list_page(api, request_id, next)?;
-        if page.ids.is_empty() {
-            return Ok(ids);
-        }
-        ids.extend(page.ids);
-        if ids.len() as u64 >= total {
-            return Ok(ids);
-        }
-        next += 1;
-    }
-    Err(Error::api(
+        .min(MAX_LIST_PAGES))
+}
+
+/// The error of an instance list still not ended after [`MAX_LIST_PAGES`].
+pub fn listing_did_not_end(request_id: &str) -> Error {
+    Error::api(
         format!(
             "the instance list did not end after {MAX_LIST_PAGES} pages of {LIST_PAGE_SIZE}; giving up"
         ),
         ApiFailure::without_envelope(200, request_id),
     )
-    .with_hint("name the instances with arguments or --file instead of --all"))
-}
-
-/// Pages `numbers` of the instance list, `jobs` at a time, in order; the
-/// first error (in page order) stops the listing.
-fn fetch_pages(
-    api: &Api,
-    request_id: &str,
-    numbers: std::ops::RangeInclusive<usize>,
-    jobs: usize,
-) -> Result<Vec<InstancePage>> {
-    let numbers: Vec<usize> = numbers.collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let failed = std::sync::atomic::AtomicBool::new(false);
-    let mut results: Vec<Option<Result<InstancePage>>> = numbers.iter().map(|_| None).collect();
-    let slots = std::sync::Mutex::new(&mut results);
-    std::thread::scope(|scope| {
-        for _ in 0..jobs.clamp(1, numbers.len().max(1)) {
-            scope.spawn(|| loop {
-                use std::sync::atomic::Ordering::Relaxed;
-                let index = next.fetch_add(1, Relaxed);
-                if index >= numbers.len() || failed.load(Relaxed) {
-                    break;
-                }
-                let page = list_page(api, request_id, numbers[index]);
-                if page.is_err() {
-                    failed.store(true, Relaxed);
-                }
-                slots.lock().unwrap_or_else(|p| p.into_inner())[index] = Some(page);
-            });
-        }
-    });
-    // Pages not fetched after a failure are after it: the failure comes first.
-    results.into_iter().map_while(|r| r).collect()
+    .with_hint("name the instances with arguments or --file instead of --all")
 }
 
 /// Page `number` of the instance list, no longer than the `pageSize` asked.
-fn list_page(api: &Api, request_id: &str, number: usize) -> Result<InstancePage> {
+pub fn list_page(api: &Api, request_id: &str, number: usize) -> Result<InstancePage> {
     let subject = format!("the instance list (page {number})");
     let answer = api.get(&list_path(request_id, number, LIST_PAGE_SIZE), &subject)?;
     let page = parse_instance_page(answer, &subject, request_id)?;

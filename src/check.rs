@@ -178,25 +178,33 @@ pub struct Counts {
     pub ok: usize,
 }
 
-impl Counts {
-    pub fn of(checked: &[Checked]) -> Counts {
-        let mut counts = Counts::default();
-        for c in checked {
-            match c.verdict.state {
-                State::Critical => counts.critical += 1,
-                State::Warning => counts.warning += 1,
-                State::Unknown => counts.unknown += 1,
-                State::Ok => counts.ok += 1,
-            }
-        }
-        counts
-    }
+/// The counts and the worst state of a run, kept as the instances are judged.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tally {
+    pub counts: Counts,
+    worst: Option<State>,
 }
 
-/// The state of a whole run: the worst instance, or UNKNOWN when there was
-/// nothing to check.
-pub fn overall(checked: &[Checked]) -> State {
-    worst(checked.iter().map(|c| c.verdict.state)).unwrap_or(State::Unknown)
+impl Tally {
+    pub fn add(&mut self, state: State) {
+        match state {
+            State::Critical => self.counts.critical += 1,
+            State::Warning => self.counts.warning += 1,
+            State::Unknown => self.counts.unknown += 1,
+            State::Ok => self.counts.ok += 1,
+        }
+        self.worst = worst(self.worst.into_iter().chain([state]));
+    }
+
+    /// The state of a whole run: the worst instance, or UNKNOWN when
+    /// there was nothing to check.
+    pub fn overall(&self) -> State {
+        self.worst.unwrap_or(State::Unknown)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.worst.is_none()
+    }
 }
 
 /// Judges one instance against `policy` at `now`.

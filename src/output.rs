@@ -50,14 +50,19 @@ impl Output {
     /// Writes `text` to stdout and flushes it. After the reader closed the
     /// pipe, further writes are dropped and [`Output::closed`] is true.
     pub fn write(&mut self, text: &str) -> Result<()> {
+        self.write_with(|out| out.write_all(text.as_bytes()))
+    }
+
+    /// As [`Output::write`], for text that `write` gives in parts (a report
+    /// copied from its spools) rather than as one string.
+    pub fn write_with(
+        &mut self,
+        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<()> {
         if self.closed {
             return Ok(());
         }
-        match self
-            .out
-            .write_all(text.as_bytes())
-            .and_then(|()| self.out.flush())
-        {
+        match write(&mut self.out).and_then(|()| self.out.flush()) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
                 self.closed = true;
@@ -137,6 +142,14 @@ pub fn check_writable_target(path: &Path) -> Result<()> {
 /// the permissions of the file it replaces; a new one is readable by all
 /// (0644), as a metrics file read by another user must be.
 pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
+    write_atomically_with(path, |file| file.write_all(text.as_bytes()))
+}
+
+/// As [`write_atomically`], for text that `write` gives in parts.
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
     check_writable_target(path)?;
     let failed = |e: io::Error| {
         Error::config(format!("cannot write {}: {e}", path.display()))
@@ -147,7 +160,7 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
         Ok(existing) => Some(existing.permissions()),
         Err(_) => new_file_permissions(),
     };
-    replace_file(&target, text, permissions).map_err(failed)
+    replace_file_with(&target, write, permissions).map_err(failed)
 }
 
 /// Replaces the file `target` (no symbolic link: see [`follow_links`]) with
@@ -161,6 +174,15 @@ pub(crate) fn replace_file(
     text: &str,
     permissions: Option<fs::Permissions>,
 ) -> io::Result<()> {
+    replace_file_with(target, |file| file.write_all(text.as_bytes()), permissions)
+}
+
+/// As [`replace_file`], for text that `write` gives in parts.
+fn replace_file_with(
+    target: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    permissions: Option<fs::Permissions>,
+) -> io::Result<()> {
     let dir = parent_dir(target);
     let name = target.file_name().unwrap_or_default().to_string_lossy();
     let mut file = tempfile::Builder::new()
@@ -172,7 +194,11 @@ pub(crate) fn replace_file(
     if let Some(permissions) = permissions {
         fs::set_permissions(file.path(), permissions)?;
     }
-    file.write_all(text.as_bytes())?;
+    {
+        let mut buffered = io::BufWriter::new(file.as_file_mut());
+        write(&mut buffered)?;
+        buffered.flush()?;
+    }
     file.as_file().sync_all()?;
     test_pause_before_rename();
     // On failure `persist` hands the file back; dropping it removes it.

@@ -2,10 +2,10 @@
 //! `--all`, combined in that order with duplicates dropped.
 //!
 //! Everything the user typed (arguments and the file) is read and validated
-//! by [`named_instances`] before any network traffic; `--all` is resolved
-//! afterwards by [`complete`].
+//! by [`named_instances`] before any network traffic; `--all` is read
+//! while the instances are (see [`crate::fleet::Selected`]).
 
-use crate::api::{self, validate_instance_id, Api};
+use crate::api::validate_instance_id;
 use crate::cli::InstanceSelection;
 use crate::error::{Error, Result};
 use crate::files;
@@ -37,26 +37,6 @@ pub fn named_instances(selection: &InstanceSelection, stdin: &mut dyn Read) -> R
         }
     }
     Ok(dedup(ids))
-}
-
-/// The full list: `named` followed by every listed instance when `all` is set,
-/// duplicates dropped (first occurrence wins). The list's pages are read up
-/// to `jobs` at a time.
-pub fn complete(
-    named: Vec<String>,
-    all: bool,
-    client: &Api,
-    request_id: Option<&str>,
-    jobs: usize,
-) -> Result<Vec<String>> {
-    if !all {
-        return Ok(named);
-    }
-    let request_id = request_id
-        .map(str::to_string)
-        .unwrap_or_else(api::new_request_id);
-    let listed = api::list_instances(client, &request_id, jobs)?;
-    Ok(dedup(named.into_iter().chain(listed).collect()))
 }
 
 /// The ids of an id list with their line numbers (from 1): one per line,

@@ -21,7 +21,11 @@ Examples:
   obssl get --file instances.txt --jobs 16 --field validPeriod
 
   # Try it without an account, against the bundled mock API
-  obssl-mock run -- obssl get obxxx";
+  obssl-mock run -- obssl get obxxx
+
+The digest challenge is kept between runs (the nonce cache, one round trip instead of two):
+OBSSL_NONCE_CACHE=0 (or the profile key nonce_cache = false) turns it off, and
+OBSSL_NONCE_CACHE_TTL=SECONDS sets how long a kept challenge is used (default 60, 0 off).";
 
 pub(super) const CONFIGURE_EXAMPLES: &str = "\
 Examples:
@@ -78,7 +82,11 @@ Examples:
   obssl check obcluster-xxxx --ca --ca-file /etc/mysql/ca.pem
 
   # Try every state against the bundled mock API
-  obssl-mock run -- obssl check --all --require-force-ssl --require-auto-update";
+  obssl-mock run -- obssl check --all --require-force-ssl --require-auto-update
+
+The digest challenge is kept between runs (the nonce cache, one round trip instead of two):
+OBSSL_NONCE_CACHE=0 (or the profile key nonce_cache = false) turns it off, and
+OBSSL_NONCE_CACHE_TTL=SECONDS sets how long a kept challenge is used (default 60, 0 off).";
 
 pub(super) const CONFIG_PATH_EXAMPLES: &str = "\
 Examples:

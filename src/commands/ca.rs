@@ -47,20 +47,17 @@ pub fn run(
         return Ok(0);
     }
 
-    let ids = selection::complete(
+    let selected = fleet::Selected {
         named,
-        args.selection.all,
-        &client,
-        None,
-        usize::from(args.selection.jobs),
-    )?;
+        all: args.selection.all,
+    };
     let outcomes = fleet::query_all(
         &client,
-        &ids,
+        selected,
         usize::from(args.selection.jobs),
         None,
         |_: &Outcome| ControlFlow::Continue(()),
-    );
+    )?;
     let mut failures: Vec<u8> = Vec::new();
     for outcome in &outcomes {
         let result = outcome

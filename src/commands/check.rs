@@ -6,17 +6,18 @@
 //! instance list) is UNKNOWN, 3 (see `app.rs`).
 
 use crate::cacert::{certificates_in, describe, CaSource};
-use crate::check::{evaluate, evaluate_ca, overall, Checked, Policy};
+use crate::check::{evaluate, evaluate_ca, Checked, Policy};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::config::{ConfigSource, Environment, FlagSettings, Settings};
 use crate::error::{Error, Result};
 use crate::fleet::{self, Outcome};
-use crate::output::{check_writable_target, write_atomically, Output};
-use crate::render::check_report;
+use crate::output::{check_writable_target, write_atomically, write_atomically_with, Output};
 use crate::render::error::error_line;
 use crate::render::plugin::unknown_line;
 use crate::render::prometheus::render_run_metrics;
+use crate::render::CheckReport;
 use crate::selection;
+use std::ops::ControlFlow;
 
 /// Runs `check`; returns the plugin exit status. On an error that stops the
 /// whole run, the plugin format still gets its `SSL UNKNOWN - ...` line on stdout.
@@ -87,13 +88,10 @@ fn check(
     let limit = settings.timeout;
     let client = super::connect::connect(&settings)?.with_time_limit(started, limit);
 
-    let ids = selection::complete(
+    let selected = fleet::Selected {
         named,
-        args.selection.all,
-        &client,
-        None,
-        usize::from(args.selection.jobs),
-    )?;
+        all: args.selection.all,
+    };
     // Icinga 2 merges stderr into the plugin output, so the per-instance
     // errors (already in the long output, JSON and metrics) go to stderr
     // only when asked for with -v.
@@ -104,12 +102,13 @@ fn check(
         .then(|| CaSource::from_settings(&settings, Some(started + limit.mul_f64(0.9))));
     let bundle_name = args.ca_file.as_ref().map(|p| p.display().to_string());
     // Each answer is judged as it arrives (its CA too), and only what the
-    // reports show of it is kept (a small summary per instance, not the
-    // whole answer).
-    let mut checked: Vec<Checked> = Vec::with_capacity(ids.len());
+    // reports show of it is kept, written at once to the report's spools
+    // (memory stays flat however many instances the run reads).
+    let mut report = CheckReport::new(args.output, &policy);
+    let mut spool_error = None;
     fleet::stream_all(
         &client,
-        &ids,
+        selected,
         usize::from(args.selection.jobs),
         None,
         |outcome: Outcome| {
@@ -130,20 +129,32 @@ fn check(
                 }
                 _ => None,
             };
-            checked.push(Checked {
-                outcome: summarized(outcome),
+            let checked = Checked {
+                outcome,
                 verdict,
                 ca,
-            });
-            std::ops::ControlFlow::Continue(())
+            };
+            match report.add(&checked) {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(e) => {
+                    spool_error = Some(e);
+                    ControlFlow::Break(())
+                }
+            }
         },
-    );
-    let text = check_report(args.output, &checked, &policy, now);
-    match &args.write {
-        Some(path) => write_atomically(path, &text)?,
-        None => out.write(&text)?,
+    )?;
+    if let Some(e) = spool_error {
+        return Err(Error::config(format!(
+            "cannot keep the report while the instances are read: {e}"
+        ))
+        .with_hint("check that the temporary directory (TMPDIR) is writable and not full"));
     }
-    Ok(overall(&checked).code())
+    let state = report.overall();
+    match &args.write {
+        Some(path) => write_atomically_with(path, |file| report.finish(now, file))?,
+        None => out.write_with(|stdout| report.finish(now, stdout))?,
+    }
+    Ok(state.code())
 }
 
 /// The SHA-256 fingerprints of the certificates of `--ca-file` (PEM), read
@@ -162,15 +173,4 @@ fn read_ca_file(path: &std::path::Path) -> Result<Vec<String>> {
         .iter()
         .map(|der| describe(der).map(|c| c.fingerprint).map_err(bad))
         .collect()
-}
-
-/// The fields of an answer that the check reports show (JSON's
-/// `validPeriod`, Prometheus' flags); the rest is dropped.
-const REPORTED_FIELDS: [&str; 4] = ["validPeriod", "enableSSL", "forceSSL", "certValid"];
-
-fn summarized(mut outcome: Outcome) -> Outcome {
-    if let Ok(status) = &mut outcome.result {
-        status.retain(|key, _| REPORTED_FIELDS.contains(&key.as_str()));
-    }
-    outcome
 }

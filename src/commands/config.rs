@@ -1,7 +1,9 @@
 //! `obssl config list` and `obssl config path`: what applies, and from where.
 
 use crate::cli::ConfigListArgs;
-use crate::config::{ConfigSource, Environment, FlagSettings, Resolution, Source, Sourced};
+use crate::config::{
+    ConfigSource, Environment, FlagSettings, NonceCacheSetting, Resolution, Source, Sourced,
+};
 use crate::error::Result;
 use crate::output::Output;
 use crate::render::config_list::{self, Row};
@@ -51,6 +53,10 @@ pub fn list(args: &ConfigListArgs, env: &dyn Environment, out: &mut Output) -> R
         row("output", Some(&r.output), |o| o.name().to_string()),
         row("ca_bundle", r.ca_bundle.as_ref(), |p| {
             p.display().to_string()
+        }),
+        row("nonce_cache", Some(&r.nonce_cache), |n| match n {
+            NonceCacheSetting::On { ttl } => format!("on (ttl {} s)", ttl.as_secs_f64()),
+            NonceCacheSetting::Off => "off".to_string(),
         }),
         config_file.unwrap_or(Row {
             name: "config file",

@@ -45,13 +45,10 @@ pub fn run(
         return Ok(0);
     }
 
-    let ids = selection::complete(
+    let selected = fleet::Selected {
         named,
-        args.selection.all,
-        &client,
-        args.request_id.as_deref(),
-        usize::from(args.selection.jobs),
-    )?;
+        all: args.selection.all,
+    };
     let mut write_error = None;
     // What the run tells at the end: how many failed, the worst status.
     let (mut failed, mut worst, mut count) = (0usize, 0u8, 0usize);
@@ -73,15 +70,15 @@ pub fn run(
     let request_id = args.request_id.as_deref();
     if view.streams() {
         // Streamed forms keep nothing: memory stays flat with the fleet.
-        fleet::stream_all(&client, &ids, jobs, request_id, |outcome| {
+        fleet::stream_all(&client, selected, jobs, request_id, |outcome| {
             shown(&outcome, out)
-        });
+        })?;
     } else if matches!(view, View::Json) {
         // The JSON array, written element by element as answers arrive:
         // the same text as rendering them all at once, in flat memory.
         let mut array = JsonArray::default();
         let mut array_error = None;
-        fleet::stream_all(&client, &ids, jobs, request_id, |outcome| {
+        fleet::stream_all(&client, selected, jobs, request_id, |outcome| {
             let flow = shown(&outcome, out);
             if flow.is_continue() {
                 if let Err(e) = out.write(&array.element(&fleet_object(&outcome))) {
@@ -90,7 +87,7 @@ pub fn run(
                 }
             }
             flow
-        });
+        })?;
         if let Some(e) = array_error {
             write_error.get_or_insert(e);
         }
@@ -99,7 +96,7 @@ pub fn run(
         }
     } else {
         // The table needs every row for its column widths.
-        let outcomes = fleet::query_all(&client, &ids, jobs, request_id, |o| shown(o, out));
+        let outcomes = fleet::query_all(&client, selected, jobs, request_id, |o| shown(o, out))?;
         if write_error.is_none() {
             out.write(&view.render(Answers::Many(&outcomes), Timestamp::now()))?;
         }

@@ -195,17 +195,20 @@ impl Resolution {
             }],
             || Ok(true),
         )?;
-        let ttl = var(env, ENV_NONCE_CACHE_TTL)
-            .parsed(ttl_seconds)?
-            .map_or(crate::client::cache::DEFAULT_TTL, |t| t.value);
-        let nonce_cache = Sourced::new(
-            if enabled.value && !ttl.is_zero() {
-                NonceCacheSetting::On { ttl }
-            } else {
-                NonceCacheSetting::Off
-            },
-            enabled.source,
-        );
+        let ttl = var(env, ENV_NONCE_CACHE_TTL).parsed(ttl_seconds)?;
+        // Off by a TTL of 0: the TTL's variable is the source.
+        let nonce_cache = match ttl {
+            Some(ttl) if enabled.value && ttl.value.is_zero() => {
+                Sourced::new(NonceCacheSetting::Off, ttl.source)
+            }
+            _ if !enabled.value => Sourced::new(NonceCacheSetting::Off, enabled.source),
+            ttl => Sourced::new(
+                NonceCacheSetting::On {
+                    ttl: ttl.map_or(crate::client::cache::DEFAULT_TTL, |t| t.value),
+                },
+                enabled.source,
+            ),
+        };
         let backoff_base = env
             .var(ENV_TEST_BACKOFF_MS)
             .filter(|_| cfg!(debug_assertions))

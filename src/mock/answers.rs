@@ -124,11 +124,9 @@ fn instance_list(query: &str, fixtures: &FixtureSet, request_id: String) -> Answ
         Ok(n) => n.min(MAX_PAGE_SIZE),
         Err(answer) => return answer,
     };
-    let ids = fixtures.listed_ids();
+    let (total, ids) = fixtures.listed_page((page_number - 1).saturating_mul(page_size), page_size);
     let page: Vec<Value> = ids
         .iter()
-        .skip((page_number - 1).saturating_mul(page_size))
-        .take(page_size)
         .map(|id| {
             json!({
                 "instanceId": id,
@@ -138,7 +136,7 @@ fn instance_list(query: &str, fixtures: &FixtureSet, request_id: String) -> Answ
             })
         })
         .collect();
-    success(json!({ "total": ids.len(), "dataList": page }), request_id)
+    success(json!({ "total": total, "dataList": page }), request_id)
 }
 
 fn fixture_answer(fixture: &Fixture, request_id: String) -> Answer {

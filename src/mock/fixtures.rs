@@ -286,11 +286,40 @@ impl FixtureSet {
 
     /// The ids `GET /api/v2/instances` lists: all but the error fixtures (`mock-*`), so that
     /// `obssl get --all` against the mock succeeds.
+    #[cfg(test)]
     pub(crate) fn listed_ids(&self) -> Vec<String> {
         self.ids()
             .into_iter()
             .filter(|id| !id.starts_with(ERROR_FIXTURE_PREFIX))
             .collect()
+    }
+
+    /// How many ids [`listed_ids`](Self::listed_ids) gives, and `take` of
+    /// them after the first `skip`: one page of the list without making
+    /// every id (a page of 100,000 generated instances costs a page).
+    pub(crate) fn listed_page(&self, skip: usize, take: usize) -> (usize, Vec<String>) {
+        // Generated ids are never error fixtures: only the entries are filtered.
+        let entries: Vec<&String> = self
+            .entries
+            .iter()
+            .map(|(id, _)| id)
+            .filter(|id| !id.starts_with(ERROR_FIXTURE_PREFIX))
+            .collect();
+        let total = entries.len() + self.generated;
+        let mut page: Vec<String> = entries
+            .iter()
+            .skip(skip)
+            .take(take)
+            .map(|id| id.to_string())
+            .collect();
+        let first_generated = skip.saturating_sub(entries.len()) + 1;
+        let wanted = take - page.len();
+        page.extend(
+            (first_generated..=self.generated)
+                .take(wanted)
+                .map(generated_id),
+        );
+        (total, page)
     }
 
     fn insert(&mut self, instance_id: String, fixture: Fixture) {
@@ -469,6 +498,31 @@ mod tests {
         );
         assert!(set.get("notes").is_none());
         assert_eq!(set.ids().last().map(String::as_str), Some("obmine"));
+    }
+
+    #[test]
+    fn a_listed_page_is_that_slice_of_the_listed_ids() {
+        let set = FixtureSet::builtin().with_generated(250);
+        let all = set.listed_ids();
+        for skip in [
+            0,
+            5,
+            all.len() - 260,
+            100,
+            200,
+            all.len() - 3,
+            all.len(),
+            all.len() + 50,
+        ] {
+            for take in [0, 1, 7, 100] {
+                let expected: Vec<String> = all.iter().skip(skip).take(take).cloned().collect();
+                assert_eq!(
+                    set.listed_page(skip, take),
+                    (all.len(), expected),
+                    "{skip} {take}"
+                );
+            }
+        }
     }
 
     #[test]

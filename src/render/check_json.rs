@@ -3,41 +3,93 @@
 
 use super::error::error_object;
 use super::pretty_json;
-use crate::check::{overall, CaChecked, Checked, Counts};
+use super::spool::Spool;
+use crate::check::{CaChecked, Checked, Tally};
 use serde_json::{json, Value};
+use std::io::{self, Write};
 
+/// `check -o json` written as the answers arrive: each instance's object
+/// goes to a [`Spool`] at once, and [`JsonReport::finish`] writes the state
+/// and counts (which need every instance) before them. The text is that of
+/// one pretty-printed report `{state, counts, instances}`.
+#[derive(Default)]
+pub struct JsonReport {
+    tally: Tally,
+    instances: Spool,
+}
+
+impl JsonReport {
+    pub fn add(&mut self, c: &Checked) -> io::Result<()> {
+        if !self.instances.is_empty() {
+            self.instances.push(",\n")?;
+        }
+        self.tally.add(c.verdict.state);
+        // The object as it sits in the report's array: two levels in.
+        let text = serde_json::to_string_pretty(&instance_object(c))
+            .expect("JSON values always serialize");
+        let mut indented = String::with_capacity(text.len() + 64);
+        for (i, line) in text.lines().enumerate() {
+            if i > 0 {
+                indented.push('\n');
+            }
+            indented.push_str("    ");
+            indented.push_str(line);
+        }
+        self.instances.push(&indented)
+    }
+
+    pub fn finish(self, sink: &mut dyn Write) -> io::Result<()> {
+        let counts = self.tally.counts;
+        let head = pretty_json(&json!({
+            "state": self.tally.overall().as_str(),
+            "counts": {
+                "critical": counts.critical,
+                "warning": counts.warning,
+                "unknown": counts.unknown,
+                "ok": counts.ok,
+            },
+            "instances": [],
+        }));
+        if self.instances.is_empty() {
+            return sink.write_all(head.as_bytes());
+        }
+        let head = head
+            .strip_suffix("[]\n}\n")
+            .expect("the report ends with its instances");
+        sink.write_all(head.as_bytes())?;
+        sink.write_all(b"[\n")?;
+        self.instances.copy_to(sink)?;
+        sink.write_all(b"\n  ]\n}\n")
+    }
+}
+
+/// The whole report of `checked`, as [`JsonReport`] writes it.
+#[cfg(test)]
 pub fn render_check_json(checked: &[Checked]) -> String {
-    let counts = Counts::of(checked);
-    let instances: Vec<Value> = checked
-        .iter()
-        .map(|c| {
-            let mut object = json!({
-                "instanceId": c.outcome.instance_id,
-                "state": c.verdict.state.as_str(),
-                "reasons": c.verdict.reasons(),
-                "validPeriod": c.outcome.result.as_ref().ok().and_then(|s| s.get("validPeriod")),
-                "expiryTimestamp": c.verdict.expiry.map(|t| t.as_second()),
-            });
-            if let Err(e) = &c.outcome.result {
-                object["error"] = error_object(e);
-            }
-            if let Some(ca) = &c.ca {
-                object["ca"] = ca_object(ca);
-            }
-            object
-        })
-        .collect();
-    let report = json!({
-        "state": overall(checked).as_str(),
-        "counts": {
-            "critical": counts.critical,
-            "warning": counts.warning,
-            "unknown": counts.unknown,
-            "ok": counts.ok,
-        },
-        "instances": instances,
+    let mut report = JsonReport::default();
+    for c in checked {
+        report.add(c).unwrap();
+    }
+    let mut out = Vec::new();
+    report.finish(&mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn instance_object(c: &Checked) -> Value {
+    let mut object = json!({
+        "instanceId": c.outcome.instance_id,
+        "state": c.verdict.state.as_str(),
+        "reasons": c.verdict.reasons(),
+        "validPeriod": c.outcome.result.as_ref().ok().and_then(|s| s.get("validPeriod")),
+        "expiryTimestamp": c.verdict.expiry.map(|t| t.as_second()),
     });
-    pretty_json(&report)
+    if let Err(e) = &c.outcome.result {
+        object["error"] = error_object(e);
+    }
+    if let Some(ca) = &c.ca {
+        object["ca"] = ca_object(ca);
+    }
+    object
 }
 
 /// With `check --ca`: the CA's certificates (as `obssl ca -o json` tells
@@ -68,6 +120,62 @@ fn ca_object(ca: &CaChecked) -> Value {
                 })
                 .collect();
             json!({ "certificates": certificates })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{evaluate, Policy};
+    use crate::error::Error;
+    use crate::fleet::Outcome;
+
+    fn checked(id: &str, result: crate::error::Result<Value>) -> Checked {
+        let now = "2026-01-01T00:00:00Z".parse().unwrap();
+        let outcome = Outcome {
+            instance_id: id.into(),
+            result: result.map(|v| v.as_object().unwrap().clone()),
+        };
+        let verdict = evaluate(outcome.result.as_ref(), &Policy::default(), now);
+        Checked {
+            outcome,
+            verdict,
+            ca: None,
+        }
+    }
+
+    /// The streamed text is the one pretty-printed report, byte for byte.
+    #[test]
+    fn the_streamed_report_is_the_whole_report() {
+        let fleet = [
+            checked(
+                "ob-ok",
+                Ok(json!({"enableSSL": "OPEN", "certValid": true,
+                          "validPeriod": "2027-01-01T00:00:00Z"})),
+            ),
+            checked("ob-\"é\"", Err(Error::internal("boom\nline"))),
+            checked(
+                "ob-soon",
+                Ok(json!({"enableSSL": "OPEN", "certValid": true,
+                                         "validPeriod": "2026-01-05T00:00:00Z"})),
+            ),
+        ];
+        for n in 0..=fleet.len() {
+            let part = &fleet[..n];
+            let mut tally = Tally::default();
+            part.iter().for_each(|c| tally.add(c.verdict.state));
+            let whole = pretty_json(&json!({
+                "state": tally.overall().as_str(),
+                "counts": {
+                    "critical": tally.counts.critical,
+                    "warning": tally.counts.warning,
+                    "unknown": tally.counts.unknown,
+                    "ok": tally.counts.ok,
+                },
+                "instances": part.iter().map(instance_object).collect::<Vec<_>>(),
+            }));
+            assert_eq!(render_check_json(part), whole);
         }
     }
 }

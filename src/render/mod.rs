@@ -1,6 +1,6 @@
 //! Turning answers into what the user reads: one view per output form, each
 //! over the same [`Answers`] (one instance or many), and the one place that
-//! picks the view ([`View::choose`] for `get`, [`check_report`] for `check`).
+//! picks the view ([`View::choose`] for `get`, [`CheckReport`] for `check`).
 //!
 //! `get`'s forms: [`table`] (two columns for one instance, a row per instance
 //! for many), [`json`] (`-o json` and `-o jsonl`) and [`field`] (`--field`).
@@ -17,10 +17,11 @@ pub mod field;
 pub mod json;
 pub mod plugin;
 pub mod prometheus;
+mod spool;
 pub mod table;
 
 use crate::api::SslStatus;
-use crate::check::{Checked, Policy};
+use crate::check::{Checked, Policy, State, Tally};
 use crate::cli::CheckFormat;
 use crate::config::OutputFormat;
 use crate::fleet::Outcome;
@@ -86,18 +87,56 @@ impl View {
     }
 }
 
-/// `check`'s report of `checked` in `format`: `now` is when the instances
-/// were judged; the metrics are stamped when they are rendered, as the run ends.
-pub fn check_report(
-    format: CheckFormat,
-    checked: &[Checked],
-    policy: &Policy,
-    now: Timestamp,
-) -> String {
-    match format {
-        CheckFormat::Plugin => plugin::render_plugin(checked, policy, now),
-        CheckFormat::Json => check_json::render_check_json(checked),
-        CheckFormat::Prometheus => prometheus::render_prometheus(checked, Timestamp::now()),
+/// The report of `check` in `format`, written as the instances are judged
+/// ([`CheckReport::add`]) into memory that does not grow with their number,
+/// and shown at the end ([`CheckReport::finish`]).
+pub struct CheckReport {
+    tally: Tally,
+    form: CheckForm,
+}
+
+enum CheckForm {
+    Plugin(Box<plugin::PluginReport>),
+    Json(check_json::JsonReport),
+    Prometheus(Box<prometheus::PrometheusReport>),
+}
+
+impl CheckReport {
+    pub fn new(format: CheckFormat, policy: &Policy) -> Self {
+        let form = match format {
+            CheckFormat::Plugin => CheckForm::Plugin(Box::new(plugin::PluginReport::new(policy))),
+            CheckFormat::Json => CheckForm::Json(check_json::JsonReport::default()),
+            CheckFormat::Prometheus => CheckForm::Prometheus(Box::default()),
+        };
+        CheckReport {
+            tally: Tally::default(),
+            form,
+        }
+    }
+
+    pub fn add(&mut self, checked: &Checked) -> std::io::Result<()> {
+        self.tally.add(checked.verdict.state);
+        match &mut self.form {
+            CheckForm::Plugin(r) => r.add(checked),
+            CheckForm::Json(r) => r.add(checked),
+            CheckForm::Prometheus(r) => r.add(checked),
+        }
+    }
+
+    /// The state of the whole run: the worst instance's, UNKNOWN when none.
+    pub fn overall(&self) -> State {
+        self.tally.overall()
+    }
+
+    /// Writes the report; the plugin summary speaks of `now` (the time the
+    /// instances were judged at), the metrics are stamped with the time
+    /// they are written.
+    pub fn finish(self, now: Timestamp, sink: &mut dyn std::io::Write) -> std::io::Result<()> {
+        match self.form {
+            CheckForm::Plugin(r) => r.finish(now, sink),
+            CheckForm::Json(r) => r.finish(sink),
+            CheckForm::Prometheus(r) => r.finish(Timestamp::now(), sink),
+        }
     }
 }
 

@@ -8,71 +8,119 @@
 //! the perfdata `next_expiry_days`, whose thresholds use the Monitoring
 //! Plugins range syntax: `30:` alerts below 30.
 
-use crate::check::{overall, Checked, Counts, Policy, State};
+use super::spool::Spool;
+use crate::check::{Checked, Policy, State, Tally};
 use crate::expiry::describe_time_left;
 use crate::sanitize::visible;
 use jiff::Timestamp;
+use std::io::{self, Write};
 
-/// The plugin output of a run that judged `checked` against `policy` at `now`.
-pub fn render_plugin(checked: &[Checked], policy: &Policy, now: Timestamp) -> String {
-    let counts = Counts::of(checked);
-    // 'label'=value[UOM];[warn];[crit];[min];[max]: counts are never below 0.
-    let mut perfdata = format!(
-        "critical={};;;0; warning={};;;0; unknown={};;;0; ok={};;;0;",
-        counts.critical, counts.warning, counts.unknown, counts.ok
-    );
-    let state = overall(checked).as_str();
-    let mut summary = if checked.is_empty() {
-        "no instances to check".to_string()
-    } else {
-        format!(
-            "{} critical, {} warning, {} unknown, {} ok",
+/// The plugin output of a run, written as the answers arrive: the summary
+/// line comes first and needs every instance, so only what it says is kept
+/// (the counts, the worst state, the next expiry), and the line of each
+/// instance that is not OK goes to a [`Spool`] of its state at once.
+/// [`PluginReport::finish`] writes the summary, then the spools worst first
+/// (so instances of one state stay in input order).
+pub struct PluginReport {
+    policy: Policy,
+    tally: Tally,
+    /// The instance whose certificate expires first (the first of equals).
+    next_expiry: Option<(String, Timestamp)>,
+    /// The lines of the CRITICAL, WARNING and UNKNOWN instances.
+    problems: [(State, Spool); 3],
+}
+
+impl PluginReport {
+    pub fn new(policy: &Policy) -> Self {
+        PluginReport {
+            policy: *policy,
+            tally: Tally::default(),
+            next_expiry: None,
+            problems: [
+                (State::Critical, Spool::default()),
+                (State::Warning, Spool::default()),
+                (State::Unknown, Spool::default()),
+            ],
+        }
+    }
+
+    pub fn add(&mut self, c: &Checked) -> io::Result<()> {
+        let state = c.verdict.state;
+        self.tally.add(state);
+        if let Some(expiry) = c.verdict.expiry {
+            if self
+                .next_expiry
+                .as_ref()
+                .is_none_or(|(_, next)| expiry < *next)
+            {
+                self.next_expiry = Some((c.outcome.instance_id.clone(), expiry));
+            }
+        }
+        if let Some((_, spool)) = self.problems.iter_mut().find(|(s, _)| *s == state) {
+            spool.push(&format!(
+                "{} {}: {}\n",
+                state.as_str(),
+                plain(&c.outcome.instance_id),
+                plain(&c.verdict.reasons().join("; "))
+            ))?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(self, now: Timestamp, sink: &mut dyn Write) -> io::Result<()> {
+        let (policy, counts) = (&self.policy, self.tally.counts);
+        // 'label'=value[UOM];[warn];[crit];[min];[max]: counts are never below 0.
+        let mut perfdata = format!(
+            "critical={};;;0; warning={};;;0; unknown={};;;0; ok={};;;0;",
             counts.critical, counts.warning, counts.unknown, counts.ok
-        )
-    };
-    if let Some((id, expiry)) = next_expiry(checked) {
-        summary.push_str(&format!(
-            ", next expiry: {} {}",
-            plain(id),
-            describe_time_left(expiry, now)
-        ));
-        perfdata.push_str(&format!(
-            " next_expiry_days={};{}:;{}:;;",
-            whole_days_left(expiry, now),
-            policy.warning_days,
-            policy.critical_days
-        ));
+        );
+        let state = self.tally.overall().as_str();
+        let mut summary = if self.tally.is_empty() {
+            "no instances to check".to_string()
+        } else {
+            format!(
+                "{} critical, {} warning, {} unknown, {} ok",
+                counts.critical, counts.warning, counts.unknown, counts.ok
+            )
+        };
+        if let Some((id, expiry)) = &self.next_expiry {
+            summary.push_str(&format!(
+                ", next expiry: {} {}",
+                plain(id),
+                describe_time_left(*expiry, now)
+            ));
+            perfdata.push_str(&format!(
+                " next_expiry_days={};{}:;{}:;;",
+                whole_days_left(*expiry, now),
+                policy.warning_days,
+                policy.critical_days
+            ));
+        }
+        sink.write_all(format!("SSL {state} - {summary} | {perfdata}\n").as_bytes())?;
+        for (_, spool) in self.problems {
+            spool.copy_to(sink)?;
+        }
+        Ok(())
     }
-    let mut text = format!("SSL {state} - {summary} | {perfdata}\n");
-    let mut problems: Vec<&Checked> = checked
-        .iter()
-        .filter(|c| c.verdict.state != State::Ok)
-        .collect();
-    problems.sort_by_key(|c| std::cmp::Reverse(c.verdict.state));
-    for c in problems {
-        text.push_str(&format!(
-            "{} {}: {}\n",
-            c.verdict.state.as_str(),
-            plain(&c.outcome.instance_id),
-            plain(&c.verdict.reasons().join("; "))
-        ));
+}
+
+/// The plugin output of a run that judged `checked` against `policy` at
+/// `now`, as [`PluginReport`] writes it.
+#[cfg(test)]
+pub fn render_plugin(checked: &[Checked], policy: &Policy, now: Timestamp) -> String {
+    let mut report = PluginReport::new(policy);
+    for c in checked {
+        report.add(c).unwrap();
     }
-    text
+    let mut out = Vec::new();
+    report.finish(now, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
 }
 
 /// The whole output of a run that failed before it could judge any instance
 /// (bad arguments, wrong credentials, the instance list unreadable): UNKNOWN.
 pub fn unknown_line(message: &str) -> String {
     format!("SSL UNKNOWN - {}\n", plain(message))
-}
-
-/// The instance whose certificate expires first (the first of equals, in
-/// input order), among those whose `validPeriod` could be read.
-fn next_expiry(checked: &[Checked]) -> Option<(&str, Timestamp)> {
-    checked
-        .iter()
-        .filter_map(|c| Some((c.outcome.instance_id.as_str(), c.verdict.expiry?)))
-        .min_by_key(|(_, expiry)| *expiry)
 }
 
 /// Whole days left, as the summary says them: rounded towards zero, so

@@ -7,9 +7,11 @@
 //! as a whole (wrong credentials, `--all` could not list) still replaces
 //! the file instead of leaving the previous run's "all OK" in place.
 
+use super::spool::Spool;
 use crate::cacert::CaCert;
 use crate::check::{CaChecked, Checked};
 use serde_json::Value;
+use std::io::{self, Write};
 
 struct Family {
     name: &'static str,
@@ -53,81 +55,100 @@ const FAMILIES: [Family; 6] = [
     },
 ];
 
-/// The metrics of a run that produced results, then the run-level gauges
-/// (success 1) stamped `now`.
-pub fn render_prometheus(checked: &[Checked], now: jiff::Timestamp) -> String {
-    let mut text = String::new();
-    for family in &FAMILIES {
-        text.push_str(&format!("# HELP {} {}\n", family.name, family.help));
-        text.push_str(&format!("# TYPE {} gauge\n", family.name));
-        for c in checked {
-            if let Some(value) = (family.value)(c) {
-                text.push_str(&format!(
-                    "{}{{instance_id=\"{}\"}} {}\n",
-                    family.name,
-                    escape_label_value(&c.outcome.instance_id),
-                    value
-                ));
-            }
-        }
-    }
-    text.push_str(&render_ca_metrics(checked));
-    text.push_str(&render_run_metrics(true, now));
-    text
+/// The metrics of a run, written as the answers arrive: each family's
+/// series go to a [`Spool`] of their own at once (the format groups a
+/// family's series under its `# HELP` and `# TYPE`), and
+/// [`PrometheusReport::finish`] writes the families in order, then the
+/// run-level gauges (success 1) stamped `now`.
+#[derive(Default)]
+pub struct PrometheusReport {
+    families: [Spool; FAMILIES.len()],
+    ca: [Spool; CA_FAMILIES.len()],
 }
 
-/// The value of a CA series for the `usize`th certificate of an instance's CA.
-type CaValue = dyn Fn(&CaChecked, usize, &CaCert) -> Option<f64>;
-
-/// With `check --ca`: each CA certificate's expiry, labelled by instance and
-/// fingerprint, and with `--ca-file` whether the bundle holds it. Nothing
-/// without `--ca`.
-fn render_ca_metrics(checked: &[Checked]) -> String {
-    let series = |value: &CaValue| {
-        let mut lines = String::new();
-        for c in checked {
-            let Some(ca) = &c.ca else { continue };
-            let Ok(certs) = &ca.result else { continue };
+impl PrometheusReport {
+    pub fn add(&mut self, c: &Checked) -> io::Result<()> {
+        let id = escape_label_value(&c.outcome.instance_id);
+        for (family, spool) in FAMILIES.iter().zip(&mut self.families) {
+            if let Some(value) = (family.value)(c) {
+                spool.push(&format!(
+                    "{}{{instance_id=\"{id}\"}} {value}\n",
+                    family.name
+                ))?;
+            }
+        }
+        let Some(ca) = &c.ca else { return Ok(()) };
+        let Ok(certs) = &ca.result else {
+            return Ok(());
+        };
+        for ((name, _, value), spool) in CA_FAMILIES.iter().zip(&mut self.ca) {
             for (i, cert) in certs.iter().enumerate() {
                 if let Some(v) = value(ca, i, cert) {
-                    lines.push_str(&format!(
-                        "{{instance_id=\"{}\",fingerprint=\"{}\"}} {v}\n",
-                        escape_label_value(&c.outcome.instance_id),
+                    spool.push(&format!(
+                        "{name}{{instance_id=\"{id}\",fingerprint=\"{}\"}} {v}\n",
                         cert.fingerprint
-                    ));
+                    ))?;
                 }
             }
         }
-        lines
-    };
-    let mut text = String::new();
-    let families: [(&str, &str, &CaValue); 2] = [
-        (
-            "obssl_ca_cert_not_after_timestamp_seconds",
-            "When the instance's CA certificate (caUrl) expires, as a Unix timestamp in seconds.",
-            &|_, _, cert| Some(cert.not_after.as_second() as f64),
-        ),
-        (
-            "obssl_ca_in_bundle",
-            "Whether the --ca-file bundle holds the instance's CA certificate: 1 yes, 0 no.",
-            &|ca, i, _| {
-                let held = ca.in_bundle.as_ref()?.get(i)?;
-                Some(if *held { 1.0 } else { 0.0 })
-            },
-        ),
-    ];
-    for (name, help, value) in families {
-        let lines = series(value);
-        if lines.is_empty() {
-            continue;
-        }
-        text.push_str(&format!("# HELP {name} {help}\n# TYPE {name} gauge\n"));
-        for line in lines.lines() {
-            text.push_str(&format!("{name}{line}\n"));
-        }
+        Ok(())
     }
-    text
+
+    pub fn finish(self, now: jiff::Timestamp, sink: &mut dyn Write) -> io::Result<()> {
+        for (family, spool) in FAMILIES.iter().zip(self.families) {
+            sink.write_all(
+                format!(
+                    "# HELP {} {}\n# TYPE {} gauge\n",
+                    family.name, family.help, family.name
+                )
+                .as_bytes(),
+            )?;
+            spool.copy_to(sink)?;
+        }
+        // With `check --ca` only: a CA family is left out when no instance has a series.
+        for ((name, help, _), spool) in CA_FAMILIES.iter().zip(self.ca) {
+            if spool.is_empty() {
+                continue;
+            }
+            sink.write_all(format!("# HELP {name} {help}\n# TYPE {name} gauge\n").as_bytes())?;
+            spool.copy_to(sink)?;
+        }
+        sink.write_all(render_run_metrics(true, now).as_bytes())
+    }
 }
+
+/// The metrics of `checked`, as [`PrometheusReport`] writes them.
+#[cfg(test)]
+pub fn render_prometheus(checked: &[Checked], now: jiff::Timestamp) -> String {
+    let mut report = PrometheusReport::default();
+    for c in checked {
+        report.add(c).unwrap();
+    }
+    let mut out = Vec::new();
+    report.finish(now, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// The value of a CA series for the `usize`th certificate of an instance's CA.
+type CaValue = fn(&CaChecked, usize, &CaCert) -> Option<f64>;
+
+/// With `check --ca`: each CA certificate's expiry, labelled by instance and
+/// fingerprint, and with `--ca-file` whether the bundle holds it.
+const CA_FAMILIES: [(&str, &str, CaValue); 2] = [
+    (
+        "obssl_ca_cert_not_after_timestamp_seconds",
+        "When the instance's CA certificate (caUrl) expires, as a Unix timestamp in seconds.",
+        |_, _, cert| Some(cert.not_after.as_second() as f64),
+    ),
+    (
+        "obssl_ca_in_bundle",
+        "Whether the --ca-file bundle holds the instance's CA certificate: 1 yes, 0 no.",
+        |ca, i, _| {
+            let held = ca.in_bundle.as_ref()?.get(i)?;
+            Some(if *held { 1.0 } else { 0.0 })
+        },
+    ),
+];
 
 /// The run-level gauges alone: `obssl_last_run_success` (1 when the run
 /// produced results, 0 when it failed as a whole) and
@@ -168,6 +189,50 @@ pub fn escape_label_value(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_family_holds_every_instance_in_order() {
+        use crate::check::{evaluate, Policy};
+        use crate::fleet::Outcome;
+        let now = "2026-01-01T00:00:00Z".parse().unwrap();
+        let checked = |id: &str, result: crate::error::Result<Value>| {
+            let outcome = Outcome {
+                instance_id: id.into(),
+                result: result.map(|v| v.as_object().unwrap().clone()),
+            };
+            let verdict = evaluate(outcome.result.as_ref(), &Policy::default(), now);
+            Checked {
+                outcome,
+                verdict,
+                ca: None,
+            }
+        };
+        let text = render_prometheus(
+            &[
+                checked(
+                    "ob-a",
+                    Ok(serde_json::json!({"enableSSL": "OPEN", "forceSSL": "CLOSE"})),
+                ),
+                checked("ob-b", Err(crate::error::Error::internal("boom"))),
+            ],
+            now,
+        );
+        let body: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+        assert_eq!(
+            &body[..6],
+            [
+                "obssl_ssl_enabled{instance_id=\"ob-a\"} 1",
+                "obssl_ssl_forced{instance_id=\"ob-a\"} 0",
+                "obssl_check_state{instance_id=\"ob-a\"} 3",
+                "obssl_check_state{instance_id=\"ob-b\"} 3",
+                "obssl_probe_success{instance_id=\"ob-a\"} 1",
+                "obssl_probe_success{instance_id=\"ob-b\"} 0",
+            ]
+        );
+        assert_eq!(text.matches("# HELP obssl_").count(), 8, "{text}");
+        assert!(!text.contains("obssl_ca_"), "{text}");
+        assert!(text.contains("\nobssl_last_run_success 1\n"), "{text}");
+    }
 
     #[test]
     fn label_values_are_escaped() {

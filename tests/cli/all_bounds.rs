@@ -1,8 +1,10 @@
 //! `--all` is bounded (issue 12 item 5): a list page longer than the
 //! `pageSize` asked, or a `total` above the 100,000 instances the listing
 //! allows, is an error at once; `check -t` bounds a slow listing; the pages
-//! after the first are read concurrently.
+//! after the first are read concurrently, while the instances already
+//! listed are (issue 15), and a page that fails is the error of the run.
 
+use crate::fleet::listed;
 use crate::util::*;
 use obssl::mock::MockConfig;
 use std::io::{BufRead, BufReader, Write};
@@ -10,7 +12,8 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 /// A server without authentication that answers every list page with
-/// `page(number)`, and records the page numbers asked for.
+/// `page(number)` (and every other request with page 1), and records the
+/// page numbers asked for.
 fn list_server(page: fn(usize) -> String) -> (String, Arc<Mutex<Vec<usize>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -31,9 +34,12 @@ fn list_server(page: fn(usize) -> String) -> (String, Arc<Mutex<Vec<usize>>>) {
                         .split("pageNumber=")
                         .nth(1)
                         .and_then(|r| r.split(['&', ' ']).next())
-                        .and_then(|n| n.parse().ok())
-                        .unwrap_or(1);
-                    seen.lock().unwrap().push(number);
+                        .and_then(|n| n.parse().ok());
+                    // Instance requests (no page number) get page 1 and are not recorded.
+                    if let Some(number) = number {
+                        seen.lock().unwrap().push(number);
+                    }
+                    let number = number.unwrap_or(1);
                     loop {
                         let mut header = String::new();
                         if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
@@ -134,8 +140,9 @@ fn pages_after_the_first_are_all_read_in_order() {
     let expected: Vec<String> = (0..250).map(|i| format!("ob-{i:03}")).collect();
     assert_eq!(failed.len(), 250, "{}{}", run.stdout, run.stderr);
     assert_eq!(failed, expected);
+    // Each page once, page 1 first (instances are read while pages 2 and 3 are).
     let mut pages = asked.lock().unwrap().clone();
-    pages.truncate(3);
+    assert_eq!(pages[0], 1);
     pages.sort();
     assert_eq!(pages, [1, 2, 3]);
 }
@@ -160,4 +167,97 @@ fn check_time_limit_bounds_a_slow_listing() {
     assert_eq!(run.code, 3, "{}", run.stdout);
     assert!(run.stdout.starts_with("SSL UNKNOWN"), "{}", run.stdout);
     stop_in_background(mock);
+}
+
+#[test]
+fn instances_are_read_while_the_other_pages_are_and_named_ids_come_once_first() {
+    // Every request takes 300 ms: were the instances read only after the
+    // whole list, the first would arrive a latency after pages 2 to 5.
+    let latency = std::time::Duration::from_millis(300);
+    let config = || MockConfig {
+        generated_instances: 450,
+        ..MockConfig::default()
+    };
+    let ids = listed(&start_mock(config()));
+    assert!(ids.len() > 400, "five pages");
+    let mock = start_mock(MockConfig {
+        latency,
+        ..config()
+    });
+    let h = home();
+    // An id of page 4, named first: shown first, and not again.
+    let named = ids[350].clone();
+    let out = obssl_for(&mock, h.path())
+        .args([
+            "get",
+            &named,
+            "--all",
+            "--jobs",
+            "16",
+            "--field",
+            "instanceId",
+        ])
+        .assert()
+        .success();
+    let got: Vec<String> = stdout_of(&out)
+        .lines()
+        .map(|l| l.split('\t').next().unwrap().to_string())
+        .collect();
+    let mut expected = vec![named.clone()];
+    expected.extend(ids.iter().filter(|id| **id != named).cloned());
+    assert_eq!(got, expected);
+    let requests = mock.requests();
+    let first_instance = requests
+        .iter()
+        .filter(|r| r.url.contains("/security/ssl"))
+        .map(|r| r.received_at)
+        .min()
+        .unwrap();
+    let later_pages = requests
+        .iter()
+        .filter(|r| r.url.starts_with("/api/v2/instances?") && !r.url.contains("pageNumber=1&"))
+        .map(|r| r.received_at)
+        .min()
+        .unwrap();
+    assert!(
+        first_instance < later_pages + latency / 2,
+        "the first instance was read {:?} after pages 2 to 5 were asked for",
+        first_instance.duration_since(later_pages)
+    );
+    let instance_requests = requests
+        .iter()
+        .filter(|r| r.url.contains("/security/ssl"))
+        .count();
+    assert_eq!(instance_requests, ids.len(), "each instance once");
+}
+
+#[test]
+fn a_page_that_fails_after_instances_were_read_is_the_error_of_the_run() {
+    // Page 3 is not the API's answer; instance requests get page 1 (an
+    // answer that is not an instance's, whatever it says).
+    let (url, asked) = list_server(|n| {
+        if n == 3 {
+            return "not json".to_string();
+        }
+        let start = (n - 1) * 100;
+        envelope(450, (start..start + 100).map(|i| format!("ob-{i:03}")))
+    });
+    let h = home();
+    for args in [
+        &["get", "--all", "-o", "json", "--jobs", "8"][..],
+        &["get", "--all", "--field", "instanceId", "--jobs", "8"][..],
+    ] {
+        let run = Run::of(obssl_at(&url, h.path()).args(args));
+        assert_eq!(run.code, 5, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("page 3"), "{args:?}: {}", run.stderr);
+        assert_eq!(
+            run.stdout, "",
+            "{args:?}: nothing shown before the list is read"
+        );
+    }
+    assert!(asked.lock().unwrap().contains(&3));
+    let out = Run::of(obssl_at(&url, h.path()).args(["check", "--all", "-o", "plugin"]));
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stdout.starts_with("SSL UNKNOWN - "), "{}", out.stdout);
+    assert!(out.stdout.contains("page 3"), "{}", out.stdout);
 }

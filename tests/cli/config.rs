@@ -1211,3 +1211,28 @@ fn the_config_file_follows_xdg_config_home_and_falls_back_to_home() {
     let r = run(get(h.path()).env_remove("XDG_CONFIG_HOME"), Some(&mock));
     assert_eq!(r.code, 4, "{}", r.stderr);
 }
+
+#[test]
+fn config_list_shows_the_nonce_cache_and_its_source() {
+    let h = tempfile::tempdir().unwrap();
+    let row = |rows: &serde_json::Map<String, serde_json::Value>| rows["nonce_cache"].clone();
+    let rows = list(&mut obssl(h.path()), &[]);
+    assert_eq!(row(&rows), serde_json::json!(["on (ttl 60 s)", "default"]));
+    let rows = list(obssl(h.path()).env("OBSSL_NONCE_CACHE", "0"), &[]);
+    assert_eq!(
+        row(&rows),
+        serde_json::json!(["off", "environment variable OBSSL_NONCE_CACHE"])
+    );
+    let rows = list(obssl(h.path()).env("OBSSL_NONCE_CACHE_TTL", "120"), &[]);
+    assert_eq!(row(&rows), serde_json::json!(["on (ttl 120 s)", "default"]));
+    write_config(h.path(), "[default]\nnonce_cache = false\n");
+    let rows = list(&mut obssl(h.path()), &[]);
+    assert_eq!(row(&rows)[0], "off");
+    assert!(
+        row(&rows)[1]
+            .as_str()
+            .unwrap()
+            .starts_with("profile `default` in "),
+        "{rows:?}"
+    );
+}

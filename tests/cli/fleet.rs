@@ -7,7 +7,7 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 /// The ids `GET /api/v2/instances` lists: every fixture but the error ones.
-fn listed(mock: &MockServer) -> Vec<String> {
+pub(crate) fn listed(mock: &MockServer) -> Vec<String> {
     mock.fixture_ids()
         .into_iter()
         .filter(|id| !id.starts_with("mock-"))
