@@ -26,9 +26,9 @@
 
 use crate::api::{self, Api, InstancePage, SslStatus, MAX_LIST_PAGES};
 use crate::error::{Error, ErrorKind, Result};
+use crate::output::Progress;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, RandomState};
-use std::io::{IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::sync::{mpsc, Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -491,45 +491,4 @@ fn not_tried(instance_id: &str, first: &str, refusal: &Error) -> Error {
     ));
     e.hint = refusal.hint.clone();
     e
-}
-
-/// Instances above which a terminal gets a progress line.
-const PROGRESS_THRESHOLD: usize = 8;
-
-/// A single `\r`-updated line on stderr (`queried 12/40`), only when stderr is
-/// a terminal and the run is long enough to need it; cleared at the end.
-struct Progress {
-    total: usize,
-    enabled: bool,
-    shown: bool,
-}
-
-impl Progress {
-    fn new(total: usize) -> Self {
-        Progress {
-            total,
-            enabled: total > PROGRESS_THRESHOLD && std::io::stderr().is_terminal(),
-            shown: false,
-        }
-    }
-
-    fn show(&mut self, done: usize) {
-        if self.enabled && done < self.total {
-            let _ = write!(std::io::stderr().lock(), "\rqueried {done}/{}", self.total);
-            self.shown = true;
-        }
-    }
-
-    /// Erases the line, so that whatever stderr shows next starts clean.
-    fn clear(&mut self) {
-        if self.shown {
-            let width = format!("queried {0}/{0}", self.total).len();
-            let _ = write!(std::io::stderr().lock(), "\r{:width$}\r", "");
-            self.shown = false;
-        }
-    }
-
-    fn finish(&mut self) {
-        self.clear();
-    }
 }

@@ -3,9 +3,9 @@
 //! a server can be made safe to show in exactly one place. Commands write
 //! through an [`Output`]; code with no `Output` at hand (`-v` traces, config
 //! file warnings, `configure`'s messages) writes a stderr line with
-//! [`warn_line`]. The exceptions hold no server text: clap prints its own help
-//! and usage errors, `configure` prompts on stderr, and the fleet's progress
-//! line (`queried 12/40`) is drawn on stderr.
+//! [`warn_line`]; the fleet's progress line (`queried 12/40`) is a
+//! [`Progress`]. The exceptions hold no server text: clap prints its own help
+//! and usage errors, and `configure` prompts on stderr.
 //!
 //! Writing never panics: a closed stdout (`obssl ... | head -c1`) ends the
 //! program quietly with status 0. This module also replaces files atomically
@@ -243,6 +243,48 @@ fn sync_dir(_dir: &Path) {}
 
 /// An in-memory writer whose text stays readable after it is handed to an
 /// [`Output`]: what a unit test reads back (like gh's test `IOStreams`).
+/// Instances above which a terminal gets a progress line.
+const PROGRESS_THRESHOLD: usize = 8;
+
+/// The progress of a fleet run on stderr (part of the output boundary): a
+/// single `\r`-updated line (`queried 12/40`), only when stderr is
+/// a terminal and the run is long enough to need it; cleared at the end.
+pub struct Progress {
+    total: usize,
+    enabled: bool,
+    shown: bool,
+}
+
+impl Progress {
+    pub fn new(total: usize) -> Self {
+        Progress {
+            total,
+            enabled: total > PROGRESS_THRESHOLD && io::IsTerminal::is_terminal(&io::stderr()),
+            shown: false,
+        }
+    }
+
+    pub fn show(&mut self, done: usize) {
+        if self.enabled && done < self.total {
+            let _ = write!(io::stderr().lock(), "\rqueried {done}/{}", self.total);
+            self.shown = true;
+        }
+    }
+
+    /// Erases the line, so that whatever stderr shows next starts clean.
+    pub fn clear(&mut self) {
+        if self.shown {
+            let width = format!("queried {0}/{0}", self.total).len();
+            let _ = write!(io::stderr().lock(), "\r{:width$}\r", "");
+            self.shown = false;
+        }
+    }
+
+    pub fn finish(&mut self) {
+        self.clear();
+    }
+}
+
 #[cfg(test)]
 #[derive(Clone, Default)]
 pub(crate) struct Buffer(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);

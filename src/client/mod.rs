@@ -39,6 +39,7 @@ pub(crate) mod digest;
 mod error;
 mod gate;
 mod handshake;
+mod kept;
 mod proxy;
 mod retry;
 
