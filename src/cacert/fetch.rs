@@ -6,7 +6,7 @@
 //! with the API calls' timeout and retries (connection failures and HTTP
 //! 429/502/503/504, with backoff).
 
-use crate::client::{backoff, connect_bound, plain_agent, RETRY_STATUSES};
+use crate::client::{backoff, connect_bound, plain_agent, Budget, RETRY_STATUSES};
 use crate::endpoint::{is_loopback_host, redact_userinfo, Endpoint};
 use crate::error::{Error, ErrorKind, Result};
 use crate::sanitize::shown;
@@ -88,14 +88,10 @@ pub fn download(url: &str, config: &FetchConfig) -> Result<Vec<u8>> {
         &config.extra_roots,
         config.trace,
     )?;
-    let max_attempts = config.retries.saturating_add(1);
-    let mut deadline = Instant::now() + config.timeout.saturating_mul(max_attempts);
-    if let Some(run) = config.deadline {
-        deadline = deadline.min(run);
-    }
+    let budget = Budget::new(config.timeout, config.retries, config.deadline);
     let mut attempt = 1;
     loop {
-        let result = attempt_download(&agent, &checked.url, config, deadline);
+        let result = attempt_download(&agent, &checked.url, config, budget.deadline);
         let retried = match &result {
             Err(Failure::Network(_)) => true,
             Err(Failure::Status(status, _)) => RETRY_STATUSES.contains(status),
@@ -108,11 +104,11 @@ pub fn download(url: &str, config: &FetchConfig) -> Result<Vec<u8>> {
             }
             e
         };
-        if !retried || attempt >= max_attempts {
+        if !retried || !budget.another_after(attempt) {
             return result.map_err(give_up);
         }
         let wait = backoff(config.backoff_base, attempt);
-        if Instant::now() + wait >= deadline {
+        if !budget.fits(wait) {
             return result.map_err(give_up);
         }
         config.trace.info(|| {

@@ -46,7 +46,7 @@ mod retry;
 pub use agent::{connect_bound, plain_agent};
 pub use error::TransportError;
 pub use retry::parse_retry_after;
-pub(crate) use retry::{backoff, RETRY_STATUSES};
+pub(crate) use retry::{backoff, Budget, RETRY_STATUSES};
 
 use agent::USER_AGENT;
 
@@ -174,12 +174,13 @@ impl ApiClient {
     /// Every attempt sends the same `target`, so the same `requestId`.
     pub fn get(&self, target: &str) -> Result<HttpAnswer, TransportError> {
         let url = self.config.endpoint.url(target);
-        let max_attempts = self.config.retries.saturating_add(1);
         let timeout = self.config.timeout;
-        let mut deadline = Instant::now() + timeout.saturating_mul(max_attempts);
-        if let Some(run) = self.run_limit {
-            deadline = deadline.min(run.deadline);
-        }
+        let budget = Budget::new(
+            timeout,
+            self.config.retries,
+            self.run_limit.map(|run| run.deadline),
+        );
+        let deadline = budget.deadline;
         let mut attempt = 1;
         loop {
             self.pause.wait(deadline, self.trace);
@@ -193,7 +194,7 @@ impl ApiClient {
                 Err(TransportError::Network(detail)) => (detail.clone(), None),
                 _ => return finish(result, attempt),
             };
-            if attempt >= max_attempts {
+            if !budget.another_after(attempt) {
                 return finish(result, attempt);
             }
             let wait = match retry_after {
@@ -210,7 +211,7 @@ impl ApiClient {
                 Some(wait) => wait,
                 None => retry::backoff(self.config.backoff_base, attempt),
             };
-            if Instant::now() + wait >= deadline {
+            if !budget.fits(wait) {
                 self.trace
                     .info(|| "* not retrying: the wait would pass the overall deadline".into());
                 return finish(result, attempt);

@@ -40,6 +40,40 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
+/// What one call may spend on its attempts: `retries + 1` of them, none
+/// starting or waiting past `timeout × attempts` from the call's start, nor
+/// past the run's deadline when there is one. The API client and the CA
+/// download both count their retries with it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Budget {
+    pub max_attempts: u32,
+    pub deadline: Instant,
+}
+
+impl Budget {
+    pub fn new(timeout: Duration, retries: u32, run_deadline: Option<Instant>) -> Budget {
+        let max_attempts = retries.saturating_add(1);
+        let mut deadline = Instant::now() + timeout.saturating_mul(max_attempts);
+        if let Some(run) = run_deadline {
+            deadline = deadline.min(run);
+        }
+        Budget {
+            max_attempts,
+            deadline,
+        }
+    }
+
+    /// Whether attempt `attempt` may be followed by another.
+    pub fn another_after(&self, attempt: u32) -> bool {
+        attempt < self.max_attempts
+    }
+
+    /// Whether a wait of `wait` from now ends before the deadline.
+    pub fn fits(&self, wait: Duration) -> bool {
+        Instant::now() + wait < self.deadline
+    }
+}
+
 /// The deadline shared by every call of a run, and the limit it came from
 /// (for messages).
 #[derive(Debug, Clone, Copy)]
@@ -114,6 +148,17 @@ mod tests {
             let ceiling = (base * 2u32.pow((attempt - 1).min(16))).min(MAX_BACKOFF);
             assert!(backoff(base, attempt) <= ceiling, "attempt {attempt}");
         }
+    }
+
+    #[test]
+    fn a_budget_counts_attempts_and_ends_at_the_earlier_deadline() {
+        let budget = Budget::new(Duration::from_secs(10), 2, None);
+        assert!(budget.another_after(2) && !budget.another_after(3));
+        assert!(budget.fits(Duration::from_secs(29)) && !budget.fits(Duration::from_secs(31)));
+        let run = Instant::now() + Duration::from_secs(1);
+        let bounded = Budget::new(Duration::from_secs(10), 2, Some(run));
+        assert_eq!(bounded.deadline, run);
+        assert!(!bounded.fits(Duration::from_secs(2)));
     }
 
     #[test]
