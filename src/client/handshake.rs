@@ -348,11 +348,18 @@ mod tests {
 
     /// One call's handshake: unsigned, 401 with `nonce`, signed, accepted.
     fn prime(kept: &KeptChallenges, key: &AccessKey, nonce: &str) {
-        let mut first = Handshake::start(kept, key, "/p", Trace::default());
-        first.next_request();
-        first.rejected(&challenge(nonce, "")).unwrap();
+        let mut first = earned(kept, key, nonce);
         first.next_request();
         first.accepted(&Answered::default());
+    }
+
+    /// A fresh call's handshake after its unsigned request earned `nonce`:
+    /// the next request is signed with it.
+    fn earned<'a>(kept: &'a KeptChallenges, key: &'a AccessKey, nonce: &str) -> Handshake<'a> {
+        let mut h = Handshake::start(kept, key, "/p", Trace::default());
+        assert!(h.next_request().authorization.is_none());
+        h.rejected(&challenge(nonce, "")).unwrap();
+        h
     }
 
     fn nc_of(header: &str) -> &str {
@@ -369,9 +376,7 @@ mod tests {
     fn a_fresh_challenge_is_kept_only_after_it_is_accepted() {
         let kept = KeptChallenges::default();
         let key = key();
-        let mut h = Handshake::start(&kept, &key, "/p", Trace::default());
-        assert!(h.next_request().authorization.is_none());
-        h.rejected(&challenge("n1", "")).unwrap();
+        let mut h = earned(&kept, &key, "n1");
         assert!(h.next_request().authorization.is_some());
         assert!(!kept.is_kept(), "kept before the server accepted it");
         h.accepted(&Answered::default());
@@ -429,9 +434,7 @@ mod tests {
     fn a_next_nonce_equal_to_the_nonce_in_use_keeps_the_count() {
         let kept = KeptChallenges::default();
         let key = key();
-        let mut h = Handshake::start(&kept, &key, "/p", Trace::default());
-        h.next_request();
-        h.rejected(&challenge("n1", "")).unwrap();
+        let mut h = earned(&kept, &key, "n1");
         h.next_request();
         h.accepted(&Answered {
             authentication_info: Some(r#"nextnonce="n1", qop=auth"#.into()),
@@ -449,9 +452,7 @@ mod tests {
     fn with_next_nonces_a_stale_shared_nonce_switches_to_per_worker() {
         let kept = KeptChallenges::default();
         let key = key();
-        let mut h = Handshake::start(&kept, &key, "/p", Trace::default());
-        h.next_request();
-        h.rejected(&challenge("n1", "")).unwrap();
+        let mut h = earned(&kept, &key, "n1");
         h.next_request();
         h.accepted(&Answered {
             authentication_info: Some(r#"nextnonce="n2""#.into()),
@@ -534,9 +535,7 @@ mod tests {
     fn stale_on_every_try_gives_up_after_three_requests() {
         let kept = KeptChallenges::default();
         let key = key();
-        let mut h = Handshake::start(&kept, &key, "/p", Trace::default());
-        h.next_request();
-        h.rejected(&challenge("n1", "")).unwrap();
+        let mut h = earned(&kept, &key, "n1");
         h.next_request();
         h.rejected(&challenge("n2", ", stale=true")).unwrap();
         h.next_request();
