@@ -127,22 +127,12 @@ fn ca_object(ca: &CaChecked) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{evaluate, Policy};
     use crate::error::Error;
-    use crate::fleet::Outcome;
+    use crate::render::fixtures;
 
     fn checked(id: &str, result: crate::error::Result<Value>) -> Checked {
         let now = "2026-01-01T00:00:00Z".parse().unwrap();
-        let outcome = Outcome {
-            instance_id: id.into(),
-            result: result.map(|v| v.as_object().unwrap().clone()),
-        };
-        let verdict = evaluate(outcome.result.as_ref(), &Policy::default(), now);
-        Checked {
-            outcome,
-            verdict,
-            ca: None,
-        }
+        fixtures::checked(fixtures::outcome(id, result), now)
     }
 
     /// The streamed text is the one pretty-printed report, byte for byte.

@@ -64,18 +64,9 @@ pub(super) fn short_error(e: &Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ApiFailure;
 
     fn not_found() -> Error {
-        Error::api(
-            "instance ob-c was not found (HTTP 404)",
-            ApiFailure {
-                status: 404,
-                error_code: Some("InstanceNotFound".into()),
-                message: Some("gone".into()),
-                request_id: Some("rid".into()),
-            },
-        )
+        crate::render::fixtures::not_found("ob-c")
     }
 
     #[test]

@@ -51,12 +51,7 @@ mod tests {
     use crate::api::SslStatus;
     use crate::error::{ApiFailure, Error};
 
-    fn ok(id: &str, data: Value) -> Outcome {
-        Outcome {
-            instance_id: id.into(),
-            result: Ok(data.as_object().unwrap().clone()),
-        }
-    }
+    use crate::render::fixtures::ok;
 
     #[test]
     fn unknown_fields_and_order_survive() {

@@ -14,6 +14,8 @@ pub mod check_json;
 pub mod config_list;
 pub mod error;
 pub mod field;
+#[cfg(test)]
+mod fixtures;
 pub mod json;
 pub mod plugin;
 pub mod prometheus;
@@ -186,12 +188,7 @@ mod tests {
     use crate::output::Output;
     use serde_json::json;
 
-    fn ok(id: &str, data: Value) -> Outcome {
-        Outcome {
-            instance_id: id.into(),
-            result: Ok(data.as_object().unwrap().clone()),
-        }
-    }
+    use super::fixtures::ok;
 
     fn fleet() -> Vec<Outcome> {
         vec![

@@ -139,22 +139,12 @@ fn plain(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::evaluate;
-    use crate::fleet::Outcome;
+    use crate::render::fixtures;
     use serde_json::json;
 
     fn checked(id: &str, valid_period: &str, now: Timestamp) -> Checked {
         let status = json!({"enableSSL": "OPEN", "certValid": true, "validPeriod": valid_period});
-        let outcome = Outcome {
-            instance_id: id.into(),
-            result: Ok(status.as_object().unwrap().clone()),
-        };
-        let verdict = evaluate(outcome.result.as_ref(), &Policy::default(), now);
-        Checked {
-            outcome,
-            verdict,
-            ca: None,
-        }
+        fixtures::checked(fixtures::ok(id, status), now)
     }
 
     #[test]

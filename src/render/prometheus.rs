@@ -192,20 +192,10 @@ mod tests {
 
     #[test]
     fn each_family_holds_every_instance_in_order() {
-        use crate::check::{evaluate, Policy};
-        use crate::fleet::Outcome;
+        use crate::render::fixtures;
         let now = "2026-01-01T00:00:00Z".parse().unwrap();
         let checked = |id: &str, result: crate::error::Result<Value>| {
-            let outcome = Outcome {
-                instance_id: id.into(),
-                result: result.map(|v| v.as_object().unwrap().clone()),
-            };
-            let verdict = evaluate(outcome.result.as_ref(), &Policy::default(), now);
-            Checked {
-                outcome,
-                verdict,
-                ca: None,
-            }
+            fixtures::checked(fixtures::outcome(id, result), now)
         };
         let text = render_prometheus(
             &[

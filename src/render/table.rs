@@ -330,7 +330,6 @@ impl Expiry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::{ApiFailure, Error};
     use serde_json::json;
 
     fn now() -> Timestamp {
@@ -350,26 +349,10 @@ mod tests {
         one_table(data, &Palette::default())
     }
 
-    fn ok(id: &str, data: Value) -> Outcome {
-        Outcome {
-            instance_id: id.into(),
-            result: Ok(data.as_object().unwrap().clone()),
-        }
-    }
+    use crate::render::fixtures::{ok, outcome};
 
     fn not_found(id: &str) -> Outcome {
-        Outcome {
-            instance_id: id.into(),
-            result: Err(Error::api(
-                format!("instance {id} was not found (HTTP 404)"),
-                ApiFailure {
-                    status: 404,
-                    error_code: Some("InstanceNotFound".into()),
-                    message: Some("gone".into()),
-                    request_id: Some("rid".into()),
-                },
-            )),
-        }
+        outcome(id, Err(crate::render::fixtures::not_found(id)))
     }
 
     #[test]
