@@ -267,12 +267,16 @@ pub struct InstancePage {
     pub total: u64,
     /// The `instanceId` of every entry of `data.dataList`, in order.
     pub ids: Vec<String>,
+    /// The `instanceName` of each entry (as `ids`, in order): `None` when it
+    /// is missing, empty or not a string (a name only decorates an id).
+    pub names: Vec<Option<String>>,
 }
 
 /// Reads one page of the instance list about `subject` ("the instance list
 /// (page 2)"): the envelope as [`interpret_envelope`] does, then `data.total`
 /// (a whole number, or a string holding one) and `data.dataList` (an array of
-/// objects, each with a string `instanceId`). Anything else is an API error.
+/// objects, each with a string `instanceId`, and maybe an `instanceName`).
+/// Anything else is an API error.
 pub fn parse_instance_page(
     answer: HttpAnswer,
     subject: &str,
@@ -303,7 +307,14 @@ pub fn parse_instance_page(
             _ => Err(malformed("lists an instance without an `instanceId`")),
         })
         .collect::<Result<Vec<String>>>()?;
-    Ok(InstancePage { total, ids })
+    let names = list
+        .iter()
+        .map(|item| match item.get("instanceName") {
+            Some(Value::String(name)) if !name.is_empty() => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    Ok(InstancePage { total, ids, names })
 }
 
 /// Reads an answer about `subject` ("instance obxxx", "the instance list

@@ -21,6 +21,7 @@ mod hostile;
 mod hostile_local;
 mod leaks;
 mod mock_server;
+mod names;
 mod nonce_cache;
 mod rate_limit;
 mod recipes;
