@@ -268,7 +268,8 @@ pub struct InstancePage {
     /// The `instanceId` of every entry of `data.dataList`, in order.
     pub ids: Vec<String>,
     /// The `instanceName` of each entry (as `ids`, in order): `None` when it
-    /// is missing, empty or not a string (a name only decorates an id).
+    /// is missing, empty, not a string or the id itself (a name only
+    /// decorates an id).
     pub names: Vec<Option<String>>,
 }
 
@@ -309,8 +310,9 @@ pub fn parse_instance_page(
         .collect::<Result<Vec<String>>>()?;
     let names = list
         .iter()
-        .map(|item| match item.get("instanceName") {
-            Some(Value::String(name)) if !name.is_empty() => Some(name.clone()),
+        .zip(&ids)
+        .map(|(item, id)| match item.get("instanceName") {
+            Some(Value::String(name)) if !name.is_empty() && name != id => Some(name.clone()),
             _ => None,
         })
         .collect();

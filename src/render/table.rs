@@ -488,6 +488,37 @@ mod tests {
         ]
     }
 
+    #[test]
+    fn names_get_a_column_beside_the_id_that_goes_last_when_narrowed() {
+        let mut outcomes = fleet();
+        outcomes[0].name = Some("orders \u{1b}[31mprod".into());
+        outcomes[2].name = Some("gone".into());
+        let render = |width| render_in(Answers::Many(&outcomes), now(), &Palette::default(), width);
+        let out = render(None);
+        let header = out.lines().nth(1).unwrap();
+        assert!(header.starts_with("│ Instance ID "), "{header}");
+        assert!(header.contains("┆ Name "), "{header}");
+        // Server text made visible; an unnamed instance has an empty cell; an
+        // error row keeps its name.
+        assert!(out.contains("┆ orders \\u{1b}[31mprod ┆ OPEN "), "{out}");
+        assert!(out.contains("│ obcluster-legacy-date      ┆ "), "{out}");
+        assert!(out.contains("┆ gone "), "{out}");
+        // Narrowed, the name is the last column to go: never before Time left.
+        let mut dropped = false;
+        for width in 60..=200 {
+            let out = render(Some(width));
+            let header = out.lines().nth(1).unwrap();
+            if !header.contains("Name") {
+                dropped = true;
+                assert!(
+                    !header.contains("Time left"),
+                    "{width}: Name goes last\n{out}"
+                );
+            }
+        }
+        assert!(dropped, "at 60 columns the name column is dropped");
+    }
+
     fn width_of(line: &str) -> usize {
         line.chars().count()
     }
@@ -534,12 +565,14 @@ mod tests {
             (line, out)
         };
         let (wide, out) = header(None);
-        assert!(FLEET_HEADER.iter().all(|h| wide.contains(h)), "{wide}");
+        let unnamed = || FLEET_HEADER.iter().filter(|h| **h != "Name");
+        assert!(unnamed().all(|h| wide.contains(h)), "{wide}");
+        assert!(!wide.contains("Name"), "no names, no name column: {wide}");
         assert!(out.contains("2026-12-10T04:11:13Z"), "{out}");
         assert!(out.contains("error: HTTP 404 InstanceNotFound"), "{out}");
         // Timestamps become dates first, then Auto-update, Cert valid, Forced, Time left go.
         let (h, out) = header(Some(118));
-        assert!(FLEET_HEADER.iter().all(|c| h.contains(c)), "{h}");
+        assert!(unnamed().all(|c| h.contains(c)), "{h}");
         assert!(!out.contains("T04:11:13Z"), "{out}");
         let (h, _) = header(Some(100));
         assert!(
