@@ -419,6 +419,25 @@ fn location_host(location: &str) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_listed_name_is_kept_unless_missing_empty_odd_or_the_id_itself() {
+        let body = serde_json::json!({"success": true, "requestId": "r", "data": {"total": 5,
+        "dataList": [
+            {"instanceId": "ob-a", "instanceName": "orders"},
+            {"instanceId": "ob-b"},
+            {"instanceId": "ob-c", "instanceName": ""},
+            {"instanceId": "ob-d", "instanceName": 7},
+            {"instanceId": "ob-e", "instanceName": "ob-e"},
+        ]}});
+        let answer = HttpAnswer::new(200, body.to_string().into_bytes(), None);
+        let page = parse_instance_page(answer, "the instance list (page 1)", "r").unwrap();
+        assert_eq!(page.ids, ["ob-a", "ob-b", "ob-c", "ob-d", "ob-e"]);
+        assert_eq!(
+            page.names,
+            [Some("orders".to_string()), None, None, None, None]
+        );
+    }
+
     /// The answer about instance `id`, as `fetch_ssl_status` reads it.
     fn interpret_answer(answer: HttpAnswer, id: &str, request_id: &str) -> Result<SslStatus> {
         interpret_envelope(answer, &format!("instance {id}"), request_id)

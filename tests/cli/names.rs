@@ -306,3 +306,31 @@ fn promtool_accepts(test: &str, metrics: &str) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn an_id_given_by_hand_and_listed_by_all_takes_its_name_once() {
+    let mock = start_mock(MockConfig::default());
+    let r = run(&mock, &["get", "obcluster-expired", "--all", "--names"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Named first, listed again: one row, with the name; --names adds no list read.
+    let rows: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("│ obcluster-expired "))
+        .collect();
+    assert_eq!(rows.len(), 1, "{}", r.stdout);
+    assert_eq!(
+        row(&r.stdout, "obcluster-expired")[..2],
+        ["obcluster-expired", "expired"]
+    );
+    assert!(
+        r.stdout
+            .lines()
+            .nth(3)
+            .unwrap()
+            .starts_with("│ obcluster-expired "),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(list_requests(&mock), 1);
+}
