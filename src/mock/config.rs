@@ -224,6 +224,8 @@ pub struct MockConfig {
     /// [`latency`](Self::latency)) before every answer about that instance, 401s included, so
     /// that concurrent answers come back out of order. Default none.
     pub slow_instances: Vec<(String, Duration)>,
+    /// Serve HTTPS with this certificate and key instead of plain HTTP. Default `None`.
+    pub tls: Option<super::MockTls>,
 }
 
 impl Default for MockConfig {
@@ -245,6 +247,7 @@ impl Default for MockConfig {
             challenge_style: super::ChallengeStyle::Standard,
             generated_instances: 0,
             slow_instances: Vec::new(),
+            tls: None,
         }
     }
 }
@@ -267,6 +270,7 @@ impl fmt::Debug for MockConfig {
             .field("fixtures_dir", &self.fixtures_dir)
             .field("challenge_style", &self.challenge_style)
             .field("generated_instances", &self.generated_instances)
+            .field("tls", &self.tls)
             .field("slow_instances", &self.slow_instances)
             .finish()
     }

@@ -25,4 +25,5 @@ mod nonce_cache;
 mod rate_limit;
 mod recipes;
 mod table_width;
+mod tls;
 mod trust;
