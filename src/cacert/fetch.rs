@@ -50,6 +50,20 @@ pub fn ca_error(kind: ErrorKind, url: &str, what: &str) -> Error {
 /// loopback host), no user information.
 fn check_url(url: &str) -> Result<CaUrl> {
     let refuse = |why: &str| ca_error(ErrorKind::Api, url, why);
+    // A scheme other than http(s) (`file:`, `ftp:`, `data:`) is refused by
+    // name, before the URL parser (which knows only web URLs) calls it invalid.
+    if let Some((scheme, _)) = url.trim().split_once(':') {
+        let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        if is_scheme && !matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") {
+            return Err(refuse(&format!(
+                "refused: only https:// is allowed (not {})",
+                shown(&scheme.to_ascii_lowercase())
+            )));
+        }
+    }
     let uri: Uri = url
         .trim()
         .parse()
@@ -70,7 +84,7 @@ fn check_url(url: &str) -> Result<CaUrl> {
                  the CA must come over https://",
             ))
         }
-        _ => return Err(refuse("refused: only https:// URLs are downloaded")),
+        _ => return Err(refuse("refused: only https:// is allowed")),
     }
     let origin = Endpoint::parse(&format!("{scheme}://{authority}"))?;
     Ok(CaUrl {
@@ -238,6 +252,23 @@ mod tests {
             "{}",
             e.message
         );
+        for (bad, why) in [
+            (
+                "file:///etc/passwd",
+                "refused: only https:// is allowed (not file)",
+            ),
+            (
+                "FTP://x/ca.zip",
+                "refused: only https:// is allowed (not ftp)",
+            ),
+            (
+                "data:text/plain,x",
+                "refused: only https:// is allowed (not data)",
+            ),
+        ] {
+            let e = check_url(bad).unwrap_err();
+            assert_eq!(e.message, format!("CA download {bad}: {why}"));
+        }
         for bad in [
             "ftp://x/ca.zip",
             "not a url",

@@ -42,6 +42,7 @@ mod handshake;
 mod kept;
 mod proxy;
 mod retry;
+mod tls_error;
 
 pub use agent::{connect_bound, plain_agent};
 pub use error::TransportError;
@@ -369,10 +370,13 @@ impl ApiClient {
                 self.agent.config().proxy(),
             );
             self.trace.info(|| {
-                format!(
-                    "* request failed after {} ms: {e:?}",
-                    started.elapsed().as_millis()
-                )
+                let took = started.elapsed().as_millis();
+                match &e {
+                    TransportError::Tls(detail) => {
+                        format!("* TLS failed after {took} ms: {detail}")
+                    }
+                    e => format!("* request failed after {took} ms: {e:?}"),
+                }
             });
             e
         })?;

@@ -100,3 +100,193 @@ fn obssl_mock_serves_https_with_tls_cert_and_tls_key() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("make.sh as the TLS key"), "{}", r.stderr);
 }
+
+/// `obssl get obxxx` against `endpoint` with `-v`: its exit status and stderr.
+fn failing_get(endpoint: &str) -> Run {
+    let r = obssl_at(endpoint, &["get", "obxxx", "-v"]);
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    r
+}
+
+/// Asserts `stderr` tells `words` in the error and in the `-v` line, and no debug names.
+fn tells(stderr: &str, words: &str) {
+    let error = stderr
+        .lines()
+        .find(|line| line.starts_with("error: TLS failure while reading instance obxxx: "))
+        .unwrap_or_else(|| panic!("no TLS error line in {stderr}"));
+    assert!(error.contains(words), "{stderr}");
+    let verbose = stderr
+        .lines()
+        .find(|line| line.starts_with("* TLS failed after "))
+        .unwrap_or_else(|| panic!("no -v line in {stderr}"));
+    assert!(verbose.contains(words), "{stderr}");
+    for debug in [
+        "Other(",
+        "OtherError",
+        "Context {",
+        "AlertReceived",
+        "InvalidCertificate",
+    ] {
+        assert!(!stderr.contains(debug), "{debug} in {stderr}");
+    }
+}
+
+#[test]
+fn a_ca_certificate_sent_as_the_servers_own_is_named_so() {
+    let mock = https_mock("ca.pem", "ca.key", MockTlsVersions::Both);
+    let r = failing_get(&mock.base_url());
+    tells(
+        &r.stderr,
+        "certificate problem: 127.0.0.1 sent a CA certificate as its own",
+    );
+    assert_eq!(mock.request_count(), 0);
+}
+
+#[test]
+fn an_expired_certificate_is_told_with_its_date_and_a_renewal_hint() {
+    let mock = https_mock("expired.pem", "server.key", MockTlsVersions::Both);
+    let r = failing_get(&mock.base_url());
+    tells(
+        &r.stderr,
+        "certificate problem: the certificate of 127.0.0.1 expired on 2021-06-01 12:00:00 UTC (it is now 20",
+    );
+    assert!(r.stderr.contains("must be renewed"), "{}", r.stderr);
+}
+
+#[test]
+fn a_certificate_not_valid_yet_is_told_with_its_date_and_the_clock() {
+    let mock = https_mock("not-yet-valid.pem", "server.key", MockTlsVersions::Tls12);
+    let r = failing_get(&mock.base_url());
+    tells(
+        &r.stderr,
+        "certificate problem: the certificate of 127.0.0.1 is not valid before 2100-01-01 00:00:00 UTC",
+    );
+    assert!(r.stderr.contains("check the date, time"), "{}", r.stderr);
+}
+
+#[test]
+fn an_unknown_issuer_is_named_and_ca_bundle_is_the_hint() {
+    let mock = https_mock("stranger.pem", "server.key", MockTlsVersions::Both);
+    let r = failing_get(&mock.base_url());
+    tells(
+        &r.stderr,
+        "certificate problem: the certificate of 127.0.0.1 was issued by \"CN=Stranger Root CA,O=Stranger Ltd\", which is not a trusted root",
+    );
+    assert!(r.stderr.contains("--ca-bundle FILE"), "{}", r.stderr);
+}
+
+#[test]
+fn a_name_mismatch_names_the_name_asked_for_and_the_names_of_the_certificate() {
+    let mock = https_mock("wrong-name.pem", "server.key", MockTlsVersions::Both);
+    let r = failing_get(&mock.base_url());
+    tells(
+        &r.stderr,
+        "certificate problem: the certificate of 127.0.0.1 is not valid for the name 127.0.0.1 asked for; it is valid for: db.example.com, *.example.net",
+    );
+    assert!(
+        r.stderr.contains("check the host name in --endpoint"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_handshake_alert_is_named_in_words() {
+    // A real rustls server that wants a client certificate (mutual TLS).
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    use std::sync::Arc;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(CertificateDer::from_pem_file(cert_file("ca.pem")).unwrap())
+        .unwrap();
+    let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+        Arc::new(roots),
+        provider.clone(),
+    )
+    .build()
+    .unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS13])
+        .unwrap()
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(
+            vec![CertificateDer::from_pem_file(cert_file("good.pem")).unwrap()],
+            PrivateKeyDer::from_pem_file(cert_file("server.key")).unwrap(),
+        )
+        .unwrap();
+    let port = serve_tls_once(Arc::new(config));
+    let r = failing_get(&format!("https://127.0.0.1:{port}"));
+    tells(
+        &r.stderr,
+        "127.0.0.1 ended the TLS handshake with the alert \"certificate required\": it wants a client certificate",
+    );
+}
+
+/// A TLS server (one thread) that runs the handshake of every connection and then reads
+/// until the client goes away.
+fn serve_tls_once(config: std::sync::Arc<rustls::ServerConfig>) -> u16 {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(tcp) = stream else { return };
+            let Ok(conn) = rustls::ServerConnection::new(config.clone()) else {
+                continue;
+            };
+            let mut tls = rustls::StreamOwned::new(conn, tcp);
+            let _ = tls.read(&mut [0u8; 1024]);
+        }
+    });
+    port
+}
+
+#[test]
+fn a_server_of_older_tls_versions_is_told_so() {
+    // What a server speaking only TLS 1.0 or 1.1 (OpenSSL with MaxProtocol TLSv1.1)
+    // answers a TLS 1.2/1.3 ClientHello with: a fatal protocol_version alert.
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut tcp) = stream else { return };
+            let _ = tcp.read(&mut [0u8; 4096]);
+            let _ = tcp.write_all(&[0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46]);
+        }
+    });
+    let r = failing_get(&format!("https://127.0.0.1:{port}"));
+    tells(
+        &r.stderr,
+        "127.0.0.1 refused the TLS versions obssl speaks (1.2 and 1.3): it sent the alert \"protocol version\"",
+    );
+    assert!(
+        r.stderr.contains("must speak TLS 1.2 or 1.3"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_plain_http_port_behind_an_https_endpoint_is_told_so() {
+    // A plain-HTTP server answers the ClientHello as the bad request it is (as nginx does).
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut tcp) = stream else { return };
+            let _ = tcp.read(&mut [0u8; 4096]);
+            let _ = tcp.write_all(
+                b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    let r = failing_get(&format!("https://127.0.0.1:{port}"));
+    tells(
+        &r.stderr,
+        "127.0.0.1 did not answer in TLS (is this port plain HTTP?",
+    );
+}
