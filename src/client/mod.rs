@@ -40,6 +40,7 @@ mod error;
 mod gate;
 mod handshake;
 mod kept;
+mod preconnect;
 mod proxy;
 mod retry;
 mod tls_error;
@@ -125,6 +126,8 @@ struct Attempted {
 /// and the run deadline, for every call and every worker.
 pub struct ApiClient {
     agent: Agent,
+    /// Connections the agent opens ahead of need (see `preconnect`).
+    warm: preconnect::Warm,
     config: ClientConfig,
     trace: Trace,
     /// The digest challenges the calls of this client may sign with.
@@ -141,8 +144,10 @@ impl ApiClient {
     /// The client for `config`; fails when the environment names a proxy
     /// obssl cannot use (a configuration error).
     pub fn new(config: ClientConfig) -> crate::error::Result<ApiClient> {
+        let warm = preconnect::Warm::default();
         Ok(ApiClient {
-            agent: agent::build_agent(&config)?,
+            agent: agent::build_agent(&config, &warm)?,
+            warm,
             trace: config.trace,
             challenge: KeptChallenges::with_cache(config.nonce_cache.clone()),
             config,
@@ -164,6 +169,13 @@ impl ApiClient {
     /// are signed pre-emptively).
     pub fn has_challenge(&self) -> bool {
         self.challenge.is_kept()
+    }
+
+    /// The next connection this client opens brings `extra` more along,
+    /// opened in parallel and kept for the next requests: the workers of a
+    /// fleet connect while the first request earns the challenge.
+    pub fn preconnect(&self, extra: usize) {
+        self.warm.ask(extra.min(agent::MAX_IDLE_CONNECTIONS));
     }
 
     pub fn config(&self) -> &ClientConfig {

@@ -12,7 +12,7 @@
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
@@ -33,6 +33,8 @@ pub(crate) struct HttpRequest {
     pub(crate) headers: Vec<(String, String)>,
     /// The TCP connection it came on: 1 for the first accepted, then counting up.
     pub(crate) connection: u64,
+    /// How many connections the server had accepted when the request was read.
+    pub(crate) accepted_before: u64,
     /// The body (empty without a `Content-Length`).
     pub(crate) body: Vec<u8>,
 }
@@ -155,6 +157,7 @@ fn accept_until_stopped(
     handler: &Arc<Handler>,
 ) {
     let mut accepted: u64 = 0;
+    let accepted_count = Arc::new(AtomicU64::new(0));
     for stream in listener.incoming() {
         if stopping.load(Ordering::SeqCst) {
             return;
@@ -165,7 +168,11 @@ fn accept_until_stopped(
             continue;
         };
         accepted += 1;
-        let connection = accepted;
+        accepted_count.store(accepted, Ordering::SeqCst);
+        let connection = Connected {
+            number: accepted,
+            accepted: Arc::clone(&accepted_count),
+        };
         let (stopping, handler, tls) = (Arc::clone(stopping), Arc::clone(handler), tls.clone());
         let spawned = thread::Builder::new()
             .name("obssl-mock-conn".into())
@@ -191,18 +198,27 @@ fn accept_until_stopped(
     }
 }
 
+/// Which connection this is, and the count of connections accepted so far.
+struct Connected {
+    number: u64,
+    accepted: Arc<AtomicU64>,
+}
+
 /// Answers the requests of one connection until it closes (a TLS handshake that fails ends
 /// it at the first read).
 fn serve_connection(
     stream: impl Connection,
-    connection: u64,
+    connection: Connected,
     stopping: &AtomicBool,
     handler: &Handler,
 ) {
     let mut reader = BufReader::new(stream);
     loop {
-        let request = match read_request(&mut reader, connection, stopping) {
-            Ok(Some(request)) => request,
+        let request = match read_request(&mut reader, connection.number, stopping) {
+            Ok(Some((keep_alive, mut request))) => {
+                request.accepted_before = connection.accepted.load(Ordering::SeqCst);
+                (keep_alive, request)
+            }
             Ok(None) => break,
             Err(status) => {
                 let _ = write_response(reader.get_mut(), &plain(status), false);
@@ -354,6 +370,7 @@ fn read_request(
             target: target.to_string(),
             headers,
             connection,
+            accepted_before: 0,
             body,
         },
     )))

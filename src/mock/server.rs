@@ -40,6 +40,9 @@ pub struct RecordedRequest {
     /// The TCP connection it came on: 1 for the first connection the mock accepted, then
     /// counting up (so the number of distinct values is the number of connections used).
     pub connection: u64,
+    /// How many connections the mock had accepted when this request was read (connections
+    /// opened ahead of their first request count too).
+    pub connections_accepted: u64,
 }
 
 impl RecordedRequest {
@@ -200,6 +203,7 @@ fn answer_request(shared: &Shared, request: HttpRequest) -> HttpReply {
         target,
         headers,
         connection,
+        accepted_before,
         body,
     } = request;
     let header_values = |wanted: &'static str| {
@@ -229,6 +233,7 @@ fn answer_request(shared: &Shared, request: HttpRequest) -> HttpReply {
                 status: response.status,
                 answer_headers: response.headers.clone(),
                 connection,
+                connections_accepted: accepted_before,
             });
         return response.into();
     }
@@ -301,6 +306,7 @@ fn answer_request(shared: &Shared, request: HttpRequest) -> HttpReply {
             status,
             answer_headers,
             connection,
+            connections_accepted: accepted_before,
         });
 
     if !shared.latency.is_zero() {

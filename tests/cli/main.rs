@@ -24,6 +24,7 @@ mod mock_server;
 mod nonce_cache;
 mod rate_limit;
 mod recipes;
+mod round_trips;
 mod table_width;
 mod tls;
 mod trust;
