@@ -43,7 +43,7 @@ mod kept;
 mod preconnect;
 mod proxy;
 mod retry;
-mod tls_error;
+pub(crate) mod tls_error;
 
 pub use agent::{connect_bound, plain_agent};
 pub use error::TransportError;

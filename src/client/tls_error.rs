@@ -19,13 +19,13 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{AlertDescription, CertificateError, DigitallySignedStruct, SignatureScheme};
 
 /// The rustls error behind an I/O error, if that is what it is.
-pub(super) fn rustls_error(io: &std::io::Error) -> Option<&rustls::Error> {
+pub(crate) fn rustls_error(io: &std::io::Error) -> Option<&rustls::Error> {
     io.get_ref()?.downcast_ref::<rustls::Error>()
 }
 
 /// `err` (a failure talking TLS to `host`) in words. `issuer` is asked for
 /// the issuer's name only when the certificate's issuer is unknown.
-pub(super) fn in_words(
+pub(crate) fn in_words(
     err: &rustls::Error,
     host: &str,
     issuer: impl FnOnce() -> Option<String>,

@@ -290,3 +290,30 @@ fn a_plain_http_port_behind_an_https_endpoint_is_told_so() {
         "127.0.0.1 did not answer in TLS (is this port plain HTTP?",
     );
 }
+
+#[test]
+fn a_tls_failure_of_the_ca_download_is_told_in_words_too() {
+    // The API answers over plain HTTP; its caUrl points at an HTTPS server whose
+    // certificate expired.
+    let expired = https_mock("expired.pem", "server.key", MockTlsVersions::Both);
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{}/ca/OceanBase-CA.zip", expired.base_url());
+    let data = serde_json::json!({
+        "instanceId": "ob-ca-tls", "enableSSL": "OPEN", "forceSSL": "OPEN", "certValid": true,
+        "autoUpdate": "OPEN", "validPeriod": "2099-01-01T00:00:00Z", "caUrl": url,
+    });
+    std::fs::write(dir.path().join("ob-ca-tls.json"), data.to_string()).unwrap();
+    let api = start_mock(MockConfig {
+        fixtures_dir: Some(dir.path().to_path_buf()),
+        ..MockConfig::default()
+    });
+    let r = obssl_at(&api.base_url(), &["ca", "ob-ca-tls"]);
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "CA download {url}: TLS failure: certificate problem: the certificate of 127.0.0.1 expired on 2021-06-01 12:00:00 UTC"
+        )),
+        "{}",
+        r.stderr
+    );
+}
