@@ -103,6 +103,11 @@ fn tls_hint(detail: &str) -> &'static str {
          (obssl always verifies certificates)"
     } else if detail.contains("is not valid for the name") {
         "check the host name in --endpoint (a certificate names the hosts it is valid for)"
+    } else if detail.contains("sent a CA certificate as its own") {
+        "the server's TLS setup must be fixed (it must present its own certificate, with its \
+         CA's after it): tell the server's administrator"
+    } else if detail.contains("did not answer in TLS") {
+        "check the endpoint's scheme and port (--endpoint, OBSSL_ENDPOINT)"
     } else if detail.contains("refused the TLS versions") || detail.contains("older TLS version") {
         "the server must speak TLS 1.2 or 1.3; tell the server's administrator"
     } else {

@@ -139,6 +139,11 @@ fn a_ca_certificate_sent_as_the_servers_own_is_named_so() {
         &r.stderr,
         "certificate problem: 127.0.0.1 sent a CA certificate as its own",
     );
+    assert!(
+        r.stderr.contains("the server's TLS setup must be fixed"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(mock.request_count(), 0);
 }
 
@@ -288,6 +293,11 @@ fn a_plain_http_port_behind_an_https_endpoint_is_told_so() {
     tells(
         &r.stderr,
         "127.0.0.1 did not answer in TLS (is this port plain HTTP?",
+    );
+    assert!(
+        r.stderr.contains("check the endpoint's scheme and port"),
+        "{}",
+        r.stderr
     );
 }
 
