@@ -5,6 +5,7 @@
 use super::config::ClientConfig;
 use super::preconnect::{Preconnect, Warm};
 use super::proxy::chosen_proxy;
+use super::resolver::CachingResolver;
 use std::time::Duration;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::Agent;
@@ -71,7 +72,7 @@ fn agent_with(
     Ok(Agent::with_parts(
         config,
         Preconnect::new(warm),
-        ureq::unversioned::resolver::DefaultResolver::default(),
+        CachingResolver::<ureq::unversioned::resolver::DefaultResolver>::default(),
     ))
 }
 

@@ -43,6 +43,7 @@ mod handshake;
 mod kept;
 mod preconnect;
 mod proxy;
+mod resolver;
 mod retry;
 pub(crate) mod tls_error;
 
