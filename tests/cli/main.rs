@@ -25,5 +25,7 @@ mod names;
 mod nonce_cache;
 mod rate_limit;
 mod recipes;
+mod round_trips;
 mod table_width;
+mod tls;
 mod trust;
