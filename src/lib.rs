@@ -17,6 +17,7 @@ mod config_file;
 mod endpoint;
 mod error;
 mod expiry;
+mod exporter;
 mod files;
 mod fleet;
 pub mod mock;
