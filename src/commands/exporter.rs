@@ -27,9 +27,9 @@ pub fn run(args: &ExporterArgs, env: &dyn Environment) -> Result<u8> {
     let selection = args.selection();
     let named = selection::named_instances(&selection, &mut std::io::stdin().lock())?;
     // -v is the exporter's own detail (a line per refresh and request);
-    // -vv adds the client's trace of every API request.
+    // -vv adds the client's request lines (never its headers: a nonce is no log line).
     let flags = FlagSettings {
-        verbose: args.connection.verbose.saturating_sub(1),
+        verbose: args.connection.verbose.saturating_sub(1).min(1),
         ..FlagSettings::from(&args.connection)
     };
     let settings = Settings::resolve(&flags, env, &ConfigSource::locate(env))?;

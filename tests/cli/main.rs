@@ -13,6 +13,7 @@ mod config;
 mod conventions;
 mod digest;
 mod endpoint;
+mod exporter;
 mod faults;
 mod fleet;
 mod get;
