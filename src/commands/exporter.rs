@@ -11,7 +11,7 @@ use crate::commands::check::Judge;
 use crate::config::{ConfigSource, Environment, FlagSettings, Settings};
 use crate::error::{Error, Result};
 use crate::exporter::handler;
-use crate::exporter::http::{self, Events, Limits, Request};
+use crate::exporter::http::{self, Events, Limits, Request, Response};
 use crate::exporter::log::{Level, Log};
 use crate::exporter::metrics::{Served, Status};
 use crate::exporter::refresh::Refresher;
@@ -127,13 +127,17 @@ fn shown_duration(d: Duration) -> String {
 struct HttpLog(Log);
 
 impl Events for HttpLog {
-    fn answered(&self, request: &Request, status: u16, took: Duration) {
+    fn answered(&self, request: &Request, response: &Response, took: Duration) {
+        let status = response.status;
+        // The media type alone: which format the scraper got.
+        let format = response.content_type.split(';').next().unwrap_or_default();
         self.0.detail(
             "http",
             &format!(
-                "{} {} {status} {:.1} ms{}",
+                "{} {} {status} {format} {} bytes {:.1} ms{}",
                 request.method,
                 request.path,
+                response.body.len(),
                 took.as_secs_f64() * 1000.0,
                 peer(request.peer)
             ),
@@ -141,6 +145,7 @@ impl Events for HttpLog {
                 ("method", json!(request.method)),
                 ("path", json!(request.path)),
                 ("status", json!(status)),
+                ("content_type", json!(format)),
                 ("peer", json!(request.peer.map(|p| p.to_string()))),
             ],
         );

@@ -102,7 +102,7 @@ impl Response {
 /// What the server tells the log: each request answered (`-v`), and
 /// connections refused or dropped.
 pub trait Events: Send + Sync {
-    fn answered(&self, request: &Request, status: u16, took: Duration);
+    fn answered(&self, request: &Request, response: &Response, took: Duration);
     fn refused(&self, peer: Option<SocketAddr>, status: u16, why: &str);
 }
 
@@ -219,7 +219,7 @@ fn connection(
     let _ = write_response(&mut stream, &response, head_only);
     let _ = stream.flush();
     let _ = stream.shutdown(std::net::Shutdown::Both);
-    events.answered(&request, response.status, started.elapsed());
+    events.answered(&request, &response, started.elapsed());
 }
 
 /// Reads one request head; `Ok(None)` when the client closed the connection
