@@ -75,6 +75,11 @@ impl Api {
         }
     }
 
+    /// A run ended: see [`ApiClient::end_run`].
+    pub fn end_run(&self) {
+        self.client.end_run();
+    }
+
     /// Counts every call's outcome in `calls`.
     pub fn with_call_counts(self, calls: std::sync::Arc<CallCounts>) -> Api {
         Api {

@@ -23,6 +23,7 @@ use std::time::Duration;
 
 /// Runs the exporter; returns 0 once stopped by a signal.
 pub fn run(args: &ExporterArgs, env: &dyn Environment) -> Result<u8> {
+    crate::exporter::refresh::limit_arenas();
     let judge = Judge::new(&args.policy)?;
     let selection = args.selection();
     let named = selection::named_instances(&selection, &mut std::io::stdin().lock())?;

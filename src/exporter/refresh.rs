@@ -138,6 +138,7 @@ impl Refresher {
             order.push((id, kept));
             ControlFlow::Continue(())
         });
+        self.api.end_run();
         let took = started.elapsed().as_secs_f64();
         match result {
             Ok(()) => {
@@ -193,5 +194,31 @@ impl Refresher {
         self.status.last_duration = Some(took);
         self.status.calls = self.calls.snapshot();
         self.served.set(render(&self.instances, &self.status));
+        give_back_freed_memory();
+    }
+}
+
+/// Hands the memory a refresh freed back to the system. A refresh allocates
+/// and frees megabytes (the answers, the bodies) from several threads, and
+/// glibc keeps what was freed in each thread's arena: the resident memory of
+/// a long-running exporter creeps up towards a plateau well above the heap
+/// it uses (measured in BENCHMARKS.md). See also [`limit_arenas`].
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free memory to the system.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// Caps glibc's malloc arenas at two (by default up to eight per core, one
+/// per thread that allocates): the refresh's workers are new threads each
+/// time, and every arena keeps its own freed memory.
+pub fn limit_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes an allocator parameter; called before
+    // the refresh and server threads start.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
     }
 }
