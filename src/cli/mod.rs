@@ -260,6 +260,12 @@ pub struct GetArgs {
     #[arg(long, value_name = "ID")]
     pub request_id: Option<String>,
 
+    /// Show each instance's name beside its id, for ids given by hand too: reads the
+    /// instance list once (with --all, names are always shown). Gives the forms of many
+    /// instances, even for one id.
+    #[arg(long)]
+    pub names: bool,
+
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }
@@ -390,6 +396,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub write: Option<PathBuf>,
 
+    /// Show each instance's name beside its id, for ids given by hand too: reads the
+    /// instance list once (with --all, names are always shown).
+    #[arg(long)]
+    pub names: bool,
+
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }
@@ -432,6 +443,11 @@ pub struct ExporterArgs {
     /// answered from the last refresh and never call the API.
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
     pub refresh: std::time::Duration,
+
+    /// Label each instance's series with instance_name, for ids given by hand too: reads the
+    /// instance list at each refresh (with --all, the names are always there).
+    #[arg(long)]
+    pub names: bool,
 
     /// Format of the log lines on stderr: text, or json (one object per line, for log
     /// collectors).

@@ -88,7 +88,7 @@ pub fn run(args: &ExporterArgs, env: &dyn Environment) -> Result<u8> {
         settings,
         judge,
         named,
-        selection.all,
+        (selection.all, args.names),
         usize::from(selection.jobs),
         args.refresh,
         calls,

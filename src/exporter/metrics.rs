@@ -10,7 +10,9 @@
 //! successfully has the series `check` gives a failed instance (state 3).
 
 use crate::render::exposition::{Exposition, FamilyHead};
-use crate::render::prometheus::{instance_families, InstanceSeries, PROBE_SUCCESS};
+use crate::render::prometheus::{
+    instance_families, instance_labels, InstanceSeries, PROBE_SUCCESS,
+};
 use std::sync::{Arc, Mutex};
 
 const UP: FamilyHead = FamilyHead::gauge(
@@ -41,6 +43,8 @@ const API_REQUESTS: FamilyHead = FamilyHead::counter(
 /// One instance as the exporter keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Kept {
+    /// Its name, when the instance list gave one (the `instance_name` label).
+    pub name: Option<Box<str>>,
     /// The series of its last successful read.
     pub good: Option<InstanceSeries>,
     /// The series of the last refresh, when that could not read it.
@@ -53,14 +57,22 @@ impl Kept {
     }
 
     /// What a refresh that read it (`up`) or not makes of what was kept.
-    pub fn next(previous: Option<Kept>, series: InstanceSeries, up: bool) -> Kept {
+    pub fn next(
+        previous: Option<Kept>,
+        name: Option<&str>,
+        series: InstanceSeries,
+        up: bool,
+    ) -> Kept {
+        let name = name.map(Into::into);
         if up {
             Kept {
+                name,
                 good: Some(series),
                 failed: None,
             }
         } else {
             Kept {
+                name,
                 good: previous.and_then(|p| p.good),
                 failed: Some(series),
             }
@@ -164,7 +176,8 @@ fn render_in(format: Exposition, instances: &[(String, Kept)], status: &Status) 
         }
         out.push_str(&UP.head(format));
         for (id, kept) in instances {
-            out.push_str(&UP.sample(&[("instance_id", id)], f64::from(u8::from(kept.is_up()))));
+            let labels = instance_labels(id, kept.name.as_deref());
+            out.push_str(&UP.sample(&labels, f64::from(u8::from(kept.is_up()))));
         }
     }
     out.push_str(&LAST_SUCCESS.head(format));
@@ -235,9 +248,9 @@ mod tests {
 
     #[test]
     fn a_failed_instance_keeps_its_last_good_values_and_goes_down() {
-        let good = Kept::next(None, healthy("ob-a"), true);
-        let down = Kept::next(Some(good.clone()), failed("ob-a"), false);
-        let never = Kept::next(None, failed("ob-b"), false);
+        let good = Kept::next(None, None, healthy("ob-a"), true);
+        let down = Kept::next(Some(good.clone()), None, failed("ob-a"), false);
+        let never = Kept::next(None, None, failed("ob-b"), false);
         let status = Status {
             calls: vec![("success", 3), ("network", 2)],
             ..Status::default()
@@ -266,7 +279,7 @@ mod tests {
         assert!(text.contains("obssl_exporter_api_requests_total{outcome=\"network\"} 2\n"));
         assert!(!text.contains("obssl_ca_"), "{text}");
         // Back up: the fresh values, up 1.
-        let up = Kept::next(Some(down.clone()), healthy("ob-a"), true);
+        let up = Kept::next(Some(down.clone()), None, healthy("ob-a"), true);
         assert_eq!(up, good);
         assert!(up.is_up());
         // A refresh that failed as a whole: the last good values, down.

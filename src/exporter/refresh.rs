@@ -28,6 +28,8 @@ pub struct Refresher {
     /// The ids given (arguments, `--file`), validated.
     pub named: Vec<String>,
     pub all: bool,
+    /// `--names`: the names of the ids given, from the instance list.
+    pub names: bool,
     pub jobs: usize,
     pub interval: Duration,
     pub calls: Arc<CallCounts>,
@@ -47,7 +49,7 @@ impl Refresher {
         settings: Settings,
         judge: Judge,
         named: Vec<String>,
-        all: bool,
+        (all, names): (bool, bool),
         jobs: usize,
         interval: Duration,
         calls: Arc<CallCounts>,
@@ -60,6 +62,7 @@ impl Refresher {
             judge,
             named,
             all,
+            names,
             jobs,
             interval,
             calls,
@@ -102,10 +105,12 @@ impl Refresher {
         let selected = Selected {
             named: self.named.clone(),
             all: self.all,
+            names: self.names,
         };
         let (judge, log) = (&mut self.judge, self.log);
         let result = fleet::stream_all(&self.api, selected, self.jobs, None, |outcome: Outcome| {
             let id = outcome.instance_id.clone();
+            let name = outcome.name.clone();
             let up = outcome.result.is_ok();
             let mut first_error = None;
             let checked = judge.judge(outcome, now, &mut |e: &Error| {
@@ -113,7 +118,7 @@ impl Refresher {
             });
             let before = previous.remove(&id);
             let was_up = before.as_ref().map(Kept::is_up);
-            let kept = Kept::next(before, InstanceSeries::of(&checked), up);
+            let kept = Kept::next(before, name.as_deref(), InstanceSeries::of(&checked), up);
             match (was_up, up) {
                 (Some(true) | None, false) => log.event(
                     Level::Warn,

@@ -280,6 +280,9 @@ pub struct MockConfig {
     /// [`latency`](Self::latency)) before every answer about that instance, 401s included, so
     /// that concurrent answers come back out of order. Default none.
     pub slow_instances: Vec<(String, Duration)>,
+    /// The `instanceName` the instance list gives: each `(instance id, name)` instead of the
+    /// default, the id without `obcluster-` (`obcluster-demo` is `demo`). Default none.
+    pub instance_names: Vec<(String, String)>,
 }
 
 impl Default for MockConfig {
@@ -301,6 +304,7 @@ impl Default for MockConfig {
             challenge_style: ChallengeStyle::Standard,
             generated_instances: 0,
             slow_instances: Vec::new(),
+            instance_names: Vec::new(),
         }
     }
 }
@@ -324,6 +328,7 @@ impl fmt::Debug for MockConfig {
             .field("challenge_style", &self.challenge_style)
             .field("generated_instances", &self.generated_instances)
             .field("slow_instances", &self.slow_instances)
+            .field("instance_names", &self.instance_names)
             .finish()
     }
 }

@@ -90,7 +90,8 @@ impl MockServer {
             Some(dir) => FixtureSet::builtin_and_dir(dir)?,
             None => FixtureSet::builtin(),
         }
-        .with_generated(config.generated_instances);
+        .with_generated(config.generated_instances)
+        .with_names(&config.instance_names);
         let shared = Arc::new(Shared {
             verifier: DigestVerifier::new(&config),
             fixtures,

@@ -1,7 +1,7 @@
 //! `--field NAME`: one bare value and a newline; for many instances
 //! `ID<TAB>value` lines.
 
-use super::{plain_value, Answers};
+use super::shared::{plain_value, Answers};
 use crate::api::SslStatus;
 use crate::sanitize::visible;
 use serde_json::Value;
@@ -59,10 +59,12 @@ mod tests {
         let outcomes = [
             Outcome {
                 instance_id: "ob-a".into(),
+                name: None,
                 result: Ok(json!({"forceSSL": "OPEN"}).as_object().unwrap().clone()),
             },
             Outcome {
                 instance_id: "ob-c".into(),
+                name: None,
                 result: Err(Error::auth("refused")),
             },
         ];

@@ -3,7 +3,7 @@
 //! in an array or one per line.
 
 use super::error::error_object;
-use super::{json_line, pretty_json, Answers};
+use super::shared::{json_line, pretty_json, Answers};
 use crate::fleet::Outcome;
 use serde_json::{json, Map, Value};
 
@@ -75,6 +75,7 @@ mod tests {
         let b = ok("ob-b", json!({"enableSSL": "CLOSE"}));
         let c = Outcome {
             instance_id: "ob-c".into(),
+            name: None,
             result: Err(Error::api(
                 "instance ob-c was not found (HTTP 404)",
                 ApiFailure {

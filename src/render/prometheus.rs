@@ -1,6 +1,7 @@
 //! `check -o prometheus` and `obssl exporter`: the metric families of the
 //! instances, defined once here and written by both. Every instance family
-//! is a gauge labelled by `instance_id`. A metric whose value the answer did
+//! is a gauge labelled by `instance_id` (and `instance_name` when the
+//! instance list gave a name). A metric whose value the answer did
 //! not give (a failed query, a null field) is left out for that instance;
 //! `obssl_check_state` and `obssl_probe_success` are always there. For
 //! `check`, two unlabelled gauges say whether the run itself worked and when
@@ -118,14 +119,24 @@ pub struct InstanceSeries {
     pub lines: Box<[Box<str>]>,
 }
 
+/// The labels that name an instance: `instance_id`, and `instance_name`
+/// when the instance list gave one (`--all`, `--names`).
+pub fn instance_labels<'a>(id: &'a str, name: Option<&'a str>) -> Vec<(&'static str, &'a str)> {
+    let mut labels = vec![("instance_id", id)];
+    if let Some(name) = name {
+        labels.push(("instance_name", name));
+    }
+    labels
+}
+
 impl InstanceSeries {
     /// The samples of `c`.
     pub fn of(c: &Checked) -> InstanceSeries {
-        let id = c.outcome.instance_id.as_str();
+        let labels = instance_labels(&c.outcome.instance_id, c.outcome.name.as_deref());
         let mut lines: Vec<Box<str>> = FAMILIES
             .iter()
             .map(|family| match (family.value)(c) {
-                Some(value) => family.head.sample(&[("instance_id", id)], value).into(),
+                Some(value) => family.head.sample(&labels, value).into(),
                 None => "".into(),
             })
             .collect();
@@ -138,10 +149,9 @@ impl InstanceSeries {
             if let Some((ca, certs)) = &certs {
                 for (i, cert) in certs.iter().enumerate() {
                     if let Some(v) = value(ca, i, cert) {
-                        text.push_str(&head.sample(
-                            &[("instance_id", id), ("fingerprint", &cert.fingerprint)],
-                            v,
-                        ));
+                        let mut labels = labels.clone();
+                        labels.push(("fingerprint", &cert.fingerprint));
+                        text.push_str(&head.sample(&labels, v));
                     }
                 }
             }

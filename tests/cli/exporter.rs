@@ -171,6 +171,19 @@ pub fn sample(body: &str, series: &str) -> Option<f64> {
         .map(|v| v.parse().unwrap())
 }
 
+/// The value of `family`'s sample for instance `id`, whatever other labels it has
+/// (`instance_name` with `--all`).
+pub fn sample_of(body: &str, family: &str, id: &str) -> Option<f64> {
+    let start = format!("{family}{{instance_id=\"{id}\"");
+    body.lines().find_map(|line| {
+        let rest = line.strip_prefix(&start)?;
+        if !(rest.starts_with('}') || rest.starts_with(',')) {
+            return None;
+        }
+        rest.rsplit_once(' ')?.1.parse().ok()
+    })
+}
+
 /// The mock's answers for the SSL status of instances (not 401s, not the list), in order.
 fn ssl_answers(mock: &MockServer) -> Vec<String> {
     mock.requests()
@@ -397,7 +410,7 @@ fn a_failed_refresh_keeps_the_last_good_values_and_is_logged_once() {
         &["--all", "--refresh", "1s", "--retries", "0", "-t", "2"],
     );
     let good = exporter.wait_for_refreshes(1);
-    assert_eq!(sample(&good, "obssl_up{instance_id=\"obxxx\"}"), Some(1.0));
+    assert_eq!(sample_of(&good, "obssl_up", "obxxx"), Some(1.0));
     // The API goes away: the instance list cannot be read.
     mock.stop();
     let failed = exporter.wait_for_refreshes(4);
@@ -410,21 +423,25 @@ fn a_failed_refresh_keeps_the_last_good_values_and_is_logged_once() {
             >= 2.0,
         "{failed}"
     );
+    assert_eq!(sample_of(&failed, "obssl_up", "obxxx"), Some(0.0));
     assert_eq!(
-        sample(&failed, "obssl_up{instance_id=\"obxxx\"}"),
+        sample_of(&failed, "obssl_probe_success", "obxxx"),
         Some(0.0)
     );
-    assert_eq!(
-        sample(&failed, "obssl_probe_success{instance_id=\"obxxx\"}"),
-        Some(0.0)
-    );
-    for series in [
-        "obssl_cert_expiry_timestamp_seconds{instance_id=\"obxxx\"}",
-        "obssl_ssl_forced{instance_id=\"obcluster-demo\"}",
-        "obssl_check_state{instance_id=\"obcluster-expired\"}",
+    for (family, id) in [
+        ("obssl_cert_expiry_timestamp_seconds", "obxxx"),
+        ("obssl_ssl_forced", "obcluster-demo"),
+        ("obssl_check_state", "obcluster-expired"),
     ] {
-        assert_eq!(sample(&failed, series), sample(&good, series), "{series}");
+        let kept = sample_of(&failed, family, id);
+        assert!(kept.is_some(), "{family} {id}:\n{failed}");
+        assert_eq!(kept, sample_of(&good, family, id), "{family} {id}");
     }
+    // --all: the list's names label the series, obssl_up too.
+    assert!(
+        failed.contains("obssl_up{instance_id=\"obxxx\",instance_name=\""),
+        "{failed}"
+    );
     assert_eq!(
         sample(
             &failed,
