@@ -190,8 +190,8 @@ Register-ArgumentCompleter -Native -CommandName 'obssl' -ScriptBlock {
             break
         }
         'obssl;exporter' {
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read instance ids from PATH: one per line, blank lines and `#` comments ignored (read once, at start)')
-            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'How many requests are in flight at once during a refresh (1 to 64)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read instance ids from PATH (`-` for stdin): one per line, blank lines and `#` comments ignored')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'How many requests are in flight at once (1 to 64)')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]')
             [CompletionResult]::new('--warning', '--warning', [CompletionResultType]::ParameterName, 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)')
@@ -210,7 +210,7 @@ Register-ArgumentCompleter -Native -CommandName 'obssl' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one attempt (connection, digest handshake, answer) after this many seconds; with retries, one call takes at most timeout × (retries + 1). For `check`, the limit of the whole run (the plugin timeout): unanswered instances are then UNKNOWN')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both')
-            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every instance of the account, listed again at each refresh (the default when no id and no --file is given)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every instance of the account (listed with GET /api/v2/instances)')
             [CompletionResult]::new('--require-force-ssl', '--require-force-ssl', [CompletionResultType]::ParameterName, 'WARNING when SSL is not enforced (forceSSL not OPEN)')
             [CompletionResult]::new('--require-auto-update', '--require-auto-update', [CompletionResultType]::ParameterName, 'WARNING when certificate auto-update is off (autoUpdate not OPEN)')
             [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Also download each instance''s CA (caUrl, once per distinct URL) and apply --warning and --critical to its expiry; a CA that cannot be read makes the instance UNKNOWN')

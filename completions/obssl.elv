@@ -175,8 +175,8 @@ set edit:completion:arg-completer[obssl] = {|@words|
             cand --version 'Print version'
         }
         &'obssl;exporter'= {
-            cand --file 'Read instance ids from PATH: one per line, blank lines and `#` comments ignored (read once, at start)'
-            cand --jobs 'How many requests are in flight at once during a refresh (1 to 64)'
+            cand --file 'Read instance ids from PATH (`-` for stdin): one per line, blank lines and `#` comments ignored'
+            cand --jobs 'How many requests are in flight at once (1 to 64)'
             cand -w 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]'
             cand --warning 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]'
             cand -c 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)'
@@ -195,7 +195,7 @@ set edit:completion:arg-completer[obssl] = {|@words|
             cand --timeout 'Give up on one attempt (connection, digest handshake, answer) after this many seconds; with retries, one call takes at most timeout × (retries + 1). For `check`, the limit of the whole run (the plugin timeout): unanswered instances are then UNKNOWN'
             cand --retries 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]'
             cand --color 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both'
-            cand --all 'Every instance of the account, listed again at each refresh (the default when no id and no --file is given)'
+            cand --all 'Every instance of the account (listed with GET /api/v2/instances)'
             cand --require-force-ssl 'WARNING when SSL is not enforced (forceSSL not OPEN)'
             cand --require-auto-update 'WARNING when certificate auto-update is off (autoUpdate not OPEN)'
             cand --ca 'Also download each instance''s CA (caUrl, once per distinct URL) and apply --warning and --critical to its expiry; a CA that cannot be read makes the instance UNKNOWN'

@@ -158,8 +158,8 @@ complete -c obssl -n "__fish_obssl_using_subcommand check" -l names -d 'Show eac
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s v -l verbose -d 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s V -l version -d 'Print version'
-complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l file -d 'Read instance ids from PATH: one per line, blank lines and `#` comments ignored (read once, at start)' -r -F
-complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l jobs -d 'How many requests are in flight at once during a refresh (1 to 64)' -r
+complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l file -d 'Read instance ids from PATH (`-` for stdin): one per line, blank lines and `#` comments ignored' -r -F
+complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l jobs -d 'How many requests are in flight at once (1 to 64)' -r
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -s w -l warning -d 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -s c -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)' -r
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l ca-file -d 'CRITICAL when this PEM trust bundle (a client\'s --ssl-ca file) lacks the instance\'s CA certificate (compared by SHA-256 fingerprint). Implies --ca' -r -F
@@ -179,7 +179,7 @@ complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l retries -d 'Ret
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
 always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"
-complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l all -d 'Every instance of the account, listed again at each refresh (the default when no id and no --file is given)'
+complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l all -d 'Every instance of the account (listed with GET /api/v2/instances)'
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l require-force-ssl -d 'WARNING when SSL is not enforced (forceSSL not OPEN)'
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l require-auto-update -d 'WARNING when certificate auto-update is off (autoUpdate not OPEN)'
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l ca -d 'Also download each instance\'s CA (caUrl, once per distinct URL) and apply --warning and --critical to its expiry; a CA that cannot be read makes the instance UNKNOWN'

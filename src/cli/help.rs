@@ -28,6 +28,8 @@ OBSSL_NONCE_CACHE=0 (or the profile key nonce_cache = false) turns it off, and
 OBSSL_NONCE_CACHE_TTL=SECONDS sets how long a kept challenge is used (default 60, 0 off).";
 
 pub(super) const EXPORTER_EXAMPLES: &str = "\
+Instances: the ids given and --file (read once, at start), or --all, the default without
+them (the account is listed again at each refresh).
 Endpoints: GET /metrics (Prometheus text format, or OpenMetrics when Accept asks for it),
 GET / (a page with a link), GET /healthz (200 once serving). Scrapes never call the API:
 they are answered from the last refresh, which runs in the background at most once per

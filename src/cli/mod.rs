@@ -410,24 +410,10 @@ pub const DEFAULT_EXPORTER_LISTEN: &str = "127.0.0.1:9853";
 
 #[derive(Debug, Clone, Args)]
 pub struct ExporterArgs {
-    /// Instance (cluster) ids, e.g. obcluster-xxxx [default: --all].
-    #[arg(value_name = "INSTANCE_ID")]
-    pub instance_ids: Vec<String>,
-
-    /// Read instance ids from PATH: one per line, blank lines and `#` comments ignored
-    /// (read once, at start).
-    #[arg(long, value_name = "PATH")]
-    pub file: Option<PathBuf>,
-
-    /// Every instance of the account, listed again at each refresh (the default when no
-    /// id and no --file is given).
-    #[arg(long)]
-    pub all: bool,
-
-    /// How many requests are in flight at once during a refresh (1 to 64).
-    #[arg(long, allow_negative_numbers = true, value_name = "N", default_value_t = 8,
-          value_parser = clap::value_parser!(u16).range(1..=MAX_JOBS as i64))]
-    pub jobs: u16,
+    /// The instances of every refresh; with no id and no --file, --all (--file is read once,
+    /// at start; --all lists the account again at each refresh).
+    #[command(flatten)]
+    pub instances: InstanceSelection,
 
     #[command(flatten)]
     pub policy: PolicyArgs,
@@ -463,10 +449,8 @@ impl ExporterArgs {
     /// with --all) every instance of the account.
     pub fn selection(&self) -> InstanceSelection {
         InstanceSelection {
-            instance_ids: self.instance_ids.clone(),
-            file: self.file.clone(),
-            all: self.all || (self.instance_ids.is_empty() && self.file.is_none()),
-            jobs: self.jobs,
+            all: self.instances.all || self.instances.is_empty(),
+            ..self.instances.clone()
         }
     }
 }
