@@ -57,6 +57,7 @@ where
             false,
         ),
         Command::Check(args) => (commands::check::run(args, &ProcessEnv, &mut out), true),
+        Command::Exporter(args) => (commands::exporter::run(args, &ProcessEnv), false),
         Command::Configure(args) => (
             commands::configure::run(args, &ProcessEnv).map(|()| 0),
             false,

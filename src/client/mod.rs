@@ -154,6 +154,13 @@ impl ApiClient {
         &self.config
     }
 
+    /// Forgets the challenges of the workers of a run that ended (they are
+    /// kept by thread, and the next run has other threads): a client that
+    /// serves run after run (`obssl exporter`) does not grow with them.
+    pub fn end_run(&self) {
+        self.challenge.forget_workers();
+    }
+
     /// GETs `target` (path and query under the endpoint): one attempt, and
     /// more only for transient failures (see the module documentation).
     /// Every attempt sends the same `target`, so the same `requestId`.

@@ -7,7 +7,7 @@
 
 use crate::cacert::{certificates_in, describe, CaSource};
 use crate::check::{evaluate, evaluate_ca, Checked, Policy};
-use crate::cli::{CheckArgs, CheckFormat};
+use crate::cli::{CheckArgs, CheckFormat, PolicyArgs};
 use crate::config::{ConfigSource, Environment, FlagSettings, Settings};
 use crate::error::{Error, Result};
 use crate::fleet::{self, Outcome};
@@ -57,30 +57,11 @@ fn check(
     started: std::time::Instant,
 ) -> Result<u8> {
     // Everything the user typed is checked before any network traffic.
-    // Without --warning, a --critical above the default warning raises the
-    // warning with it (`-c 45` alone means "45 days is critical"); an explicit
-    // --warning below --critical is a mistake.
-    let warning = args
-        .warning
-        .unwrap_or(Policy::default().warning_days.max(args.critical));
-    if warning < args.critical {
-        return Err(Error::usage(format!(
-            "--warning {} is below --critical {}",
-            warning, args.critical
-        ))
-        .with_hint("the warning threshold must be at least the critical one, e.g. --warning 30 --critical 7"));
-    }
+    let mut judge = Judge::new(&args.policy)?;
     if let Some(path) = &args.write {
         check_writable_target(path)?;
     }
-    let bundle = args.ca_file.as_deref().map(read_ca_file).transpose()?;
     let named = selection::named_instances(&args.selection, &mut std::io::stdin().lock())?;
-    let policy = Policy {
-        warning_days: warning,
-        critical_days: args.critical,
-        require_force_ssl: args.require_force_ssl,
-        require_auto_update: args.require_auto_update,
-    };
     let flags = FlagSettings::from(&args.connection);
     let settings = Settings::resolve(&flags, env, &ConfigSource::locate(env))?;
     // A plugin must answer before the monitoring system gives up on it (Nagios
@@ -99,13 +80,11 @@ fn check(
     let verbose = args.connection.verbose > 0;
     let now = jiff::Timestamp::now();
     // With --ca, each distinct caUrl is downloaded once, within the run's time limit.
-    let mut cas = (args.ca || bundle.is_some())
-        .then(|| CaSource::from_settings(&settings, Some(started + limit.mul_f64(0.9))));
-    let bundle_name = args.ca_file.as_ref().map(|p| p.display().to_string());
+    judge.start_run(&settings, Some(started + limit.mul_f64(0.9)));
     // Each answer is judged as it arrives (its CA too), and only what the
     // reports show of it is kept, written at once to the report's spools
     // (memory stays flat however many instances the run reads).
-    let mut report = CheckReport::new(args.output, &policy);
+    let mut report = CheckReport::new(args.output, &judge.policy);
     let mut spool_error = None;
     fleet::stream_all(
         &client,
@@ -113,28 +92,11 @@ fn check(
         usize::from(args.selection.jobs),
         None,
         |outcome: Outcome| {
-            if let (true, Err(e)) = (verbose, &outcome.result) {
-                out.warn(&error_line(e));
-            }
-            let mut verdict = evaluate(outcome.result.as_ref(), &policy, now);
-            let ca = match (&mut cas, &outcome.result) {
-                (Some(cas), Ok(status)) => {
-                    let result = cas
-                        .of_instance(&outcome.instance_id, status)
-                        .map(|unpacked| unpacked.certificates.clone());
-                    if let (true, Err(e)) = (verbose, &result) {
-                        out.warn(&error_line(e));
-                    }
-                    let bundle = bundle_name.as_deref().zip(bundle.as_deref());
-                    Some(evaluate_ca(&mut verdict, result, bundle, &policy, now))
+            let checked = judge.judge(outcome, now, &mut |e| {
+                if verbose {
+                    out.warn(&error_line(e));
                 }
-                _ => None,
-            };
-            let checked = Checked {
-                outcome,
-                verdict,
-                ca,
-            };
+            });
             match report.add(&checked) {
                 Ok(()) => ControlFlow::Continue(()),
                 Err(e) => {
@@ -156,6 +118,92 @@ fn check(
         None => out.write_with(|stdout| report.finish(now, stdout))?,
     }
     Ok(state.code())
+}
+
+/// How `check` and `exporter` judge each answer: the policy, and with `--ca`
+/// the CA of each instance (each distinct `caUrl` downloaded once per run),
+/// held against `--ca-file`'s fingerprints.
+pub(crate) struct Judge {
+    pub policy: Policy,
+    ca: bool,
+    cas: Option<CaSource>,
+    /// `--ca-file`: its name as shown, and its fingerprints.
+    bundle: Option<(String, Vec<String>)>,
+}
+
+impl Judge {
+    /// Checks the policy flags and reads `--ca-file`, before any network traffic.
+    /// Without --warning, a --critical above the default warning raises the
+    /// warning with it (`-c 45` alone means "45 days is critical"); an explicit
+    /// --warning below --critical is a mistake.
+    pub(crate) fn new(args: &PolicyArgs) -> Result<Judge> {
+        let warning = args
+            .warning
+            .unwrap_or(Policy::default().warning_days.max(args.critical));
+        if warning < args.critical {
+            return Err(Error::usage(format!(
+                "--warning {} is below --critical {}",
+                warning, args.critical
+            ))
+            .with_hint("the warning threshold must be at least the critical one, e.g. --warning 30 --critical 7"));
+        }
+        let bundle = match &args.ca_file {
+            Some(path) => Some((path.display().to_string(), read_ca_file(path)?)),
+            None => None,
+        };
+        Ok(Judge {
+            policy: Policy {
+                warning_days: warning,
+                critical_days: args.critical,
+                require_force_ssl: args.require_force_ssl,
+                require_auto_update: args.require_auto_update,
+            },
+            ca: args.ca || bundle.is_some(),
+            cas: None,
+            bundle,
+        })
+    }
+
+    /// Starts a run: with `--ca`, the CAs are downloaded anew (once per
+    /// distinct URL), each download ending by `deadline`.
+    pub(crate) fn start_run(&mut self, settings: &Settings, deadline: Option<std::time::Instant>) {
+        self.cas = self.ca.then(|| CaSource::from_settings(settings, deadline));
+    }
+
+    /// Judges one answer (and its CA) at `now`; `on_error` sees the
+    /// instance's error and its CA's, if any.
+    pub(crate) fn judge(
+        &mut self,
+        outcome: Outcome,
+        now: jiff::Timestamp,
+        on_error: &mut dyn FnMut(&Error),
+    ) -> Checked {
+        if let Err(e) = &outcome.result {
+            on_error(e);
+        }
+        let mut verdict = evaluate(outcome.result.as_ref(), &self.policy, now);
+        let ca = match (&mut self.cas, &outcome.result) {
+            (Some(cas), Ok(status)) => {
+                let result = cas
+                    .of_instance(&outcome.instance_id, status)
+                    .map(|unpacked| unpacked.certificates.clone());
+                if let Err(e) = &result {
+                    on_error(e);
+                }
+                let bundle = self
+                    .bundle
+                    .as_ref()
+                    .map(|(name, prints)| (name.as_str(), prints.as_slice()));
+                Some(evaluate_ca(&mut verdict, result, bundle, &self.policy, now))
+            }
+            _ => None,
+        };
+        Checked {
+            outcome,
+            verdict,
+            ca,
+        }
+    }
 }
 
 /// The SHA-256 fingerprints of the certificates of `--ca-file` (PEM), read
