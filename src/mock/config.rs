@@ -284,7 +284,7 @@ pub struct MockConfig {
     /// default, the id without `obcluster-` (`obcluster-demo` is `demo`). Default none.
     pub instance_names: Vec<(String, String)>,
     /// Serve HTTPS with this certificate and key instead of plain HTTP. Default `None`.
-    pub tls: Option<super::MockTls>,
+    pub tls: Option<super::tls::MockTls>,
 }
 
 impl Default for MockConfig {
