@@ -283,6 +283,8 @@ pub struct MockConfig {
     /// The `instanceName` the instance list gives: each `(instance id, name)` instead of the
     /// default, the id without `obcluster-` (`obcluster-demo` is `demo`). Default none.
     pub instance_names: Vec<(String, String)>,
+    /// Serve HTTPS with this certificate and key instead of plain HTTP. Default `None`.
+    pub tls: Option<super::MockTls>,
 }
 
 impl Default for MockConfig {
@@ -305,6 +307,7 @@ impl Default for MockConfig {
             generated_instances: 0,
             slow_instances: Vec::new(),
             instance_names: Vec::new(),
+            tls: None,
         }
     }
 }
@@ -327,6 +330,7 @@ impl fmt::Debug for MockConfig {
             .field("fixtures_dir", &self.fixtures_dir)
             .field("challenge_style", &self.challenge_style)
             .field("generated_instances", &self.generated_instances)
+            .field("tls", &self.tls)
             .field("slow_instances", &self.slow_instances)
             .field("instance_names", &self.instance_names)
             .finish()

@@ -27,5 +27,7 @@ mod nonce_cache;
 mod prometheus_real;
 mod rate_limit;
 mod recipes;
+mod round_trips;
 mod table_width;
+mod tls;
 mod trust;
