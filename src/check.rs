@@ -289,7 +289,7 @@ pub fn evaluate(result: Result<&SslStatus, &Error>, policy: &Policy, now: Timest
 
 /// The finding on an expiry at `expiry` of `subject` (`certificate`, `CA
 /// NAME`), with `detail` after it (`(validPeriod ...)`); none when enough time is left.
-fn expiry_finding(
+pub(crate) fn expiry_finding(
     expiry: Timestamp,
     subject: &str,
     detail: &str,
