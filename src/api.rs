@@ -1,5 +1,5 @@
-//! The SSL status endpoint and the instance list: request targets, input
-//! validation, and reading the answer envelope.
+//! The SSL status endpoint, the instance list and the tenants' addresses
+//! (`tenants`): request targets, input validation, and reading the answer envelope.
 //!
 //! Calls go through an [`Api`]: the HTTP client, plus the command layer's way
 //! of telling the user about a failure to get an answer at all.
@@ -9,6 +9,12 @@ use crate::error::{ApiFailure, Error, Result};
 use crate::sanitize::shown;
 use serde_json::{Map, Value};
 use std::time::{Duration, Instant};
+
+// Used by `obssl probe` (branch feat-wire) and `check --wire`, which land next.
+#[allow(dead_code)]
+mod tenants;
+#[allow(unused_imports)]
+pub use tenants::{Network, TenantAddress};
 
 /// Turns a transport failure about a subject ("instance obxxx", "the
 /// instance list (page 1)") into the user-facing error. The command layer

@@ -8,7 +8,7 @@ use std::process::{self, Command};
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use obssl::mock::{MockAlgorithm, MockConfig, MockQop, MockServer, FAULT_IDS};
+use obssl::mock::{MockAlgorithm, MockConfig, MockQop, MockServer, MockTenantAddress, FAULT_IDS};
 
 const SECRET_ENV: &str = "OBSSL_MOCK_ACCESS_KEY_SECRET";
 const SERVE_PORT: u16 = 8780;
@@ -20,6 +20,7 @@ Examples:
   obssl-mock                                  serve on http://127.0.0.1:8780 until Ctrl-C
   obssl-mock serve --algorithm sha-256 --latency-ms 20
   obssl-mock run -- obssl get obxxx -o json   run a command against a mock on a free port
+  obssl-mock run --tenant-address obcluster-demo=127.0.0.1:3306 -- obssl probe obcluster-demo
 
 Strict digest servers, to test obssl or a script against (the options combine freely):
   obssl-mock serve --nc-check                 nc must rise per nonce (Apache's AuthDigestNcCheck On)
@@ -155,6 +156,12 @@ struct ServerOptions {
     #[arg(long, value_name = "N", default_value_t = 0,
           value_parser = clap::value_parser!(u32).range(0..=100_000))]
     generate: u32,
+
+    /// Give instance ID a tenant whose intranet address is HOST:PORT, served by
+    /// GET /api/v2/instances/ID/address/info (repeatable: one tenant each, t1, t2, ...).
+    /// Instances without one have a tenant at 127.0.0.1:1, where nothing listens.
+    #[arg(long, value_name = "ID=HOST:PORT")]
+    tenant_address: Vec<MockTenantAddress>,
 }
 
 impl ServerOptions {
@@ -179,6 +186,7 @@ impl ServerOptions {
             latency: Duration::from_millis(self.latency_ms),
             fixtures_dir: self.fixtures.clone(),
             generated_instances: self.generate as usize,
+            tenant_addresses: self.tenant_address.clone(),
             ..MockConfig::default()
         }
     }
@@ -437,6 +445,33 @@ mod tests {
         assert_eq!(options(&["obssl-mock", "--no-qop"]).qop, MockQop::None);
         assert!(Cli::try_parse_from(["obssl-mock", "--qop", "auth-conf"]).is_err());
         assert!(Cli::try_parse_from(["obssl-mock", "--no-qop", "--qop", "auth"]).is_err());
+    }
+
+    #[test]
+    fn tenant_addresses_reach_the_config_and_bad_ones_are_refused() {
+        let config = options(&[
+            "obssl-mock",
+            "run",
+            "--tenant-address",
+            "obcluster-demo=127.0.0.1:3306",
+            "--tenant-address",
+            "obxxx=localhost:3307",
+            "--",
+            "true",
+        ]);
+        let given: Vec<String> = config
+            .tenant_addresses
+            .iter()
+            .map(|a| a.to_string())
+            .collect();
+        assert_eq!(
+            given,
+            ["obcluster-demo=127.0.0.1:3306", "obxxx=localhost:3307"]
+        );
+        let e = Cli::try_parse_from(["obssl-mock", "--tenant-address", "127.0.0.1:3306"])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("INSTANCE_ID=HOST:PORT"), "{e}");
     }
 
     #[test]

@@ -224,6 +224,11 @@ pub struct MockConfig {
     /// [`latency`](Self::latency)) before every answer about that instance, 401s included, so
     /// that concurrent answers come back out of order. Default none.
     pub slow_instances: Vec<(String, Duration)>,
+    /// The tenant addresses of instances, one tenant each, in order (`--tenant-address`); an
+    /// instance without any has one tenant at [`CLOSED_ADDRESS`](super::CLOSED_ADDRESS), and
+    /// `DIR/tenants/{id}.json` of [`fixtures_dir`](Self::fixtures_dir) overrides both.
+    /// Default none.
+    pub tenant_addresses: Vec<super::MockTenantAddress>,
 }
 
 impl Default for MockConfig {
@@ -245,6 +250,7 @@ impl Default for MockConfig {
             challenge_style: super::ChallengeStyle::Standard,
             generated_instances: 0,
             slow_instances: Vec::new(),
+            tenant_addresses: Vec::new(),
         }
     }
 }
@@ -268,6 +274,7 @@ impl fmt::Debug for MockConfig {
             .field("challenge_style", &self.challenge_style)
             .field("generated_instances", &self.generated_instances)
             .field("slow_instances", &self.slow_instances)
+            .field("tenant_addresses", &self.tenant_addresses)
             .finish()
     }
 }

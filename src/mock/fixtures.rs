@@ -6,6 +6,8 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
+use super::tenants::TenantSet;
+
 /// The CA download URL of the API reference's example.
 pub(crate) const EXAMPLE_CA_URL: &str =
     "https://oceanbase-aliyun-docs.oss-cn-hangzhou.aliyuncs.com/mc_certification/OceanBase-CA.zip";
@@ -48,6 +50,8 @@ pub(crate) struct FixtureSet {
     entries: Vec<(String, Fixture)>,
     /// How many healthy `obcluster-gen-0001`... instances exist besides `entries`.
     generated: usize,
+    /// The tenants of the instances and their addresses.
+    tenants: TenantSet,
 }
 
 /// The prefix of the ids of generated instances.
@@ -240,6 +244,7 @@ impl FixtureSet {
         FixtureSet {
             entries,
             generated: 0,
+            tenants: TenantSet::default(),
         }
     }
 
@@ -247,6 +252,21 @@ impl FixtureSet {
     pub(crate) fn with_generated(mut self, count: usize) -> Self {
         self.generated = count;
         self
+    }
+
+    /// The same set with these tenants (see the `tenants` module).
+    pub(crate) fn with_tenants(mut self, tenants: TenantSet) -> Self {
+        self.tenants = tenants;
+        self
+    }
+
+    /// The `address/info` entries of the tenants of `instance_id`, or, for an instance whose
+    /// SSL answer is not a success (or an unknown one: `None`), that answer's fixture.
+    pub(crate) fn tenant_entries(&self, instance_id: &str) -> Option<Result<Vec<Value>, Fixture>> {
+        Some(match self.get(instance_id)? {
+            Fixture::Data(_) | Fixture::Relative { .. } => Ok(self.tenants.entries(instance_id)),
+            other => Err(other),
+        })
     }
 
     /// Built-ins overridden or extended by every `*.json` file of `dir`
@@ -331,7 +351,7 @@ impl FixtureSet {
 }
 
 /// Reads `dir/*.json` in file-name order; a file that is not JSON is an error naming it.
-fn read_fixture_dir(dir: &Path) -> io::Result<Vec<(String, Value)>> {
+pub(crate) fn read_fixture_dir(dir: &Path) -> io::Result<Vec<(String, Value)>> {
     let named = |e: io::Error, what: &Path| {
         io::Error::new(e.kind(), format!("fixtures {}: {e}", what.display()))
     };

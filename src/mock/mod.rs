@@ -6,7 +6,10 @@
 //! from 1, `pageSize` default 10 and at most 100) answering `data.total` and `data.dataList[]`
 //! (`instanceId`, `instanceName`, `cloudProvider`, `state`) for every fixture except the error
 //! ones (`mock-*`), so that `obssl get --all` against the mock succeeds; the `hostile-*`
-//! fixtures are served when asked for but never listed.
+//! fixtures are served when asked for but never listed. Each instance's tenants and their
+//! addresses are served by `GET /api/v2/instances/{id}/tenants` and
+//! `GET /api/v2/instances/{id}/address/info` (see the `tenants` module and
+//! [`MockConfig::tenant_addresses`]).
 //! Every request must carry a valid Digest `Authorization` (checked before anything else): the
 //! signed `uri` must be the request target byte for byte (path AND query), the nonce must be one
 //! the mock issued and not expired, `opaque` must be echoed, and with a qop the nonce count
@@ -92,9 +95,11 @@ mod fixtures;
 mod http;
 mod nonces;
 mod server;
+mod tenants;
 
 pub use ca::{ca_archive, EXPIRING_CA_DAYS, HOSTILE_CA_ENTRIES, HOSTILE_CA_SUBJECT};
 pub use config::{MockAlgorithm, MockConfig, MockQop, UnknownAlgorithm, UnknownQop};
 pub use faults::{ChallengeStyle, FAULT_IDS, HUGE_BODY_BYTES, TRICKLE_EVERY};
 pub use fixtures::HOSTILE_TEXT;
 pub use server::{MockServer, RecordedRequest};
+pub use tenants::{BadTenantAddress, MockTenantAddress, CLOSED_ADDRESS};
