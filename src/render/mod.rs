@@ -21,6 +21,7 @@ pub mod plugin;
 pub mod prometheus;
 mod spool;
 pub mod table;
+pub mod wire;
 
 use crate::api::SslStatus;
 use crate::check::{Checked, Policy, State, Tally};
