@@ -13,7 +13,10 @@
 //! - `source`: [`Source`], [`Sourced`] and the one resolution step, `first`;
 //! - `resolve`: [`Resolution`], each setting's sources in order;
 //! - `pair`: the AccessKey pair rule;
-//! - `file`: the config file as a source ([`ConfigSource`]);
+//! - `file`: the config file itself ([`ConfigFile`]): reading its profiles and
+//!   rewriting it atomically without losing other profiles, keys or comments;
+//! - `file_source`: the config file as a source of settings ([`ConfigSource`]):
+//!   which file, read at most once, and which profile;
 //! - `choices`: the values the command line and the settings share
 //!   ([`OutputFormat`], [`Site`], [`ColorChoice`]), free of clap and ureq;
 //! - `ca_bundle`: [`CaBundle`].
@@ -21,13 +24,15 @@
 mod ca_bundle;
 mod choices;
 mod file;
+mod file_source;
 mod pair;
 mod resolve;
 mod source;
 
 pub use ca_bundle::CaBundle;
 pub use choices::{ColorChoice, OutputFormat, Site};
-pub use file::{profile_name, ConfigSource};
+pub use file::{ConfigFile, Profile};
+pub use file_source::{profile_name, ConfigSource};
 pub use resolve::Resolution;
 pub use source::{Source, Sourced};
 

@@ -1,7 +1,7 @@
 //! The AccessKey pair rule: the ID and the secret come from one source. The
 //! highest source holding either half must hold both.
 
-use super::file::ProfileLookup;
+use super::file_source::ProfileLookup;
 use super::source::{Source, Sourced};
 use super::{
     Environment, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_OB_ACCESS_KEY_ID,

@@ -1,7 +1,7 @@
 //! [`Resolution`]: every setting resolved once, with where it came from, by
 //! the one step of [`first`] over the sources in precedence order.
 
-use super::file::{profile_name, ConfigSource, ProfileLookup};
+use super::file_source::{profile_name, ConfigSource, ProfileLookup};
 use super::pair::resolve_pair;
 use super::source::{first, first_or, Parsed, Source, Sourced};
 use super::{
