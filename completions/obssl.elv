@@ -28,6 +28,7 @@ set edit:completion:arg-completer[obssl] = {|@words|
             cand configure 'Create or update a profile in the config file'
             cand config 'Inspect the configuration: effective settings and the config file''s path'
             cand check 'Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus'
+            cand probe 'Probe what tenant addresses serve on the wire (TLS, chain, plaintext), held against the API'
             cand completions 'Print a shell completion script to standard output'
             cand man 'Print the manual page (roff) to standard output'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -173,6 +174,37 @@ set edit:completion:arg-completer[obssl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'obssl;probe'= {
+            cand --file 'Read instance ids from PATH (`-` for stdin): one per line, blank lines and `#` comments ignored'
+            cand --jobs 'How many requests are in flight at once (1 to 64)'
+            cand --address 'Probe HOST[:PORT] (default port 3306) instead of the tenant addresses the API lists (repeatable). With instance ids, each address is held against each instance''s answer and CA; alone, no credentials are needed'
+            cand --network 'Which tenant addresses to probe'
+            cand --ca-file 'Verify the served chain against the certificates of this PEM file (instead of, or with an instance id, in addition to the instance''s CA from caUrl)'
+            cand --db-user 'Log in as NAME over TLS (only to a server whose chain and name verified) and then without TLS, to learn whether plaintext logins are refused; the password comes from OBSSL_DB_PASSWORD, never a flag. Use a user without privileges: nothing is run'
+            cand -w 'WARNING when fewer than DAYS are left before the served certificate expires [default: 30, or --critical when that is higher]'
+            cand --warning 'WARNING when fewer than DAYS are left before the served certificate expires [default: 30, or --critical when that is higher]'
+            cand -c 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)'
+            cand --critical 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -p 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]'
+            cand --profile 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]'
+            cand --site 'OceanBase Cloud site [env: OBSSL_SITE] [default: intl]; --endpoint wins over it'
+            cand --endpoint 'API base URL [env: OBSSL_ENDPOINT] [default: https://api-cloud.oceanbase.com]. Plain http:// is accepted only for loopback hosts'
+            cand --project-id 'Project id, sent as the X-Ob-Project-Id header [env: OBSSL_PROJECT_ID] [default: the account''s most recently used project]'
+            cand --ca-bundle 'Trust the certificates of this PEM file in addition to the system''s roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]'
+            cand -t 'Give up on one attempt (connection, digest handshake, answer) after this many seconds; with retries, one call takes at most timeout × (retries + 1). For `check`, the limit of the whole run (the plugin timeout): unanswered instances are then UNKNOWN'
+            cand --timeout 'Give up on one attempt (connection, digest handshake, answer) after this many seconds; with retries, one call takes at most timeout × (retries + 1). For `check`, the limit of the whole run (the plugin timeout): unanswered instances are then UNKNOWN'
+            cand --retries 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]'
+            cand --color 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both'
+            cand --all 'Every instance of the account (listed with GET /api/v2/instances)'
+            cand -v 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
+            cand --verbose 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'obssl;completions'= {
             cand --color 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both'
             cand -h 'Print help (see more with ''--help'')'
@@ -193,6 +225,7 @@ set edit:completion:arg-completer[obssl] = {|@words|
             cand configure 'Create or update a profile in the config file'
             cand config 'Inspect the configuration: effective settings and the config file''s path'
             cand check 'Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus'
+            cand probe 'Probe what tenant addresses serve on the wire (TLS, chain, plaintext), held against the API'
             cand completions 'Print a shell completion script to standard output'
             cand man 'Print the manual page (roff) to standard output'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -212,6 +245,8 @@ set edit:completion:arg-completer[obssl] = {|@words|
         &'obssl;help;config;path'= {
         }
         &'obssl;help;check'= {
+        }
+        &'obssl;help;probe'= {
         }
         &'obssl;help;completions'= {
         }

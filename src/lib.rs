@@ -20,8 +20,6 @@ mod files;
 mod fleet;
 pub mod mock;
 mod output;
-// Until `obssl probe` calls it (next commit).
-#[allow(dead_code)]
 mod probe;
 mod render;
 mod sanitize;

@@ -12,7 +12,10 @@
 #![allow(rustdoc::bare_urls)]
 
 mod help;
+mod probe;
 mod value_enums;
+
+pub use probe::{NetworkChoice, ProbeArgs, ProbeFormat, ENV_DB_PASSWORD};
 
 use crate::config::{literal, FlagSettings, Site, DEFAULT_TIMEOUT_SECONDS};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
@@ -59,6 +62,9 @@ pub enum Command {
     /// Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Probe what tenant addresses serve on the wire (TLS, chain, plaintext), held against the API.
+    #[command(after_help = probe::PROBE_EXAMPLES)]
+    Probe(ProbeArgs),
 
     /// Print a shell completion script to standard output.
     #[command(after_help = COMPLETIONS_EXAMPLES)]

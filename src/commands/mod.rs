@@ -11,3 +11,4 @@ pub mod connect;
 pub mod failure;
 pub mod get;
 pub mod man;
+pub mod probe;

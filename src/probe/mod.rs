@@ -124,6 +124,7 @@ impl WireSettings {
 
 /// Where the probe stopped before it learnt what it came for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Unreached {
     /// `resolve`, `connect`, `handshake` (MySQL) or `tls`.
     pub stage: &'static str,
@@ -134,6 +135,7 @@ pub struct Unreached {
 
 /// One certificate of the served chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServedCert {
     pub subject: String,
     pub sans: Vec<String>,
@@ -152,6 +154,7 @@ fn rfc3339<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error>
 
 /// The negotiated TLS session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TlsSession {
     pub version: String,
     pub cipher_suite: String,
@@ -159,6 +162,7 @@ pub struct TlsSession {
 
 /// How a TLS handshake ended when it did not complete.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TlsFailure {
     /// The server offers only TLS below 1.2.
     pub too_old: bool,
@@ -181,6 +185,7 @@ pub enum Plaintext {
 
 /// Facts read off the wire at one address (no policy).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct WireFacts {
     pub host: String,
     pub port: u16,
@@ -615,8 +620,9 @@ fn plaintext_login(
     }
 }
 
-/// Probes every target with up to `jobs` at once; the facts in input order.
-pub fn probe_all(targets: &[Target], settings: &WireSettings, jobs: usize) -> Vec<WireFacts> {
+/// Probes every target (each with its settings: its instance's CA) with up
+/// to `jobs` at once; the facts in input order.
+pub fn probe_all(targets: &[(Target, &WireSettings)], jobs: usize) -> Vec<WireFacts> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<WireFacts>>> = Mutex::new(vec![None; targets.len()]);
     let workers = jobs.clamp(1, targets.len().max(1));
@@ -624,7 +630,7 @@ pub fn probe_all(targets: &[Target], settings: &WireSettings, jobs: usize) -> Ve
         for _ in 0..workers {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(target) = targets.get(i) else {
+                let Some((target, settings)) = targets.get(i) else {
                     break;
                 };
                 let facts = probe(target, settings);
@@ -639,7 +645,7 @@ pub fn probe_all(targets: &[Target], settings: &WireSettings, jobs: usize) -> Ve
         .unwrap_or_default()
         .into_iter()
         .zip(targets)
-        .map(|(facts, target)| {
+        .map(|(facts, (target, _))| {
             facts.unwrap_or_else(|| {
                 let mut f = WireFacts::new(target);
                 f.unreached = Some(Unreached {
@@ -668,6 +674,7 @@ fn state_name<S: serde::Serializer>(state: &State, s: S) -> Result<S::Ok, S::Err
 }
 
 /// Every finding name [`judge`] may give, for the docs and the tests.
+#[cfg(test)]
 pub const FINDINGS: [&str; 12] = [
     "unreachable",
     "no-tls",
@@ -836,4 +843,207 @@ pub fn judge_at(
 /// The state of one address: the worst finding, OK when none.
 pub fn state_of(findings: &[Finding]) -> State {
     worst(findings.iter().map(|f| f.state)).unwrap_or(State::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn at(text: &str) -> Timestamp {
+        text.parse().unwrap()
+    }
+
+    fn leaf(not_before: &str, not_after: &str) -> ServedCert {
+        ServedCert {
+            subject: "CN=t1.example".into(),
+            sans: vec!["DNS:t1.example".into()],
+            issuer: "CN=CA".into(),
+            serial: "01".into(),
+            sha256: "00".into(),
+            not_before: at(not_before),
+            not_after: at(not_after),
+        }
+    }
+
+    /// The facts of a healthy TLS address.
+    fn good() -> WireFacts {
+        let mut f = WireFacts::new(&Target::parse("t1.example").unwrap());
+        f.tls_offered = Some(true);
+        f.tls = Some(TlsSession {
+            version: "TLSv1.3".into(),
+            cipher_suite: "TLS13_AES_128_GCM_SHA256".into(),
+        });
+        f.chain = vec![leaf("2026-01-01T00:00:00Z", "2027-06-01T00:00:00Z")];
+        f.trust = Trust::Trusted;
+        f.name_matches = Some(true);
+        f
+    }
+
+    fn names(f: &WireFacts, api: Option<&SslStatus>) -> Vec<&'static str> {
+        judge_at(f, api, &Policy::default(), at("2026-12-01T00:00:00Z"))
+            .iter()
+            .map(|f| f.name)
+            .collect()
+    }
+
+    fn api(value: serde_json::Value) -> SslStatus {
+        value.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn targets_parse_with_the_default_port() {
+        let t = Target::parse("db.example.com").unwrap();
+        assert_eq!((t.host.as_str(), t.port), ("db.example.com", 3306));
+        assert_eq!(Target::parse("10.0.0.5:2881").unwrap().port, 2881);
+        let v6 = Target::parse("[::1]:3307").unwrap();
+        assert_eq!((v6.host.as_str(), v6.port), ("::1", 3307));
+        assert_eq!(v6.address(), "[::1]:3307");
+        assert_eq!(Target::parse("::1").unwrap().port, 3306);
+        for bad in [
+            "", "h:0", "h:65536", "h:x", ":3306", "a b", "[::1]x", "h\u{1b}",
+        ] {
+            assert!(Target::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_healthy_address_is_ok() {
+        assert!(names(&good(), None).is_empty());
+        let ok = api(json!({"enableSSL": "OPEN", "forceSSL": "OPEN",
+                            "validPeriod": "2027-06-01T10:00:00Z"}));
+        assert!(names(&good(), Some(&ok)).is_empty());
+    }
+
+    #[test]
+    fn each_finding_and_its_state() {
+        let policy = Policy::default();
+        let now = at("2026-12-01T00:00:00Z");
+        let state = |f: &WireFacts, api: Option<&SslStatus>, name: &str| {
+            judge_at(f, api, &policy, now)
+                .into_iter()
+                .find(|x| x.name == name)
+                .map(|x| x.state)
+        };
+        let mut seen = std::collections::BTreeSet::new();
+
+        let mut f = good();
+        f.unreached = Some(Unreached {
+            stage: "connect",
+            error: "Connection refused".into(),
+            elapsed_ms: 1,
+        });
+        assert_eq!(names(&f, None), ["unreachable"]);
+        assert_eq!(state(&f, None, "unreachable"), Some(State::Unknown));
+        seen.insert("unreachable");
+
+        let mut f = WireFacts::new(&Target::parse("h").unwrap());
+        f.tls_offered = Some(false);
+        let open = api(json!({"enableSSL": "OPEN"}));
+        let closed = api(json!({"enableSSL": "CLOSE"}));
+        assert_eq!(state(&f, Some(&open), "no-tls"), Some(State::Critical));
+        assert_eq!(state(&f, None, "no-tls"), Some(State::Critical));
+        assert!(
+            names(&f, Some(&closed)).is_empty(),
+            "SSL off and no TLS agree"
+        );
+        seen.insert("no-tls");
+
+        for (too_old, name) in [(true, "tls-too-old"), (false, "tls-failed")] {
+            let mut f = WireFacts::new(&Target::parse("h").unwrap());
+            f.tls_offered = Some(true);
+            f.tls_failure = Some(TlsFailure {
+                too_old,
+                error: "x".into(),
+            });
+            assert_eq!(names(&f, None), [name]);
+            assert_eq!(state(&f, None, name), Some(State::Critical));
+            seen.insert(name);
+        }
+
+        let mut f = good();
+        f.trust = Trust::Untrusted("unknown issuer".into());
+        assert_eq!(names(&f, None), ["untrusted"]);
+        seen.insert("untrusted");
+
+        let mut f = good();
+        f.name_matches = Some(false);
+        assert_eq!(names(&f, None), ["name-mismatch"]);
+        seen.insert("name-mismatch");
+
+        let mut f = good();
+        f.chain = vec![leaf("2026-01-01T00:00:00Z", "2026-11-30T23:59:59Z")];
+        assert_eq!(names(&f, None), ["expired"]);
+        assert_eq!(state(&f, None, "expired"), Some(State::Critical));
+        seen.insert("expired");
+
+        let mut f = good();
+        f.chain = vec![leaf("2026-12-02T00:00:00Z", "2027-12-01T00:00:00Z")];
+        assert_eq!(names(&f, None), ["not-yet-valid"]);
+        seen.insert("not-yet-valid");
+
+        for (after, expected) in [
+            ("2026-12-05T00:00:00Z", State::Critical),
+            ("2026-12-20T00:00:00Z", State::Warning),
+        ] {
+            let mut f = good();
+            f.chain = vec![leaf("2026-01-01T00:00:00Z", after)];
+            assert_eq!(state(&f, None, "expires-soon"), Some(expected), "{after}");
+        }
+        seen.insert("expires-soon");
+
+        // More than a day apart is a mismatch; within a day is not.
+        let far = api(json!({"enableSSL": "OPEN", "validPeriod": "2027-05-30T23:59:59Z"}));
+        let near = api(json!({"enableSSL": "OPEN", "validPeriod": "2027-05-31 00:00:01"}));
+        assert_eq!(
+            state(&good(), Some(&far), "api-mismatch"),
+            Some(State::Warning)
+        );
+        assert!(names(&good(), Some(&near)).is_empty());
+        seen.insert("api-mismatch");
+
+        let mut f = good();
+        f.plaintext = Plaintext::Accepted;
+        let forced = api(json!({"enableSSL": "OPEN", "forceSSL": "OPEN"}));
+        assert_eq!(
+            state(&f, Some(&forced), "plaintext-accepted"),
+            Some(State::Critical)
+        );
+        assert_eq!(state(&f, None, "plaintext-accepted"), Some(State::Warning));
+        seen.insert("plaintext-accepted");
+        f.plaintext = Plaintext::Refused {
+            error: ServerError {
+                code: 1045,
+                sql_state: Some("28000".into()),
+                message: "Access denied".into(),
+            },
+        };
+        assert!(names(&f, Some(&forced)).is_empty());
+
+        f.plaintext = Plaintext::CredentialsRejected {
+            error: ServerError {
+                code: 1045,
+                sql_state: None,
+                message: "Access denied".into(),
+            },
+        };
+        assert_eq!(
+            state(&f, None, "credentials-rejected"),
+            Some(State::Unknown)
+        );
+        seen.insert("credentials-rejected");
+
+        assert_eq!(seen, FINDINGS.into_iter().collect());
+    }
+
+    #[test]
+    fn findings_are_worst_first() {
+        let mut f = good();
+        f.chain = vec![leaf("2026-01-01T00:00:00Z", "2026-12-20T00:00:00Z")];
+        f.trust = Trust::Untrusted("unknown issuer".into());
+        let found = judge_at(&f, None, &Policy::default(), at("2026-12-01T00:00:00Z"));
+        assert_eq!(found[0].name, "untrusted");
+        assert_eq!(state_of(&found), State::Critical);
+        assert_eq!(state_of(&[]), State::Ok);
+    }
 }

@@ -135,7 +135,7 @@ pub struct Judged {
 
 /// Judges `chain` (leaf first) for `name` against `roots`. Expiry is not
 /// part of trust: when the leaf is out of its validity, the chain is judged
-/// at an instant inside it (the dates are reported on their own).
+/// at the nearest instant inside it (the dates are reported on their own).
 pub fn judge_chain(
     chain: &[CertificateDer<'static>],
     name: &ServerName<'static>,
@@ -180,12 +180,12 @@ pub fn judge_chain(
                 }
             }
         };
-    // Inside the leaf's validity when `now` is not, so that trust is judged alone.
+    // The instant nearest to `now` inside the leaf's validity, so that trust
+    // is judged apart from the leaf's dates (reported on their own).
     let at = match leaf_validity {
-        Some((from, until)) if (now.as_secs() as i64) < from || (now.as_secs() as i64) > until => {
-            UnixTime::since_unix_epoch(std::time::Duration::from_secs(
-                (from / 2 + until / 2).max(0) as u64,
-            ))
+        Some((from, until)) if from <= until => {
+            let secs = (now.as_secs() as i64).clamp(from, until).max(0);
+            UnixTime::since_unix_epoch(std::time::Duration::from_secs(secs as u64))
         }
         _ => now,
     };

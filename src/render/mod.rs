@@ -18,6 +18,7 @@ pub mod field;
 mod fixtures;
 pub mod json;
 pub mod plugin;
+pub mod probe;
 pub mod prometheus;
 mod spool;
 pub mod table;
