@@ -86,7 +86,7 @@ fn check(
     let login = args
         .db_user
         .as_deref()
-        .map(|user| db_login(user, env))
+        .map(|user| super::probe::db_login(user, env))
         .transpose()?;
     let flags = FlagSettings::from(&args.connection);
     let settings = Settings::resolve(&flags, env, &ConfigSource::locate(env))?;
@@ -216,19 +216,4 @@ fn read_ca_file(path: &std::path::Path) -> Result<Vec<String>> {
         .iter()
         .map(|der| describe(der).map(|c| c.fingerprint).map_err(bad))
         .collect()
-}
-
-/// `--db-user NAME` with the password from `OBSSL_DB_PASSWORD` (never a flag: a command line
-/// is visible to every account on the host).
-fn db_login(user: &str, env: &dyn Environment) -> Result<crate::probe::Login> {
-    let password = env.var("OBSSL_DB_PASSWORD").ok_or_else(|| {
-        Error::usage(format!(
-            "--db-user {user} needs its password in OBSSL_DB_PASSWORD"
-        ))
-        .with_hint("export OBSSL_DB_PASSWORD for a dedicated user without privileges")
-    })?;
-    Ok(crate::probe::Login {
-        user: user.to_owned(),
-        password: crate::secret::Secret::new(password),
-    })
 }

@@ -81,18 +81,18 @@ impl WireRun {
             login: self.login.clone(),
             trace: self.trace,
         };
-        let targets: Vec<Target> = online
+        let targets: Vec<(Target, &WireSettings)> = online
             .iter()
-            .map(|a| Target {
-                host: a
-                    .host
-                    .trim_start_matches('[')
-                    .trim_end_matches(']')
-                    .to_owned(),
-                port: a.port,
+            .map(|a| {
+                let host = a.host.trim_start_matches('[').trim_end_matches(']');
+                let target = Target {
+                    host: host.to_owned(),
+                    port: a.port,
+                };
+                (target, &settings)
             })
             .collect();
-        let facts = probe::probe_all(&targets, &settings, self.jobs);
+        let facts = probe::probe_all(&targets, self.jobs);
         let result = online
             .into_iter()
             .zip(facts)

@@ -170,9 +170,9 @@ fn a_server_without_client_ssl_is_critical_no_tls() {
     let addresses = &report["instances"][0]["wire"]["addresses"];
     assert_eq!(addresses[0]["state"], "CRITICAL");
     assert_eq!(addresses[0]["findings"][0]["name"], "no-tls");
-    assert_eq!(addresses[0]["facts"]["tls_offered"], false);
+    assert_eq!(addresses[0]["facts"]["tlsOffered"], false);
     assert_eq!(
-        addresses[0]["facts"]["server_version"],
+        addresses[0]["facts"]["serverVersion"],
         "5.7.25-fake-OceanBase"
     );
     assert_eq!(addresses[1]["state"], "UNKNOWN");
@@ -223,7 +223,7 @@ fn without_wire_no_address_is_read_and_db_user_needs_its_password() {
     assert_eq!(run.code, 3);
     assert!(
         run.stderr
-            .contains("--db-user probe needs its password in OBSSL_DB_PASSWORD"),
+            .contains("--db-user probe needs a password in OBSSL_DB_PASSWORD"),
         "{}",
         run.stderr
     );
@@ -272,5 +272,107 @@ fn the_mock_binary_points_tenant_addresses_at_the_ports_given() {
             .contains("UNKNOWN obcluster-not-forced: wire app1 intranet 127.0.0.1:1: unreachable"),
         "{}",
         run.stdout
+    );
+}
+
+/// `check --wire` on `probe_mariadb`'s servers, listed as tenant addresses of the instance
+/// whose caUrl serves the CA of their leaves.
+fn check_mariadb(ports: &[u16], args: &[&str], password: Option<&str>) -> (Run, MockServer) {
+    let mock = mock_with(crate::probe_mariadb::INSTANCE, ports);
+    let home = home();
+    let mut cmd = obssl_for(&mock, home.path());
+    cmd.args(["check", "--wire", crate::probe_mariadb::INSTANCE])
+        .args(args);
+    if let Some(password) = password {
+        cmd.env("OBSSL_DB_PASSWORD", password);
+    }
+    let run = Run::of(&mut cmd);
+    for text in [&run.stdout, &run.stderr] {
+        assert!(
+            !text.contains(crate::probe_mariadb::DB_PASSWORD),
+            "the password leaked:\n{text}"
+        );
+    }
+    (run, mock)
+}
+
+#[test]
+fn check_wire_mariadb_tls_against_the_instance_ca_is_ok_with_its_series() {
+    let Some(s) = crate::probe_mariadb::servers(
+        "check_wire_mariadb_tls_against_the_instance_ca_is_ok_with_its_series",
+    ) else {
+        return;
+    };
+    let instance = crate::probe_mariadb::INSTANCE;
+    let (run, _mock) = check_mariadb(&[s.good], &[], None);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("SSL OK - 0 critical, 0 warning, 0 unknown, 1 ok"),
+        "{}",
+        run.stdout
+    );
+
+    let (run, _mock) = check_mariadb(&[s.good], &["-o", "prometheus"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let scrape = parse_prometheus(&run.stdout);
+    let value = |metric| wire_value(&scrape, metric, instance, s.good);
+    assert_eq!(value("obssl_wire_reachable"), Some(1.0));
+    assert_eq!(value("obssl_wire_tls"), Some(1.0));
+    assert_eq!(value("obssl_wire_chain_trusted"), Some(1.0));
+    assert_eq!(
+        value("obssl_wire_plaintext_refused"),
+        None,
+        "not tested without --db-user"
+    );
+    // The served leaf expires when the API's validPeriod says (within a day).
+    let not_after = value("obssl_wire_cert_not_after_timestamp_seconds").unwrap();
+    let api = scrape
+        .samples
+        .iter()
+        .find(|s| s.metric == "obssl_cert_expiry_timestamp_seconds")
+        .map(|s| match s.value {
+            PromValue::Gauge(v) | PromValue::Untyped(v) => v,
+            _ => panic!("not a gauge"),
+        })
+        .unwrap();
+    assert!((not_after - api).abs() < 86_400.0, "{not_after} {api}");
+}
+
+#[test]
+fn check_wire_mariadb_plaintext_refused_is_ok_and_accepted_critical() {
+    let Some(s) = crate::probe_mariadb::servers(
+        "check_wire_mariadb_plaintext_refused_is_ok_and_accepted_critical",
+    ) else {
+        return;
+    };
+    let instance = crate::probe_mariadb::INSTANCE;
+    let password = Some(crate::probe_mariadb::DB_PASSWORD);
+    let (run, _mock) = check_mariadb(&[s.strict, s.good], &["--db-user", "probe"], password);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    let line = run.stdout.lines().nth(1).unwrap();
+    assert!(
+        line.starts_with(&format!(
+            "CRITICAL {instance}: wire app2 intranet 127.0.0.1:{}: plaintext-accepted: a login without TLS was accepted while the API says forceSSL is OPEN"
+        , s.good)),
+        "{line}"
+    );
+    assert!(
+        !line.contains(&format!("127.0.0.1:{}", s.strict)),
+        "the strict server is fine: {line}"
+    );
+    let (run, _mock) = check_mariadb(
+        &[s.strict, s.good],
+        &["--db-user", "probe", "-o", "prometheus"],
+        password,
+    );
+    let scrape = parse_prometheus(&run.stdout);
+    assert_eq!(
+        wire_value(&scrape, "obssl_wire_plaintext_refused", instance, s.strict),
+        Some(1.0)
+    );
+    assert_eq!(
+        wire_value(&scrape, "obssl_wire_plaintext_refused", instance, s.good),
+        Some(0.0)
     );
 }
