@@ -128,7 +128,7 @@ fn probe_truncated_garbage_and_err_first_packets() {
         "protocol version 72 in the first packet",
     );
 
-    let closed = fake(|s| drop(s));
+    let closed = fake(drop);
     assert_run(&probe(closed, &[]), 3, "the server closed the connection");
 
     let busy = fake(|mut s| {
