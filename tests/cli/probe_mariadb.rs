@@ -25,7 +25,7 @@ use std::io::{Read, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The password of the `probe` user (distinctive: finding it in output is a leak).
@@ -59,6 +59,8 @@ fn find_install() -> Option<Install> {
 
 /// The running servers, or `None` (after saying why) when MariaDB is missing.
 pub struct Servers {
+    /// The shell that started the servers and stops them when this process ends.
+    _watchdog: Mutex<std::process::Child>,
     pub(crate) good: u16,
     pub(crate) strict: u16,
     expired: u16,
@@ -251,7 +253,7 @@ fn start_all(install: &Install) -> Servers {
         quote(&root.display().to_string())
     ));
     std::fs::write(root.join("run.sh"), &script).unwrap();
-    Command::new("sh")
+    let watchdog = Command::new("sh")
         .arg(root.join("run.sh"))
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -262,6 +264,7 @@ fn start_all(install: &Install) -> Servers {
         wait_for_handshake(*port, &root.join(format!("{name}.err")));
     }
     Servers {
+        _watchdog: Mutex::new(watchdog),
         good: good.1,
         strict: strict.1,
         expired: expired.1,
