@@ -2,8 +2,9 @@
 //! and the selected profile in it.
 
 use super::file::{ConfigFile, Profile};
+use super::names::{DEFAULT_PROFILE, ENV_CONFIG, ENV_PROFILE};
+use super::settings::Environment;
 use super::source::{Source, Sourced};
-use super::{Environment, DEFAULT_PROFILE, ENV_CONFIG, ENV_PROFILE};
 use crate::error::{Error, Result};
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};

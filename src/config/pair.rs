@@ -2,11 +2,11 @@
 //! highest source holding either half must hold both.
 
 use super::file_source::ProfileLookup;
-use super::source::{Source, Sourced};
-use super::{
-    Environment, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_OB_ACCESS_KEY_ID,
-    ENV_OB_ACCESS_KEY_SECRET,
+use super::names::{
+    ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_OB_ACCESS_KEY_ID, ENV_OB_ACCESS_KEY_SECRET,
 };
+use super::settings::Environment;
+use super::source::{Source, Sourced};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
