@@ -1037,6 +1037,17 @@ mod tests {
     }
 
     #[test]
+    fn every_finding_is_documented() {
+        let docs = include_str!("../../docs/probe.md");
+        for name in FINDINGS {
+            assert!(
+                docs.contains(&format!("`{name}`")),
+                "docs/probe.md lacks {name}"
+            );
+        }
+    }
+
+    #[test]
     fn findings_are_worst_first() {
         let mut f = good();
         f.chain = vec![leaf("2026-01-01T00:00:00Z", "2026-12-20T00:00:00Z")];
