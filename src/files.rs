@@ -16,6 +16,14 @@ pub const MAX_ID_LIST_BYTES: u64 = 10 * 1024 * 1024;
 /// The most bytes of a `--ca-bundle` PEM file (a full Mozilla bundle is about 250 KiB).
 pub const MAX_CA_BUNDLE_BYTES: u64 = 4 * 1024 * 1024;
 
+/// The directory `path` would be written in (`.` for a bare file name).
+pub(crate) fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
 /// What a file that is not a regular one is, in words.
 fn kind_of(meta: &fs::Metadata) -> &'static str {
     let kind = meta.file_type();
@@ -126,7 +134,7 @@ pub fn safe_target(path: &Path) -> Result<PathBuf> {
             current = if next.is_absolute() {
                 next
             } else {
-                crate::output::parent_dir(&current).join(next)
+                parent_dir(&current).join(next)
             };
             continue;
         }

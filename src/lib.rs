@@ -13,7 +13,6 @@ mod cli;
 mod client;
 mod commands;
 mod config;
-mod config_file;
 mod endpoint;
 mod error;
 mod expiry;

@@ -13,7 +13,7 @@
 //! following symbolic links to the file they name.
 
 use crate::error::{Error, Result};
-use crate::files;
+use crate::files::{self, parent_dir};
 use crate::sanitize::visible_lines;
 use crate::signals;
 use std::fs;
@@ -101,14 +101,6 @@ pub fn warn_line(text: &str) {
 /// make visible can still not drive the terminal.
 fn write_line(err: &mut dyn Write, text: &str) {
     let _ = err.write_all(format!("{}\n", visible_lines(text)).as_bytes());
-}
-
-/// The directory `path` would be written in (`.` for a bare file name).
-pub(crate) fn parent_dir(path: &Path) -> &Path {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    }
 }
 
 /// Checks, before any work is done, that `path` names a file in an existing

@@ -4,8 +4,8 @@
 //! together, counted on the bytes actually decompressed (a ZIP bomb's
 //! declared sizes are never trusted: the reading stops at the cap).
 
+use super::cert::CaCert;
 use super::parse::{certificates_in, describe};
-use super::CaCert;
 use std::io::{Cursor, Read};
 
 /// Most entries (files and folders) a CA archive may hold.

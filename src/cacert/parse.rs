@@ -3,7 +3,7 @@
 //! apart by their content, not their names. X.509 is read with RustCrypto's
 //! `x509-cert`, PKCS#7 with its `cms`; both share one `der` decoder.
 
-use super::CaCert;
+use super::cert::CaCert;
 use cms::content_info::ContentInfo;
 use cms::signed_data::{CertificateSet, SignedData};
 use jiff::Timestamp;

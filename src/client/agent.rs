@@ -2,8 +2,8 @@
 //! Mozilla roots where the system has none, plus any `--ca-bundle`), the
 //! proxy, timeouts and the connection pool.
 
+use super::config::ClientConfig;
 use super::proxy::chosen_proxy;
-use super::ClientConfig;
 use std::time::Duration;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::Agent;

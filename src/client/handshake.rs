@@ -40,12 +40,12 @@
 //! The kept challenges themselves live in `kept`. Nothing here reads the
 //! secret (signing is `kept::sign`).
 
+use super::config::AccessKey;
 use super::cookies::Cookies;
 use super::digest::DigestChallenge;
 use super::error::TransportError;
 use super::kept::{sign, Accepted, Origin, Session};
 pub(super) use super::kept::{Answered, KeptChallenges};
-use super::AccessKey;
 use crate::trace::Trace;
 use std::sync::atomic::Ordering;
 use std::time::SystemTime;

@@ -6,9 +6,9 @@
 //! Nothing here reads the secret but [`sign`].
 
 use super::cache::{self, CachedChallenge, Lookup, NonceCache};
+use super::config::AccessKey;
 use super::cookies::Cookies;
 use super::digest::{next_nonce, DigestChallenge};
-use super::AccessKey;
 use crate::trace::Trace;
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;

@@ -30,10 +30,11 @@
 //! may be in flight; `cookies` the cookies of a challenge; `retry` the backoff,
 //! `Retry-After`, the shared pause and the run deadline; `proxy` the proxy
 //! choice; `agent` the ureq agent and its TLS roots; `error` why a request
-//! got no answer.
+//! got no answer; `config` what the client is given ([`ClientConfig`]).
 
 mod agent;
 pub mod cache;
+mod config;
 mod cookies;
 pub(crate) mod digest;
 mod error;
@@ -44,14 +45,13 @@ mod proxy;
 mod retry;
 
 pub use agent::{connect_bound, plain_agent};
+pub use config::{AccessKey, ClientConfig};
 pub use error::TransportError;
 pub use retry::parse_retry_after;
 pub(crate) use retry::{backoff, Budget, RETRY_STATUSES};
 
 use agent::USER_AGENT;
 
-use crate::endpoint::Endpoint;
-use crate::secret::Secret;
 use crate::trace::Trace;
 use handshake::{Answered, Handshake, KeptChallenges};
 use retry::{RunLimit, SharedPause, MAX_RETRY_AFTER};
@@ -60,35 +60,6 @@ use ureq::Agent;
 
 /// Largest answer body obssl reads; the SSL answer is well under 2 KiB.
 pub const MAX_BODY_BYTES: u64 = 1024 * 1024;
-
-/// The AccessKey pair requests are signed with.
-#[derive(Debug, Clone)]
-pub struct AccessKey {
-    pub id: String,
-    pub secret: Secret,
-}
-
-/// Everything the client needs to know, and nothing more.
-#[derive(Clone)]
-pub struct ClientConfig {
-    /// The API base URL requests go under.
-    pub endpoint: Endpoint,
-    pub access_key: AccessKey,
-    /// Sent as the `X-Ob-Project-Id` header when set.
-    pub project_id: Option<String>,
-    /// Bound on one attempt (the digest handshake included).
-    pub timeout: Duration,
-    /// Retries after the first attempt, for transient failures only.
-    pub retries: u32,
-    /// The first backoff before a retry (doubling; full jitter).
-    pub backoff_base: Duration,
-    /// Certificates trusted in addition to the built-in roots.
-    pub extra_roots: Vec<ureq::tls::Certificate<'static>>,
-    /// What `-v` asked to be told on stderr.
-    pub trace: Trace,
-    /// The challenge kept between invocations (`None`: not kept).
-    pub nonce_cache: Option<cache::NonceCache>,
-}
 
 /// A raw HTTP answer after the digest handshake.
 #[derive(Debug)]

@@ -2,8 +2,9 @@
 //! interactively on a terminal or from flags and standard input.
 
 use crate::cli::ConfigureArgs;
-use crate::config::{profile_name, ConfigSource, Environment, OutputFormat, Site};
-use crate::config_file::{ConfigFile, Profile};
+use crate::config::{
+    profile_name, ConfigFile, ConfigSource, Environment, OutputFormat, Profile, Site,
+};
 use crate::endpoint::Endpoint;
 use crate::error::{Error, Result};
 use crate::files;

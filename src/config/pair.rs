@@ -1,12 +1,12 @@
 //! The AccessKey pair rule: the ID and the secret come from one source. The
 //! highest source holding either half must hold both.
 
-use super::file::ProfileLookup;
-use super::source::{Source, Sourced};
-use super::{
-    Environment, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_OB_ACCESS_KEY_ID,
-    ENV_OB_ACCESS_KEY_SECRET,
+use super::file_source::ProfileLookup;
+use super::names::{
+    ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_OB_ACCESS_KEY_ID, ENV_OB_ACCESS_KEY_SECRET,
 };
+use super::settings::Environment;
+use super::source::{Source, Sourced};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 

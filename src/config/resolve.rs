@@ -1,16 +1,18 @@
 //! [`Resolution`]: every setting resolved once, with where it came from, by
 //! the one step of [`first`] over the sources in precedence order.
 
-use super::file::{profile_name, ConfigSource, ProfileLookup};
-use super::pair::resolve_pair;
-use super::source::{first, first_or, Parsed, Source, Sourced};
-use super::{
-    CaBundle, Credentials, Environment, FlagSettings, NonceCacheSetting, OutputFormat, Settings,
-    Site, DEFAULT_BACKOFF_BASE, DEFAULT_ENDPOINT, DEFAULT_RETRIES, DEFAULT_TIMEOUT_SECONDS,
+use super::ca_bundle::CaBundle;
+use super::choices::{OutputFormat, Site};
+use super::file_source::{profile_name, ConfigSource, ProfileLookup};
+use super::names::{
+    DEFAULT_BACKOFF_BASE, DEFAULT_ENDPOINT, DEFAULT_RETRIES, DEFAULT_TIMEOUT_SECONDS,
     ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_CA_BUNDLE, ENV_ENDPOINT, ENV_NONCE_CACHE,
     ENV_NONCE_CACHE_TTL, ENV_OB_ACCESS_KEY_ID, ENV_OB_ACCESS_KEY_SECRET, ENV_OUTPUT,
     ENV_PROJECT_ID, ENV_SITE, ENV_TEST_BACKOFF_MS,
 };
+use super::pair::resolve_pair;
+use super::settings::{Credentials, Environment, FlagSettings, NonceCacheSetting, Settings};
+use super::source::{first, first_or, Parsed, Source, Sourced};
 use crate::endpoint::Endpoint;
 use crate::error::{Error, Result};
 use crate::secret::Secret;

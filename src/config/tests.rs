@@ -1,7 +1,7 @@
 //! The resolution of every setting, source by source.
 
+use super::file::ConfigFile;
 use super::*;
-use crate::config_file::ConfigFile;
 use crate::error::{ErrorKind, Result};
 use std::collections::HashMap;
 use std::path::Path;

@@ -3,8 +3,8 @@
 use jiff::{SignedDuration, Timestamp, Unit};
 use serde_json::{json, Map, Value};
 
-use super::digest::Rejection;
 use super::fixtures::{healthy_instance, Fixture, FixtureSet};
+use super::rejection::Rejection;
 use super::tenants;
 
 const LIST_PATH: &str = "/api/v2/instances";
@@ -374,7 +374,7 @@ mod tests {
 
     #[test]
     fn hostile_fixtures_are_served_but_never_listed() {
-        use crate::mock::HOSTILE_TEXT;
+        use crate::mock::fixtures::HOSTILE_TEXT;
         let fields = get("/api/v2/instances/hostile-fields/security/ssl?requestId=r");
         assert_eq!(body(&fields)["data"]["enableSSL"], HOSTILE_TEXT);
         let error = get("/api/v2/instances/hostile-error/security/ssl?requestId=r");

@@ -171,6 +171,62 @@ impl FromStr for MockQop {
     }
 }
 
+/// How the mock writes its `WWW-Authenticate` challenge. Whatever the form, the
+/// Digest challenge in it is the one the mock verifies against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ChallengeStyle {
+    /// One header: `Digest realm=..., qop="auth", algorithm=MD5, nonce=..., opaque=...`.
+    #[default]
+    Standard,
+    /// Two headers: `Basic realm=...` first, then the Digest challenge.
+    BasicAndDigestHeaders,
+    /// One header holding two challenges: `Newauth realm="apps", type=1, ...` then Digest.
+    TwoChallengesOneHeader,
+    /// The algorithm in lower case (`algorithm=md5`).
+    LowerCaseAlgorithm,
+    /// `qop="auth,auth-int"` offered.
+    AuthAndAuthInt,
+}
+
+impl ChallengeStyle {
+    /// Rewrites the `WWW-Authenticate` headers of a 401 answer into this form.
+    pub(crate) fn apply(self, headers: &mut Vec<(&'static str, String)>) {
+        for (name, value) in headers.iter_mut() {
+            if !name.eq_ignore_ascii_case("WWW-Authenticate") {
+                continue;
+            }
+            match self {
+                ChallengeStyle::Standard | ChallengeStyle::BasicAndDigestHeaders => {}
+                ChallengeStyle::TwoChallengesOneHeader => {
+                    *value = format!(
+                        r#"Newauth realm="apps", type=1, title="Login to \"apps\"", {value}"#
+                    );
+                }
+                ChallengeStyle::LowerCaseAlgorithm => {
+                    if let Some(start) = value.find("algorithm=") {
+                        let rest = &value[start..];
+                        let end = rest.find(',').map_or(value.len(), |e| start + e);
+                        let lowered = value[start..end].to_ascii_lowercase();
+                        value.replace_range(start..end, &lowered);
+                    }
+                }
+                ChallengeStyle::AuthAndAuthInt => {
+                    *value = value.replace(r#"qop="auth""#, r#"qop="auth,auth-int""#);
+                }
+            }
+        }
+        if self == ChallengeStyle::BasicAndDigestHeaders {
+            headers.insert(
+                0,
+                (
+                    "WWW-Authenticate",
+                    r#"Basic realm="OceanBase Cloud API""#.into(),
+                ),
+            );
+        }
+    }
+}
+
 /// Everything a [`MockServer`](super::MockServer) needs to start.
 ///
 /// `Debug` never prints `access_key_secret`.
@@ -216,7 +272,7 @@ pub struct MockConfig {
     /// They override or extend the built-in fixtures; read once at start.
     pub fixtures_dir: Option<PathBuf>,
     /// How the `WWW-Authenticate` challenge is written. Default: one plain Digest challenge.
-    pub challenge_style: super::ChallengeStyle,
+    pub challenge_style: ChallengeStyle,
     /// How many extra healthy instances to serve, `obcluster-gen-0001` upwards (certificate
     /// valid for 200 more days); they are listed by `GET /api/v2/instances`. Default 0.
     pub generated_instances: usize,
@@ -247,7 +303,7 @@ impl Default for MockConfig {
             nonce_lifetime: None,
             latency: Duration::ZERO,
             fixtures_dir: None,
-            challenge_style: super::ChallengeStyle::Standard,
+            challenge_style: ChallengeStyle::Standard,
             generated_instances: 0,
             slow_instances: Vec::new(),
             tenant_addresses: Vec::new(),
@@ -282,6 +338,31 @@ impl fmt::Debug for MockConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const CHALLENGE: &str = r#"Digest realm="r", qop="auth", algorithm=MD5, nonce="n", opaque="o""#;
+
+    fn styled(style: ChallengeStyle) -> Vec<(&'static str, String)> {
+        let mut headers = vec![("WWW-Authenticate", CHALLENGE.to_string())];
+        style.apply(&mut headers);
+        headers
+    }
+
+    #[test]
+    fn challenge_styles() {
+        assert_eq!(styled(ChallengeStyle::Standard)[0].1, CHALLENGE);
+        let two = styled(ChallengeStyle::BasicAndDigestHeaders);
+        assert_eq!(two.len(), 2);
+        assert!(two[0].1.starts_with("Basic "));
+        assert!(styled(ChallengeStyle::TwoChallengesOneHeader)[0]
+            .1
+            .starts_with("Newauth "));
+        assert!(styled(ChallengeStyle::LowerCaseAlgorithm)[0]
+            .1
+            .contains("algorithm=md5, nonce"));
+        assert!(styled(ChallengeStyle::AuthAndAuthInt)[0]
+            .1
+            .contains(r#"qop="auth,auth-int""#));
+    }
 
     #[test]
     fn algorithm_names_parse_case_insensitively() {

@@ -20,7 +20,7 @@
 //! signed request first, like every other answer of the mock.
 //!
 //! The form of the ordinary challenge can be varied as a whole with
-//! [`ChallengeStyle`] (`MockConfig::challenge_style`).
+//! [`ChallengeStyle`](super::ChallengeStyle) (`MockConfig::challenge_style`).
 
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
@@ -55,62 +55,6 @@ pub const FAULT_IDS: [&str; 11] = [
 pub const HUGE_BODY_BYTES: u64 = 100 * 1024 * 1024;
 /// Pause between two bytes of the `fault-trickle` body.
 pub const TRICKLE_EVERY: Duration = Duration::from_millis(200);
-
-/// How the mock writes its `WWW-Authenticate` challenge. Whatever the form, the
-/// Digest challenge in it is the one the mock verifies against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ChallengeStyle {
-    /// One header: `Digest realm=..., qop="auth", algorithm=MD5, nonce=..., opaque=...`.
-    #[default]
-    Standard,
-    /// Two headers: `Basic realm=...` first, then the Digest challenge.
-    BasicAndDigestHeaders,
-    /// One header holding two challenges: `Newauth realm="apps", type=1, ...` then Digest.
-    TwoChallengesOneHeader,
-    /// The algorithm in lower case (`algorithm=md5`).
-    LowerCaseAlgorithm,
-    /// `qop="auth,auth-int"` offered.
-    AuthAndAuthInt,
-}
-
-impl ChallengeStyle {
-    /// Rewrites the `WWW-Authenticate` headers of a 401 answer into this form.
-    pub(crate) fn apply(self, headers: &mut Vec<(&'static str, String)>) {
-        for (name, value) in headers.iter_mut() {
-            if !name.eq_ignore_ascii_case("WWW-Authenticate") {
-                continue;
-            }
-            match self {
-                ChallengeStyle::Standard | ChallengeStyle::BasicAndDigestHeaders => {}
-                ChallengeStyle::TwoChallengesOneHeader => {
-                    *value = format!(
-                        r#"Newauth realm="apps", type=1, title="Login to \"apps\"", {value}"#
-                    );
-                }
-                ChallengeStyle::LowerCaseAlgorithm => {
-                    if let Some(start) = value.find("algorithm=") {
-                        let rest = &value[start..];
-                        let end = rest.find(',').map_or(value.len(), |e| start + e);
-                        let lowered = value[start..end].to_ascii_lowercase();
-                        value.replace_range(start..end, &lowered);
-                    }
-                }
-                ChallengeStyle::AuthAndAuthInt => {
-                    *value = value.replace(r#"qop="auth""#, r#"qop="auth,auth-int""#);
-                }
-            }
-        }
-        if self == ChallengeStyle::BasicAndDigestHeaders {
-            headers.insert(
-                0,
-                (
-                    "WWW-Authenticate",
-                    r#"Basic realm="OceanBase Cloud API""#.into(),
-                ),
-            );
-        }
-    }
-}
 
 /// What a fault scenario answers.
 pub(crate) enum FaultReply {
@@ -327,29 +271,6 @@ mod tests {
     use super::*;
 
     const CHALLENGE: &str = r#"Digest realm="r", qop="auth", algorithm=MD5, nonce="n", opaque="o""#;
-
-    fn styled(style: ChallengeStyle) -> Vec<(&'static str, String)> {
-        let mut headers = vec![("WWW-Authenticate", CHALLENGE.to_string())];
-        style.apply(&mut headers);
-        headers
-    }
-
-    #[test]
-    fn challenge_styles() {
-        assert_eq!(styled(ChallengeStyle::Standard)[0].1, CHALLENGE);
-        let two = styled(ChallengeStyle::BasicAndDigestHeaders);
-        assert_eq!(two.len(), 2);
-        assert!(two[0].1.starts_with("Basic "));
-        assert!(styled(ChallengeStyle::TwoChallengesOneHeader)[0]
-            .1
-            .starts_with("Newauth "));
-        assert!(styled(ChallengeStyle::LowerCaseAlgorithm)[0]
-            .1
-            .contains("algorithm=md5, nonce"));
-        assert!(styled(ChallengeStyle::AuthAndAuthInt)[0]
-            .1
-            .contains(r#"qop="auth,auth-int""#));
-    }
 
     #[test]
     fn counted_faults_change_per_request_id() {

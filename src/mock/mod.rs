@@ -94,12 +94,15 @@ mod faults;
 mod fixtures;
 mod http;
 mod nonces;
+mod rejection;
 mod server;
 mod tenants;
 
 pub use ca::{ca_archive, EXPIRING_CA_DAYS, HOSTILE_CA_ENTRIES, HOSTILE_CA_SUBJECT};
-pub use config::{MockAlgorithm, MockConfig, MockQop, UnknownAlgorithm, UnknownQop};
-pub use faults::{ChallengeStyle, FAULT_IDS, HUGE_BODY_BYTES, TRICKLE_EVERY};
+pub use config::{
+    ChallengeStyle, MockAlgorithm, MockConfig, MockQop, UnknownAlgorithm, UnknownQop,
+};
+pub use faults::{FAULT_IDS, HUGE_BODY_BYTES, TRICKLE_EVERY};
 pub use fixtures::HOSTILE_TEXT;
 pub use server::{MockServer, RecordedRequest};
 pub use tenants::{BadTenantAddress, MockTenantAddress, CLOSED_ADDRESS};

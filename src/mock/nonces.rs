@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
 use std::time::Instant;
 
-use super::digest::Rejection;
+use super::rejection::Rejection;
 
 /// Past this many remembered nonces, the older half is forgotten.
 const MAX_REMEMBERED_NONCES: usize = 65_536;

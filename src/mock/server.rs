@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use super::answers::{self, Answer};
 use super::ca;
-use super::config::MockConfig;
+use super::config::{ChallengeStyle, MockConfig};
 use super::digest::{self, DigestVerifier, SignedRequest};
-use super::faults::{ChallengeStyle, FaultReply, Faults};
+use super::faults::{FaultReply, Faults};
 use super::fixtures::FixtureSet;
 use super::http::{HttpReply, HttpRequest, HttpResponse, HttpServer};
 use super::tenants::TenantSet;
@@ -365,7 +365,7 @@ mod tests {
     use digest_auth::{AuthContext, HttpMethod};
 
     use super::*;
-    use crate::mock::MockQop;
+    use crate::mock::config::MockQop;
 
     const TARGET: &str = "/api/v2/instances/obxxx/security/ssl?requestId=wire";
 

@@ -7,7 +7,7 @@
 //! the `caUrl`, instance ids) is made [`visible`] in the table and the
 //! `--out` lines; the JSON keeps it as it is.
 
-use super::{new_table, pretty_json, table_text};
+use super::shared::{new_table, pretty_json, table_text};
 use crate::cacert::CaCert;
 use crate::cli::CaFormat;
 use crate::expiry::describe_time_left;

@@ -2,7 +2,7 @@
 //! state and reasons.
 
 use super::error::error_object;
-use super::pretty_json;
+use super::shared::pretty_json;
 use super::spool::Spool;
 use crate::check::{CaChecked, Checked, Tally};
 use serde_json::{json, Value};

@@ -1,7 +1,7 @@
 //! `obssl config list`: each setting with its value and where it came from,
 //! as a table, a JSON array, or one JSON object per line.
 
-use super::{json_line, new_table, pretty_json, table_text};
+use super::shared::{json_line, new_table, pretty_json, table_text};
 use crate::config::OutputFormat;
 use crate::sanitize::visible;
 use serde_json::{json, Value};

@@ -1,7 +1,7 @@
 //! `--field NAME`: one bare value and a newline; for many instances
 //! `ID<TAB>value` lines.
 
-use super::{plain_value, Answers};
+use super::shared::{plain_value, Answers};
 use crate::api::SslStatus;
 use crate::sanitize::visible;
 use serde_json::Value;

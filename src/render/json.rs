@@ -3,7 +3,7 @@
 //! in an array or one per line.
 
 use super::error::error_object;
-use super::{json_line, pretty_json, Answers};
+use super::shared::{json_line, pretty_json, Answers};
 use crate::fleet::Outcome;
 use serde_json::{json, Map, Value};
 

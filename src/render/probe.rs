@@ -6,7 +6,7 @@
 //! What came from a server (versions, subjects, names, error messages) is
 //! made [`visible`] in the table; the JSON keeps it as it is.
 
-use super::{json_line, new_table, pretty_json, table_text, MISSING};
+use super::shared::{json_line, new_table, pretty_json, table_text, MISSING};
 use crate::api::{SslStatus, TenantAddress};
 use crate::check::State;
 use crate::cli::ProbeFormat;

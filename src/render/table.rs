@@ -3,7 +3,7 @@
 //! expiry are coloured alike in both (see [`crate::style`]).
 
 use super::error::short_error;
-use super::{new_table, plain_value, table_text, Answers, MISSING};
+use super::shared::{new_table, plain_value, table_text, Answers, MISSING};
 use crate::api::{SslStatus, KNOWN_FIELDS};
 use crate::expiry::{describe_time_left, parse_valid_period};
 use crate::fleet::Outcome;
