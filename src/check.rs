@@ -81,6 +81,28 @@ impl Default for Policy {
     }
 }
 
+impl Policy {
+    /// The day thresholds as `--warning` and `--critical` give them (the
+    /// other rules off). Without `--warning`, a `--critical` above the
+    /// default warning raises the warning with it (`-c 45` alone means "45
+    /// days is critical"); an explicit `--warning` below `--critical` is a
+    /// usage error.
+    pub fn with_days(warning: Option<u32>, critical: u32) -> Result<Policy, Error> {
+        let warning = warning.unwrap_or(DEFAULT_WARNING_DAYS.max(critical));
+        if warning < critical {
+            return Err(Error::usage(format!(
+                "--warning {warning} is below --critical {critical}"
+            ))
+            .with_hint("the warning threshold must be at least the critical one, e.g. --warning 30 --critical 7"));
+        }
+        Ok(Policy {
+            warning_days: warning,
+            critical_days: critical,
+            ..Policy::default()
+        })
+    }
+}
+
 /// The state of one instance and every finding that is not OK, worst first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {

@@ -59,29 +59,16 @@ fn check(
     started: std::time::Instant,
 ) -> Result<u8> {
     // Everything the user typed is checked before any network traffic.
-    // Without --warning, a --critical above the default warning raises the
-    // warning with it (`-c 45` alone means "45 days is critical"); an explicit
-    // --warning below --critical is a mistake.
-    let warning = args
-        .warning
-        .unwrap_or(Policy::default().warning_days.max(args.critical));
-    if warning < args.critical {
-        return Err(Error::usage(format!(
-            "--warning {} is below --critical {}",
-            warning, args.critical
-        ))
-        .with_hint("the warning threshold must be at least the critical one, e.g. --warning 30 --critical 7"));
-    }
+    let days = Policy::with_days(args.warning, args.critical)?;
     if let Some(path) = &args.write {
         check_writable_target(path)?;
     }
     let bundle = args.ca_file.as_deref().map(read_ca_file).transpose()?;
     let named = selection::named_instances(&args.selection, &mut std::io::stdin().lock())?;
     let policy = Policy {
-        warning_days: warning,
-        critical_days: args.critical,
         require_force_ssl: args.require_force_ssl,
         require_auto_update: args.require_auto_update,
+        ..days
     };
     let login = args
         .db_user

@@ -48,7 +48,7 @@ pub fn run(
     out: &mut Output,
 ) -> Result<u8> {
     // Everything the user typed is checked before any network traffic.
-    let policy = policy(args)?;
+    let policy = Policy::with_days(args.warning, args.critical)?;
     let addresses = args
         .address
         .iter()
@@ -206,25 +206,6 @@ fn wanted(choice: NetworkChoice, network: Network) -> bool {
         NetworkChoice::Intranet => network == Network::Intranet,
         NetworkChoice::Internet => network == Network::Internet,
     }
-}
-
-/// The day thresholds, as `check` takes them.
-fn policy(args: &ProbeArgs) -> Result<Policy> {
-    let warning = args
-        .warning
-        .unwrap_or(Policy::default().warning_days.max(args.critical));
-    if warning < args.critical {
-        return Err(Error::usage(format!(
-            "--warning {} is below --critical {}",
-            warning, args.critical
-        ))
-        .with_hint("the warning threshold must be at least the critical one, e.g. --warning 30 --critical 7"));
-    }
-    Ok(Policy {
-        warning_days: warning,
-        critical_days: args.critical,
-        ..Policy::default()
-    })
 }
 
 /// `--db-user` and its password from the environment.

@@ -501,11 +501,12 @@ fn run(target: &Target, settings: &WireSettings, facts: &mut WireFacts, start: I
     facts.chain = chain.iter().map(served).collect();
     trace.info(|| {
         format!(
-            "TLS {} {} in {} ms, {} certificates served",
+            "TLS {} {} in {} ms, {} certificate{} served",
             facts.tls.as_ref().map_or("", |t| t.version.as_str()),
             facts.tls.as_ref().map_or("", |t| t.cipher_suite.as_str()),
             ms(tls_start.elapsed()),
-            chain.len()
+            chain.len(),
+            if chain.len() == 1 { "" } else { "s" }
         )
     });
     let validity = facts
@@ -567,6 +568,11 @@ fn run(target: &Target, settings: &WireSettings, facts: &mut WireFacts, start: I
         }
     }
     facts.plaintext = plaintext_login(target, &peer, settings, login, &packets);
+    trace.info(|| match &facts.plaintext {
+        Plaintext::Accepted => "plaintext login accepted".into(),
+        Plaintext::Refused { error } => format!("plaintext login refused: {error}"),
+        other => format!("plaintext login: {other:?}"),
+    });
 }
 
 /// The one plaintext login of the run at this address (the same socket
@@ -1034,6 +1040,17 @@ mod tests {
         seen.insert("credentials-rejected");
 
         assert_eq!(seen, FINDINGS.into_iter().collect());
+    }
+
+    #[test]
+    fn every_finding_is_documented() {
+        let docs = include_str!("../../docs/probe.md");
+        for name in FINDINGS {
+            assert!(
+                docs.contains(&format!("`{name}`")),
+                "docs/probe.md lacks {name}"
+            );
+        }
     }
 
     #[test]

@@ -140,13 +140,6 @@ fn table(r: &Probed, now: Timestamp, palette: &Palette) -> String {
             .join("\n")
     };
     rows.push(("Verdict".into(), verdict, state_tone(r.state)));
-    if let Some(u) = &f.unreached {
-        rows.push((
-            "Unreachable".into(),
-            format!("{} after {} ms: {}", u.stage, u.elapsed_ms, u.error),
-            Some(Tone::Warn),
-        ));
-    }
     if let Some(v) = &f.server_version {
         rows.push(plain("Server", v.clone()));
     }

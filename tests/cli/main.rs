@@ -23,6 +23,7 @@ mod hostile_local;
 mod leaks;
 mod mock_server;
 mod nonce_cache;
+mod probe;
 mod probe_hostile;
 mod probe_mariadb;
 mod rate_limit;

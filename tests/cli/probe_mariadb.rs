@@ -555,3 +555,62 @@ fn probe_mariadb_name_mismatch() {
         .unwrap()
         .contains("IP:127.0.0.1"));
 }
+
+/// The six cases in one run, table and JSON, for a report:
+/// `cargo test --test cli probe_mariadb_six_cases -- --ignored --nocapture`.
+#[test]
+#[ignore = "prints the six cases for a report; the tests above assert them one by one"]
+fn probe_mariadb_six_cases() {
+    let Some(s) = servers("probe_mariadb_six_cases") else {
+        return;
+    };
+    let at = |port: u16| format!("127.0.0.1:{port}");
+    let cases: [(&str, &str, String, i32); 7] = [
+        ("1 ok", INSTANCE, at(s.good), 0),
+        ("2 untrusted", "obcluster-demo", at(s.good), 2),
+        ("3 no-tls", INSTANCE, at(s.plain), 2),
+        ("4 plaintext refused", INSTANCE, at(s.strict), 0),
+        ("4 plaintext accepted", INSTANCE, at(s.good), 2),
+        ("5 expired", INSTANCE, at(s.expired), 2),
+        (
+            "6 name-mismatch",
+            INSTANCE,
+            format!("localhost:{}", s.good),
+            2,
+        ),
+    ];
+    for format in ["table", "jsonl"] {
+        for (name, instance, address, code) in &cases {
+            let mut args = vec![*instance, "--address", address, "-o", format];
+            if name.starts_with("4 ") {
+                args.extend(["--db-user", "probe"]);
+            }
+            let run = probe(&[], &args, Some(DB_PASSWORD));
+            assert_eq!(run.code, *code, "{name}: {}\n{}", run.stdout, run.stderr);
+            let _ = writeln!(
+                std::io::stderr(),
+                "## case {name}: obssl probe {} (exit {})\n{}",
+                args.join(" "),
+                run.code,
+                run.stdout
+            );
+        }
+    }
+    let run = probe(
+        &[],
+        &[
+            INSTANCE,
+            "--address",
+            &at(s.strict),
+            "--db-user",
+            "probe",
+            "-vv",
+        ],
+        Some(DB_PASSWORD),
+    );
+    let _ = writeln!(
+        std::io::stderr(),
+        "## -vv of case 4 (refused)\n{}",
+        run.stderr
+    );
+}
