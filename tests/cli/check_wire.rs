@@ -3,6 +3,7 @@
 //! answers), and what a monitoring system reads of them: the plugin lines and exit status, the
 //! JSON report, the Prometheus series read back with a real parser.
 
+use crate::check::parse_prometheus;
 use crate::util::*;
 use obssl::mock::{MockConfig, MockServer, MockTenantAddress};
 use prometheus_parse::{Scrape, Value as PromValue};
@@ -83,10 +84,6 @@ pub fn fake_mysql(greeting: Vec<u8>) -> u16 {
 fn hold(mut stream: TcpStream) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(60)));
     let _ = std::io::copy(&mut stream, &mut std::io::sink());
-}
-
-fn parse_prometheus(text: &str) -> Scrape {
-    Scrape::parse(text.lines().map(|l| Ok(l.to_owned()))).expect("parses")
 }
 
 /// The value of `metric` for the address `127.0.0.1:port`, checking its other labels.
