@@ -373,3 +373,23 @@ fn check_wire_mariadb_plaintext_refused_is_ok_and_accepted_critical() {
         Some(0.0)
     );
 }
+
+#[test]
+#[ignore = "prints check --wire over the MariaDB servers for a report; the tests above assert it"]
+fn check_wire_mariadb_report() {
+    let Some(s) = crate::probe_mariadb::servers("check_wire_mariadb_report") else {
+        return;
+    };
+    let ports = [s.good, s.strict, s.plain, s.expired, refused_port()];
+    let password = Some(crate::probe_mariadb::DB_PASSWORD);
+    for format in ["plugin", "prometheus"] {
+        let (run, _mock) = check_mariadb(&ports, &["--db-user", "probe", "-o", format], password);
+        let _ = writeln!(
+            std::io::stderr(),
+            "## obssl check --wire {} --db-user probe -o {format} (exit {})\n{}",
+            crate::probe_mariadb::INSTANCE,
+            run.code,
+            run.stdout
+        );
+    }
+}
