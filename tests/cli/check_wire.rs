@@ -143,6 +143,22 @@ fn a_closed_port_is_unknown_and_unreachable() {
     assert!(metrics
         .stdout
         .contains("obssl_check_state{instance_id=\"obcluster-demo\"} 3"));
+    // With --all, the wire series carry the instance's name as its other series do.
+    let all = check_wire(&mock, home.path(), &["--all", "-o", "prometheus"]);
+    let scrape = parse_prometheus(&all.stdout);
+    let demo = scrape
+        .samples
+        .iter()
+        .find(|s| {
+            s.metric == "obssl_wire_reachable"
+                && s.labels.get("instance_id") == Some("obcluster-demo")
+        })
+        .expect("a wire series of obcluster-demo");
+    assert_eq!(demo.labels.get("instance_name"), Some("demo"));
+    assert_eq!(
+        demo.labels.get("address"),
+        Some(format!("127.0.0.1:{port}").as_str())
+    );
 }
 
 #[test]
