@@ -133,6 +133,7 @@ complete -c obssl -n "__fish_obssl_using_subcommand check" -l jobs -d 'How many 
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s w -l warning -d 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s c -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l ca-file -d 'CRITICAL when this PEM trust bundle (a client\'s --ssl-ca file) lacks the instance\'s CA certificate (compared by SHA-256 fingerprint). Implies --ca' -r -F
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l db-user -d 'With --wire: log in as NAME (password from OBSSL_DB_PASSWORD; a user without privileges) once over TLS and once without, to learn whether plaintext is refused' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "plugin\t'Monitoring Plugins format: a summary line with perfdata, then one line per problem'
 json\t'Every instance with its state and reasons'
 prometheus\t'Prometheus text exposition format (node_exporter textfile collector)'"
@@ -153,6 +154,7 @@ complete -c obssl -n "__fish_obssl_using_subcommand check" -l all -d 'Every inst
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l require-force-ssl -d 'WARNING when SSL is not enforced (forceSSL not OPEN)'
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l require-auto-update -d 'WARNING when certificate auto-update is off (autoUpdate not OPEN)'
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l ca -d 'Also download each instance\'s CA (caUrl, once per distinct URL) and apply --warning and --critical to its expiry; a CA that cannot be read makes the instance UNKNOWN'
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l wire -d 'Also probe every online tenant address of each instance on the wire, as `obssl probe` does (MySQL handshake, TLS, the served chain against the instance\'s CA): CRITICAL for no TLS, an untrusted chain, a name mismatch, an expired certificate, a plaintext login accepted; WARNING for expires-soon and api-mismatch; UNKNOWN for an address not reached. Within -t'
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s v -l verbose -d 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s V -l version -d 'Print version'

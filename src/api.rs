@@ -10,9 +10,8 @@ use crate::sanitize::shown;
 use serde_json::{Map, Value};
 use std::time::{Duration, Instant};
 
-// Used by `obssl probe` (branch feat-wire) and `check --wire`, which land next.
-#[allow(dead_code)]
 mod tenants;
+// (`Network` is named by `obssl probe --network`.)
 #[allow(unused_imports)]
 pub use tenants::{Network, TenantAddress};
 
@@ -293,12 +292,8 @@ pub fn parse_instance_page(
         )
         .with_hint("check that --endpoint points at the OceanBase Cloud API")
     };
-    let total = match data.get("total") {
-        Some(Value::Number(n)) => n.as_u64(),
-        Some(Value::String(s)) => s.trim().parse().ok(),
-        _ => None,
-    }
-    .ok_or_else(|| malformed("has no whole-number `total`"))?;
+    let total =
+        whole_number(data.get("total")).ok_or_else(|| malformed("has no whole-number `total`"))?;
     let Some(Value::Array(list)) = data.get("dataList") else {
         return Err(malformed("has no `dataList` array"));
     };
@@ -310,6 +305,15 @@ pub fn parse_instance_page(
         })
         .collect::<Result<Vec<String>>>()?;
     Ok(InstancePage { total, ids })
+}
+
+/// A whole number as the API writes one: a JSON number, or a string holding one.
+fn whole_number(value: Option<&Value>) -> Option<u64> {
+    match value? {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
 }
 
 /// Reads an answer about `subject` ("instance obxxx", "the instance list

@@ -12,6 +12,8 @@ use crate::expiry::{describe_time_left, parse_valid_period};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
 
+pub mod wire;
+
 /// A Monitoring Plugins state. The order of the variants is the severity
 /// order used to pick the worst: CRITICAL > WARNING > UNKNOWN > OK.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -124,6 +126,8 @@ pub struct Checked {
     pub verdict: Verdict,
     /// Its CA, with `--ca` (and the query answered).
     pub ca: Option<CaChecked>,
+    /// Its tenant addresses on the wire, with `--wire` (and the query answered).
+    pub wire: Option<wire::WireChecked>,
 }
 
 /// An instance's CA as `check --ca` saw it.

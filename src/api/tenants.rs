@@ -168,9 +168,7 @@ pub fn parse_address_page(
     }
     let total = match data.get("total") {
         None | Some(Value::Null) => Some(list.len() as u64),
-        Some(Value::Number(n)) => n.as_u64(),
-        Some(Value::String(s)) => s.trim().parse().ok(),
-        _ => None,
+        total => super::whole_number(total),
     }
     .ok_or_else(|| malformed("has no whole-number `total`".into()))?;
     if total > MAX_TENANTS {

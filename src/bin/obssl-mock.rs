@@ -288,6 +288,7 @@ fn serve_banner(server: &MockServer, config: &MockConfig) -> String {
          \x20 nonce rules:       {modes}\n\
          \x20 latency:           {latency} ms\n\
          \x20 instance ids:      {ids}\n\
+         \x20 tenant addresses:  {tenants} (others: 127.0.0.1:1, closed)\n\
          \x20 fault scenarios:   {faults}\n\
          \n\
          Paste into a shell to point obssl at it:\n\
@@ -301,6 +302,12 @@ fn serve_banner(server: &MockServer, config: &MockConfig) -> String {
         latency = config.latency.as_millis(),
         ids = banner_ids(server.fixture_ids(), config.generated_instances),
         faults = FAULT_IDS.join(", "),
+        tenants = if config.tenant_addresses.is_empty() {
+            "none given".to_owned()
+        } else {
+            let given: Vec<String> = config.tenant_addresses.iter().map(|a| a.to_string()).collect();
+            given.join(", ")
+        },
         q_url = shell_quote(&url),
         q_id = shell_quote(id),
         q_secret = shell_quote(secret),
@@ -394,6 +401,10 @@ mod tests {
         }
         assert!(line.contains("fault-429, fault-429-date, "), "{line}");
         assert!(banner.contains("instance ids:      obxxx"), "{banner}");
+        assert!(
+            banner.contains("tenant addresses:  none given (others: 127.0.0.1:1, closed)"),
+            "{banner}"
+        );
     }
 
     fn options(arguments: &[&str]) -> MockConfig {

@@ -376,6 +376,19 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub ca_file: Option<PathBuf>,
 
+    /// Also probe every online tenant address of each instance on the wire, as `obssl probe`
+    /// does (MySQL handshake, TLS, the served chain against the instance's CA): CRITICAL for
+    /// no TLS, an untrusted chain, a name mismatch, an expired certificate, a plaintext login
+    /// accepted; WARNING for expires-soon and api-mismatch; UNKNOWN for an address not
+    /// reached. Within -t.
+    #[arg(long)]
+    pub wire: bool,
+
+    /// With --wire: log in as NAME (password from OBSSL_DB_PASSWORD; a user without
+    /// privileges) once over TLS and once without, to learn whether plaintext is refused.
+    #[arg(long, value_name = "NAME", requires = "wire")]
+    pub db_user: Option<String>,
+
     /// Output format.
     #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = CheckFormat::Plugin)]
     pub output: CheckFormat,

@@ -5,7 +5,9 @@
 //! 3 UNKNOWN); any error that stops the whole run (usage, configuration, the
 //! instance list) is UNKNOWN, 3 (see `app.rs`).
 
+use super::check_wire::WireRun;
 use crate::cacert::{certificates_in, describe, CaSource};
+use crate::check::wire::add_wire_findings;
 use crate::check::{evaluate, evaluate_ca, Checked, Policy};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::config::{ConfigSource, Environment, FlagSettings, Settings};
@@ -68,6 +70,11 @@ fn check(
         require_auto_update: args.require_auto_update,
         ..days
     };
+    let login = args
+        .db_user
+        .as_deref()
+        .map(|user| super::probe::db_login(user, env))
+        .transpose()?;
     let flags = FlagSettings::from(&args.connection);
     let settings = Settings::resolve(&flags, env, &ConfigSource::locate(env))?;
     // A plugin must answer before the monitoring system gives up on it (Nagios
@@ -84,9 +91,19 @@ fn check(
     // only when asked for with -v.
     let verbose = args.connection.verbose > 0;
     let now = jiff::Timestamp::now();
-    // With --ca, each distinct caUrl is downloaded once, within the run's time limit.
-    let mut cas = (args.ca || bundle.is_some())
-        .then(|| CaSource::from_settings(&settings, Some(started + limit.mul_f64(0.9))));
+    // With --ca (and --wire, which verifies the served chains against it), each distinct
+    // caUrl is downloaded once, within the run's time limit.
+    let check_ca = args.ca || bundle.is_some();
+    let deadline = started + limit.mul_f64(0.9);
+    let mut cas =
+        (check_ca || args.wire).then(|| CaSource::from_settings(&settings, Some(deadline)));
+    let wire = args.wire.then(|| WireRun {
+        jobs: usize::from(args.selection.jobs),
+        deadline,
+        login,
+        policy,
+        trace: settings.trace,
+    });
     let bundle_name = args.ca_file.as_ref().map(|p| p.display().to_string());
     // Each answer is judged as it arrives (its CA too), and only what the
     // reports show of it is kept, written at once to the report's spools
@@ -103,16 +120,41 @@ fn check(
                 out.warn(&error_line(e));
             }
             let mut verdict = evaluate(outcome.result.as_ref(), &policy, now);
-            let ca = match (&mut cas, &outcome.result) {
-                (Some(cas), Ok(status)) => {
-                    let result = cas
-                        .of_instance(&outcome.instance_id, status)
-                        .map(|unpacked| unpacked.certificates.clone());
-                    if let (true, Err(e)) = (verbose, &result) {
+            let ca_result = match (&mut cas, &outcome.result) {
+                (Some(cas), Ok(status)) => Some(
+                    cas.of_instance(&outcome.instance_id, status)
+                        .map(|unpacked| unpacked.certificates.clone()),
+                ),
+                _ => None,
+            };
+            if let (true, Some(Err(e))) = (verbose, &ca_result) {
+                out.warn(&error_line(e));
+            }
+            let ca = match (check_ca, &ca_result) {
+                (true, Some(result)) => {
+                    let bundle = bundle_name.as_deref().zip(bundle.as_deref());
+                    Some(evaluate_ca(
+                        &mut verdict,
+                        result.clone(),
+                        bundle,
+                        &policy,
+                        now,
+                    ))
+                }
+                _ => None,
+            };
+            let wire = match (&wire, &outcome.result, ca_result) {
+                (Some(run), Ok(status), Some(ca_result)) => {
+                    let ca_der = ca_result
+                        .map(|certs| certs.into_iter().map(|c| c.der).collect())
+                        .map_err(|e| e.message);
+                    let checked =
+                        run.check(&client, &outcome.instance_id, status, ca_der, check_ca);
+                    if let (true, Err(e)) = (verbose, &checked.result) {
                         out.warn(&error_line(e));
                     }
-                    let bundle = bundle_name.as_deref().zip(bundle.as_deref());
-                    Some(evaluate_ca(&mut verdict, result, bundle, &policy, now))
+                    add_wire_findings(&mut verdict, &checked);
+                    Some(checked)
                 }
                 _ => None,
             };
@@ -120,6 +162,7 @@ fn check(
                 outcome,
                 verdict,
                 ca,
+                wire,
             };
             match report.add(&checked) {
                 Ok(()) => ControlFlow::Continue(()),

@@ -3,6 +3,7 @@
 
 pub mod ca;
 pub mod check;
+mod check_wire;
 pub mod completions;
 pub mod config;
 pub mod configure;

@@ -210,9 +210,14 @@ fn wanted(choice: NetworkChoice, network: Network) -> bool {
 
 /// `--db-user` and its password from the environment.
 fn login(args: &ProbeArgs, env: &dyn Environment) -> Result<Option<Login>> {
-    let Some(user) = &args.db_user else {
-        return Ok(None);
-    };
+    args.db_user
+        .as_deref()
+        .map(|user| db_login(user, env))
+        .transpose()
+}
+
+/// `--db-user USER` (of `probe` and `check --wire`) with its password from the environment.
+pub(super) fn db_login(user: &str, env: &dyn Environment) -> Result<Login> {
     if user.is_empty() || user.len() > 80 || user.chars().any(|c| c.is_control()) {
         return Err(Error::usage(
             "--db-user must be a user name of 1 to 80 characters without control characters",
@@ -227,10 +232,10 @@ fn login(args: &ProbeArgs, env: &dyn Environment) -> Result<Option<Login>> {
                  use a user without privileges"
         ))
     })?;
-    Ok(Some(Login {
-        user: user.clone(),
+    Ok(Login {
+        user: user.to_owned(),
         password: Secret::new(password),
-    }))
+    })
 }
 
 /// The certificates of `--ca-file`.

@@ -23,6 +23,7 @@ pub mod prometheus;
 mod shared;
 mod spool;
 pub mod table;
+pub mod wire;
 
 use crate::check::{Checked, Policy, State, Tally};
 use crate::cli::CheckFormat;

@@ -64,10 +64,15 @@ const FAMILIES: [Family; 6] = [
 pub struct PrometheusReport {
     families: [Spool; FAMILIES.len()],
     ca: [Spool; CA_FAMILIES.len()],
+    /// With `check --wire`: the per-address series.
+    wire: super::wire::WireMetrics,
 }
 
 impl PrometheusReport {
     pub fn add(&mut self, c: &Checked) -> io::Result<()> {
+        if let Some(wire) = &c.wire {
+            self.wire.add(&c.outcome.instance_id, wire)?;
+        }
         let id = escape_label_value(&c.outcome.instance_id);
         for (family, spool) in FAMILIES.iter().zip(&mut self.families) {
             if let Some(value) = (family.value)(c) {
@@ -113,6 +118,7 @@ impl PrometheusReport {
             sink.write_all(format!("# HELP {name} {help}\n# TYPE {name} gauge\n").as_bytes())?;
             spool.copy_to(sink)?;
         }
+        self.wire.finish(sink)?;
         sink.write_all(render_run_metrics(true, now).as_bytes())
     }
 }

@@ -9,6 +9,7 @@ mod all_bounds;
 mod apache;
 mod ca;
 mod check;
+mod check_wire;
 mod config;
 mod conventions;
 mod digest;

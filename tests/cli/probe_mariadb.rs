@@ -29,9 +29,9 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The password of the `probe` user (distinctive: finding it in output is a leak).
-const DB_PASSWORD: &str = "pw-LEAKCHECK-db-5e1f0a";
+pub(crate) const DB_PASSWORD: &str = "pw-LEAKCHECK-db-5e1f0a";
 /// The instance whose caUrl serves the CA that signed the servers' leaves.
-const INSTANCE: &str = "obcluster-ca-expiring";
+pub(crate) const INSTANCE: &str = "obcluster-ca-expiring";
 
 const EXPIRING_KEY: &[u8] = include_bytes!("../../src/mock/ca/expiring-ca-key.pk8");
 const EXPIRING_TEMPLATE: &[u8] = include_bytes!("../../src/mock/ca/expiring-ca-template.der");
@@ -61,13 +61,13 @@ fn find_install() -> Option<Install> {
 pub struct Servers {
     /// The shell that started the servers and stops them when this process ends.
     _watchdog: Mutex<std::process::Child>,
-    good: u16,
-    strict: u16,
+    pub(crate) good: u16,
+    pub(crate) strict: u16,
     expired: u16,
     plain: u16,
 }
 
-fn servers(test: &str) -> Option<&'static Servers> {
+pub(crate) fn servers(test: &str) -> Option<&'static Servers> {
     static SERVERS: OnceLock<Option<Servers>> = OnceLock::new();
     let servers = SERVERS.get_or_init(|| find_install().map(|install| start_all(&install)));
     if servers.is_none() {
