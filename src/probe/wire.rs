@@ -3,18 +3,19 @@
 //! judged, and with a login the TLS login and the one plaintext login.
 
 use super::auth::{self, LoginOutcome};
-use super::mysql::{self, Handshake, WireError};
-use super::tls::{self, Trust};
-use super::{
+use super::facts::{
     Login, Plaintext, ServedCert, Target, TlsFailure, TlsSession, Unreached, WireFacts,
     WireSettings,
 };
+use super::mysql::{self, Handshake, WireError};
+use super::tls::{self, Trust};
 use crate::cacert::{describe, hex};
 use jiff::Timestamp;
 use rustls::pki_types::{CertificateDer, UnixTime};
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub(super) fn ms(d: Duration) -> u64 {
@@ -404,4 +405,43 @@ fn plaintext_login(
         Ok(LoginOutcome::NotTried(reason)) => not_tested(reason),
         Err(e) => not_tested(format!("the plaintext login failed: {e}")),
     }
+}
+
+/// Probes every target (each with its settings: its instance's CA) with up
+/// to `jobs` at once; the facts in input order.
+pub fn probe_all(targets: &[(Target, &WireSettings)], jobs: usize) -> Vec<WireFacts> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<WireFacts>>> = Mutex::new(vec![None; targets.len()]);
+    let workers = jobs.clamp(1, targets.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((target, settings)) = targets.get(i) else {
+                    break;
+                };
+                let facts = probe(target, settings);
+                if let Ok(mut r) = results.lock() {
+                    r[i] = Some(facts);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .zip(targets)
+        .map(|(facts, (target, _))| {
+            facts.unwrap_or_else(|| {
+                let mut f = WireFacts::new(target);
+                f.unreached = Some(Unreached {
+                    stage: "connect",
+                    error: "the probe did not finish".into(),
+                    elapsed_ms: 0,
+                });
+                f
+            })
+        })
+        .collect()
 }
