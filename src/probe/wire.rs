@@ -315,7 +315,9 @@ fn run(target: &Target, settings: &WireSettings, facts: &mut WireFacts, start: I
         };
         return;
     }
-    // Login over TLS, on this connection (sequence 2: after the SSLRequest).
+    // Login over TLS, on this connection (sequence 2: after the SSLRequest),
+    // with a time limit of its own.
+    bounded.deadline = Instant::now() + timeout;
     let over_tls = auth::login(
         &mut rustls::Stream::new(&mut conn, &mut bounded),
         &hello,
