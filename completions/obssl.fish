@@ -58,6 +58,7 @@ complete -c obssl -n "__fish_obssl_using_subcommand get" -l color -d 'When to co
 always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"
 complete -c obssl -n "__fish_obssl_using_subcommand get" -l all -d 'Every instance of the account (listed with GET /api/v2/instances)'
+complete -c obssl -n "__fish_obssl_using_subcommand get" -l names -d 'Show each instance\'s name beside its id, for ids given by hand too: reads the instance list once (with --all, names are always shown). Gives the forms of many instances, even for one id'
 complete -c obssl -n "__fish_obssl_using_subcommand get" -s v -l verbose -d 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
 complete -c obssl -n "__fish_obssl_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obssl -n "__fish_obssl_using_subcommand get" -s V -l version -d 'Print version'
@@ -155,6 +156,7 @@ complete -c obssl -n "__fish_obssl_using_subcommand check" -l require-force-ssl 
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l require-auto-update -d 'WARNING when certificate auto-update is off (autoUpdate not OPEN)'
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l ca -d 'Also download each instance\'s CA (caUrl, once per distinct URL) and apply --warning and --critical to its expiry; a CA that cannot be read makes the instance UNKNOWN'
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l wire -d 'Also probe every online tenant address of each instance on the wire, as `obssl probe` does (MySQL handshake, TLS, the served chain against the instance\'s CA): CRITICAL for no TLS, an untrusted chain, a name mismatch, an expired certificate, a plaintext login accepted; WARNING for expires-soon and api-mismatch; UNKNOWN for an address not reached. Within -t'
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l names -d 'Show each instance\'s name beside its id, for ids given by hand too: reads the instance list once (with --all, names are always shown)'
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s v -l verbose -d 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s V -l version -d 'Print version'

@@ -272,12 +272,17 @@ pub struct InstancePage {
     pub total: u64,
     /// The `instanceId` of every entry of `data.dataList`, in order.
     pub ids: Vec<String>,
+    /// The `instanceName` of each entry (as `ids`, in order): `None` when it
+    /// is missing, empty, not a string or the id itself (a name only
+    /// decorates an id).
+    pub names: Vec<Option<String>>,
 }
 
 /// Reads one page of the instance list about `subject` ("the instance list
 /// (page 2)"): the envelope as [`interpret_envelope`] does, then `data.total`
 /// (a whole number, or a string holding one) and `data.dataList` (an array of
-/// objects, each with a string `instanceId`). Anything else is an API error.
+/// objects, each with a string `instanceId`, and maybe an `instanceName`).
+/// Anything else is an API error.
 pub fn parse_instance_page(
     answer: HttpAnswer,
     subject: &str,
@@ -304,7 +309,15 @@ pub fn parse_instance_page(
             _ => Err(malformed("lists an instance without an `instanceId`")),
         })
         .collect::<Result<Vec<String>>>()?;
-    Ok(InstancePage { total, ids })
+    let names = list
+        .iter()
+        .zip(&ids)
+        .map(|(item, id)| match item.get("instanceName") {
+            Some(Value::String(name)) if !name.is_empty() && name != id => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    Ok(InstancePage { total, ids, names })
 }
 
 /// A whole number as the API writes one: a JSON number, or a string holding one.
@@ -415,6 +428,25 @@ fn location_host(location: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_listed_name_is_kept_unless_missing_empty_odd_or_the_id_itself() {
+        let body = serde_json::json!({"success": true, "requestId": "r", "data": {"total": 5,
+        "dataList": [
+            {"instanceId": "ob-a", "instanceName": "orders"},
+            {"instanceId": "ob-b"},
+            {"instanceId": "ob-c", "instanceName": ""},
+            {"instanceId": "ob-d", "instanceName": 7},
+            {"instanceId": "ob-e", "instanceName": "ob-e"},
+        ]}});
+        let answer = HttpAnswer::new(200, body.to_string().into_bytes(), None);
+        let page = parse_instance_page(answer, "the instance list (page 1)", "r").unwrap();
+        assert_eq!(page.ids, ["ob-a", "ob-b", "ob-c", "ob-d", "ob-e"]);
+        assert_eq!(
+            page.names,
+            [Some("orders".to_string()), None, None, None, None]
+        );
+    }
 
     /// The answer about instance `id`, as `fetch_ssl_status` reads it.
     fn interpret_answer(answer: HttpAnswer, id: &str, request_id: &str) -> Result<SslStatus> {

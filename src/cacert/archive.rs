@@ -119,7 +119,26 @@ mod tests {
 
     #[test]
     fn the_mock_archive_gives_one_certificate_from_three_files() {
-        let unpacked = unpack(&crate::mock::ca_archive()).unwrap();
+        // The archive the mock serves (`mock::ca_archive`), made of the same files.
+        let archive = zip_of(&[
+            (
+                "OceanBase-CA/OceanBase-CA.pem",
+                include_bytes!("../mock/ca/OceanBase-CA.pem"),
+            ),
+            (
+                "OceanBase-CA/OceanBase-CA.crt",
+                include_bytes!("../mock/ca/OceanBase-CA.crt"),
+            ),
+            (
+                "OceanBase-CA/OceanBase-CA.p7b",
+                include_bytes!("../mock/ca/OceanBase-CA.p7b"),
+            ),
+            (
+                "OceanBase-CA/README.txt",
+                include_bytes!("../mock/ca/README.txt"),
+            ),
+        ]);
+        let unpacked = unpack(&archive).unwrap();
         assert_eq!(unpacked.certificates.len(), 1);
         assert_eq!(
             unpacked.certificates[0].sources,

@@ -260,6 +260,12 @@ pub struct GetArgs {
     #[arg(long, value_name = "ID")]
     pub request_id: Option<String>,
 
+    /// Show each instance's name beside its id, for ids given by hand too: reads the
+    /// instance list once (with --all, names are always shown). Gives the forms of many
+    /// instances, even for one id.
+    #[arg(long)]
+    pub names: bool,
+
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }
@@ -394,6 +400,11 @@ pub struct CheckArgs {
     /// directory, then renamed): a collector never reads half a file.
     #[arg(long, value_name = "FILE")]
     pub write: Option<PathBuf>,
+
+    /// Show each instance's name beside its id, for ids given by hand too: reads the
+    /// instance list once (with --all, names are always shown).
+    #[arg(long)]
+    pub names: bool,
 
     #[command(flatten)]
     pub connection: ConnectionArgs,

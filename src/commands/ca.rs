@@ -48,6 +48,7 @@ pub fn run(
     }
 
     let selected = fleet::Selected {
+        names: false,
         named,
         all: args.selection.all,
     };

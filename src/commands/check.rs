@@ -85,6 +85,7 @@ fn check(
     let selected = fleet::Selected {
         named,
         all: args.selection.all,
+        names: args.names,
     };
     // Icinga 2 merges stderr into the plugin output, so the per-instance
     // errors (already in the long output, JSON and metrics) go to stderr

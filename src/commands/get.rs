@@ -38,7 +38,7 @@ pub fn run(
 
     let view = View::choose(field, output, *palette);
 
-    if args.selection.is_single() {
+    if args.selection.is_single() && !args.names {
         let request_id = args.request_id.clone().unwrap_or_else(api::new_request_id);
         let status = fetch_ssl_status(&client, &named[0], &request_id)?;
         out.write(&view.render(Answers::One(&status), Timestamp::now()))?;
@@ -48,6 +48,7 @@ pub fn run(
     let selected = fleet::Selected {
         named,
         all: args.selection.all,
+        names: args.names,
     };
     let mut write_error = None;
     // What the run tells at the end: how many failed, the worst status.
@@ -173,6 +174,7 @@ mod tests {
         vec![
             Outcome {
                 instance_id: "ob-a".into(),
+                name: None,
                 result: Ok(json!({"instanceId": "ob-a", "forceSSL": "OPEN"})
                     .as_object()
                     .unwrap()
@@ -180,6 +182,7 @@ mod tests {
             },
             Outcome {
                 instance_id: "ob-b".into(),
+                name: None,
                 result: Err(Error::auth("authentication failed for instance ob-b")),
             },
         ]

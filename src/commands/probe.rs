@@ -100,6 +100,7 @@ pub fn run(
             fleet::Selected {
                 named,
                 all: args.selection.all,
+                names: false,
             },
             usize::from(args.selection.jobs),
             None,

@@ -24,6 +24,7 @@
 //! no new instance is then started, and those never started fail with
 //! `not_queried`.
 
+mod names;
 mod work;
 mod workers;
 
@@ -40,6 +41,9 @@ use workers::Crew;
 #[derive(Debug)]
 pub struct Outcome {
     pub instance_id: String,
+    /// The instance's name, when the instance list gave one (`--all`, or
+    /// `--names` with ids given by hand): server text, shown beside the id.
+    pub name: Option<String>,
     pub result: Result<SslStatus>,
 }
 
@@ -49,6 +53,9 @@ pub struct Outcome {
 pub struct Selected {
     pub named: Vec<String>,
     pub all: bool,
+    /// Read the instance list once for the names of the `named` ids (with
+    /// `all`, the names come with the listing anyway).
+    pub names: bool,
 }
 
 /// Reads every selected instance with up to `jobs` requests in flight.
@@ -76,6 +83,7 @@ pub fn query_all(
     for id in &ids[all.len()..] {
         all.push(Outcome {
             instance_id: id.clone(),
+            name: None,
             result: Err(not_queried(id)),
         });
     }
@@ -106,7 +114,13 @@ fn run(
     request_id: Option<&str>,
     mut on_ready: impl FnMut(Outcome) -> ControlFlow<()>,
 ) -> Result<Vec<String>> {
-    let work = Work::start(client, selected.named, selected.all, request_id)?;
+    let work = Work::start(
+        client,
+        selected.named,
+        selected.all,
+        selected.names,
+        request_id,
+    )?;
     if work.ids.is_empty() && work.listing.is_none() {
         return Ok(Vec::new());
     }
@@ -174,11 +188,19 @@ fn hand_on(
             continue;
         }
         progress.clear();
+        // The names of the outcomes ready now, taken under one lock.
+        let ready = (cursor..).take_while(|i| pending.contains_key(i)).count();
+        let names: Vec<Option<String>> = shared.lock().names[cursor..cursor + ready]
+            .iter_mut()
+            .map(Option::take)
+            .collect();
+        let mut names = names.into_iter();
         let mut stop = false;
         while let Some((instance_id, result)) = pending.remove(&cursor) {
             cursor += 1;
             if on_ready(Outcome {
                 instance_id,
+                name: names.next().flatten(),
                 result,
             })
             .is_break()

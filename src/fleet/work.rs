@@ -2,6 +2,7 @@
 //! the instance list while `--all` reads it, and which task comes next
 //! (pages first, instances within the [`REORDER_WINDOW`]).
 
+use super::names::read_names;
 use crate::api::{self, Api, InstancePage, SslStatus, MAX_LIST_PAGES};
 use crate::error::{Error, Result};
 use std::collections::{BTreeMap, HashMap};
@@ -51,6 +52,9 @@ pub(super) struct Listing {
 pub(super) struct Work {
     /// The ids of the run so far, in order, each once.
     pub(super) ids: Vec<String>,
+    /// The name of each id (as `ids`, in order) when the instance list gave
+    /// one; taken when its outcome is handed on.
+    pub(super) names: Vec<Option<String>>,
     /// The ids already in `ids`, by hash (an index of one with that hash):
     /// smaller than a set of the ids themselves.
     seen: HashMap<u64, usize>,
@@ -70,15 +74,18 @@ impl Work {
     /// The work of a run before any worker starts: the `named` ids, then with
     /// `all` page 1 of the instance list, read alone (it earns the digest
     /// challenge and tells `total`; the other pages are read while the
-    /// instances are).
+    /// instances are). With `names` and not `all`, the whole instance list is
+    /// read first, for the names of the `named` ids alone.
     pub(super) fn start(
         client: &Api,
         named: Vec<String>,
         all: bool,
+        names: bool,
         request_id: Option<&str>,
     ) -> Result<Work> {
         let mut work = Work {
             ids: Vec::new(),
+            names: Vec::new(),
             seen: HashMap::new(),
             hasher: RandomState::new(),
             listing: None,
@@ -87,10 +94,18 @@ impl Work {
             handed_on: 0,
             stopped: false,
         };
-        work.add(named);
         if !all {
+            let mut known = match names {
+                true => read_names(client, request_id)?,
+                false => HashMap::new(),
+            };
+            work.add(named.into_iter().map(|id| {
+                let name = known.remove(&id);
+                (id, name)
+            }));
             return Ok(work);
         }
+        work.add(named.into_iter().map(|id| (id, None)));
         let list_request_id = request_id
             .map(str::to_string)
             .unwrap_or_else(api::new_request_id);
@@ -107,25 +122,35 @@ impl Work {
             arrived: BTreeMap::new(),
             failed: false,
         };
-        work.add(first.ids);
+        work.add(first.ids.into_iter().zip(first.names));
         if !ended {
             work.listing = Some(listing);
         }
         Ok(work)
     }
 
-    fn add(&mut self, ids: Vec<String>) {
-        for id in ids {
+    /// Adds each id not yet in the run, with its name; an id already there
+    /// (named by hand, then listed) takes the name the list gives it.
+    fn add(&mut self, entries: impl IntoIterator<Item = (String, Option<String>)>) {
+        for (id, name) in entries {
             let hash = self.hasher.hash_one(&id);
             let duplicate = match self.seen.get(&hash) {
-                None => false,
-                Some(&index) if self.ids[index] == id => true,
+                None => None,
+                Some(&index) if self.ids[index] == id => Some(index),
                 // Two ids with one hash: very rare, so a plain search.
-                Some(_) => self.ids.contains(&id),
+                Some(_) => self.ids.iter().position(|known| *known == id),
             };
-            if !duplicate {
-                self.seen.entry(hash).or_insert(self.ids.len());
-                self.ids.push(id);
+            match duplicate {
+                Some(index) => {
+                    if self.names[index].is_none() {
+                        self.names[index] = name;
+                    }
+                }
+                None => {
+                    self.seen.entry(hash).or_insert(self.ids.len());
+                    self.ids.push(id);
+                    self.names.push(name);
+                }
             }
         }
     }
@@ -183,7 +208,7 @@ impl Work {
                 }
                 Ok(page) => {
                     listing.listed += page.ids.len() as u64;
-                    added.extend(page.ids);
+                    added.extend(page.ids.into_iter().zip(page.names));
                     if listing.listed >= listing.total {
                         ended = true;
                         break;

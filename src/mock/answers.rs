@@ -107,7 +107,7 @@ fn instance_list(query: &str, fixtures: &FixtureSet, request_id: String) -> Answ
         .map(|id| {
             json!({
                 "instanceId": id,
-                "instanceName": id,
+                "instanceName": fixtures.name_of(id),
                 "cloudProvider": "ALIYUN",
                 "state": "ONLINE"
             })

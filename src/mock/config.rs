@@ -285,6 +285,9 @@ pub struct MockConfig {
     /// `DIR/tenants/{id}.json` of [`fixtures_dir`](Self::fixtures_dir) overrides both.
     /// Default none.
     pub tenant_addresses: Vec<super::MockTenantAddress>,
+    /// The `instanceName` the instance list gives: each `(instance id, name)` instead of the
+    /// default, the id without `obcluster-` (`obcluster-demo` is `demo`). Default none.
+    pub instance_names: Vec<(String, String)>,
 }
 
 impl Default for MockConfig {
@@ -307,6 +310,7 @@ impl Default for MockConfig {
             generated_instances: 0,
             slow_instances: Vec::new(),
             tenant_addresses: Vec::new(),
+            instance_names: Vec::new(),
         }
     }
 }
@@ -331,6 +335,7 @@ impl fmt::Debug for MockConfig {
             .field("generated_instances", &self.generated_instances)
             .field("slow_instances", &self.slow_instances)
             .field("tenant_addresses", &self.tenant_addresses)
+            .field("instance_names", &self.instance_names)
             .finish()
     }
 }

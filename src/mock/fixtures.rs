@@ -52,6 +52,8 @@ pub(crate) struct FixtureSet {
     generated: usize,
     /// The tenants of the instances and their addresses.
     tenants: TenantSet,
+    /// `instanceName`s the instance list gives instead of [`default_name`].
+    names: Vec<(String, String)>,
 }
 
 /// The prefix of the ids of generated instances.
@@ -121,6 +123,16 @@ fn hostile_fixtures() -> Vec<(String, Fixture)> {
             },
         ),
     ]
+}
+
+/// The name the instance list gives an instance unless told otherwise: its id
+/// without `obcluster-` (`obcluster-demo` is `demo`); `obxxx`, the documented
+/// example, is `documented example`; any other id is its own name.
+fn default_name(instance_id: &str) -> String {
+    match instance_id {
+        "obxxx" => "documented example".to_string(),
+        id => id.strip_prefix("obcluster-").unwrap_or(id).to_string(),
+    }
 }
 
 /// The id of the `n`th generated instance (from 1): `obcluster-gen-0001`.
@@ -245,6 +257,7 @@ impl FixtureSet {
             entries,
             generated: 0,
             tenants: TenantSet::default(),
+            names: Vec::new(),
         }
     }
 
@@ -267,6 +280,20 @@ impl FixtureSet {
             Fixture::Data(_) | Fixture::Relative { .. } => Ok(self.tenants.entries(instance_id)),
             other => Err(other),
         })
+    }
+
+    /// The same set with these `(instance id, name)` pairs as the names the list gives.
+    pub(crate) fn with_names(mut self, names: &[(String, String)]) -> Self {
+        self.names = names.to_vec();
+        self
+    }
+
+    /// The `instanceName` the instance list gives `instance_id`.
+    pub(crate) fn name_of(&self, instance_id: &str) -> String {
+        match self.names.iter().find(|(id, _)| id == instance_id) {
+            Some((_, name)) => name.clone(),
+            None => default_name(instance_id),
+        }
     }
 
     /// Built-ins overridden or extended by every `*.json` file of `dir`

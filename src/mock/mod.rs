@@ -4,7 +4,8 @@
 //! `{"data": <fixture>, "requestId": <the request's requestId>, "success": true}`, and the
 //! instance list `GET /api/v2/instances?requestId=...&pageNumber=N&pageSize=M` (`pageNumber`
 //! from 1, `pageSize` default 10 and at most 100) answering `data.total` and `data.dataList[]`
-//! (`instanceId`, `instanceName`, `cloudProvider`, `state`) for every fixture except the error
+//! (`instanceId`, `instanceName` (see [`MockConfig::instance_names`]), `cloudProvider`,
+//! `state`) for every fixture except the error
 //! ones (`mock-*`), so that `obssl get --all` against the mock succeeds; the `hostile-*`
 //! fixtures are served when asked for but never listed. Each instance's tenants and their
 //! addresses are served by `GET /api/v2/instances/{id}/tenants` and

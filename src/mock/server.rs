@@ -94,6 +94,7 @@ impl MockServer {
         };
         let fixtures = fixtures
             .with_generated(config.generated_instances)
+            .with_names(&config.instance_names)
             .with_tenants(tenants);
         let shared = Arc::new(Shared {
             verifier: DigestVerifier::new(&config),

@@ -83,6 +83,14 @@ fn instance_object(c: &Checked) -> Value {
         "validPeriod": c.outcome.result.as_ref().ok().and_then(|s| s.get("validPeriod")),
         "expiryTimestamp": c.verdict.expiry.map(|t| t.as_second()),
     });
+    if let Some(name) = &c.outcome.name {
+        // Beside the id, as the instance list gave it (`--all`, `--names`).
+        object.as_object_mut().expect("an object").shift_insert(
+            1,
+            "instanceName".into(),
+            name.clone().into(),
+        );
+    }
     if let Err(e) = &c.outcome.result {
         object["error"] = error_object(e);
     }

@@ -59,10 +59,12 @@ mod tests {
         let outcomes = [
             Outcome {
                 instance_id: "ob-a".into(),
+                name: None,
                 result: Ok(json!({"forceSSL": "OPEN"}).as_object().unwrap().clone()),
             },
             Outcome {
                 instance_id: "ob-c".into(),
+                name: None,
                 result: Err(Error::auth("refused")),
             },
         ];

@@ -15,6 +15,7 @@ pub fn ok(id: &str, data: Value) -> Outcome {
 pub fn outcome(id: &str, result: Result<Value>) -> Outcome {
     Outcome {
         instance_id: id.into(),
+        name: None,
         result: result.map(|v| v.as_object().unwrap().clone()),
     }
 }

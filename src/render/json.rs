@@ -75,6 +75,7 @@ mod tests {
         let b = ok("ob-b", json!({"enableSSL": "CLOSE"}));
         let c = Outcome {
             instance_id: "ob-c".into(),
+            name: None,
             result: Err(Error::api(
                 "instance ob-c was not found (HTTP 404)",
                 ApiFailure {

@@ -148,6 +148,7 @@ mod tests {
             ),
             Outcome {
                 instance_id: "ob-b".into(),
+                name: None,
                 result: Err(Error::api(
                     "instance ob-b was not found (HTTP 404)",
                     ApiFailure {

@@ -11,6 +11,7 @@
 use super::spool::Spool;
 use crate::check::{Checked, Policy, State, Tally};
 use crate::expiry::describe_time_left;
+use crate::fleet::Outcome;
 use crate::sanitize::visible;
 use jiff::Timestamp;
 use std::io::{self, Write};
@@ -24,7 +25,8 @@ use std::io::{self, Write};
 pub struct PluginReport {
     policy: Policy,
     tally: Tally,
-    /// The instance whose certificate expires first (the first of equals).
+    /// The instance whose certificate expires first (the first of equals),
+    /// as [`labelled`] tells it.
     next_expiry: Option<(String, Timestamp)>,
     /// The lines of the CRITICAL, WARNING and UNKNOWN instances.
     problems: [(State, Spool); 3],
@@ -53,14 +55,14 @@ impl PluginReport {
                 .as_ref()
                 .is_none_or(|(_, next)| expiry < *next)
             {
-                self.next_expiry = Some((c.outcome.instance_id.clone(), expiry));
+                self.next_expiry = Some((labelled(&c.outcome), expiry));
             }
         }
         if let Some((_, spool)) = self.problems.iter_mut().find(|(s, _)| *s == state) {
             spool.push(&format!(
                 "{} {}: {}\n",
                 state.as_str(),
-                plain(&c.outcome.instance_id),
+                labelled(&c.outcome),
                 plain(&c.verdict.reasons().join("; "))
             ))?;
         }
@@ -86,7 +88,7 @@ impl PluginReport {
         if let Some((id, expiry)) = &self.next_expiry {
             summary.push_str(&format!(
                 ", next expiry: {} {}",
-                plain(id),
+                id,
                 describe_time_left(*expiry, now)
             ));
             perfdata.push_str(&format!(
@@ -134,6 +136,15 @@ fn whole_days_left(expiry: Timestamp, now: Timestamp) -> i64 {
 /// forge a line), and `|` (where perfdata starts) kept out of the text part.
 fn plain(text: &str) -> String {
     visible(text).replace('|', "/")
+}
+
+/// The instance as a line names it: its id, and its name in parentheses
+/// when the instance list gave one (`obcluster-a (orders)`), made plain.
+fn labelled(outcome: &Outcome) -> String {
+    match &outcome.name {
+        Some(name) => format!("{} ({})", plain(&outcome.instance_id), plain(name)),
+        None => plain(&outcome.instance_id),
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! `check -o prometheus`: the Prometheus text exposition format, for the
 //! node_exporter textfile collector. Every metric is a gauge labelled by
-//! `instance_id`. A metric whose value the answer did not give (a failed
+//! `instance_id` (and `instance_name` when the instance list gave a name). A metric whose value the answer did not give (a failed
 //! query, a null field) is left out for that instance; `obssl_check_state`
 //! and `obssl_probe_success` are always there. Two unlabelled gauges say
 //! whether the run itself worked and when it ran, so that a run that failed
@@ -71,15 +71,12 @@ pub struct PrometheusReport {
 impl PrometheusReport {
     pub fn add(&mut self, c: &Checked) -> io::Result<()> {
         if let Some(wire) = &c.wire {
-            self.wire.add(&c.outcome.instance_id, wire)?;
+            self.wire.add(&instance_labels(c), wire)?;
         }
-        let id = escape_label_value(&c.outcome.instance_id);
+        let id = instance_labels(c);
         for (family, spool) in FAMILIES.iter().zip(&mut self.families) {
             if let Some(value) = (family.value)(c) {
-                spool.push(&format!(
-                    "{}{{instance_id=\"{id}\"}} {value}\n",
-                    family.name
-                ))?;
+                spool.push(&format!("{}{{{id}}} {value}\n", family.name))?;
             }
         }
         let Some(ca) = &c.ca else { return Ok(()) };
@@ -90,7 +87,7 @@ impl PrometheusReport {
             for (i, cert) in certs.iter().enumerate() {
                 if let Some(v) = value(ca, i, cert) {
                     spool.push(&format!(
-                        "{name}{{instance_id=\"{id}\",fingerprint=\"{}\"}} {v}\n",
+                        "{name}{{{id},fingerprint=\"{}\"}} {v}\n",
                         cert.fingerprint
                     ))?;
                 }
@@ -190,6 +187,19 @@ pub fn escape_label_value(value: &str) -> String {
         .replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace('\n', "\\n")
+}
+
+/// The labels that name an instance: `instance_id`, and `instance_name` when
+/// the instance list gave one (`--all`, `--names`), both escaped.
+pub(super) fn instance_labels(c: &Checked) -> String {
+    let id = escape_label_value(&c.outcome.instance_id);
+    match &c.outcome.name {
+        Some(name) => format!(
+            "instance_id=\"{id}\",instance_name=\"{}\"",
+            escape_label_value(name)
+        ),
+        None => format!("instance_id=\"{id}\""),
+    }
 }
 
 #[cfg(test)]

@@ -13,9 +13,11 @@ use comfy_table::Cell;
 use jiff::Timestamp;
 use serde_json::Value;
 
-/// The columns of the table of many instances.
-pub const FLEET_HEADER: [&str; 7] = [
+/// The columns of the table of many instances (`Name` only when the
+/// instance list gave names: `--all`, or `--names`).
+pub const FLEET_HEADER: [&str; 8] = [
     "Instance ID",
+    "Name",
     "SSL",
     "Forced",
     "Cert valid",
@@ -26,15 +28,17 @@ pub const FLEET_HEADER: [&str; 7] = [
 
 /// The columns of [`FLEET_HEADER`], by index.
 const ID: usize = 0;
-const SSL: usize = 1;
-const EXPIRES: usize = 4;
+const NAME: usize = 1;
+const SSL: usize = 2;
+const EXPIRES: usize = 5;
+const TIME_LEFT: usize = 6;
 
 /// When the table does not fit the terminal, it is narrowed step by step
 /// until it does: first the expiry timestamp becomes a date, then these
 /// columns are dropped in this order (least important first). The instance
-/// id, SSL (or the error) and the expiry date always stay, and ids, dates and
-/// timestamps are never broken.
-const DROP_ORDER: [usize; 4] = [6, 3, 2, 5];
+/// id, SSL (or the error) and the expiry date always stay, and ids, names,
+/// dates and timestamps are never broken.
+const DROP_ORDER: [usize; 5] = [7, 4, 3, TIME_LEFT, NAME];
 
 /// The least room an error keeps in a narrowed table (the text is cut to the
 /// room left, with `…`).
@@ -116,24 +120,26 @@ fn many(outcomes: &[Outcome], now: Timestamp, palette: &Palette, width: Option<u
                 .map(|&column| {
                     let (text, tone) = match column {
                         EXPIRES if layout.dates_only => (&row.date, row.tone),
-                        EXPIRES | 5 => (&cells[column], row.tone),
+                        EXPIRES | TIME_LEFT => (&cells[column], row.tone),
                         _ => (&cells[column], None),
                     };
                     match (column, tone) {
-                        (ID, _) => Cell::new(text),
-                        (EXPIRES | 5, tone) => palette.cell(tone, text.as_str()),
+                        (ID | NAME, _) => Cell::new(text),
+                        (EXPIRES | TIME_LEFT, tone) => palette.cell(tone, text.as_str()),
                         (column, _) => value_cell(FLEET_FIELDS[column], text, palette),
                     }
                 })
                 .collect(),
-            Err(error) => {
-                let mut cells = vec![
-                    Cell::new(&row.id),
-                    palette.cell(Some(Tone::Bad), cut(error, layout.error_width)),
-                ];
-                cells.resize_with(layout.columns.len(), || Cell::new(""));
-                cells
-            }
+            Err(error) => layout
+                .columns
+                .iter()
+                .map(|&column| match column {
+                    ID => Cell::new(&row.id),
+                    NAME => Cell::new(&row.name),
+                    SSL => palette.cell(Some(Tone::Bad), cut(error, layout.error_width)),
+                    _ => Cell::new(""),
+                })
+                .collect(),
         };
         table.add_row(cells);
     }
@@ -141,7 +147,8 @@ fn many(outcomes: &[Outcome], now: Timestamp, palette: &Palette, width: Option<u
 }
 
 /// The API field behind each state column of [`FLEET_HEADER`].
-const FLEET_FIELDS: [&str; 7] = [
+const FLEET_FIELDS: [&str; 8] = [
+    "",
     "",
     "enableSSL",
     "forceSSL",
@@ -154,8 +161,10 @@ const FLEET_FIELDS: [&str; 7] = [
 /// One instance's row before layout: every column's text, or the error.
 struct FleetRow {
     id: String,
+    /// The name, made visible (empty when the list gave none).
+    name: String,
     /// The text of each column of [`FLEET_HEADER`], or `error: ...`.
-    cells: Result<[String; 7], String>,
+    cells: Result<[String; 8], String>,
     /// The expiry as a date alone (`2026-12-10`), for narrow tables.
     date: String,
     /// The colour of the expiry and the time left.
@@ -165,6 +174,10 @@ struct FleetRow {
 impl FleetRow {
     fn of(outcome: &Outcome, now: Timestamp) -> FleetRow {
         let id = visible(&outcome.instance_id).into_owned();
+        let name = outcome
+            .name
+            .as_deref()
+            .map_or_else(String::new, |name| visible(name).into_owned());
         match &outcome.result {
             Ok(status) => {
                 let text = |name: &str| plain_value(status.get(name)).unwrap_or(MISSING.into());
@@ -180,6 +193,7 @@ impl FleetRow {
                 FleetRow {
                     cells: Ok([
                         id.clone(),
+                        name.clone(),
                         text("enableSSL"),
                         text("forceSSL"),
                         text("certValid"),
@@ -188,6 +202,7 @@ impl FleetRow {
                         text("autoUpdate"),
                     ]),
                     id,
+                    name,
                     date,
                     tone,
                 }
@@ -197,6 +212,7 @@ impl FleetRow {
                 date: String::new(),
                 tone: None,
                 id,
+                name,
             },
         }
     }
@@ -224,9 +240,12 @@ impl Layout {
             .map(|e| chars(e))
             .max()
             .unwrap_or(0);
+        // The name column only when some instance has a name.
+        let named = rows.iter().any(|row| !row.name.is_empty());
+        let shown = |column: &usize| named || *column != NAME;
         let Some(width) = width else {
             return Layout {
-                columns: (0..FLEET_HEADER.len()).collect(),
+                columns: (0..FLEET_HEADER.len()).filter(shown).collect(),
                 dates_only: false,
                 error_width: longest_error,
             };
@@ -238,7 +257,7 @@ impl Layout {
         let mut chosen = None;
         for (dropped, dates_only) in candidates {
             let columns: Vec<usize> = (0..FLEET_HEADER.len())
-                .filter(|c| !dropped.contains(c))
+                .filter(|c| shown(c) && !dropped.contains(c))
                 .collect();
             let widths: Vec<usize> = columns
                 .iter()
@@ -253,11 +272,12 @@ impl Layout {
         }
         let (columns, dates_only, widths, total) = chosen.expect("there is a layout");
         // The errors take the room left over, up to their whole length.
-        let error_width = (widths[SSL] + width.saturating_sub(total)).min(longest_error);
+        let ssl = widths[columns.iter().position(|&c| c == SSL).expect("SSL stays")];
+        let error_width = (ssl + width.saturating_sub(total)).min(longest_error);
         Layout {
             columns,
             dates_only,
-            error_width: error_width.max(widths[SSL].min(longest_error)),
+            error_width: error_width.max(ssl.min(longest_error)),
         }
     }
 }
@@ -271,6 +291,7 @@ fn column_width(rows: &[FleetRow], column: usize, dates_only: bool, error_room: 
             (Ok(cells), _) => chars(&cells[column]),
             (Err(_), SSL) => error_room,
             (Err(_), ID) => chars(&row.id),
+            (Err(_), NAME) => chars(&row.name),
             (Err(_), _) => 0,
         })
         .chain([chars(FLEET_HEADER[column])])
@@ -467,6 +488,37 @@ mod tests {
         ]
     }
 
+    #[test]
+    fn names_get_a_column_beside_the_id_that_goes_last_when_narrowed() {
+        let mut outcomes = fleet();
+        outcomes[0].name = Some("orders \u{1b}[31mprod".into());
+        outcomes[2].name = Some("gone".into());
+        let render = |width| render_in(Answers::Many(&outcomes), now(), &Palette::default(), width);
+        let out = render(None);
+        let header = out.lines().nth(1).unwrap();
+        assert!(header.starts_with("│ Instance ID "), "{header}");
+        assert!(header.contains("┆ Name "), "{header}");
+        // Server text made visible; an unnamed instance has an empty cell; an
+        // error row keeps its name.
+        assert!(out.contains("┆ orders \\u{1b}[31mprod ┆ OPEN "), "{out}");
+        assert!(out.contains("│ obcluster-legacy-date      ┆ "), "{out}");
+        assert!(out.contains("┆ gone "), "{out}");
+        // Narrowed, the name is the last column to go: never before Time left.
+        let mut dropped = false;
+        for width in 60..=200 {
+            let out = render(Some(width));
+            let header = out.lines().nth(1).unwrap();
+            if !header.contains("Name") {
+                dropped = true;
+                assert!(
+                    !header.contains("Time left"),
+                    "{width}: Name goes last\n{out}"
+                );
+            }
+        }
+        assert!(dropped, "at 60 columns the name column is dropped");
+    }
+
     fn width_of(line: &str) -> usize {
         line.chars().count()
     }
@@ -513,12 +565,14 @@ mod tests {
             (line, out)
         };
         let (wide, out) = header(None);
-        assert!(FLEET_HEADER.iter().all(|h| wide.contains(h)), "{wide}");
+        let unnamed = || FLEET_HEADER.iter().filter(|h| **h != "Name");
+        assert!(unnamed().all(|h| wide.contains(h)), "{wide}");
+        assert!(!wide.contains("Name"), "no names, no name column: {wide}");
         assert!(out.contains("2026-12-10T04:11:13Z"), "{out}");
         assert!(out.contains("error: HTTP 404 InstanceNotFound"), "{out}");
         // Timestamps become dates first, then Auto-update, Cert valid, Forced, Time left go.
         let (h, out) = header(Some(118));
-        assert!(FLEET_HEADER.iter().all(|c| h.contains(c)), "{h}");
+        assert!(unnamed().all(|c| h.contains(c)), "{h}");
         assert!(!out.contains("T04:11:13Z"), "{out}");
         let (h, _) = header(Some(100));
         assert!(

@@ -112,19 +112,19 @@ pub struct WireMetrics {
 }
 
 impl WireMetrics {
-    /// The series of the addresses of instance `instance_id` (unescaped).
-    pub fn add(&mut self, instance_id: &str, wire: &WireChecked) -> io::Result<()> {
+    /// The series of the addresses of an instance whose own labels are `instance_labels`
+    /// (`instance_id="..."`, and `instance_name` when known, escaped).
+    pub fn add(&mut self, instance_labels: &str, wire: &WireChecked) -> io::Result<()> {
         let Ok(addresses) = &wire.result else {
             return Ok(());
         };
-        let id = escape_label_value(instance_id);
         for checked in addresses {
             let Some(facts) = &checked.facts else {
                 continue;
             };
             let a = &checked.address;
             let labels = format!(
-                "instance_id=\"{id}\",tenant_id=\"{}\",tenant_name=\"{}\",address=\"{}\",network=\"{}\"",
+                "{instance_labels},tenant_id=\"{}\",tenant_name=\"{}\",address=\"{}\",network=\"{}\"",
                 escape_label_value(&a.tenant_id),
                 escape_label_value(&a.tenant_name),
                 escape_label_value(&checked.host_port()),
@@ -267,7 +267,7 @@ mod tests {
     #[test]
     fn each_address_gets_the_series_its_probe_learnt() {
         let mut metrics = WireMetrics::default();
-        metrics.add("ob\\x", &wire()).unwrap();
+        metrics.add("instance_id=\"ob\\\\x\"", &wire()).unwrap();
         let mut out = Vec::new();
         metrics.finish(&mut out).unwrap();
         let text = String::from_utf8(out).unwrap();

@@ -143,6 +143,22 @@ fn a_closed_port_is_unknown_and_unreachable() {
     assert!(metrics
         .stdout
         .contains("obssl_check_state{instance_id=\"obcluster-demo\"} 3"));
+    // With --all, the wire series carry the instance's name as its other series do.
+    let all = check_wire(&mock, home.path(), &["--all", "-o", "prometheus"]);
+    let scrape = parse_prometheus(&all.stdout);
+    let demo = scrape
+        .samples
+        .iter()
+        .find(|s| {
+            s.metric == "obssl_wire_reachable"
+                && s.labels.get("instance_id") == Some("obcluster-demo")
+        })
+        .expect("a wire series of obcluster-demo");
+    assert_eq!(demo.labels.get("instance_name"), Some("demo"));
+    assert_eq!(
+        demo.labels.get("address"),
+        Some(format!("127.0.0.1:{port}").as_str())
+    );
 }
 
 #[test]
@@ -372,4 +388,24 @@ fn check_wire_mariadb_plaintext_refused_is_ok_and_accepted_critical() {
         wire_value(&scrape, "obssl_wire_plaintext_refused", instance, s.good),
         Some(0.0)
     );
+}
+
+#[test]
+#[ignore = "prints check --wire over the MariaDB servers for a report; the tests above assert it"]
+fn check_wire_mariadb_report() {
+    let Some(s) = crate::probe_mariadb::servers("check_wire_mariadb_report") else {
+        return;
+    };
+    let ports = [s.good, s.strict, s.plain, s.expired, refused_port()];
+    let password = Some(crate::probe_mariadb::DB_PASSWORD);
+    for format in ["plugin", "prometheus"] {
+        let (run, _mock) = check_mariadb(&ports, &["--db-user", "probe", "-o", format], password);
+        let _ = writeln!(
+            std::io::stderr(),
+            "## obssl check --wire {} --db-user probe -o {format} (exit {})\n{}",
+            crate::probe_mariadb::INSTANCE,
+            run.code,
+            run.stdout
+        );
+    }
 }

@@ -22,6 +22,7 @@ mod hostile;
 mod hostile_local;
 mod leaks;
 mod mock_server;
+mod names;
 mod nonce_cache;
 mod probe;
 mod probe_hostile;

@@ -63,8 +63,8 @@ pub struct Servers {
     _watchdog: Mutex<std::process::Child>,
     pub(crate) good: u16,
     pub(crate) strict: u16,
-    expired: u16,
-    plain: u16,
+    pub(crate) expired: u16,
+    pub(crate) plain: u16,
 }
 
 pub(crate) fn servers(test: &str) -> Option<&'static Servers> {
