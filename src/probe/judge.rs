@@ -153,9 +153,10 @@ pub fn judge_at(
                         "api-mismatch",
                         State::Warning,
                         format!(
-                            "the served certificate expires {} ({}), the API's validPeriod says {period}",
-                            describe_time_left(leaf.not_after, now),
-                            leaf.not_after
+                            "the served certificate's notAfter is {} ({}), the API's validPeriod \
+                             says {period}",
+                            leaf.not_after,
+                            describe_time_left(leaf.not_after, now)
                         ),
                     );
                 }

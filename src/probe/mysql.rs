@@ -97,6 +97,7 @@ pub(super) fn protocol(why: impl Into<String>) -> WireError {
 
 /// An ERR packet: error code, SQL state and message.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServerError {
     pub code: u16,
     pub sql_state: Option<String>,
