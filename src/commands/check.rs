@@ -5,7 +5,7 @@
 //! 3 UNKNOWN); any error that stops the whole run (usage, configuration, the
 //! instance list) is UNKNOWN, 3 (see `app.rs`).
 
-use super::check_wire::WireRun;
+use super::check_wire::{WireInput, WireRun};
 use crate::cacert::{certificates_in, describe, CaSource};
 use crate::check::wire::add_wire_findings;
 use crate::check::{evaluate, evaluate_ca, Checked, Policy};
@@ -111,6 +111,7 @@ fn check(
     // (memory stays flat however many instances the run reads).
     let mut report = CheckReport::new(args.output, &policy);
     let mut spool_error = None;
+    let mut pending: Vec<Pending> = Vec::new();
     fleet::stream_all(
         &client,
         selected,
@@ -144,27 +145,22 @@ fn check(
                 }
                 _ => None,
             };
-            let wire = match (&wire, &outcome.result, ca_result) {
-                (Some(run), Ok(status), Some(ca_result)) => {
-                    let ca_der = ca_result
-                        .map(|certs| certs.into_iter().map(|c| c.der).collect())
-                        .map_err(|e| e.message);
-                    let checked =
-                        run.check(&client, &outcome.instance_id, status, ca_der, check_ca);
-                    if let (true, Err(e)) = (verbose, &checked.result) {
-                        out.warn(&error_line(e));
-                    }
-                    add_wire_findings(&mut verdict, &checked);
-                    Some(checked)
-                }
-                _ => None,
-            };
             let checked = Checked {
                 outcome,
                 verdict,
                 ca,
-                wire,
+                wire: None,
             };
+            // With --wire, the report waits for the probes, which run across instances.
+            if wire.is_some() {
+                let ca_der = ca_result.map(|result| {
+                    result
+                        .map(|certs| certs.into_iter().map(|c| c.der).collect())
+                        .map_err(|e| e.message)
+                });
+                pending.push((checked, ca_der));
+                return ControlFlow::Continue(());
+            }
             match report.add(&checked) {
                 Ok(()) => ControlFlow::Continue(()),
                 Err(e) => {
@@ -174,6 +170,11 @@ fn check(
             }
         },
     )?;
+    if let (Some(run), None) = (&wire, &spool_error) {
+        if let Err(e) = probe_and_add(run, &client, pending, check_ca, verbose, out, &mut report) {
+            spool_error = Some(e);
+        }
+    }
     if let Some(e) = spool_error {
         return Err(Error::config(format!(
             "cannot keep the report while the instances are read: {e}"
@@ -204,4 +205,55 @@ fn read_ca_file(path: &std::path::Path) -> Result<Vec<String>> {
         .iter()
         .map(|der| describe(der).map(|c| c.fingerprint).map_err(bad))
         .collect()
+}
+
+/// An instance judged, waiting for `--wire`'s probes: with its CA's certificates (DER) or why
+/// they could not be read, when its query was answered.
+type Pending = (Checked, Option<std::result::Result<Vec<Vec<u8>>, String>>);
+
+/// `check --wire`: probes the addresses of the instances `pending` holds (those answered,
+/// with their CA or why it could not be read), adds the findings to each verdict and the
+/// instances to `report`, in order.
+fn probe_and_add(
+    run: &WireRun,
+    client: &crate::api::Api,
+    pending: Vec<Pending>,
+    check_ca: bool,
+    verbose: bool,
+    out: &mut Output,
+    report: &mut CheckReport,
+) -> std::io::Result<()> {
+    let mut inputs = Vec::new();
+    let mut slots = Vec::with_capacity(pending.len());
+    for (checked, ca) in &pending {
+        match (&checked.outcome.result, ca) {
+            (Ok(status), Some(ca)) => {
+                slots.push(Some(inputs.len()));
+                inputs.push(WireInput {
+                    instance_id: &checked.outcome.instance_id,
+                    status,
+                    ca: ca.clone(),
+                    ca_known: check_ca,
+                });
+            }
+            _ => slots.push(None),
+        }
+    }
+    let mut wired: Vec<Option<_>> = run
+        .check_all(client, &inputs)
+        .into_iter()
+        .map(Some)
+        .collect();
+    drop(inputs);
+    for ((mut checked, _), slot) in pending.into_iter().zip(slots) {
+        if let Some(wire) = slot.and_then(|i| wired[i].take()) {
+            if let (true, Err(e)) = (verbose, &wire.result) {
+                out.warn(&error_line(e));
+            }
+            add_wire_findings(&mut checked.verdict, &wire);
+            checked.wire = Some(wire);
+        }
+        report.add(&checked)?;
+    }
+    Ok(())
 }

@@ -5,9 +5,12 @@
 use crate::api::{Api, SslStatus, TenantAddress};
 use crate::check::wire::{step_timeout, AddressChecked, WireChecked};
 use crate::check::Policy;
+use crate::error::Result;
 use crate::probe::{self, Login, Target, WireSettings};
 use crate::trace::Trace;
 use rustls::pki_types::CertificateDer;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::Instant;
 
 /// How `check --wire` probes: the same for every instance of the run.
@@ -21,90 +24,148 @@ pub struct WireRun {
     pub trace: Trace,
 }
 
+/// One instance whose answer `check --wire` probes behind.
+pub struct WireInput<'a> {
+    pub instance_id: &'a str,
+    pub status: &'a SslStatus,
+    /// Its CA's certificates (DER), or why they could not be read.
+    pub ca: Result<Vec<Vec<u8>>, String>,
+    /// Whether the report already tells a CA failure (`--ca`).
+    pub ca_known: bool,
+}
+
 impl WireRun {
-    /// Probes every online tenant address of the instance whose answer is `status`; `ca` is
-    /// its CA's certificates (DER), or why they could not be read (`ca_known`: whether the
-    /// report already says so, as `--ca` does).
-    pub fn check(
-        &self,
-        api: &Api,
-        instance_id: &str,
-        status: &SslStatus,
-        ca: Result<Vec<Vec<u8>>, String>,
-        ca_known: bool,
-    ) -> WireChecked {
-        let addresses = match api.tenant_addresses(instance_id, None) {
-            Ok(addresses) => addresses,
-            Err(e) => {
-                return WireChecked {
-                    result: Err(e),
-                    ca_problem: None,
+    /// Probes every online tenant address of every instance of `inputs`, `jobs` at a time
+    /// across instances (the addresses of all instances are discovered first, `jobs` at a
+    /// time too), within the deadline; one [`WireChecked`] per input, in order.
+    pub fn check_all(&self, api: &Api, inputs: &[WireInput<'_>]) -> Vec<WireChecked> {
+        let discovered = self.discover(api, inputs);
+        // Each instance's probe settings: its CA; one step limit for the whole run.
+        let mut online: Vec<Vec<TenantAddress>> = Vec::with_capacity(inputs.len());
+        let mut failed: Vec<Option<crate::error::Error>> = Vec::with_capacity(inputs.len());
+        for result in discovered {
+            match result {
+                Ok(addresses) => {
+                    online.push(addresses.into_iter().filter(|a| a.is_online()).collect());
+                    failed.push(None);
+                }
+                Err(e) => {
+                    online.push(Vec::new());
+                    failed.push(Some(e));
                 }
             }
-        };
-        let online: Vec<TenantAddress> = addresses.into_iter().filter(|a| a.is_online()).collect();
-        let (ca, ca_problem) = match ca {
-            Ok(certs) => (
-                Some(certs.into_iter().map(CertificateDer::from).collect()),
-                None,
-            ),
-            Err(why) => (None, (!ca_known && !online.is_empty()).then_some(why)),
-        };
+        }
+        let total: usize = online.iter().map(Vec::len).sum();
         let left = self.deadline.saturating_duration_since(Instant::now());
         let steps = if self.login.is_some() { 6 } else { 3 };
-        let Some(timeout) = step_timeout(left, online.len(), self.jobs, steps) else {
-            let why = format!(
-                "check's time limit (-t) left {} ms, too little to probe {} addresses {} at a time",
-                left.as_millis(),
-                online.len(),
-                self.jobs
-            );
-            return WireChecked {
-                result: Ok(online
-                    .into_iter()
-                    .map(|a| AddressChecked::not_probed(a, &why))
-                    .collect()),
-                ca_problem,
-            };
-        };
-        self.trace.info(|| {
-            format!(
-                "* wire: {instance_id}: probing {} addresses, {} at a time, {} ms per step",
-                online.len(),
-                self.jobs,
-                timeout.as_millis()
-            )
-        });
-        let settings = WireSettings {
-            timeout,
-            ca,
-            login: self.login.clone(),
-            trace: self.trace,
-        };
-        let targets: Vec<(Target, &WireSettings)> = online
+        let timeout = step_timeout(left, total, self.jobs, steps);
+        let settings: Vec<WireSettings> = inputs
             .iter()
-            .map(|a| {
-                let host = a.host.trim_start_matches('[').trim_end_matches(']');
-                let target = Target {
-                    host: host.to_owned(),
-                    port: a.port,
+            .map(|input| WireSettings {
+                timeout: timeout.unwrap_or_default(),
+                ca: input
+                    .ca
+                    .as_ref()
+                    .ok()
+                    .map(|certs| certs.iter().cloned().map(CertificateDer::from).collect()),
+                login: self.login.clone(),
+                trace: self.trace,
+            })
+            .collect();
+        let facts = match timeout {
+            Some(timeout) => {
+                self.trace.info(|| {
+                    format!(
+                        "* wire: probing {total} addresses of {} instances, {} at a time, {} ms per step",
+                        inputs.len(),
+                        self.jobs,
+                        timeout.as_millis()
+                    )
+                });
+                let targets: Vec<(Target, &WireSettings)> = online
+                    .iter()
+                    .zip(&settings)
+                    .flat_map(|(addresses, settings)| {
+                        addresses.iter().map(move |a| {
+                            let host = a.host.trim_start_matches('[').trim_end_matches(']');
+                            let target = Target {
+                                host: host.to_owned(),
+                                port: a.port,
+                            };
+                            (target, settings)
+                        })
+                    })
+                    .collect();
+                probe::probe_all(&targets, self.jobs)
+            }
+            None => Vec::new(),
+        };
+        let not_probed = format!(
+            "check's time limit (-t) left {} ms, too little to probe {total} addresses {} at a time",
+            left.as_millis(),
+            self.jobs
+        );
+        let mut facts = facts.into_iter();
+        inputs
+            .iter()
+            .zip(online)
+            .zip(failed)
+            .map(|((input, addresses), failed)| {
+                let ca_problem = match &input.ca {
+                    Err(why) if !input.ca_known && !addresses.is_empty() => Some(why.clone()),
+                    _ => None,
                 };
-                (target, &settings)
+                if let Some(e) = failed {
+                    return WireChecked {
+                        result: Err(e),
+                        ca_problem: None,
+                    };
+                }
+                let result = addresses
+                    .into_iter()
+                    .map(|address| match (timeout, facts.next()) {
+                        (Some(_), Some(facts)) => AddressChecked {
+                            findings: probe::judge(&facts, Some(input.status), &self.policy),
+                            address,
+                            facts: Some(facts),
+                        },
+                        _ => AddressChecked::not_probed(address, &not_probed),
+                    })
+                    .collect();
+                WireChecked {
+                    result: Ok(result),
+                    ca_problem,
+                }
             })
-            .collect();
-        let facts = probe::probe_all(&targets, self.jobs);
-        let result = online
+            .collect()
+    }
+
+    /// The tenant addresses of each instance, read `jobs` at a time, in order.
+    fn discover(&self, api: &Api, inputs: &[WireInput<'_>]) -> Vec<Result<Vec<TenantAddress>>> {
+        let next = AtomicUsize::new(0);
+        let results: Mutex<Vec<Option<Result<Vec<TenantAddress>>>>> =
+            Mutex::new((0..inputs.len()).map(|_| None).collect());
+        std::thread::scope(|scope| {
+            for _ in 0..self.jobs.clamp(1, inputs.len().max(1)) {
+                scope.spawn(|| loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(input) = inputs.get(i) else { break };
+                    let result = api.tenant_addresses(input.instance_id, None);
+                    results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
+                });
+            }
+        });
+        results
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
             .into_iter()
-            .zip(facts)
-            .map(|(address, facts)| AddressChecked {
-                findings: probe::judge(&facts, Some(status), &self.policy),
-                address,
-                facts: Some(facts),
+            .map(|r| {
+                r.unwrap_or_else(|| {
+                    Err(crate::error::Error::internal(
+                        "the discovery did not finish",
+                    ))
+                })
             })
-            .collect();
-        WireChecked {
-            result: Ok(result),
-            ca_problem,
-        }
+            .collect()
     }
 }
