@@ -67,10 +67,7 @@ fn connect(target: &Target, timeout: Duration) -> Result<(TcpStream, SocketAddr)
         error,
         elapsed_ms: ms(start.elapsed()),
     };
-    let addrs: Vec<SocketAddr> = (target.host.as_str(), target.port)
-        .to_socket_addrs()
-        .map_err(|e| unreached("resolve", e.to_string()))?
-        .collect();
+    let addrs = resolve(target, timeout).map_err(|e| unreached("resolve", e))?;
     let mut last = None;
     for addr in addrs {
         match TcpStream::connect_timeout(&addr, timeout) {
@@ -85,6 +82,33 @@ fn connect(target: &Target, timeout: Duration) -> Result<(TcpStream, SocketAddr)
         "connect",
         last.unwrap_or_else(|| "the name resolved to no address".into()),
     ))
+}
+
+/// The addresses of `target`, within `timeout`: the system resolver has no
+/// time limit of its own, so it runs on a thread of its own (left to finish
+/// on its own when it takes longer). An IP address resolves at once.
+fn resolve(target: &Target, timeout: Duration) -> Result<Vec<SocketAddr>, String> {
+    let lookup = |host: &str, port: u16| {
+        (host, port)
+            .to_socket_addrs()
+            .map(Iterator::collect::<Vec<SocketAddr>>)
+            .map_err(|e| e.to_string())
+    };
+    if target.host.parse::<std::net::IpAddr>().is_ok() {
+        return lookup(&target.host, target.port);
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (host, port) = (target.host.clone(), target.port);
+    std::thread::spawn(move || {
+        let _ = tx.send(lookup(&host, port));
+    });
+    rx.recv_timeout(timeout).unwrap_or_else(|_| {
+        Err(format!(
+            "the resolver gave no answer for {} within {} s",
+            target.host,
+            timeout.as_secs_f64()
+        ))
+    })
 }
 
 /// Reads the initial handshake within `timeout`.
