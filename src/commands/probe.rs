@@ -14,8 +14,8 @@
 use crate::api::{Network, SslStatus, TenantAddress};
 use crate::cacert::{certificates_in, CaSource};
 use crate::check::{worst, Policy, State};
-use crate::cli::{NetworkChoice, ProbeArgs, ENV_DB_PASSWORD};
-use crate::config::{ConfigSource, Environment, FlagSettings, Settings};
+use crate::cli::{NetworkChoice, ProbeArgs};
+use crate::config::{ConfigSource, Environment, FlagSettings, Settings, ENV_DB_PASSWORD};
 use crate::error::{Error, Result};
 use crate::fleet::{self, Outcome};
 use crate::output::Output;

@@ -1,7 +1,8 @@
 //! The findings of one address: its wire facts against the policy (the day
 //! thresholds of `check`) and, with an instance, the API's answer.
 
-use super::{Plaintext, Trust, WireFacts};
+use super::facts::{Plaintext, WireFacts};
+use super::tls::Trust;
 use crate::api::SslStatus;
 use crate::check::{expiry_finding, worst, Policy, State};
 use crate::expiry::{describe_time_left, parse_valid_period};
@@ -152,9 +153,10 @@ pub fn judge_at(
                         "api-mismatch",
                         State::Warning,
                         format!(
-                            "the served certificate expires {} ({}), the API's validPeriod says {period}",
-                            describe_time_left(leaf.not_after, now),
-                            leaf.not_after
+                            "the served certificate's notAfter is {} ({}), the API's validPeriod \
+                             says {period}",
+                            leaf.not_after,
+                            describe_time_left(leaf.not_after, now)
                         ),
                     );
                 }
@@ -197,8 +199,8 @@ pub fn state_of(findings: &[Finding]) -> State {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::probe::facts::{ServedCert, Target, TlsFailure, TlsSession, Unreached};
     use crate::probe::mysql::ServerError;
-    use crate::probe::{ServedCert, Target, TlsFailure, TlsSession, Unreached};
     use serde_json::json;
 
     fn at(text: &str) -> Timestamp {

@@ -97,6 +97,7 @@ pub(super) fn protocol(why: impl Into<String>) -> WireError {
 
 /// An ERR packet: error code, SQL state and message.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServerError {
     pub code: u16,
     pub sql_state: Option<String>,
@@ -371,7 +372,7 @@ pub(super) mod tests {
         0x74, 0x69, 0x76, 0x65, 0x5f, 0x70, 0x61, 0x73, 0x73, 0x77, 0x6f, 0x72, 0x64, 0x00,
     ];
 
-    pub(in crate::probe) fn hello() -> Handshake {
+    pub(crate) fn hello() -> Handshake {
         let packet = read_packet(&mut &MARIADB_HELLO[..], MAX_PACKET).unwrap();
         assert_eq!(packet.seq, 0);
         parse_handshake(&packet.payload).unwrap()

@@ -3,18 +3,19 @@
 //! judged, and with a login the TLS login and the one plaintext login.
 
 use super::auth::{self, LoginOutcome};
-use super::mysql::{self, Handshake, WireError};
-use super::tls::{self, Trust};
-use super::{
+use super::facts::{
     Login, Plaintext, ServedCert, Target, TlsFailure, TlsSession, Unreached, WireFacts,
     WireSettings,
 };
+use super::mysql::{self, Handshake, WireError};
+use super::tls::{self, Trust};
 use crate::cacert::{describe, hex};
 use jiff::Timestamp;
 use rustls::pki_types::{CertificateDer, UnixTime};
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub(super) fn ms(d: Duration) -> u64 {
@@ -66,10 +67,7 @@ fn connect(target: &Target, timeout: Duration) -> Result<(TcpStream, SocketAddr)
         error,
         elapsed_ms: ms(start.elapsed()),
     };
-    let addrs: Vec<SocketAddr> = (target.host.as_str(), target.port)
-        .to_socket_addrs()
-        .map_err(|e| unreached("resolve", e.to_string()))?
-        .collect();
+    let addrs = resolve(target, timeout).map_err(|e| unreached("resolve", e))?;
     let mut last = None;
     for addr in addrs {
         match TcpStream::connect_timeout(&addr, timeout) {
@@ -84,6 +82,33 @@ fn connect(target: &Target, timeout: Duration) -> Result<(TcpStream, SocketAddr)
         "connect",
         last.unwrap_or_else(|| "the name resolved to no address".into()),
     ))
+}
+
+/// The addresses of `target`, within `timeout`: the system resolver has no
+/// time limit of its own, so it runs on a thread of its own (left to finish
+/// on its own when it takes longer). An IP address resolves at once.
+fn resolve(target: &Target, timeout: Duration) -> Result<Vec<SocketAddr>, String> {
+    let lookup = |host: &str, port: u16| {
+        (host, port)
+            .to_socket_addrs()
+            .map(Iterator::collect::<Vec<SocketAddr>>)
+            .map_err(|e| e.to_string())
+    };
+    if target.host.parse::<std::net::IpAddr>().is_ok() {
+        return lookup(&target.host, target.port);
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (host, port) = (target.host.clone(), target.port);
+    std::thread::spawn(move || {
+        let _ = tx.send(lookup(&host, port));
+    });
+    rx.recv_timeout(timeout).unwrap_or_else(|_| {
+        Err(format!(
+            "the resolver gave no answer for {} within {} s",
+            target.host,
+            timeout.as_secs_f64()
+        ))
+    })
 }
 
 /// Reads the initial handshake within `timeout`.
@@ -314,7 +339,9 @@ fn run(target: &Target, settings: &WireSettings, facts: &mut WireFacts, start: I
         };
         return;
     }
-    // Login over TLS, on this connection (sequence 2: after the SSLRequest).
+    // Login over TLS, on this connection (sequence 2: after the SSLRequest),
+    // with a time limit of its own.
+    bounded.deadline = Instant::now() + timeout;
     let over_tls = auth::login(
         &mut rustls::Stream::new(&mut conn, &mut bounded),
         &hello,
@@ -404,4 +431,43 @@ fn plaintext_login(
         Ok(LoginOutcome::NotTried(reason)) => not_tested(reason),
         Err(e) => not_tested(format!("the plaintext login failed: {e}")),
     }
+}
+
+/// Probes every target (each with its settings: its instance's CA) with up
+/// to `jobs` at once; the facts in input order.
+pub fn probe_all(targets: &[(Target, &WireSettings)], jobs: usize) -> Vec<WireFacts> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<WireFacts>>> = Mutex::new(vec![None; targets.len()]);
+    let workers = jobs.clamp(1, targets.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((target, settings)) = targets.get(i) else {
+                    break;
+                };
+                let facts = probe(target, settings);
+                if let Ok(mut r) = results.lock() {
+                    r[i] = Some(facts);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .zip(targets)
+        .map(|(facts, (target, _))| {
+            facts.unwrap_or_else(|| {
+                let mut f = WireFacts::new(target);
+                f.unreached = Some(Unreached {
+                    stage: "connect",
+                    error: "the probe did not finish".into(),
+                    elapsed_ms: 0,
+                });
+                f
+            })
+        })
+        .collect()
 }

@@ -164,6 +164,22 @@ fn probe_silent_and_trickling_servers_end_within_the_timeout() {
     // Nothing listening: the OS error.
     let port = crate::util::refused_port();
     assert_run(&probe(port, &[]), 3, "onnection refused");
+
+    // A name that does not resolve (RFC 6761's .invalid): the resolver's answer.
+    let home = home();
+    let run = Run::of(isolated("obssl", home.path()).args([
+        "probe",
+        "--address",
+        "no-such-host.invalid",
+        "--timeout",
+        "2",
+        "-o",
+        "jsonl",
+    ]));
+    assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
+    let o: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(o["wire"]["unreached"]["stage"], "resolve", "{o}");
+    assert_eq!(o["address"], "no-such-host.invalid:3306");
 }
 
 #[test]
