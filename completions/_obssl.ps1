@@ -164,6 +164,7 @@ Register-ArgumentCompleter -Native -CommandName 'obssl' -ScriptBlock {
             [CompletionResult]::new('--critical', '--critical', [CompletionResultType]::ParameterName, 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'CRITICAL when this PEM trust bundle (a client''s --ssl-ca file) lacks the instance''s CA certificate (compared by SHA-256 fingerprint). Implies --ca')
             [CompletionResult]::new('--db-user', '--db-user', [CompletionResultType]::ParameterName, 'With --wire: log in as NAME (password from OBSSL_DB_PASSWORD; a user without privileges) once over TLS and once without, to learn whether plaintext is refused')
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'With --wire: which tenant addresses to probe (the online ones)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--write', '--write', [CompletionResultType]::ParameterName, 'Write the output to FILE instead of stdout, atomically (a temporary file in the same directory, then renamed): a collector never reads half a file')

@@ -193,7 +193,7 @@ _obssl() {
             return 0
             ;;
         obssl__subcmd__check)
-            opts="-w -c -o -p -t -v -h -V --file --all --jobs --warning --critical --require-force-ssl --require-auto-update --ca --ca-file --wire --db-user --output --write --names --profile --site --endpoint --project-id --ca-bundle --timeout --retries --verbose --color --help --version"
+            opts="-w -c -o -p -t -v -h -V --file --all --jobs --warning --critical --require-force-ssl --require-auto-update --ca --ca-file --wire --db-user --network --output --write --names --profile --site --endpoint --project-id --ca-bundle --timeout --retries --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -229,6 +229,10 @@ _obssl() {
                     ;;
                 --db-user)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -W "intranet internet all" -- "${cur}"))
                     return 0
                     ;;
                 --output)

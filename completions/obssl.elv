@@ -150,6 +150,7 @@ set edit:completion:arg-completer[obssl] = {|@words|
             cand --critical 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)'
             cand --ca-file 'CRITICAL when this PEM trust bundle (a client''s --ssl-ca file) lacks the instance''s CA certificate (compared by SHA-256 fingerprint). Implies --ca'
             cand --db-user 'With --wire: log in as NAME (password from OBSSL_DB_PASSWORD; a user without privileges) once over TLS and once without, to learn whether plaintext is refused'
+            cand --network 'With --wire: which tenant addresses to probe (the online ones)'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --write 'Write the output to FILE instead of stdout, atomically (a temporary file in the same directory, then renamed): a collector never reads half a file'

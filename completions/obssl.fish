@@ -135,6 +135,9 @@ complete -c obssl -n "__fish_obssl_using_subcommand check" -s w -l warning -d 'W
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s c -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l ca-file -d 'CRITICAL when this PEM trust bundle (a client\'s --ssl-ca file) lacks the instance\'s CA certificate (compared by SHA-256 fingerprint). Implies --ca' -r -F
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l db-user -d 'With --wire: log in as NAME (password from OBSSL_DB_PASSWORD; a user without privileges) once over TLS and once without, to learn whether plaintext is refused' -r
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l network -d 'With --wire: which tenant addresses to probe (the online ones)' -r -f -a "intranet\t'The intranet (VPC) addresses'
+internet\t'The internet (public) addresses'
+all\t'Both'"
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "plugin\t'Monitoring Plugins format: a summary line with perfdata, then one line per problem'
 json\t'Every instance with its state and reasons'
 prometheus\t'Prometheus text exposition format (node_exporter textfile collector)'"

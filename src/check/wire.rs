@@ -80,7 +80,7 @@ pub fn add_wire_findings(verdict: &mut Verdict, wire: &WireChecked) {
         )),
         Ok(addresses) if addresses.is_empty() => findings.push((
             State::Unknown,
-            "wire: the API lists no online tenant address to probe".to_owned(),
+            "wire: the API lists no online tenant address to probe (of --network)".to_owned(),
         )),
         Ok(addresses) => {
             for checked in addresses {
@@ -261,7 +261,7 @@ mod tests {
         assert_eq!(none.state, State::Unknown);
         assert_eq!(
             none.reasons(),
-            ["wire: the API lists no online tenant address to probe"]
+            ["wire: the API lists no online tenant address to probe (of --network)"]
         );
         let mut failed = healthy_verdict();
         add_wire_findings(

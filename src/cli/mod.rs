@@ -392,6 +392,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "NAME", requires = "wire")]
     pub db_user: Option<String>,
 
+    /// With --wire: which tenant addresses to probe (the online ones).
+    #[arg(long, value_enum, value_name = "NETWORK", default_value_t = NetworkChoice::All,
+          requires = "wire")]
+    pub network: NetworkChoice,
+
     /// Output format.
     #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = CheckFormat::Plugin)]
     pub output: CheckFormat,

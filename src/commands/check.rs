@@ -102,6 +102,7 @@ fn check(
         jobs: usize::from(args.selection.jobs),
         deadline,
         login,
+        network: args.network,
         policy,
         trace: settings.trace,
     });

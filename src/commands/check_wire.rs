@@ -5,6 +5,7 @@
 use crate::api::{Api, SslStatus, TenantAddress};
 use crate::check::wire::{step_timeout, AddressChecked, WireChecked};
 use crate::check::Policy;
+use crate::cli::NetworkChoice;
 use crate::error::Result;
 use crate::probe::{self, Login, Target, WireSettings};
 use crate::trace::Trace;
@@ -20,6 +21,8 @@ pub struct WireRun {
     /// When the run must be done (within `-t`): probes are given no more than what is left.
     pub deadline: Instant,
     pub login: Option<Login>,
+    /// `--network`: which of the online addresses.
+    pub network: NetworkChoice,
     pub policy: Policy,
     pub trace: Trace,
 }
@@ -46,7 +49,14 @@ impl WireRun {
         for result in discovered {
             match result {
                 Ok(addresses) => {
-                    online.push(addresses.into_iter().filter(|a| a.is_online()).collect());
+                    online.push(
+                        addresses
+                            .into_iter()
+                            .filter(|a| {
+                                a.is_online() && super::probe::wanted(self.network, a.network)
+                            })
+                            .collect(),
+                    );
                     failed.push(None);
                 }
                 Err(e) => {

@@ -201,7 +201,8 @@ pub fn run(
     Ok(state.code())
 }
 
-fn wanted(choice: NetworkChoice, network: Network) -> bool {
+/// Whether `--network` takes an address of `network`.
+pub(super) fn wanted(choice: NetworkChoice, network: Network) -> bool {
     match choice {
         NetworkChoice::All => true,
         NetworkChoice::Intranet => network == Network::Intranet,

@@ -258,6 +258,38 @@ fn without_wire_no_address_is_read_and_db_user_needs_its_password() {
 }
 
 #[test]
+fn network_chooses_the_addresses_and_none_online_is_unknown() {
+    let port = refused_port();
+    let mock = mock_with("obcluster-demo", &[port]);
+    let home = home();
+    // The mock's internet addresses are CLOSED: nothing online to probe.
+    let run = check_wire(
+        &mock,
+        home.path(),
+        &["obcluster-demo", "--network", "internet"],
+    );
+    assert_eq!(run.code, 3, "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "UNKNOWN obcluster-demo: wire: the API lists no online tenant address to probe (of --network)"
+        ),
+        "{}",
+        run.stdout
+    );
+    let run = check_wire(
+        &mock,
+        home.path(),
+        &["obcluster-demo", "--network", "intranet"],
+    );
+    assert!(
+        run.stdout
+            .contains(&format!("127.0.0.1:{port}: unreachable")),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn the_mock_binary_points_tenant_addresses_at_the_ports_given() {
     let port = fake_mysql(handshake_packet(NO_SSL_CAPABILITIES));
     let home = home();
