@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'obssl' -ScriptBlock {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Inspect the configuration: effective settings and the config file''s path')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Probe what tenant addresses serve on the wire (TLS, chain, plaintext), held against the API')
+            [CompletionResult]::new('exporter', 'exporter', [CompletionResultType]::ParameterValue, 'Serve the check''s metrics over HTTP for Prometheus, refreshed in the background')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to standard output')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff) to standard output')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -224,6 +225,40 @@ Register-ArgumentCompleter -Native -CommandName 'obssl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'obssl;exporter' {
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read instance ids from PATH (`-` for stdin): one per line, blank lines and `#` comments ignored')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'How many requests are in flight at once (1 to 64)')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]')
+            [CompletionResult]::new('--warning', '--warning', [CompletionResultType]::ParameterName, 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)')
+            [CompletionResult]::new('--critical', '--critical', [CompletionResultType]::ParameterName, 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'CRITICAL when this PEM trust bundle (a client''s --ssl-ca file) lacks the instance''s CA certificate (compared by SHA-256 fingerprint). Implies --ca')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Serve the metrics on this IP address and port. Only loopback by default; any other address (e.g. 0.0.0.0:9853 in a container) must be written here as an IP address: host names are refused, and no variable or profile sets it')
+            [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Read the API at most once per DURATION (e.g. 30s, 5m, 1h; at least 1s). Scrapes are answered from the last refresh and never call the API')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of the log lines on stderr: text, or json (one object per line, for log collectors)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'OceanBase Cloud site [env: OBSSL_SITE] [default: intl]; --endpoint wins over it')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'API base URL [env: OBSSL_ENDPOINT] [default: https://api-cloud.oceanbase.com]. Plain http:// is accepted only for loopback hosts')
+            [CompletionResult]::new('--project-id', '--project-id', [CompletionResultType]::ParameterName, 'Project id, sent as the X-Ob-Project-Id header [env: OBSSL_PROJECT_ID] [default: the account''s most recently used project]')
+            [CompletionResult]::new('--ca-bundle', '--ca-bundle', [CompletionResultType]::ParameterName, 'Trust the certificates of this PEM file in addition to the system''s roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Give up on one attempt (connection, digest handshake, answer) after this many seconds; with retries, one call takes at most timeout × (retries + 1). For `check`, the limit of the whole run (the plugin timeout): unanswered instances are then UNKNOWN')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one attempt (connection, digest handshake, answer) after this many seconds; with retries, one call takes at most timeout × (retries + 1). For `check`, the limit of the whole run (the plugin timeout): unanswered instances are then UNKNOWN')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every instance of the account (listed with GET /api/v2/instances)')
+            [CompletionResult]::new('--require-force-ssl', '--require-force-ssl', [CompletionResultType]::ParameterName, 'WARNING when SSL is not enforced (forceSSL not OPEN)')
+            [CompletionResult]::new('--require-auto-update', '--require-auto-update', [CompletionResultType]::ParameterName, 'WARNING when certificate auto-update is off (autoUpdate not OPEN)')
+            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Also download each instance''s CA (caUrl, once per distinct URL) and apply --warning and --critical to its expiry; a CA that cannot be read makes the instance UNKNOWN')
+            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Label each instance''s series with instance_name, for ids given by hand too: reads the instance list at each refresh (with --all, the names are always there)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'obssl;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -247,6 +282,7 @@ Register-ArgumentCompleter -Native -CommandName 'obssl' -ScriptBlock {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Inspect the configuration: effective settings and the config file''s path')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Probe what tenant addresses serve on the wire (TLS, chain, plaintext), held against the API')
+            [CompletionResult]::new('exporter', 'exporter', [CompletionResultType]::ParameterValue, 'Serve the check''s metrics over HTTP for Prometheus, refreshed in the background')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to standard output')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff) to standard output')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -276,6 +312,9 @@ Register-ArgumentCompleter -Native -CommandName 'obssl' -ScriptBlock {
             break
         }
         'obssl;help;probe' {
+            break
+        }
+        'obssl;help;exporter' {
             break
         }
         'obssl;help;completions' {

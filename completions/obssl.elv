@@ -29,6 +29,7 @@ set edit:completion:arg-completer[obssl] = {|@words|
             cand config 'Inspect the configuration: effective settings and the config file''s path'
             cand check 'Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus'
             cand probe 'Probe what tenant addresses serve on the wire (TLS, chain, plaintext), held against the API'
+            cand exporter 'Serve the check''s metrics over HTTP for Prometheus, refreshed in the background'
             cand completions 'Print a shell completion script to standard output'
             cand man 'Print the manual page (roff) to standard output'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -208,6 +209,39 @@ set edit:completion:arg-completer[obssl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'obssl;exporter'= {
+            cand --file 'Read instance ids from PATH (`-` for stdin): one per line, blank lines and `#` comments ignored'
+            cand --jobs 'How many requests are in flight at once (1 to 64)'
+            cand -w 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]'
+            cand --warning 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]'
+            cand -c 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)'
+            cand --critical 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)'
+            cand --ca-file 'CRITICAL when this PEM trust bundle (a client''s --ssl-ca file) lacks the instance''s CA certificate (compared by SHA-256 fingerprint). Implies --ca'
+            cand --listen 'Serve the metrics on this IP address and port. Only loopback by default; any other address (e.g. 0.0.0.0:9853 in a container) must be written here as an IP address: host names are refused, and no variable or profile sets it'
+            cand --refresh 'Read the API at most once per DURATION (e.g. 30s, 5m, 1h; at least 1s). Scrapes are answered from the last refresh and never call the API'
+            cand --log-format 'Format of the log lines on stderr: text, or json (one object per line, for log collectors)'
+            cand -p 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]'
+            cand --profile 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]'
+            cand --site 'OceanBase Cloud site [env: OBSSL_SITE] [default: intl]; --endpoint wins over it'
+            cand --endpoint 'API base URL [env: OBSSL_ENDPOINT] [default: https://api-cloud.oceanbase.com]. Plain http:// is accepted only for loopback hosts'
+            cand --project-id 'Project id, sent as the X-Ob-Project-Id header [env: OBSSL_PROJECT_ID] [default: the account''s most recently used project]'
+            cand --ca-bundle 'Trust the certificates of this PEM file in addition to the system''s roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]'
+            cand -t 'Give up on one attempt (connection, digest handshake, answer) after this many seconds; with retries, one call takes at most timeout × (retries + 1). For `check`, the limit of the whole run (the plugin timeout): unanswered instances are then UNKNOWN'
+            cand --timeout 'Give up on one attempt (connection, digest handshake, answer) after this many seconds; with retries, one call takes at most timeout × (retries + 1). For `check`, the limit of the whole run (the plugin timeout): unanswered instances are then UNKNOWN'
+            cand --retries 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]'
+            cand --color 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both'
+            cand --all 'Every instance of the account (listed with GET /api/v2/instances)'
+            cand --require-force-ssl 'WARNING when SSL is not enforced (forceSSL not OPEN)'
+            cand --require-auto-update 'WARNING when certificate auto-update is off (autoUpdate not OPEN)'
+            cand --ca 'Also download each instance''s CA (caUrl, once per distinct URL) and apply --warning and --critical to its expiry; a CA that cannot be read makes the instance UNKNOWN'
+            cand --names 'Label each instance''s series with instance_name, for ids given by hand too: reads the instance list at each refresh (with --all, the names are always there)'
+            cand -v 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
+            cand --verbose 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'obssl;completions'= {
             cand --color 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both'
             cand -h 'Print help (see more with ''--help'')'
@@ -229,6 +263,7 @@ set edit:completion:arg-completer[obssl] = {|@words|
             cand config 'Inspect the configuration: effective settings and the config file''s path'
             cand check 'Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus'
             cand probe 'Probe what tenant addresses serve on the wire (TLS, chain, plaintext), held against the API'
+            cand exporter 'Serve the check''s metrics over HTTP for Prometheus, refreshed in the background'
             cand completions 'Print a shell completion script to standard output'
             cand man 'Print the manual page (roff) to standard output'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -250,6 +285,8 @@ set edit:completion:arg-completer[obssl] = {|@words|
         &'obssl;help;check'= {
         }
         &'obssl;help;probe'= {
+        }
+        &'obssl;help;exporter'= {
         }
         &'obssl;help;completions'= {
         }

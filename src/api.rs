@@ -26,11 +26,77 @@ pub type ExplainFailure = Box<dyn Fn(TransportError, &str) -> Error + Send + Syn
 pub struct Api {
     client: ApiClient,
     explain: ExplainFailure,
+    /// Counts the calls by outcome, when asked for (`obssl exporter`).
+    calls: Option<std::sync::Arc<CallCounts>>,
+}
+
+/// How many calls (an instance's SSL status, a page of the instance list)
+/// ended how: `success`, or the kind of error ([`ErrorKind::as_str`]).
+#[derive(Debug, Default)]
+pub struct CallCounts {
+    success: std::sync::atomic::AtomicU64,
+    failed: [std::sync::atomic::AtomicU64; CALL_ERROR_KINDS.len()],
+}
+
+/// The error kinds [`CallCounts`] tells apart.
+const CALL_ERROR_KINDS: [crate::error::ErrorKind; 6] = {
+    use crate::error::ErrorKind::*;
+    [Auth, Api, Network, Config, Usage, Internal]
+};
+
+impl CallCounts {
+    fn record<T>(&self, result: &Result<T>) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let counter = match result {
+            Ok(_) => &self.success,
+            Err(e) => {
+                let i = CALL_ERROR_KINDS.iter().position(|k| *k == e.kind);
+                &self.failed[i.unwrap_or(CALL_ERROR_KINDS.len() - 1)]
+            }
+        };
+        counter.fetch_add(1, Relaxed);
+    }
+
+    /// Each outcome and its count so far, `success` first.
+    pub fn snapshot(&self) -> Vec<(&'static str, u64)> {
+        use std::sync::atomic::Ordering::Relaxed;
+        std::iter::once(("success", self.success.load(Relaxed)))
+            .chain(
+                CALL_ERROR_KINDS
+                    .iter()
+                    .zip(&self.failed)
+                    .map(|(kind, n)| (kind.as_str(), n.load(Relaxed))),
+            )
+            .collect()
+    }
 }
 
 impl Api {
     pub fn new(client: ApiClient, explain: ExplainFailure) -> Api {
-        Api { client, explain }
+        Api {
+            client,
+            explain,
+            calls: None,
+        }
+    }
+
+    /// A run ended: see [`ApiClient::end_run`].
+    pub fn end_run(&self) {
+        self.client.end_run();
+    }
+
+    /// Counts every call's outcome in `calls`.
+    pub fn with_call_counts(self, calls: std::sync::Arc<CallCounts>) -> Api {
+        Api {
+            calls: Some(calls),
+            ..self
+        }
+    }
+
+    fn count<T>(&self, result: &Result<T>) {
+        if let Some(calls) = &self.calls {
+            calls.record(result);
+        }
     }
 
     /// Bounds every call by one deadline (see [`ApiClient::with_time_limit`]).
@@ -44,6 +110,11 @@ impl Api {
     /// Whether later calls are signed pre-emptively (see [`ApiClient::has_challenge`]).
     pub fn has_challenge(&self) -> bool {
         self.client.has_challenge()
+    }
+
+    /// Opens `extra` connections along with the next one (see [`ApiClient::preconnect`]).
+    pub fn preconnect(&self, extra: usize) {
+        self.client.preconnect(extra);
     }
 
     /// GETs `path` (path and query, under the endpoint) about `subject`.
@@ -195,6 +266,12 @@ pub fn resolve_field_name(name: &str) -> Result<&'static str> {
 /// instance list, and is that instance's error, an API error (exit 5), not a
 /// usage error.
 pub fn fetch_ssl_status(api: &Api, instance_id: &str, request_id: &str) -> Result<SslStatus> {
+    let result = read_ssl_status(api, instance_id, request_id);
+    api.count(&result);
+    result
+}
+
+fn read_ssl_status(api: &Api, instance_id: &str, request_id: &str) -> Result<SslStatus> {
     validate_instance_id(instance_id).map_err(|e| {
         Error::api(
             format!(
@@ -249,6 +326,12 @@ pub fn listing_did_not_end(request_id: &str) -> Error {
 
 /// Page `number` of the instance list, no longer than the `pageSize` asked.
 pub fn list_page(api: &Api, request_id: &str, number: usize) -> Result<InstancePage> {
+    let result = read_list_page(api, request_id, number);
+    api.count(&result);
+    result
+}
+
+fn read_list_page(api: &Api, request_id: &str, number: usize) -> Result<InstancePage> {
     let subject = format!("the instance list (page {number})");
     let answer = api.get(&list_path(request_id, number, LIST_PAGE_SIZE), &subject)?;
     let page = parse_instance_page(answer, &subject, request_id)?;

@@ -62,6 +62,7 @@ where
             commands::probe::run(args, &ProcessEnv, &palette, &mut out),
             true,
         ),
+        Command::Exporter(args) => (commands::exporter::run(args, &ProcessEnv), false),
         Command::Configure(args) => (
             commands::configure::run(args, &ProcessEnv).map(|()| 0),
             false,

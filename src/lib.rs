@@ -16,6 +16,7 @@ mod config;
 mod endpoint;
 mod error;
 mod expiry;
+mod exporter;
 mod files;
 mod fleet;
 pub mod mock;

@@ -6,7 +6,8 @@
 //!
 //! The handlers of SIGINT, SIGTERM, SIGHUP and SIGQUIT do only what is safe in
 //! a signal handler (`unlink`, `tcsetattr`), then die of the same signal as
-//! before. Elsewhere than Unix these guards do nothing.
+//! before; for `obssl exporter` ([`stop_on_signal`]) the first SIGINT or
+//! SIGTERM only sets a flag, so that it stops on its own. Elsewhere than Unix these guards do nothing.
 
 /// Turns core dumps off for the rest of the process (`setrlimit(RLIMIT_CORE,
 /// 0)` on Unix): the AccessKey secret is in memory in every command that
@@ -44,7 +45,18 @@ mod imp {
 
     const SIGNALS: [c_int; 4] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT];
 
+    /// Set by [`stop_on_signal`]: the first SIGINT or SIGTERM sets [`STOP`]
+    /// instead of ending the process.
+    static GRACEFUL: AtomicBool = AtomicBool::new(false);
+    static STOP: AtomicBool = AtomicBool::new(false);
+
     extern "C" fn on_signal(signal: c_int) {
+        if GRACEFUL.load(Ordering::SeqCst)
+            && (signal == libc::SIGINT || signal == libc::SIGTERM)
+            && !STOP.swap(true, Ordering::SeqCst)
+        {
+            return;
+        }
         let temp = TEMP_FILE.swap(std::ptr::null_mut(), Ordering::SeqCst);
         // SAFETY: unlink, tcsetattr, signal and raise are async-signal-safe;
         // `temp` is a valid C string (leaked until taken back), and SAVED is
@@ -75,6 +87,14 @@ mod imp {
                 }
             }
         });
+    }
+
+    /// From now on the first SIGINT or SIGTERM sets the flag returned
+    /// instead of ending the process (a second one ends it as before).
+    pub fn stop_on_signal() -> &'static AtomicBool {
+        GRACEFUL.store(true, Ordering::SeqCst);
+        install();
+        &STOP
     }
 
     /// Removes `path` if a signal ends the process before the guard is dropped.
@@ -142,6 +162,12 @@ mod imp {
 #[cfg(not(unix))]
 mod imp {
     use std::path::Path;
+    use std::sync::atomic::AtomicBool;
+
+    static STOP: AtomicBool = AtomicBool::new(false);
+    pub fn stop_on_signal() -> &'static AtomicBool {
+        &STOP
+    }
 
     pub struct TempFileGuard;
     pub fn temp_file(_path: &Path) -> TempFileGuard {
@@ -153,6 +179,10 @@ mod imp {
     }
 }
 
+/// A long-running command's stop: after this, the first SIGINT or SIGTERM
+/// sets the flag (the command then ends on its own, within a second) instead
+/// of ending the process; a second one ends it at once.
+pub use imp::stop_on_signal;
 /// While the guard lives, a signal that ends the process removes the file at
 /// the path first.
 pub use imp::temp_file;

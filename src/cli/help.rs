@@ -27,6 +27,27 @@ The digest challenge is kept between runs (the nonce cache, one round trip inste
 OBSSL_NONCE_CACHE=0 (or the profile key nonce_cache = false) turns it off, and
 OBSSL_NONCE_CACHE_TTL=SECONDS sets how long a kept challenge is used (default 60, 0 off).";
 
+pub(super) const EXPORTER_EXAMPLES: &str = "\
+Instances: the ids given and --file (read once, at start), or --all, the default without
+them (the account is listed again at each refresh).
+Endpoints: GET /metrics (Prometheus text format, or OpenMetrics when Accept asks for it),
+GET / (a page with a link), GET /healthz (200 once serving). Scrapes never call the API:
+they are answered from the last refresh, which runs in the background at most once per
+--refresh. A failed refresh keeps the last values, with obssl_up 0 for what failed.
+
+Examples:
+  # Every instance of the account, on 127.0.0.1:9853, refreshed every 5 minutes
+  obssl exporter
+
+  # In a container: every interface, a list of instances, the CA series too
+  obssl exporter --listen 0.0.0.0:9853 --file /etc/obssl/instances.txt --ca
+
+  # JSON log lines for a log collector, refreshed every minute
+  obssl exporter --log-format json --refresh 1m
+
+  # Try it without an account, against the bundled mock API
+  obssl-mock run -- obssl exporter --refresh 30s";
+
 pub(super) const CONFIGURE_EXAMPLES: &str = "\
 Examples:
   # Interactive: asks for each value (the secret without echo), current values as defaults

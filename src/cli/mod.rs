@@ -62,6 +62,9 @@ pub enum Command {
     /// Probe what tenant addresses serve on the wire (TLS, chain, plaintext), held against the API.
     #[command(after_help = PROBE_EXAMPLES)]
     Probe(ProbeArgs),
+    /// Serve the check's metrics over HTTP for Prometheus, refreshed in the background.
+    #[command(after_help = EXPORTER_EXAMPLES)]
+    Exporter(ExporterArgs),
 
     /// Print a shell completion script to standard output.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
@@ -342,11 +345,10 @@ pub struct ConfigListArgs {
     pub settings: SettingsArgs,
 }
 
+/// What `check` and `exporter` demand of an instance: the thresholds, the
+/// optional rules and the CA checks.
 #[derive(Debug, Clone, Args)]
-pub struct CheckArgs {
-    #[command(flatten)]
-    pub selection: InstanceSelection,
-
+pub struct PolicyArgs {
     #[arg(short, long, allow_negative_numbers = true, value_name = "DAYS",
           value_parser = clap::value_parser!(u32).range(0..=36_500),
           help = format!(
@@ -378,6 +380,15 @@ pub struct CheckArgs {
     /// CA certificate (compared by SHA-256 fingerprint). Implies --ca.
     #[arg(long, value_name = "FILE")]
     pub ca_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub selection: InstanceSelection,
+
+    #[command(flatten)]
+    pub policy: PolicyArgs,
 
     /// Also probe every online tenant address of each instance on the wire, as `obssl probe`
     /// does (MySQL handshake, TLS, the served chain against the instance's CA): CRITICAL for
@@ -413,6 +424,64 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub connection: ConnectionArgs,
+}
+
+/// The default of `exporter --listen`: loopback only.
+pub const DEFAULT_EXPORTER_LISTEN: &str = "127.0.0.1:9853";
+
+#[derive(Debug, Clone, Args)]
+pub struct ExporterArgs {
+    /// The instances of every refresh; with no id and no --file, --all (--file is read once,
+    /// at start; --all lists the account again at each refresh).
+    #[command(flatten)]
+    pub instances: InstanceSelection,
+
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+
+    /// Serve the metrics on this IP address and port. Only loopback by default; any
+    /// other address (e.g. 0.0.0.0:9853 in a container) must be written here as an IP
+    /// address: host names are refused, and no variable or profile sets it.
+    #[arg(long, value_name = "IP:PORT", default_value = DEFAULT_EXPORTER_LISTEN,
+          value_parser = parse_listen)]
+    pub listen: std::net::SocketAddr,
+
+    /// Read the API at most once per DURATION (e.g. 30s, 5m, 1h; at least 1s). Scrapes are
+    /// answered from the last refresh and never call the API.
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub refresh: std::time::Duration,
+
+    /// Label each instance's series with instance_name, for ids given by hand too: reads the
+    /// instance list at each refresh (with --all, the names are always there).
+    #[arg(long)]
+    pub names: bool,
+
+    /// Format of the log lines on stderr: text, or json (one object per line, for log
+    /// collectors).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+impl ExporterArgs {
+    /// The instances of every refresh: the ids and --file given, else (or
+    /// with --all) every instance of the account.
+    pub fn selection(&self) -> InstanceSelection {
+        InstanceSelection {
+            all: self.instances.all || self.instances.is_empty(),
+            ..self.instances.clone()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One line of text per event.
+    Text,
+    /// One JSON object per line.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -535,6 +604,53 @@ pub fn parse_from(args: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
     Ok(cli)
 }
 
+/// `--listen`: an IP address and a port (a host name could resolve to an
+/// address that was not meant).
+fn parse_listen(s: &str) -> Result<std::net::SocketAddr, String> {
+    s.parse().map_err(|_| {
+        format!(
+            "`{s}` is not an IP address and port: give e.g. {DEFAULT_EXPORTER_LISTEN}, \
+             [::1]:9853, or 0.0.0.0:9853 to serve every interface"
+        )
+    })
+}
+
+/// A duration such as `30s`, `5m`, `1h` or `1h30m`: at least one second, at most a week.
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let bad = || format!("`{s}` is not a duration: give a number and a unit, e.g. 30s, 5m or 1h");
+    let mut seconds: u64 = 0;
+    let mut rest = s.trim();
+    if rest.is_empty() {
+        return Err(bad());
+    }
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+        let (number, tail) = rest.split_at(digits);
+        let unit_len = tail
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(tail.len());
+        let (unit, tail) = tail.split_at(unit_len);
+        let number: u64 = number.parse().map_err(|_| bad())?;
+        let scale = match unit {
+            "s" => 1,
+            "m" => 60,
+            "h" => 3600,
+            _ => return Err(bad()),
+        };
+        seconds = number
+            .checked_mul(scale)
+            .and_then(|n| seconds.checked_add(n))
+            .ok_or_else(bad)?;
+        rest = tail;
+    }
+    if !(1..=7 * 86_400).contains(&seconds) {
+        return Err(format!(
+            "`{s}` is out of range: give at least 1s and at most 168h (a week)"
+        ));
+    }
+    Ok(std::time::Duration::from_secs(seconds))
+}
+
 fn parse_timeout(s: &str) -> Result<f64, String> {
     let v: f64 = s
         .parse()
@@ -606,6 +722,50 @@ mod tests {
         assert_eq!(parse(&["obssl", "get", "a"]).jobs, 8);
         for bad in ["0", "65", "x"] {
             assert!(Cli::try_parse_from(["obssl", "get", "--all", "--jobs", bad]).is_err());
+        }
+    }
+
+    #[test]
+    fn durations_take_a_unit_and_stay_in_range() {
+        let secs = |s: &str| parse_duration(s).map(|d| d.as_secs());
+        assert_eq!(secs("30s"), Ok(30));
+        assert_eq!(secs("5m"), Ok(300));
+        assert_eq!(secs("1h"), Ok(3600));
+        assert_eq!(secs("1h30m"), Ok(5400));
+        for bad in [
+            "",
+            "5",
+            "5x",
+            "m",
+            "-5m",
+            "1.5m",
+            "0s",
+            "169h",
+            "99999999999999999999h",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+        assert!(parse_duration("5")
+            .unwrap_err()
+            .contains("e.g. 30s, 5m or 1h"));
+    }
+
+    #[test]
+    fn the_exporter_listens_on_an_ip_address_and_defaults_to_all() {
+        let parse = |args: &[&str]| match Cli::try_parse_from(args).unwrap().command {
+            Command::Exporter(e) => e,
+            other => panic!("{other:?}"),
+        };
+        let e = parse(&["obssl", "exporter"]);
+        assert!(e.listen.ip().is_loopback());
+        assert_eq!(e.refresh.as_secs(), 300);
+        assert!(e.selection().all);
+        assert!(!parse(&["obssl", "exporter", "a"]).selection().all);
+        assert!(parse(&["obssl", "exporter", "a", "--all"]).selection().all);
+        let e = parse(&["obssl", "exporter", "--listen", "0.0.0.0:9853"]);
+        assert!(e.listen.ip().is_unspecified());
+        for bad in ["localhost:9853", "9853", "127.0.0.1"] {
+            assert!(Cli::try_parse_from(["obssl", "exporter", "--listen", bad]).is_err());
         }
     }
 

@@ -66,6 +66,11 @@ impl KeptChallenges {
         }
     }
 
+    /// Forgets every worker's own challenge (see [`super::ApiClient::end_run`]).
+    pub(super) fn forget_workers(&self) {
+        lock(&self.own).clear();
+    }
+
     /// The challenge of the cache, checked out for this run: once per run,
     /// and only while nothing else is kept. Private to the request that
     /// takes it until the server accepts it, like a fresh challenge.

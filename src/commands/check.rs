@@ -6,10 +6,10 @@
 //! instance list) is UNKNOWN, 3 (see `app.rs`).
 
 use super::check_wire::{WireInput, WireRun};
-use crate::cacert::{certificates_in, describe, CaSource};
+use crate::cacert::{certificates_in, describe, CaCert, CaSource};
 use crate::check::wire::add_wire_findings;
 use crate::check::{evaluate, evaluate_ca, Checked, Policy};
-use crate::cli::{CheckArgs, CheckFormat};
+use crate::cli::{CheckArgs, CheckFormat, PolicyArgs};
 use crate::config::{ConfigSource, Environment, FlagSettings, Settings};
 use crate::error::{Error, Result};
 use crate::fleet::{self, Outcome};
@@ -59,22 +59,19 @@ fn check(
     started: std::time::Instant,
 ) -> Result<u8> {
     // Everything the user typed is checked before any network traffic.
-    let days = Policy::with_days(args.warning, args.critical)?;
-    if let Some(path) = &args.write {
-        check_writable_target(path)?;
+    let mut judge = Judge::new(&args.policy)?;
+    if args.wire {
+        judge = judge.for_wire();
     }
-    let bundle = args.ca_file.as_deref().map(read_ca_file).transpose()?;
-    let named = selection::named_instances(&args.selection, &mut std::io::stdin().lock())?;
-    let policy = Policy {
-        require_force_ssl: args.require_force_ssl,
-        require_auto_update: args.require_auto_update,
-        ..days
-    };
     let login = args
         .db_user
         .as_deref()
         .map(|user| super::probe::db_login(user, env))
         .transpose()?;
+    if let Some(path) = &args.write {
+        check_writable_target(path)?;
+    }
+    let named = selection::named_instances(&args.selection, &mut std::io::stdin().lock())?;
     let flags = FlagSettings::from(&args.connection);
     let settings = Settings::resolve(&flags, env, &ConfigSource::locate(env))?;
     // A plugin must answer before the monitoring system gives up on it (Nagios
@@ -92,25 +89,22 @@ fn check(
     // only when asked for with -v.
     let verbose = args.connection.verbose > 0;
     let now = jiff::Timestamp::now();
-    // With --ca (and --wire, which verifies the served chains against it), each distinct
-    // caUrl is downloaded once, within the run's time limit.
-    let check_ca = args.ca || bundle.is_some();
+    // With --ca, each distinct caUrl is downloaded once, within the run's time limit.
     let deadline = started + limit.mul_f64(0.9);
-    let mut cas =
-        (check_ca || args.wire).then(|| CaSource::from_settings(&settings, Some(deadline)));
+    judge.start_run(&settings, Some(deadline));
     let wire = args.wire.then(|| WireRun {
         jobs: usize::from(args.selection.jobs),
         deadline,
         login,
         network: args.network,
-        policy,
+        policy: judge.policy,
         trace: settings.trace,
     });
-    let bundle_name = args.ca_file.as_ref().map(|p| p.display().to_string());
+    let check_ca = args.policy.ca || args.policy.ca_file.is_some();
     // Each answer is judged as it arrives (its CA too), and only what the
     // reports show of it is kept, written at once to the report's spools
     // (memory stays flat however many instances the run reads).
-    let mut report = CheckReport::new(args.output, &policy);
+    let mut report = CheckReport::new(args.output, &judge.policy);
     let mut spool_error = None;
     let mut pending: Vec<Pending> = Vec::new();
     fleet::stream_all(
@@ -119,39 +113,11 @@ fn check(
         usize::from(args.selection.jobs),
         None,
         |outcome: Outcome| {
-            if let (true, Err(e)) = (verbose, &outcome.result) {
-                out.warn(&error_line(e));
-            }
-            let mut verdict = evaluate(outcome.result.as_ref(), &policy, now);
-            let ca_result = match (&mut cas, &outcome.result) {
-                (Some(cas), Ok(status)) => Some(
-                    cas.of_instance(&outcome.instance_id, status)
-                        .map(|unpacked| unpacked.certificates.clone()),
-                ),
-                _ => None,
-            };
-            if let (true, Some(Err(e))) = (verbose, &ca_result) {
-                out.warn(&error_line(e));
-            }
-            let ca = match (check_ca, &ca_result) {
-                (true, Some(result)) => {
-                    let bundle = bundle_name.as_deref().zip(bundle.as_deref());
-                    Some(evaluate_ca(
-                        &mut verdict,
-                        result.clone(),
-                        bundle,
-                        &policy,
-                        now,
-                    ))
+            let (checked, ca_result) = judge.judge_keeping_ca(outcome, now, &mut |e| {
+                if verbose {
+                    out.warn(&error_line(e));
                 }
-                _ => None,
-            };
-            let checked = Checked {
-                outcome,
-                verdict,
-                ca,
-                wire: None,
-            };
+            });
             // With --wire, the report waits for the probes, which run across instances.
             if wire.is_some() {
                 let ca_der = ca_result.map(|result| {
@@ -188,6 +154,114 @@ fn check(
         None => out.write_with(|stdout| report.finish(now, stdout))?,
     }
     Ok(state.code())
+}
+
+/// How `check` and `exporter` judge each answer: the policy, and with `--ca`
+/// the CA of each instance (each distinct `caUrl` downloaded once per run),
+/// held against `--ca-file`'s fingerprints.
+pub(crate) struct Judge {
+    pub policy: Policy,
+    ca: bool,
+    /// `check --wire`: the CAs are downloaded for the probes even without `--ca`.
+    wire: bool,
+    cas: Option<CaSource>,
+    /// `--ca-file`: its name as shown, and its fingerprints.
+    bundle: Option<(String, Vec<String>)>,
+}
+
+impl Judge {
+    /// Checks the policy flags and reads `--ca-file`, before any network traffic.
+    /// Without --warning, a --critical above the default warning raises the
+    /// warning with it (`-c 45` alone means "45 days is critical"); an explicit
+    /// --warning below --critical is a mistake.
+    pub(crate) fn new(args: &PolicyArgs) -> Result<Judge> {
+        let days = Policy::with_days(args.warning, args.critical)?;
+        let bundle = match &args.ca_file {
+            Some(path) => Some((path.display().to_string(), read_ca_file(path)?)),
+            None => None,
+        };
+        Ok(Judge {
+            policy: Policy {
+                require_force_ssl: args.require_force_ssl,
+                require_auto_update: args.require_auto_update,
+                ..days
+            },
+            ca: args.ca || bundle.is_some(),
+            wire: false,
+            cas: None,
+            bundle,
+        })
+    }
+
+    /// Starts a run: with `--ca`, the CAs are downloaded anew (once per
+    /// distinct URL), each download ending by `deadline`.
+    pub(crate) fn start_run(&mut self, settings: &Settings, deadline: Option<std::time::Instant>) {
+        self.cas = (self.ca || self.wire).then(|| CaSource::from_settings(settings, deadline));
+    }
+
+    /// With `check --wire`: each instance's CA is read for the probes, `--ca` or not.
+    pub(crate) fn for_wire(mut self) -> Judge {
+        self.wire = true;
+        self
+    }
+
+    /// Judges one answer (and its CA) at `now`; `on_error` sees the
+    /// instance's error and its CA's, if any.
+    pub(crate) fn judge(
+        &mut self,
+        outcome: Outcome,
+        now: jiff::Timestamp,
+        on_error: &mut dyn FnMut(&Error),
+    ) -> Checked {
+        self.judge_keeping_ca(outcome, now, on_error).0
+    }
+
+    /// [`Judge::judge`], and the instance's CA certificates as read (when they were: the
+    /// query answered, with `--ca` or `--wire`).
+    pub(crate) fn judge_keeping_ca(
+        &mut self,
+        outcome: Outcome,
+        now: jiff::Timestamp,
+        on_error: &mut dyn FnMut(&Error),
+    ) -> (Checked, Option<Result<Vec<CaCert>>>) {
+        if let Err(e) = &outcome.result {
+            on_error(e);
+        }
+        let mut verdict = evaluate(outcome.result.as_ref(), &self.policy, now);
+        let ca_result = match (&mut self.cas, &outcome.result) {
+            (Some(cas), Ok(status)) => Some(
+                cas.of_instance(&outcome.instance_id, status)
+                    .map(|unpacked| unpacked.certificates.clone()),
+            ),
+            _ => None,
+        };
+        if let Some(Err(e)) = &ca_result {
+            on_error(e);
+        }
+        let ca = match (self.ca, &ca_result) {
+            (true, Some(result)) => {
+                let bundle = self
+                    .bundle
+                    .as_ref()
+                    .map(|(name, prints)| (name.as_str(), prints.as_slice()));
+                Some(evaluate_ca(
+                    &mut verdict,
+                    result.clone(),
+                    bundle,
+                    &self.policy,
+                    now,
+                ))
+            }
+            _ => None,
+        };
+        let checked = Checked {
+            outcome,
+            verdict,
+            ca,
+            wire: None,
+        };
+        (checked, ca_result)
+    }
 }
 
 /// The SHA-256 fingerprints of the certificates of `--ca-file` (PEM), read

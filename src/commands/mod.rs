@@ -8,6 +8,7 @@ pub mod completions;
 pub mod config;
 pub mod configure;
 pub mod connect;
+pub mod exporter;
 pub mod failure;
 pub mod get;
 pub mod man;

@@ -89,7 +89,7 @@ impl TenantSet {
         if !dir.is_dir() {
             return Ok(self);
         }
-        for (instance_id, value) in super::fixtures::read_fixture_dir(&dir)? {
+        for (instance_id, value) in super::fixture_files::read_fixture_dir(&dir)? {
             let Value::Array(entries) = value else {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,

@@ -13,9 +13,10 @@ pub mod ca;
 pub mod check_json;
 pub mod config_list;
 pub mod error;
+pub mod exposition;
 pub mod field;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 pub mod json;
 pub mod plugin;
 pub mod probe;

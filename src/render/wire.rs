@@ -3,12 +3,10 @@
 //! `tenant_id`, `tenant_name`, `address` (`HOST:PORT`) and `network`.
 
 use super::error::error_object;
-use super::prometheus::escape_label_value;
-use super::spool::Spool;
+use super::exposition::FamilyHead;
 use crate::check::wire::{AddressChecked, WireChecked};
 use crate::probe::{Plaintext, Trust, WireFacts};
 use serde_json::{json, Value};
-use std::io::{self, Write};
 
 /// `"wire"` of an instance in `check -o json`: `{"addresses": [...]}`, each with the tenant,
 /// the address, its state, findings and the facts read (as `obssl probe -o json` tells them);
@@ -56,17 +54,23 @@ fn flag(yes: bool) -> f64 {
     }
 }
 
-/// The per-address families. A series is left out where the probe did not learn its value
-/// (an address not reached has only `obssl_wire_reachable`).
-pub const WIRE_FAMILIES: [(&str, &str, WireValue); 5] = [
+/// The per-address families (`check --wire`), each written after the instance's CA
+/// families and left out when no address has a series in it. A series is left out where
+/// the probe did not learn its value (an address not reached has only
+/// `obssl_wire_reachable`; one not probed, none).
+pub const WIRE_FAMILIES: [(FamilyHead, WireValue); 5] = [
     (
-        "obssl_wire_reachable",
-        "Whether the probe reached the tenant address and read its MySQL handshake (and TLS, when offered): 1 yes, 0 no.",
+        FamilyHead::gauge(
+            "obssl_wire_reachable",
+            "Whether the probe reached the tenant address and read its MySQL handshake (and TLS, when offered): 1 yes, 0 no.",
+        ),
         |f| Some(flag(f.unreached.is_none())),
     ),
     (
-        "obssl_wire_tls",
-        "Whether the tenant address negotiated TLS after the MySQL SSLRequest: 1 yes, 0 no (not offered or failed).",
+        FamilyHead::gauge(
+            "obssl_wire_tls",
+            "Whether the tenant address negotiated TLS after the MySQL SSLRequest: 1 yes, 0 no (not offered or failed).",
+        ),
         |f| {
             if f.tls.is_some() {
                 Some(1.0)
@@ -78,16 +82,20 @@ pub const WIRE_FAMILIES: [(&str, &str, WireValue); 5] = [
         },
     ),
     (
-        "obssl_wire_cert_not_after_timestamp_seconds",
-        "When the certificate the tenant address serves expires, as a Unix timestamp in seconds.",
+        FamilyHead::gauge(
+            "obssl_wire_cert_not_after_timestamp_seconds",
+            "When the certificate the tenant address serves expires, as a Unix timestamp in seconds.",
+        ),
         |f| {
             let leaf = f.leaf()?;
             (leaf.not_after != jiff::Timestamp::MIN).then(|| leaf.not_after.as_second() as f64)
         },
     ),
     (
-        "obssl_wire_chain_trusted",
-        "Whether the served chain verifies against the instance's CA (caUrl): 1 yes, 0 no.",
+        FamilyHead::gauge(
+            "obssl_wire_chain_trusted",
+            "Whether the served chain verifies against the instance's CA (caUrl): 1 yes, 0 no.",
+        ),
         |f| match f.trust {
             Trust::Trusted => Some(1.0),
             Trust::Untrusted(_) => Some(0.0),
@@ -95,8 +103,10 @@ pub const WIRE_FAMILIES: [(&str, &str, WireValue); 5] = [
         },
     ),
     (
-        "obssl_wire_plaintext_refused",
-        "Whether the tenant address refused a login without TLS that it accepted over TLS (check --wire --db-user): 1 yes, 0 no.",
+        FamilyHead::gauge(
+            "obssl_wire_plaintext_refused",
+            "Whether the tenant address refused a login without TLS that it accepted over TLS (check --wire --db-user): 1 yes, 0 no.",
+        ),
         |f| match f.plaintext {
             Plaintext::Refused { .. } => Some(1.0),
             Plaintext::Accepted => Some(0.0),
@@ -105,52 +115,33 @@ pub const WIRE_FAMILIES: [(&str, &str, WireValue); 5] = [
     ),
 ];
 
-/// The wire series of a run, one [`Spool`] per family, written as the answers arrive.
-#[derive(Default)]
-pub struct WireMetrics {
-    families: [Spool; WIRE_FAMILIES.len()],
-}
-
-impl WireMetrics {
-    /// The series of the addresses of an instance whose own labels are `instance_labels`
-    /// (`instance_id="..."`, and `instance_name` when known, escaped).
-    pub fn add(&mut self, instance_labels: &str, wire: &WireChecked) -> io::Result<()> {
-        let Ok(addresses) = &wire.result else {
-            return Ok(());
-        };
+/// One instance's wire samples, one entry per family of [`WIRE_FAMILIES`] (each that
+/// family's lines for every address of the instance; empty without `--wire`). `instance`
+/// holds the labels that name the instance.
+pub fn wire_lines(instance: &[(&'static str, &str)], wire: Option<&WireChecked>) -> Vec<Box<str>> {
+    let mut lines = vec![String::new(); WIRE_FAMILIES.len()];
+    if let Some(Ok(addresses)) = wire.map(|w| &w.result) {
         for checked in addresses {
             let Some(facts) = &checked.facts else {
                 continue;
             };
             let a = &checked.address;
-            let labels = format!(
-                "{instance_labels},tenant_id=\"{}\",tenant_name=\"{}\",address=\"{}\",network=\"{}\"",
-                escape_label_value(&a.tenant_id),
-                escape_label_value(&a.tenant_name),
-                escape_label_value(&checked.host_port()),
-                a.network.as_str()
-            );
-            for ((name, _, value), spool) in WIRE_FAMILIES.iter().zip(&mut self.families) {
+            let address = checked.host_port();
+            let mut labels: Vec<(&str, &str)> = instance.to_vec();
+            labels.extend([
+                ("tenant_id", a.tenant_id.as_str()),
+                ("tenant_name", a.tenant_name.as_str()),
+                ("address", address.as_str()),
+                ("network", a.network.as_str()),
+            ]);
+            for ((head, value), text) in WIRE_FAMILIES.iter().zip(&mut lines) {
                 if let Some(v) = value(facts) {
-                    spool.push(&format!("{name}{{{labels}}} {v}\n"))?;
+                    text.push_str(&head.sample(&labels, v));
                 }
             }
         }
-        Ok(())
     }
-
-    /// Each family with a series, under its `# HELP` and `# TYPE` (a family without any is
-    /// left out, as without `--wire`).
-    pub fn finish(self, sink: &mut dyn Write) -> io::Result<()> {
-        for ((name, help, _), spool) in WIRE_FAMILIES.iter().zip(self.families) {
-            if spool.is_empty() {
-                continue;
-            }
-            sink.write_all(format!("# HELP {name} {help}\n# TYPE {name} gauge\n").as_bytes())?;
-            spool.copy_to(sink)?;
-        }
-        Ok(())
-    }
+    lines.into_iter().map(String::into_boxed_str).collect()
 }
 
 #[cfg(test)]
@@ -266,11 +257,8 @@ mod tests {
 
     #[test]
     fn each_address_gets_the_series_its_probe_learnt() {
-        let mut metrics = WireMetrics::default();
-        metrics.add("instance_id=\"ob\\\\x\"", &wire()).unwrap();
-        let mut out = Vec::new();
-        metrics.finish(&mut out).unwrap();
-        let text = String::from_utf8(out).unwrap();
+        let lines = wire_lines(&[("instance_id", "ob\\x")], Some(&wire()));
+        let text: String = lines.iter().map(|l| l.as_ref()).collect();
         let labels = |tenant: &str, name: &str, address: &str, network: &str| {
             format!(
                 "{{instance_id=\"ob\\\\x\",tenant_id=\"t-{tenant}\",tenant_name=\"{name}\",address=\"{address}\",network=\"{network}\"}}"
@@ -292,13 +280,13 @@ mod tests {
             format!("obssl_wire_plaintext_refused{one} 0"),
             format!("obssl_wire_plaintext_refused{two} 1"),
         ];
-        let series: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+        let series: Vec<&str> = text.lines().collect();
         assert_eq!(series, expected, "{text}");
-        assert_eq!(text.matches("# TYPE obssl_wire_").count(), 5, "{text}");
+        assert_eq!(lines.len(), 5);
         assert!(!text.contains("app4"), "not probed: no series");
-        let mut empty = Vec::new();
-        WireMetrics::default().finish(&mut empty).unwrap();
-        assert!(empty.is_empty());
+        assert!(wire_lines(&[("instance_id", "x")], None)
+            .iter()
+            .all(|l| l.is_empty()));
     }
 
     #[test]
