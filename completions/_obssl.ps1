@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'obssl' -ScriptBlock {
             [CompletionResult]::new('configure', 'configure', [CompletionResultType]::ParameterValue, 'Create or update a profile in the config file')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Inspect the configuration: effective settings and the config file''s path')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus')
+            [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Probe what tenant addresses serve on the wire (TLS, chain, plaintext), held against the API')
             [CompletionResult]::new('exporter', 'exporter', [CompletionResultType]::ParameterValue, 'Serve the check''s metrics over HTTP for Prometheus, refreshed in the background')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to standard output')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff) to standard output')
@@ -163,6 +164,8 @@ Register-ArgumentCompleter -Native -CommandName 'obssl' -ScriptBlock {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)')
             [CompletionResult]::new('--critical', '--critical', [CompletionResultType]::ParameterName, 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'CRITICAL when this PEM trust bundle (a client''s --ssl-ca file) lacks the instance''s CA certificate (compared by SHA-256 fingerprint). Implies --ca')
+            [CompletionResult]::new('--db-user', '--db-user', [CompletionResultType]::ParameterName, 'With --wire: log in as NAME (password from OBSSL_DB_PASSWORD; a user without privileges) once over TLS and once without, to learn whether plaintext is refused')
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'With --wire: which tenant addresses to probe (the online ones)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--write', '--write', [CompletionResultType]::ParameterName, 'Write the output to FILE instead of stdout, atomically (a temporary file in the same directory, then renamed): a collector never reads half a file')
@@ -180,7 +183,40 @@ Register-ArgumentCompleter -Native -CommandName 'obssl' -ScriptBlock {
             [CompletionResult]::new('--require-force-ssl', '--require-force-ssl', [CompletionResultType]::ParameterName, 'WARNING when SSL is not enforced (forceSSL not OPEN)')
             [CompletionResult]::new('--require-auto-update', '--require-auto-update', [CompletionResultType]::ParameterName, 'WARNING when certificate auto-update is off (autoUpdate not OPEN)')
             [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Also download each instance''s CA (caUrl, once per distinct URL) and apply --warning and --critical to its expiry; a CA that cannot be read makes the instance UNKNOWN')
+            [CompletionResult]::new('--wire', '--wire', [CompletionResultType]::ParameterName, 'Also probe every online tenant address of each instance on the wire, as `obssl probe` does (MySQL handshake, TLS, the served chain against the instance''s CA): CRITICAL for no TLS, an untrusted chain, a name mismatch, an expired certificate, a plaintext login accepted; WARNING for expires-soon and api-mismatch; UNKNOWN for an address not reached. Within -t')
             [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Show each instance''s name beside its id, for ids given by hand too: reads the instance list once (with --all, names are always shown)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'obssl;probe' {
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read instance ids from PATH (`-` for stdin): one per line, blank lines and `#` comments ignored')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'How many requests are in flight at once (1 to 64)')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Probe HOST[:PORT] (default port 3306) instead of the tenant addresses the API lists (repeatable). With instance ids, each address is held against each instance''s answer and CA; alone, no credentials are needed')
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Which tenant addresses to probe')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Verify the served chain against the certificates of this PEM file (instead of, or with an instance id, in addition to the instance''s CA from caUrl)')
+            [CompletionResult]::new('--db-user', '--db-user', [CompletionResultType]::ParameterName, 'Log in as NAME over TLS (only to a server whose chain and name verified) and then without TLS, to learn whether plaintext logins are refused; the password comes from OBSSL_DB_PASSWORD, never a flag. Use a user without privileges: nothing is run')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'WARNING when fewer than DAYS are left before the served certificate expires [default: 30, or --critical when that is higher]')
+            [CompletionResult]::new('--warning', '--warning', [CompletionResultType]::ParameterName, 'WARNING when fewer than DAYS are left before the served certificate expires [default: 30, or --critical when that is higher]')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)')
+            [CompletionResult]::new('--critical', '--critical', [CompletionResultType]::ParameterName, 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]')
+            [CompletionResult]::new('--site', '--site', [CompletionResultType]::ParameterName, 'OceanBase Cloud site [env: OBSSL_SITE] [default: intl]; --endpoint wins over it')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'API base URL [env: OBSSL_ENDPOINT] [default: https://api-cloud.oceanbase.com]. Plain http:// is accepted only for loopback hosts')
+            [CompletionResult]::new('--project-id', '--project-id', [CompletionResultType]::ParameterName, 'Project id, sent as the X-Ob-Project-Id header [env: OBSSL_PROJECT_ID] [default: the account''s most recently used project]')
+            [CompletionResult]::new('--ca-bundle', '--ca-bundle', [CompletionResultType]::ParameterName, 'Trust the certificates of this PEM file in addition to the system''s roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Give up on one attempt (connection, digest handshake, answer) after this many seconds; with retries, one call takes at most timeout × (retries + 1). For `check`, the limit of the whole run (the plugin timeout): unanswered instances are then UNKNOWN')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one attempt (connection, digest handshake, answer) after this many seconds; with retries, one call takes at most timeout × (retries + 1). For `check`, the limit of the whole run (the plugin timeout): unanswered instances are then UNKNOWN')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every instance of the account (listed with GET /api/v2/instances)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -245,6 +281,7 @@ Register-ArgumentCompleter -Native -CommandName 'obssl' -ScriptBlock {
             [CompletionResult]::new('configure', 'configure', [CompletionResultType]::ParameterValue, 'Create or update a profile in the config file')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Inspect the configuration: effective settings and the config file''s path')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus')
+            [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Probe what tenant addresses serve on the wire (TLS, chain, plaintext), held against the API')
             [CompletionResult]::new('exporter', 'exporter', [CompletionResultType]::ParameterValue, 'Serve the check''s metrics over HTTP for Prometheus, refreshed in the background')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to standard output')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff) to standard output')
@@ -272,6 +309,9 @@ Register-ArgumentCompleter -Native -CommandName 'obssl' -ScriptBlock {
             break
         }
         'obssl;help;check' {
+            break
+        }
+        'obssl;help;probe' {
             break
         }
         'obssl;help;exporter' {

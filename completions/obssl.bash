@@ -43,6 +43,9 @@ _obssl() {
             obssl,man)
                 cmd="obssl__subcmd__man"
                 ;;
+            obssl,probe)
+                cmd="obssl__subcmd__probe"
+                ;;
             obssl__subcmd__config,help)
                 cmd="obssl__subcmd__config__subcmd__help"
                 ;;
@@ -88,6 +91,9 @@ _obssl() {
             obssl__subcmd__help,man)
                 cmd="obssl__subcmd__help__subcmd__man"
                 ;;
+            obssl__subcmd__help,probe)
+                cmd="obssl__subcmd__help__subcmd__probe"
+                ;;
             obssl__subcmd__help__subcmd__config,list)
                 cmd="obssl__subcmd__help__subcmd__config__subcmd__list"
                 ;;
@@ -101,7 +107,7 @@ _obssl() {
 
     case "${cmd}" in
         obssl)
-            opts="-h -V --color --help --version get ca configure config check exporter completions man help"
+            opts="-h -V --color --help --version get ca configure config check probe exporter completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -193,7 +199,7 @@ _obssl() {
             return 0
             ;;
         obssl__subcmd__check)
-            opts="-w -c -o -p -t -v -h -V --file --all --jobs --warning --critical --require-force-ssl --require-auto-update --ca --ca-file --output --write --names --profile --site --endpoint --project-id --ca-bundle --timeout --retries --verbose --color --help --version"
+            opts="-w -c -o -p -t -v -h -V --file --all --jobs --warning --critical --require-force-ssl --require-auto-update --ca --ca-file --wire --db-user --network --output --write --names --profile --site --endpoint --project-id --ca-bundle --timeout --retries --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -225,6 +231,14 @@ _obssl() {
                     ;;
                 --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -W "intranet internet all" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -669,7 +683,7 @@ _obssl() {
             return 0
             ;;
         obssl__subcmd__help)
-            opts="get ca configure config check exporter completions man help"
+            opts="get ca configure config check probe exporter completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -836,6 +850,20 @@ _obssl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        obssl__subcmd__help__subcmd__probe)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         obssl__subcmd__man)
             opts="-h -V --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -843,6 +871,108 @@ _obssl() {
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        obssl__subcmd__probe)
+            opts="-w -c -o -p -t -v -h -V --file --all --jobs --address --network --ca-file --db-user --warning --critical --output --profile --site --endpoint --project-id --ca-bundle --timeout --retries --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -W "intranet internet all" -- "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --warning)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --critical)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
+                    COMPREPLY=($(compgen -W "intl cn global" -- "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0

@@ -28,6 +28,7 @@ set edit:completion:arg-completer[obssl] = {|@words|
             cand configure 'Create or update a profile in the config file'
             cand config 'Inspect the configuration: effective settings and the config file''s path'
             cand check 'Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus'
+            cand probe 'Probe what tenant addresses serve on the wire (TLS, chain, plaintext), held against the API'
             cand exporter 'Serve the check''s metrics over HTTP for Prometheus, refreshed in the background'
             cand completions 'Print a shell completion script to standard output'
             cand man 'Print the manual page (roff) to standard output'
@@ -149,6 +150,8 @@ set edit:completion:arg-completer[obssl] = {|@words|
             cand -c 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)'
             cand --critical 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)'
             cand --ca-file 'CRITICAL when this PEM trust bundle (a client''s --ssl-ca file) lacks the instance''s CA certificate (compared by SHA-256 fingerprint). Implies --ca'
+            cand --db-user 'With --wire: log in as NAME (password from OBSSL_DB_PASSWORD; a user without privileges) once over TLS and once without, to learn whether plaintext is refused'
+            cand --network 'With --wire: which tenant addresses to probe (the online ones)'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --write 'Write the output to FILE instead of stdout, atomically (a temporary file in the same directory, then renamed): a collector never reads half a file'
@@ -166,7 +169,39 @@ set edit:completion:arg-completer[obssl] = {|@words|
             cand --require-force-ssl 'WARNING when SSL is not enforced (forceSSL not OPEN)'
             cand --require-auto-update 'WARNING when certificate auto-update is off (autoUpdate not OPEN)'
             cand --ca 'Also download each instance''s CA (caUrl, once per distinct URL) and apply --warning and --critical to its expiry; a CA that cannot be read makes the instance UNKNOWN'
+            cand --wire 'Also probe every online tenant address of each instance on the wire, as `obssl probe` does (MySQL handshake, TLS, the served chain against the instance''s CA): CRITICAL for no TLS, an untrusted chain, a name mismatch, an expired certificate, a plaintext login accepted; WARNING for expires-soon and api-mismatch; UNKNOWN for an address not reached. Within -t'
             cand --names 'Show each instance''s name beside its id, for ids given by hand too: reads the instance list once (with --all, names are always shown)'
+            cand -v 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
+            cand --verbose 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'obssl;probe'= {
+            cand --file 'Read instance ids from PATH (`-` for stdin): one per line, blank lines and `#` comments ignored'
+            cand --jobs 'How many requests are in flight at once (1 to 64)'
+            cand --address 'Probe HOST[:PORT] (default port 3306) instead of the tenant addresses the API lists (repeatable). With instance ids, each address is held against each instance''s answer and CA; alone, no credentials are needed'
+            cand --network 'Which tenant addresses to probe'
+            cand --ca-file 'Verify the served chain against the certificates of this PEM file (instead of, or with an instance id, in addition to the instance''s CA from caUrl)'
+            cand --db-user 'Log in as NAME over TLS (only to a server whose chain and name verified) and then without TLS, to learn whether plaintext logins are refused; the password comes from OBSSL_DB_PASSWORD, never a flag. Use a user without privileges: nothing is run'
+            cand -w 'WARNING when fewer than DAYS are left before the served certificate expires [default: 30, or --critical when that is higher]'
+            cand --warning 'WARNING when fewer than DAYS are left before the served certificate expires [default: 30, or --critical when that is higher]'
+            cand -c 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)'
+            cand --critical 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -p 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]'
+            cand --profile 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]'
+            cand --site 'OceanBase Cloud site [env: OBSSL_SITE] [default: intl]; --endpoint wins over it'
+            cand --endpoint 'API base URL [env: OBSSL_ENDPOINT] [default: https://api-cloud.oceanbase.com]. Plain http:// is accepted only for loopback hosts'
+            cand --project-id 'Project id, sent as the X-Ob-Project-Id header [env: OBSSL_PROJECT_ID] [default: the account''s most recently used project]'
+            cand --ca-bundle 'Trust the certificates of this PEM file in addition to the system''s roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]'
+            cand -t 'Give up on one attempt (connection, digest handshake, answer) after this many seconds; with retries, one call takes at most timeout × (retries + 1). For `check`, the limit of the whole run (the plugin timeout): unanswered instances are then UNKNOWN'
+            cand --timeout 'Give up on one attempt (connection, digest handshake, answer) after this many seconds; with retries, one call takes at most timeout × (retries + 1). For `check`, the limit of the whole run (the plugin timeout): unanswered instances are then UNKNOWN'
+            cand --retries 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]'
+            cand --color 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both'
+            cand --all 'Every instance of the account (listed with GET /api/v2/instances)'
             cand -v 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
             cand --verbose 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
             cand -h 'Print help (see more with ''--help'')'
@@ -227,6 +262,7 @@ set edit:completion:arg-completer[obssl] = {|@words|
             cand configure 'Create or update a profile in the config file'
             cand config 'Inspect the configuration: effective settings and the config file''s path'
             cand check 'Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus'
+            cand probe 'Probe what tenant addresses serve on the wire (TLS, chain, plaintext), held against the API'
             cand exporter 'Serve the check''s metrics over HTTP for Prometheus, refreshed in the background'
             cand completions 'Print a shell completion script to standard output'
             cand man 'Print the manual page (roff) to standard output'
@@ -247,6 +283,8 @@ set edit:completion:arg-completer[obssl] = {|@words|
         &'obssl;help;config;path'= {
         }
         &'obssl;help;check'= {
+        }
+        &'obssl;help;probe'= {
         }
         &'obssl;help;exporter'= {
         }

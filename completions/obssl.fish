@@ -34,6 +34,7 @@ complete -c obssl -n "__fish_obssl_needs_command" -f -a "ca" -d 'Download and in
 complete -c obssl -n "__fish_obssl_needs_command" -f -a "configure" -d 'Create or update a profile in the config file'
 complete -c obssl -n "__fish_obssl_needs_command" -f -a "config" -d 'Inspect the configuration: effective settings and the config file\'s path'
 complete -c obssl -n "__fish_obssl_needs_command" -f -a "check" -d 'Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus'
+complete -c obssl -n "__fish_obssl_needs_command" -f -a "probe" -d 'Probe what tenant addresses serve on the wire (TLS, chain, plaintext), held against the API'
 complete -c obssl -n "__fish_obssl_needs_command" -f -a "exporter" -d 'Serve the check\'s metrics over HTTP for Prometheus, refreshed in the background'
 complete -c obssl -n "__fish_obssl_needs_command" -f -a "completions" -d 'Print a shell completion script to standard output'
 complete -c obssl -n "__fish_obssl_needs_command" -f -a "man" -d 'Print the manual page (roff) to standard output'
@@ -134,6 +135,10 @@ complete -c obssl -n "__fish_obssl_using_subcommand check" -l jobs -d 'How many 
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s w -l warning -d 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s c -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l ca-file -d 'CRITICAL when this PEM trust bundle (a client\'s --ssl-ca file) lacks the instance\'s CA certificate (compared by SHA-256 fingerprint). Implies --ca' -r -F
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l db-user -d 'With --wire: log in as NAME (password from OBSSL_DB_PASSWORD; a user without privileges) once over TLS and once without, to learn whether plaintext is refused' -r
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l network -d 'With --wire: which tenant addresses to probe (the online ones)' -r -f -a "intranet\t'The intranet (VPC) addresses'
+internet\t'The internet (public) addresses'
+all\t'Both'"
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "plugin\t'Monitoring Plugins format: a summary line with perfdata, then one line per problem'
 json\t'Every instance with its state and reasons'
 prometheus\t'Prometheus text exposition format (node_exporter textfile collector)'"
@@ -154,10 +159,40 @@ complete -c obssl -n "__fish_obssl_using_subcommand check" -l all -d 'Every inst
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l require-force-ssl -d 'WARNING when SSL is not enforced (forceSSL not OPEN)'
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l require-auto-update -d 'WARNING when certificate auto-update is off (autoUpdate not OPEN)'
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l ca -d 'Also download each instance\'s CA (caUrl, once per distinct URL) and apply --warning and --critical to its expiry; a CA that cannot be read makes the instance UNKNOWN'
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l wire -d 'Also probe every online tenant address of each instance on the wire, as `obssl probe` does (MySQL handshake, TLS, the served chain against the instance\'s CA): CRITICAL for no TLS, an untrusted chain, a name mismatch, an expired certificate, a plaintext login accepted; WARNING for expires-soon and api-mismatch; UNKNOWN for an address not reached. Within -t'
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l names -d 'Show each instance\'s name beside its id, for ids given by hand too: reads the instance list once (with --all, names are always shown)'
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s v -l verbose -d 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s V -l version -d 'Print version'
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -l file -d 'Read instance ids from PATH (`-` for stdin): one per line, blank lines and `#` comments ignored' -r -F
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -l jobs -d 'How many requests are in flight at once (1 to 64)' -r
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -l address -d 'Probe HOST[:PORT] (default port 3306) instead of the tenant addresses the API lists (repeatable). With instance ids, each address is held against each instance\'s answer and CA; alone, no credentials are needed' -r
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -l network -d 'Which tenant addresses to probe' -r -f -a "intranet\t'The intranet (VPC) addresses'
+internet\t'The internet (public) addresses'
+all\t'Both'"
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -l ca-file -d 'Verify the served chain against the certificates of this PEM file (instead of, or with an instance id, in addition to the instance\'s CA from caUrl)' -r -F
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -l db-user -d 'Log in as NAME over TLS (only to a server whose chain and name verified) and then without TLS, to learn whether plaintext logins are refused; the password comes from OBSSL_DB_PASSWORD, never a flag. Use a user without privileges: nothing is run' -r
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -s w -l warning -d 'WARNING when fewer than DAYS are left before the served certificate expires [default: 30, or --critical when that is higher]' -r
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -s c -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)' -r
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -s o -l output -d 'Output format' -r -f -a "table\t'A block of facts per address'
+json\t'An array of one object per address'
+jsonl\t'One compact JSON object per address and line'"
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -s p -l profile -d 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]' -r
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -l site -d 'OceanBase Cloud site [env: OBSSL_SITE] [default: intl]; --endpoint wins over it' -r -f -a "intl\t'International site: https://api-cloud.oceanbase.com'
+cn\t'China site: https://api-cloud-cn.oceanbase.com'
+global\t'Global site: https://g-api-cloud.oceanbase.com'"
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -l endpoint -d 'API base URL [env: OBSSL_ENDPOINT] [default: https://api-cloud.oceanbase.com]. Plain http:// is accepted only for loopback hosts' -r
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -l project-id -d 'Project id, sent as the X-Ob-Project-Id header [env: OBSSL_PROJECT_ID] [default: the account\'s most recently used project]' -r
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -l ca-bundle -d 'Trust the certificates of this PEM file in addition to the system\'s roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]' -r -F
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -s t -l timeout -d 'Give up on one attempt (connection, digest handshake, answer) after this many seconds; with retries, one call takes at most timeout × (retries + 1). For `check`, the limit of the whole run (the plugin timeout): unanswered instances are then UNKNOWN' -r
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -l retries -d 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]' -r
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -l all -d 'Every instance of the account (listed with GET /api/v2/instances)'
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -s v -l verbose -d 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -s V -l version -d 'Print version'
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l file -d 'Read instance ids from PATH (`-` for stdin): one per line, blank lines and `#` comments ignored' -r -F
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l jobs -d 'How many requests are in flight at once (1 to 64)' -r
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -s w -l warning -d 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]' -r
@@ -197,14 +232,15 @@ always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"
 complete -c obssl -n "__fish_obssl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obssl -n "__fish_obssl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get ca configure config check exporter completions man help" -f -a "get" -d 'Show the SSL status and certificate of one or many instances'
-complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get ca configure config check exporter completions man help" -f -a "ca" -d 'Download and inspect the CA certificate behind caUrl; write it as a PEM bundle for clients'
-complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get ca configure config check exporter completions man help" -f -a "configure" -d 'Create or update a profile in the config file'
-complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get ca configure config check exporter completions man help" -f -a "config" -d 'Inspect the configuration: effective settings and the config file\'s path'
-complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get ca configure config check exporter completions man help" -f -a "check" -d 'Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus'
-complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get ca configure config check exporter completions man help" -f -a "exporter" -d 'Serve the check\'s metrics over HTTP for Prometheus, refreshed in the background'
-complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get ca configure config check exporter completions man help" -f -a "completions" -d 'Print a shell completion script to standard output'
-complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get ca configure config check exporter completions man help" -f -a "man" -d 'Print the manual page (roff) to standard output'
-complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get ca configure config check exporter completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get ca configure config check probe exporter completions man help" -f -a "get" -d 'Show the SSL status and certificate of one or many instances'
+complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get ca configure config check probe exporter completions man help" -f -a "ca" -d 'Download and inspect the CA certificate behind caUrl; write it as a PEM bundle for clients'
+complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get ca configure config check probe exporter completions man help" -f -a "configure" -d 'Create or update a profile in the config file'
+complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get ca configure config check probe exporter completions man help" -f -a "config" -d 'Inspect the configuration: effective settings and the config file\'s path'
+complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get ca configure config check probe exporter completions man help" -f -a "check" -d 'Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus'
+complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get ca configure config check probe exporter completions man help" -f -a "probe" -d 'Probe what tenant addresses serve on the wire (TLS, chain, plaintext), held against the API'
+complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get ca configure config check probe exporter completions man help" -f -a "exporter" -d 'Serve the check\'s metrics over HTTP for Prometheus, refreshed in the background'
+complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get ca configure config check probe exporter completions man help" -f -a "completions" -d 'Print a shell completion script to standard output'
+complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get ca configure config check probe exporter completions man help" -f -a "man" -d 'Print the manual page (roff) to standard output'
+complete -c obssl -n "__fish_obssl_using_subcommand help; and not __fish_seen_subcommand_from get ca configure config check probe exporter completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c obssl -n "__fish_obssl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'Show each effective setting, its value and where it came from'
 complete -c obssl -n "__fish_obssl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path (whether or not it exists)'

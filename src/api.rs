@@ -1,5 +1,5 @@
-//! The SSL status endpoint and the instance list: request targets, input
-//! validation, and reading the answer envelope.
+//! The SSL status endpoint, the instance list and the tenants' addresses
+//! (`tenants`): request targets, input validation, and reading the answer envelope.
 //!
 //! Calls go through an [`Api`]: the HTTP client, plus the command layer's way
 //! of telling the user about a failure to get an answer at all.
@@ -9,6 +9,11 @@ use crate::error::{ApiFailure, Error, Result};
 use crate::sanitize::shown;
 use serde_json::{Map, Value};
 use std::time::{Duration, Instant};
+
+mod tenants;
+// (`Network` is named by `obssl probe --network`.)
+#[allow(unused_imports)]
+pub use tenants::{Network, TenantAddress};
 
 /// Turns a transport failure about a subject ("instance obxxx", "the
 /// instance list (page 1)") into the user-facing error. The command layer
@@ -375,12 +380,8 @@ pub fn parse_instance_page(
         )
         .with_hint("check that --endpoint points at the OceanBase Cloud API")
     };
-    let total = match data.get("total") {
-        Some(Value::Number(n)) => n.as_u64(),
-        Some(Value::String(s)) => s.trim().parse().ok(),
-        _ => None,
-    }
-    .ok_or_else(|| malformed("has no whole-number `total`"))?;
+    let total =
+        whole_number(data.get("total")).ok_or_else(|| malformed("has no whole-number `total`"))?;
     let Some(Value::Array(list)) = data.get("dataList") else {
         return Err(malformed("has no `dataList` array"));
     };
@@ -400,6 +401,15 @@ pub fn parse_instance_page(
         })
         .collect();
     Ok(InstancePage { total, ids, names })
+}
+
+/// A whole number as the API writes one: a JSON number, or a string holding one.
+fn whole_number(value: Option<&Value>) -> Option<u64> {
+    match value? {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
 }
 
 /// Reads an answer about `subject` ("instance obxxx", "the instance list

@@ -29,8 +29,9 @@ where
             // Help and version go to stdout with status 0; usage errors to stderr with 2,
             // or 3 (UNKNOWN) for `check`, as the Monitoring Plugins conventions want.
             let _ = e.print();
-            let check = is_check(&args);
-            if check && e.use_stderr() && check_output_is_plugin(&args) {
+            let command = status_command(&args);
+            let check = command.is_some();
+            if command == Some("check") && e.use_stderr() && check_output_is_plugin(&args) {
                 // A monitoring system reads stdout: give it the plugin's UNKNOWN line.
                 let rendered = e.render().to_string();
                 let first = rendered.lines().next().unwrap_or_default();
@@ -57,6 +58,10 @@ where
             false,
         ),
         Command::Check(args) => (commands::check::run(args, &ProcessEnv, &mut out), true),
+        Command::Probe(args) => (
+            commands::probe::run(args, &ProcessEnv, &palette, &mut out),
+            true,
+        ),
         Command::Exporter(args) => (commands::exporter::run(args, &ProcessEnv), false),
         Command::Configure(args) => (
             commands::configure::run(args, &ProcessEnv).map(|()| 0),
@@ -114,25 +119,32 @@ fn edit_distance(a: &str, b: &str) -> usize {
     strsim::damerau_levenshtein(a, b)
 }
 
-/// `check`'s status for any error that stops the whole run: UNKNOWN.
+/// `check`'s (and `probe`'s) status for any error that stops the whole run: UNKNOWN.
 const CHECK_UNKNOWN: u8 = 3;
 
-/// Whether the arguments that failed to parse were meant for `check`: clap is
-/// asked again, leniently, which subcommand it sees; when even that fails (a
-/// value clap cannot accept), the first subcommand name among the arguments decides.
-fn is_check(args: &[OsString]) -> bool {
+/// Whether the arguments that failed to parse were meant for `check` or
+/// `probe` (the commands with the plugin statuses), and which: clap is asked
+/// again, leniently, which subcommand it sees; when even that fails (a value
+/// clap cannot accept), the first subcommand name among the arguments decides.
+fn status_command(args: &[OsString]) -> Option<&'static str> {
+    let named = |name: &str| match name {
+        "check" => Some("check"),
+        "probe" => Some("probe"),
+        _ => None,
+    };
     match Cli::command()
         .ignore_errors(true)
         .try_get_matches_from(args)
     {
         Ok(matches) if matches.subcommand_name().is_some() => {
-            matches.subcommand_name() == Some("check")
+            matches.subcommand_name().and_then(named)
         }
         _ => args
             .iter()
             .skip(1)
-            .find(|a| *a == "check" || *a == "get")
-            .is_some_and(|a| a == "check"),
+            .filter_map(|a| a.to_str())
+            .find(|a| matches!(*a, "check" | "probe" | "get"))
+            .and_then(named),
     }
 }
 

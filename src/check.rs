@@ -12,6 +12,8 @@ use crate::expiry::{describe_time_left, parse_valid_period};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
 
+pub mod wire;
+
 /// A Monitoring Plugins state. The order of the variants is the severity
 /// order used to pick the worst: CRITICAL > WARNING > UNKNOWN > OK.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -79,6 +81,28 @@ impl Default for Policy {
     }
 }
 
+impl Policy {
+    /// The day thresholds as `--warning` and `--critical` give them (the
+    /// other rules off). Without `--warning`, a `--critical` above the
+    /// default warning raises the warning with it (`-c 45` alone means "45
+    /// days is critical"); an explicit `--warning` below `--critical` is a
+    /// usage error.
+    pub fn with_days(warning: Option<u32>, critical: u32) -> Result<Policy, Error> {
+        let warning = warning.unwrap_or(DEFAULT_WARNING_DAYS.max(critical));
+        if warning < critical {
+            return Err(Error::usage(format!(
+                "--warning {warning} is below --critical {critical}"
+            ))
+            .with_hint("the warning threshold must be at least the critical one, e.g. --warning 30 --critical 7"));
+        }
+        Ok(Policy {
+            warning_days: warning,
+            critical_days: critical,
+            ..Policy::default()
+        })
+    }
+}
+
 /// The state of one instance and every finding that is not OK, worst first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
@@ -102,6 +126,8 @@ pub struct Checked {
     pub verdict: Verdict,
     /// Its CA, with `--ca` (and the query answered).
     pub ca: Option<CaChecked>,
+    /// Its tenant addresses on the wire, with `--wire` (and the query answered).
+    pub wire: Option<wire::WireChecked>,
 }
 
 /// An instance's CA as `check --ca` saw it.
@@ -289,7 +315,7 @@ pub fn evaluate(result: Result<&SslStatus, &Error>, policy: &Policy, now: Timest
 
 /// The finding on an expiry at `expiry` of `subject` (`certificate`, `CA
 /// NAME`), with `detail` after it (`(validPeriod ...)`); none when enough time is left.
-fn expiry_finding(
+pub(crate) fn expiry_finding(
     expiry: Timestamp,
     subject: &str,
     detail: &str,

@@ -21,6 +21,7 @@ mod files;
 mod fleet;
 pub mod mock;
 mod output;
+mod probe;
 mod render;
 mod sanitize;
 mod secret;

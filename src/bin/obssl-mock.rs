@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use obssl::mock::{
-    MockAlgorithm, MockConfig, MockQop, MockServer, MockTls, MockTlsVersions, FAULT_IDS,
+    MockAlgorithm, MockConfig, MockQop, MockServer, MockTenantAddress, MockTls, MockTlsVersions,
+    FAULT_IDS,
 };
 
 const SECRET_ENV: &str = "OBSSL_MOCK_ACCESS_KEY_SECRET";
@@ -23,6 +24,7 @@ Examples:
   obssl-mock serve --algorithm sha-256 --latency-ms 20
   obssl-mock run -- obssl get obxxx -o json   run a command against a mock on a free port
   obssl-mock serve --tls-cert server.pem --tls-key server.key   serve HTTPS
+  obssl-mock run --tenant-address obcluster-demo=127.0.0.1:3306 -- obssl probe obcluster-demo
 
 Strict digest servers, to test obssl or a script against (the options combine freely):
   obssl-mock serve --nc-check                 nc must rise per nonce (Apache's AuthDigestNcCheck On)
@@ -159,6 +161,12 @@ struct ServerOptions {
           value_parser = clap::value_parser!(u32).range(0..=100_000))]
     generate: u32,
 
+    /// Give instance ID a tenant whose intranet address is HOST:PORT, served by
+    /// GET /api/v2/instances/ID/address/info (repeatable: one tenant each, t1, t2, ...).
+    /// Instances without one have a tenant at 127.0.0.1:1, where nothing listens.
+    #[arg(long, value_name = "ID=HOST:PORT")]
+    tenant_address: Vec<MockTenantAddress>,
+
     /// Serve HTTPS with this certificate chain (PEM, leaf first); needs --tls-key.
     #[arg(long, value_name = "FILE", requires = "tls_key")]
     tls_cert: Option<PathBuf>,
@@ -199,6 +207,7 @@ impl ServerOptions {
             latency: Duration::from_millis(self.latency_ms),
             fixtures_dir: self.fixtures.clone(),
             generated_instances: self.generate as usize,
+            tenant_addresses: self.tenant_address.clone(),
             tls: self
                 .tls_cert
                 .clone()
@@ -309,6 +318,7 @@ fn serve_banner(server: &MockServer, config: &MockConfig) -> String {
          \x20 nonce rules:       {modes}\n\
          \x20 latency:           {latency} ms\n\
          \x20 instance ids:      {ids}\n\
+         \x20 tenant addresses:  {tenants} (others: 127.0.0.1:1, closed)\n\
          \x20 fault scenarios:   {faults}\n\
          \n\
          Paste into a shell to point obssl at it:\n\
@@ -322,6 +332,12 @@ fn serve_banner(server: &MockServer, config: &MockConfig) -> String {
         latency = config.latency.as_millis(),
         ids = banner_ids(server.fixture_ids(), config.generated_instances),
         faults = FAULT_IDS.join(", "),
+        tenants = if config.tenant_addresses.is_empty() {
+            "none given".to_owned()
+        } else {
+            let given: Vec<String> = config.tenant_addresses.iter().map(|a| a.to_string()).collect();
+            given.join(", ")
+        },
         q_url = shell_quote(&url),
         q_id = shell_quote(id),
         q_secret = shell_quote(secret),
@@ -415,6 +431,10 @@ mod tests {
         }
         assert!(line.contains("fault-429, fault-429-date, "), "{line}");
         assert!(banner.contains("instance ids:      obxxx"), "{banner}");
+        assert!(
+            banner.contains("tenant addresses:  none given (others: 127.0.0.1:1, closed)"),
+            "{banner}"
+        );
     }
 
     fn options(arguments: &[&str]) -> MockConfig {
@@ -466,6 +486,33 @@ mod tests {
         assert_eq!(options(&["obssl-mock", "--no-qop"]).qop, MockQop::None);
         assert!(Cli::try_parse_from(["obssl-mock", "--qop", "auth-conf"]).is_err());
         assert!(Cli::try_parse_from(["obssl-mock", "--no-qop", "--qop", "auth"]).is_err());
+    }
+
+    #[test]
+    fn tenant_addresses_reach_the_config_and_bad_ones_are_refused() {
+        let config = options(&[
+            "obssl-mock",
+            "run",
+            "--tenant-address",
+            "obcluster-demo=127.0.0.1:3306",
+            "--tenant-address",
+            "obxxx=localhost:3307",
+            "--",
+            "true",
+        ]);
+        let given: Vec<String> = config
+            .tenant_addresses
+            .iter()
+            .map(|a| a.to_string())
+            .collect();
+        assert_eq!(
+            given,
+            ["obcluster-demo=127.0.0.1:3306", "obxxx=localhost:3307"]
+        );
+        let e = Cli::try_parse_from(["obssl-mock", "--tenant-address", "127.0.0.1:3306"])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("INSTANCE_ID=HOST:PORT"), "{e}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod parse;
 pub use archive::Unpacked;
 pub use cert::CaCert;
 pub use fetch::FetchConfig;
-pub use parse::{certificates_in, describe, to_pem};
+pub use parse::{certificates_in, describe, hex, to_pem};
 
 use crate::api::SslStatus;
 use crate::config::Settings;

@@ -176,3 +176,24 @@ Examples:
 
   # Every instance's CA as JSON (each distinct caUrl is downloaded once)
   obssl ca --all -o json | jq -r '.[].notAfter'";
+
+pub(super) const PROBE_EXAMPLES: &str = "\
+Examples:
+  # What one address serves (no credentials needed): TLS, chain, dates, name
+  obssl probe --address db.example.com:3306 --ca-file ca.pem
+
+  # Every online address of every tenant of an instance, held against its API answer and CA
+  obssl probe obcluster-xxxx
+
+  # Only the internet addresses, as JSON lines
+  obssl probe obcluster-xxxx --network internet -o jsonl
+
+  # Does the address refuse plaintext logins? (a user without privileges; the password
+  # only from the environment)
+  OBSSL_DB_PASSWORD=... obssl probe obcluster-xxxx --db-user probe
+
+Findings: unreachable, no-tls, tls-too-old, tls-failed, untrusted, name-mismatch, expired,
+not-yet-valid, expires-soon, api-mismatch, plaintext-accepted, credentials-rejected.
+Exit status: 0 every address ok, 1 WARNING (expires-soon, api-mismatch, plaintext-accepted
+without forceSSL), 2 CRITICAL (the others), 3 UNKNOWN (unreachable, credentials rejected,
+an instance that could not be read, usage and configuration errors). See docs/probe.md.";

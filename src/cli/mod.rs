@@ -59,6 +59,9 @@ pub enum Command {
     /// Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Probe what tenant addresses serve on the wire (TLS, chain, plaintext), held against the API.
+    #[command(after_help = PROBE_EXAMPLES)]
+    Probe(ProbeArgs),
     /// Serve the check's metrics over HTTP for Prometheus, refreshed in the background.
     #[command(after_help = EXPORTER_EXAMPLES)]
     Exporter(ExporterArgs),
@@ -387,6 +390,24 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub policy: PolicyArgs,
 
+    /// Also probe every online tenant address of each instance on the wire, as `obssl probe`
+    /// does (MySQL handshake, TLS, the served chain against the instance's CA): CRITICAL for
+    /// no TLS, an untrusted chain, a name mismatch, an expired certificate, a plaintext login
+    /// accepted; WARNING for expires-soon and api-mismatch; UNKNOWN for an address not
+    /// reached. Within -t.
+    #[arg(long)]
+    pub wire: bool,
+
+    /// With --wire: log in as NAME (password from OBSSL_DB_PASSWORD; a user without
+    /// privileges) once over TLS and once without, to learn whether plaintext is refused.
+    #[arg(long, value_name = "NAME", requires = "wire")]
+    pub db_user: Option<String>,
+
+    /// With --wire: which tenant addresses to probe (the online ones).
+    #[arg(long, value_enum, value_name = "NETWORK", default_value_t = NetworkChoice::All,
+          requires = "wire")]
+    pub network: NetworkChoice,
+
     /// Output format.
     #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = CheckFormat::Plugin)]
     pub output: CheckFormat,
@@ -471,6 +492,75 @@ pub enum CheckFormat {
     Json,
     /// Prometheus text exposition format (node_exporter textfile collector).
     Prometheus,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ProbeArgs {
+    #[command(flatten)]
+    pub selection: InstanceSelection,
+
+    /// Probe HOST[:PORT] (default port 3306) instead of the tenant addresses the API lists
+    /// (repeatable). With instance ids, each address is held against each instance's answer
+    /// and CA; alone, no credentials are needed.
+    #[arg(long, value_name = "HOST[:PORT]")]
+    pub address: Vec<String>,
+
+    /// Which tenant addresses to probe.
+    #[arg(long, value_enum, value_name = "NETWORK", default_value_t = NetworkChoice::All)]
+    pub network: NetworkChoice,
+
+    /// Verify the served chain against the certificates of this PEM file (instead of, or
+    /// with an instance id, in addition to the instance's CA from caUrl).
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+
+    /// Log in as NAME over TLS (only to a server whose chain and name verified) and then
+    /// without TLS, to learn whether plaintext logins are refused; the password comes from
+    /// OBSSL_DB_PASSWORD, never a flag. Use a user without privileges: nothing is run.
+    #[arg(long, value_name = "NAME")]
+    pub db_user: Option<String>,
+
+    #[arg(short, long, allow_negative_numbers = true, value_name = "DAYS",
+          value_parser = clap::value_parser!(u32).range(0..=36_500),
+          help = format!(
+              "WARNING when fewer than DAYS are left before the served certificate expires \
+               [default: {}, or --critical when that is higher]",
+              crate::check::DEFAULT_WARNING_DAYS
+          ))]
+    pub warning: Option<u32>,
+
+    /// CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning).
+    #[arg(short, long, allow_negative_numbers = true, value_name = "DAYS",
+          default_value_t = crate::check::DEFAULT_CRITICAL_DAYS,
+          value_parser = clap::value_parser!(u32).range(0..=36_500))]
+    pub critical: u32,
+
+    /// Output format.
+    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = ProbeFormat::Table)]
+    pub output: ProbeFormat,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NetworkChoice {
+    /// The intranet (VPC) addresses.
+    Intranet,
+    /// The internet (public) addresses.
+    Internet,
+    /// Both.
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProbeFormat {
+    /// A block of facts per address.
+    Table,
+    /// An array of one object per address.
+    Json,
+    /// One compact JSON object per address and line.
+    Jsonl,
 }
 
 /// The id of the hidden `configure --access-key-secret` (alias `--secret`).

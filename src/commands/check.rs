@@ -5,7 +5,9 @@
 //! 3 UNKNOWN); any error that stops the whole run (usage, configuration, the
 //! instance list) is UNKNOWN, 3 (see `app.rs`).
 
-use crate::cacert::{certificates_in, describe, CaSource};
+use super::check_wire::{WireInput, WireRun};
+use crate::cacert::{certificates_in, describe, CaCert, CaSource};
+use crate::check::wire::add_wire_findings;
 use crate::check::{evaluate, evaluate_ca, Checked, Policy};
 use crate::cli::{CheckArgs, CheckFormat, PolicyArgs};
 use crate::config::{ConfigSource, Environment, FlagSettings, Settings};
@@ -58,6 +60,14 @@ fn check(
 ) -> Result<u8> {
     // Everything the user typed is checked before any network traffic.
     let mut judge = Judge::new(&args.policy)?;
+    if args.wire {
+        judge = judge.for_wire();
+    }
+    let login = args
+        .db_user
+        .as_deref()
+        .map(|user| super::probe::db_login(user, env))
+        .transpose()?;
     if let Some(path) = &args.write {
         check_writable_target(path)?;
     }
@@ -80,23 +90,44 @@ fn check(
     let verbose = args.connection.verbose > 0;
     let now = jiff::Timestamp::now();
     // With --ca, each distinct caUrl is downloaded once, within the run's time limit.
-    judge.start_run(&settings, Some(started + limit.mul_f64(0.9)));
+    let deadline = started + limit.mul_f64(0.9);
+    judge.start_run(&settings, Some(deadline));
+    let wire = args.wire.then(|| WireRun {
+        jobs: usize::from(args.selection.jobs),
+        deadline,
+        login,
+        network: args.network,
+        policy: judge.policy,
+        trace: settings.trace,
+    });
+    let check_ca = args.policy.ca || args.policy.ca_file.is_some();
     // Each answer is judged as it arrives (its CA too), and only what the
     // reports show of it is kept, written at once to the report's spools
     // (memory stays flat however many instances the run reads).
     let mut report = CheckReport::new(args.output, &judge.policy);
     let mut spool_error = None;
+    let mut pending: Vec<Pending> = Vec::new();
     fleet::stream_all(
         &client,
         selected,
         usize::from(args.selection.jobs),
         None,
         |outcome: Outcome| {
-            let checked = judge.judge(outcome, now, &mut |e| {
+            let (checked, ca_result) = judge.judge_keeping_ca(outcome, now, &mut |e| {
                 if verbose {
                     out.warn(&error_line(e));
                 }
             });
+            // With --wire, the report waits for the probes, which run across instances.
+            if wire.is_some() {
+                let ca_der = ca_result.map(|result| {
+                    result
+                        .map(|certs| certs.into_iter().map(|c| c.der).collect())
+                        .map_err(|e| e.message)
+                });
+                pending.push((checked, ca_der));
+                return ControlFlow::Continue(());
+            }
             match report.add(&checked) {
                 Ok(()) => ControlFlow::Continue(()),
                 Err(e) => {
@@ -106,6 +137,11 @@ fn check(
             }
         },
     )?;
+    if let (Some(run), None) = (&wire, &spool_error) {
+        if let Err(e) = probe_and_add(run, &client, pending, check_ca, verbose, out, &mut report) {
+            spool_error = Some(e);
+        }
+    }
     if let Some(e) = spool_error {
         return Err(Error::config(format!(
             "cannot keep the report while the instances are read: {e}"
@@ -126,6 +162,8 @@ fn check(
 pub(crate) struct Judge {
     pub policy: Policy,
     ca: bool,
+    /// `check --wire`: the CAs are downloaded for the probes even without `--ca`.
+    wire: bool,
     cas: Option<CaSource>,
     /// `--ca-file`: its name as shown, and its fingerprints.
     bundle: Option<(String, Vec<String>)>,
@@ -137,28 +175,19 @@ impl Judge {
     /// warning with it (`-c 45` alone means "45 days is critical"); an explicit
     /// --warning below --critical is a mistake.
     pub(crate) fn new(args: &PolicyArgs) -> Result<Judge> {
-        let warning = args
-            .warning
-            .unwrap_or(Policy::default().warning_days.max(args.critical));
-        if warning < args.critical {
-            return Err(Error::usage(format!(
-                "--warning {} is below --critical {}",
-                warning, args.critical
-            ))
-            .with_hint("the warning threshold must be at least the critical one, e.g. --warning 30 --critical 7"));
-        }
+        let days = Policy::with_days(args.warning, args.critical)?;
         let bundle = match &args.ca_file {
             Some(path) => Some((path.display().to_string(), read_ca_file(path)?)),
             None => None,
         };
         Ok(Judge {
             policy: Policy {
-                warning_days: warning,
-                critical_days: args.critical,
                 require_force_ssl: args.require_force_ssl,
                 require_auto_update: args.require_auto_update,
+                ..days
             },
             ca: args.ca || bundle.is_some(),
+            wire: false,
             cas: None,
             bundle,
         })
@@ -167,7 +196,13 @@ impl Judge {
     /// Starts a run: with `--ca`, the CAs are downloaded anew (once per
     /// distinct URL), each download ending by `deadline`.
     pub(crate) fn start_run(&mut self, settings: &Settings, deadline: Option<std::time::Instant>) {
-        self.cas = self.ca.then(|| CaSource::from_settings(settings, deadline));
+        self.cas = (self.ca || self.wire).then(|| CaSource::from_settings(settings, deadline));
+    }
+
+    /// With `check --wire`: each instance's CA is read for the probes, `--ca` or not.
+    pub(crate) fn for_wire(mut self) -> Judge {
+        self.wire = true;
+        self
     }
 
     /// Judges one answer (and its CA) at `now`; `on_error` sees the
@@ -178,31 +213,54 @@ impl Judge {
         now: jiff::Timestamp,
         on_error: &mut dyn FnMut(&Error),
     ) -> Checked {
+        self.judge_keeping_ca(outcome, now, on_error).0
+    }
+
+    /// [`Judge::judge`], and the instance's CA certificates as read (when they were: the
+    /// query answered, with `--ca` or `--wire`).
+    pub(crate) fn judge_keeping_ca(
+        &mut self,
+        outcome: Outcome,
+        now: jiff::Timestamp,
+        on_error: &mut dyn FnMut(&Error),
+    ) -> (Checked, Option<Result<Vec<CaCert>>>) {
         if let Err(e) = &outcome.result {
             on_error(e);
         }
         let mut verdict = evaluate(outcome.result.as_ref(), &self.policy, now);
-        let ca = match (&mut self.cas, &outcome.result) {
-            (Some(cas), Ok(status)) => {
-                let result = cas
-                    .of_instance(&outcome.instance_id, status)
-                    .map(|unpacked| unpacked.certificates.clone());
-                if let Err(e) = &result {
-                    on_error(e);
-                }
+        let ca_result = match (&mut self.cas, &outcome.result) {
+            (Some(cas), Ok(status)) => Some(
+                cas.of_instance(&outcome.instance_id, status)
+                    .map(|unpacked| unpacked.certificates.clone()),
+            ),
+            _ => None,
+        };
+        if let Some(Err(e)) = &ca_result {
+            on_error(e);
+        }
+        let ca = match (self.ca, &ca_result) {
+            (true, Some(result)) => {
                 let bundle = self
                     .bundle
                     .as_ref()
                     .map(|(name, prints)| (name.as_str(), prints.as_slice()));
-                Some(evaluate_ca(&mut verdict, result, bundle, &self.policy, now))
+                Some(evaluate_ca(
+                    &mut verdict,
+                    result.clone(),
+                    bundle,
+                    &self.policy,
+                    now,
+                ))
             }
             _ => None,
         };
-        Checked {
+        let checked = Checked {
             outcome,
             verdict,
             ca,
-        }
+            wire: None,
+        };
+        (checked, ca_result)
     }
 }
 
@@ -222,4 +280,55 @@ fn read_ca_file(path: &std::path::Path) -> Result<Vec<String>> {
         .iter()
         .map(|der| describe(der).map(|c| c.fingerprint).map_err(bad))
         .collect()
+}
+
+/// An instance judged, waiting for `--wire`'s probes: with its CA's certificates (DER) or why
+/// they could not be read, when its query was answered.
+type Pending = (Checked, Option<std::result::Result<Vec<Vec<u8>>, String>>);
+
+/// `check --wire`: probes the addresses of the instances `pending` holds (those answered,
+/// with their CA or why it could not be read), adds the findings to each verdict and the
+/// instances to `report`, in order.
+fn probe_and_add(
+    run: &WireRun,
+    client: &crate::api::Api,
+    pending: Vec<Pending>,
+    check_ca: bool,
+    verbose: bool,
+    out: &mut Output,
+    report: &mut CheckReport,
+) -> std::io::Result<()> {
+    let mut inputs = Vec::new();
+    let mut slots = Vec::with_capacity(pending.len());
+    for (checked, ca) in &pending {
+        match (&checked.outcome.result, ca) {
+            (Ok(status), Some(ca)) => {
+                slots.push(Some(inputs.len()));
+                inputs.push(WireInput {
+                    instance_id: &checked.outcome.instance_id,
+                    status,
+                    ca: ca.clone(),
+                    ca_known: check_ca,
+                });
+            }
+            _ => slots.push(None),
+        }
+    }
+    let mut wired: Vec<Option<_>> = run
+        .check_all(client, &inputs)
+        .into_iter()
+        .map(Some)
+        .collect();
+    drop(inputs);
+    for ((mut checked, _), slot) in pending.into_iter().zip(slots) {
+        if let Some(wire) = slot.and_then(|i| wired[i].take()) {
+            if let (true, Err(e)) = (verbose, &wire.result) {
+                out.warn(&error_line(e));
+            }
+            add_wire_findings(&mut checked.verdict, &wire);
+            checked.wire = Some(wire);
+        }
+        report.add(&checked)?;
+    }
+    Ok(())
 }

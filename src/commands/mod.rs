@@ -3,6 +3,7 @@
 
 pub mod ca;
 pub mod check;
+mod check_wire;
 pub mod completions;
 pub mod config;
 pub mod configure;
@@ -11,3 +12,4 @@ pub mod exporter;
 pub mod failure;
 pub mod get;
 pub mod man;
+pub mod probe;

@@ -57,6 +57,8 @@ pub const ENV_PROJECT_ID: &str = literal!(ENV_PROJECT_ID);
 pub const ENV_OUTPUT: &str = literal!(ENV_OUTPUT);
 pub const ENV_PROFILE: &str = literal!(ENV_PROFILE);
 pub const ENV_CONFIG: &str = "OBSSL_CONFIG";
+/// The password of `probe --db-user` (never a flag).
+pub const ENV_DB_PASSWORD: &str = "OBSSL_DB_PASSWORD";
 /// `0` (or `false`, `off`, `no`) turns the nonce cache off.
 pub const ENV_NONCE_CACHE: &str = "OBSSL_NONCE_CACHE";
 /// Seconds a cached digest challenge is used (default 60).

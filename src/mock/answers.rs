@@ -5,6 +5,7 @@ use serde_json::{json, Map, Value};
 
 use super::fixtures::{healthy_instance, Fixture, FixtureSet};
 use super::rejection::Rejection;
+use super::tenants;
 
 const LIST_PATH: &str = "/api/v2/instances";
 const SSL_PATH_PREFIX: &str = "/api/v2/instances/";
@@ -12,6 +13,10 @@ const SSL_PATH_PREFIX: &str = "/api/v2/instances/";
 pub(crate) const MAX_PAGE_SIZE: usize = 100;
 const DEFAULT_PAGE_SIZE: usize = 10;
 const SSL_PATH_SUFFIX: &str = "/security/ssl";
+const TENANTS_SUFFIX: &str = "/tenants";
+const ADDRESS_INFO_SUFFIX: &str = "/address/info";
+/// The page size of `address/info` when none is asked for (as the API documents).
+const DEFAULT_ADDRESS_PAGE_SIZE: usize = 20;
 const JSON: &str = "application/json; charset=utf-8";
 
 /// A complete HTTP answer, ready to be written.
@@ -43,13 +48,16 @@ pub(crate) fn authenticated(method: &str, target: &str, fixtures: &FixtureSet) -
     if path == LIST_PATH {
         return match (method, request_id) {
             ("GET", Some(request_id)) => instance_list(query, fixtures, request_id),
-            ("GET", None) => error_envelope(
-                400,
-                "InvalidParameter",
-                "errorMessage",
-                "Missing required query parameter requestId",
-                Value::Null,
-            ),
+            ("GET", None) => missing_request_id(),
+            _ => method_not_allowed(method, request_id_value),
+        };
+    }
+    if let Some((instance_id, endpoint)) = tenant_endpoint(path) {
+        return match (method, request_id) {
+            ("GET", Some(request_id)) => {
+                tenant_answer(&instance_id, endpoint, query, fixtures, request_id)
+            }
+            ("GET", None) => missing_request_id(),
             _ => method_not_allowed(method, request_id_value),
         };
     }
@@ -66,23 +74,11 @@ pub(crate) fn authenticated(method: &str, target: &str, fixtures: &FixtureSet) -
         return method_not_allowed(method, request_id_value);
     }
     let Some(request_id) = request_id else {
-        return error_envelope(
-            400,
-            "InvalidParameter",
-            "errorMessage",
-            "Missing required query parameter requestId",
-            Value::Null,
-        );
+        return missing_request_id();
     };
     match fixtures.get(&instance_id) {
         Some(fixture) => fixture_answer(&fixture, request_id),
-        None => error_envelope(
-            404,
-            "InstanceNotFound",
-            "errorMessage",
-            &format!("Instance {instance_id} not found"),
-            Value::String(request_id),
-        ),
+        None => instance_not_found(&instance_id, request_id),
     }
 }
 
@@ -101,27 +97,8 @@ fn method_not_allowed(method: &str, request_id: Value) -> Answer {
 /// One page of `GET /api/v2/instances`: `pageNumber` from 1 (default 1), `pageSize` default 10,
 /// cut to [`MAX_PAGE_SIZE`]. Lists every fixture but the error ones (`mock-*`).
 fn instance_list(query: &str, fixtures: &FixtureSet, request_id: String) -> Answer {
-    let number = |name: &str, default: usize| -> Result<usize, Answer> {
-        match query_parameter(query, name) {
-            None => Ok(default),
-            Some(text) => match text.parse::<usize>() {
-                Ok(n) if n >= 1 => Ok(n),
-                _ => Err(error_envelope(
-                    400,
-                    "InvalidParameter",
-                    "errorMessage",
-                    &format!("{name} must be a whole number of at least 1, not {text:?}"),
-                    Value::String(request_id.clone()),
-                )),
-            },
-        }
-    };
-    let page_number = match number("pageNumber", 1) {
-        Ok(n) => n,
-        Err(answer) => return answer,
-    };
-    let page_size = match number("pageSize", DEFAULT_PAGE_SIZE) {
-        Ok(n) => n.min(MAX_PAGE_SIZE),
+    let (page_number, page_size) = match paging(query, DEFAULT_PAGE_SIZE, &request_id) {
+        Ok(paging) => paging,
         Err(answer) => return answer,
     };
     let (total, ids) = fixtures.listed_page((page_number - 1).saturating_mul(page_size), page_size);
@@ -137,6 +114,115 @@ fn instance_list(query: &str, fixtures: &FixtureSet, request_id: String) -> Answ
         })
         .collect();
     success(json!({ "total": total, "dataList": page }), request_id)
+}
+
+/// `pageNumber` (from 1, default 1) and `pageSize` (default `default_size`, cut to
+/// [`MAX_PAGE_SIZE`]) of `query`, or the 400 answer to a value that is not a whole number of
+/// at least 1.
+fn paging(query: &str, default_size: usize, request_id: &str) -> Result<(usize, usize), Answer> {
+    let number = |name: &str, default: usize| -> Result<usize, Answer> {
+        match query_parameter(query, name) {
+            None => Ok(default),
+            Some(text) => match text.parse::<usize>() {
+                Ok(n) if n >= 1 => Ok(n),
+                _ => Err(error_envelope(
+                    400,
+                    "InvalidParameter",
+                    "errorMessage",
+                    &format!("{name} must be a whole number of at least 1, not {text:?}"),
+                    Value::String(request_id.to_owned()),
+                )),
+            },
+        }
+    };
+    Ok((
+        number("pageNumber", 1)?,
+        number("pageSize", default_size)?.min(MAX_PAGE_SIZE),
+    ))
+}
+
+/// Which tenant endpoint of an instance a path is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TenantEndpoint {
+    /// `/api/v2/instances/{id}/tenants`
+    Tenants,
+    /// `/api/v2/instances/{id}/address/info`
+    AddressInfo,
+}
+
+/// The instance id (percent-decoded) and endpoint of a tenant endpoint's path.
+pub(crate) fn tenant_endpoint(path: &str) -> Option<(String, TenantEndpoint)> {
+    let rest = path.strip_prefix(SSL_PATH_PREFIX)?;
+    let (encoded, endpoint) = if let Some(id) = rest.strip_suffix(TENANTS_SUFFIX) {
+        (id, TenantEndpoint::Tenants)
+    } else {
+        (
+            rest.strip_suffix(ADDRESS_INFO_SUFFIX)?,
+            TenantEndpoint::AddressInfo,
+        )
+    };
+    if encoded.is_empty() || encoded.contains('/') {
+        return None;
+    }
+    Some((percent_decode(encoded, false), endpoint))
+}
+
+/// One page of an instance's tenants (`tenants`, page size default 10) or of their addresses
+/// (`address/info`, page size default 20, `tenantIds` filtering); an instance whose SSL answer
+/// is an error gets that error, an unknown one 404.
+fn tenant_answer(
+    instance_id: &str,
+    endpoint: TenantEndpoint,
+    query: &str,
+    fixtures: &FixtureSet,
+    request_id: String,
+) -> Answer {
+    let entries = match fixtures.tenant_entries(instance_id) {
+        Some(Ok(entries)) => entries,
+        Some(Err(fixture)) => return fixture_answer(&fixture, request_id),
+        None => return instance_not_found(instance_id, request_id),
+    };
+    let default_size = match endpoint {
+        TenantEndpoint::Tenants => DEFAULT_PAGE_SIZE,
+        TenantEndpoint::AddressInfo => DEFAULT_ADDRESS_PAGE_SIZE,
+    };
+    let (page_number, page_size) = match paging(query, default_size, &request_id) {
+        Ok(paging) => paging,
+        Err(answer) => return answer,
+    };
+    let entries = match endpoint {
+        TenantEndpoint::Tenants => entries.iter().map(tenants::tenant_summary).collect(),
+        TenantEndpoint::AddressInfo => {
+            tenants::filter_by_ids(entries, query_parameter(query, "tenantIds").as_deref())
+        }
+    };
+    let total = entries.len();
+    let page: Vec<Value> = entries
+        .into_iter()
+        .skip((page_number - 1).saturating_mul(page_size))
+        .take(page_size)
+        .collect();
+    success(json!({ "total": total, "dataList": page }), request_id)
+}
+
+fn instance_not_found(instance_id: &str, request_id: String) -> Answer {
+    error_envelope(
+        404,
+        "InstanceNotFound",
+        "errorMessage",
+        &format!("Instance {instance_id} not found"),
+        Value::String(request_id),
+    )
+}
+
+fn missing_request_id() -> Answer {
+    error_envelope(
+        400,
+        "InvalidParameter",
+        "errorMessage",
+        "Missing required query parameter requestId",
+        Value::Null,
+    )
 }
 
 fn fixture_answer(fixture: &Fixture, request_id: String) -> Answer {
@@ -404,6 +490,61 @@ mod tests {
             authenticated("POST", "/api/v2/instances?requestId=r", &fixtures).status,
             405
         );
+    }
+
+    #[test]
+    fn tenants_and_their_addresses_page_and_follow_the_instance() {
+        let given = (1..=25)
+            .map(|n| format!("obxxx=127.0.0.1:{}", 5000 + n).parse().unwrap())
+            .collect();
+        let fixtures = FixtureSet::builtin().with_tenants(tenants::TenantSet::new(given));
+        let get = |target: &str| {
+            let answer = authenticated("GET", target, &fixtures);
+            (answer.status, body(&answer))
+        };
+        let (status, page) = get("/api/v2/instances/obxxx/address/info?requestId=r");
+        assert_eq!(status, 200);
+        assert_eq!(page["data"]["total"], 25);
+        assert_eq!(page["data"]["dataList"].as_array().unwrap().len(), 20);
+        let (_, last) =
+            get("/api/v2/instances/obxxx/address/info?requestId=r&pageNumber=2&pageSize=20");
+        let last = last["data"]["dataList"].as_array().unwrap().clone();
+        assert_eq!(last.len(), 5);
+        assert_eq!(last[4]["tenantConnections"][0]["intranetPort"], 5025);
+        let (_, one) = get("/api/v2/instances/obxxx/address/info?requestId=r&tenantIds=t3");
+        assert_eq!(one["data"]["dataList"][0]["tenantName"], "app3");
+        let (_, tenants) = get("/api/v2/instances/obxxx/tenants?requestId=r");
+        assert_eq!(tenants["data"]["total"], 25);
+        assert_eq!(tenants["data"]["dataList"].as_array().unwrap().len(), 10);
+        assert_eq!(tenants["data"]["dataList"][0]["tenantMode"], "MySQL");
+        assert!(tenants["data"]["dataList"][0]
+            .get("tenantConnections")
+            .is_none());
+        // The instance's own answer decides: unknown 404, an error fixture its error.
+        assert_eq!(get("/api/v2/instances/nope/tenants?requestId=r").0, 404);
+        assert_eq!(
+            get("/api/v2/instances/mock-server-error/address/info?requestId=r").0,
+            500
+        );
+        assert_eq!(get("/api/v2/instances/obxxx/tenants").0, 400);
+        assert_eq!(
+            get("/api/v2/instances/obxxx/tenants?requestId=r&pageSize=0").0,
+            400
+        );
+        assert_eq!(
+            authenticated(
+                "POST",
+                "/api/v2/instances/obxxx/tenants?requestId=r",
+                &fixtures
+            )
+            .status,
+            405
+        );
+        assert_eq!(
+            tenant_endpoint("/api/v2/instances/ob%2Dx/address/info"),
+            Some(("ob-x".to_owned(), TenantEndpoint::AddressInfo))
+        );
+        assert_eq!(tenant_endpoint("/api/v2/instances/a/b/tenants"), None);
     }
 
     #[test]

@@ -280,6 +280,11 @@ pub struct MockConfig {
     /// [`latency`](Self::latency)) before every answer about that instance, 401s included, so
     /// that concurrent answers come back out of order. Default none.
     pub slow_instances: Vec<(String, Duration)>,
+    /// The tenant addresses of instances, one tenant each, in order (`--tenant-address`); an
+    /// instance without any has one tenant at [`CLOSED_ADDRESS`](super::CLOSED_ADDRESS), and
+    /// `DIR/tenants/{id}.json` of [`fixtures_dir`](Self::fixtures_dir) overrides both.
+    /// Default none.
+    pub tenant_addresses: Vec<super::MockTenantAddress>,
     /// The `instanceName` the instance list gives: each `(instance id, name)` instead of the
     /// default, the id without `obcluster-` (`obcluster-demo` is `demo`). Default none.
     pub instance_names: Vec<(String, String)>,
@@ -306,6 +311,7 @@ impl Default for MockConfig {
             challenge_style: ChallengeStyle::Standard,
             generated_instances: 0,
             slow_instances: Vec::new(),
+            tenant_addresses: Vec::new(),
             instance_names: Vec::new(),
             tls: None,
         }
@@ -332,6 +338,7 @@ impl fmt::Debug for MockConfig {
             .field("generated_instances", &self.generated_instances)
             .field("tls", &self.tls)
             .field("slow_instances", &self.slow_instances)
+            .field("tenant_addresses", &self.tenant_addresses)
             .field("instance_names", &self.instance_names)
             .finish()
     }

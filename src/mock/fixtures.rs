@@ -1,10 +1,12 @@
 //! The instances the mock knows: built-in fixtures and those loaded from a fixtures directory.
 
-use std::fs;
 use std::io;
 use std::path::Path;
 
 use serde_json::{json, Value};
+
+use super::fixture_files::read_fixture_dir;
+use super::tenants::TenantSet;
 
 /// The CA download URL of the API reference's example.
 pub(crate) const EXAMPLE_CA_URL: &str =
@@ -48,6 +50,8 @@ pub(crate) struct FixtureSet {
     entries: Vec<(String, Fixture)>,
     /// How many healthy `obcluster-gen-0001`... instances exist besides `entries`.
     generated: usize,
+    /// The tenants of the instances and their addresses.
+    tenants: TenantSet,
     /// `instanceName`s the instance list gives instead of [`default_name`].
     names: Vec<(String, String)>,
 }
@@ -252,6 +256,7 @@ impl FixtureSet {
         FixtureSet {
             entries,
             generated: 0,
+            tenants: TenantSet::default(),
             names: Vec::new(),
         }
     }
@@ -260,6 +265,21 @@ impl FixtureSet {
     pub(crate) fn with_generated(mut self, count: usize) -> Self {
         self.generated = count;
         self
+    }
+
+    /// The same set with these tenants (see the `tenants` module).
+    pub(crate) fn with_tenants(mut self, tenants: TenantSet) -> Self {
+        self.tenants = tenants;
+        self
+    }
+
+    /// The `address/info` entries of the tenants of `instance_id`, or, for an instance whose
+    /// SSL answer is not a success (or an unknown one: `None`), that answer's fixture.
+    pub(crate) fn tenant_entries(&self, instance_id: &str) -> Option<Result<Vec<Value>, Fixture>> {
+        Some(match self.get(instance_id)? {
+            Fixture::Data(_) | Fixture::Relative { .. } => Ok(self.tenants.entries(instance_id)),
+            other => Err(other),
+        })
     }
 
     /// The same set with these `(instance id, name)` pairs as the names the list gives.
@@ -357,48 +377,6 @@ impl FixtureSet {
     }
 }
 
-/// Reads `dir/*.json` in file-name order; a file that is not JSON is an error naming it.
-fn read_fixture_dir(dir: &Path) -> io::Result<Vec<(String, Value)>> {
-    let named = |e: io::Error, what: &Path| {
-        io::Error::new(e.kind(), format!("fixtures {}: {e}", what.display()))
-    };
-    let mut paths = Vec::new();
-    for entry in fs::read_dir(dir).map_err(|e| named(e, dir))? {
-        let path = entry.map_err(|e| named(e, dir))?.path();
-        if path.extension().is_some_and(|ext| ext == "json") && path.is_file() {
-            paths.push(path);
-        }
-    }
-    paths.sort();
-    paths
-        .into_iter()
-        .map(|path| {
-            let instance_id = path
-                .file_stem()
-                .and_then(|stem| stem.to_str())
-                .filter(|stem| !stem.is_empty())
-                .ok_or_else(|| {
-                    io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        format!(
-                            "fixture {}: file name is not a UTF-8 instance id",
-                            path.display()
-                        ),
-                    )
-                })?
-                .to_owned();
-            let bytes = fs::read(&path).map_err(|e| named(e, &path))?;
-            let data = serde_json::from_slice(&bytes).map_err(|e| {
-                io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!("fixture {}: not valid JSON: {e}", path.display()),
-                )
-            })?;
-            Ok((instance_id, data))
-        })
-        .collect()
-}
-
 /// The `data` object of the API reference's example answer, exactly.
 pub(crate) fn documented_example() -> Value {
     json!({
@@ -487,6 +465,7 @@ fn with_legacy_date() -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn documented_example_keeps_the_reference_key_order() {

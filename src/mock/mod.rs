@@ -7,7 +7,10 @@
 //! (`instanceId`, `instanceName` (see [`MockConfig::instance_names`]), `cloudProvider`,
 //! `state`) for every fixture except the error
 //! ones (`mock-*`), so that `obssl get --all` against the mock succeeds; the `hostile-*`
-//! fixtures are served when asked for but never listed.
+//! fixtures are served when asked for but never listed. Each instance's tenants and their
+//! addresses are served by `GET /api/v2/instances/{id}/tenants` and
+//! `GET /api/v2/instances/{id}/address/info` (see the `tenants` module and
+//! [`MockConfig::tenant_addresses`]).
 //! Every request must carry a valid Digest `Authorization` (checked before anything else): the
 //! signed `uri` must be the request target byte for byte (path AND query), the nonce must be one
 //! the mock issued and not expired, `opaque` must be echoed, and with a qop the nonce count
@@ -92,11 +95,13 @@ mod ca;
 mod config;
 mod digest;
 mod faults;
+mod fixture_files;
 mod fixtures;
 mod http;
 mod nonces;
 mod rejection;
 mod server;
+mod tenants;
 mod tls;
 
 pub use ca::{ca_archive, EXPIRING_CA_DAYS, HOSTILE_CA_ENTRIES, HOSTILE_CA_SUBJECT};
@@ -106,4 +111,5 @@ pub use config::{
 pub use faults::{FAULT_IDS, HUGE_BODY_BYTES, TRICKLE_EVERY};
 pub use fixtures::HOSTILE_TEXT;
 pub use server::{MockServer, RecordedRequest};
+pub use tenants::{BadTenantAddress, MockTenantAddress, CLOSED_ADDRESS};
 pub use tls::{MockTls, MockTlsVersions};

@@ -15,6 +15,7 @@ use super::digest::{self, DigestVerifier, SignedRequest};
 use super::faults::{FaultReply, Faults};
 use super::fixtures::FixtureSet;
 use super::http::{HttpReply, HttpRequest, HttpResponse, HttpServer};
+use super::tenants::TenantSet;
 
 /// One request the mock has seen, with the status it answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,12 +92,15 @@ impl MockServer {
     /// Fails when the address cannot be bound or a fixture file cannot be read or parsed
     /// (the error names the file).
     pub fn start(config: MockConfig) -> io::Result<MockServer> {
-        let fixtures = match &config.fixtures_dir {
-            Some(dir) => FixtureSet::builtin_and_dir(dir)?,
-            None => FixtureSet::builtin(),
-        }
-        .with_generated(config.generated_instances)
-        .with_names(&config.instance_names);
+        let tenants = TenantSet::new(config.tenant_addresses.clone());
+        let (fixtures, tenants) = match &config.fixtures_dir {
+            Some(dir) => (FixtureSet::builtin_and_dir(dir)?, tenants.read_dir(dir)?),
+            None => (FixtureSet::builtin(), tenants),
+        };
+        let fixtures = fixtures
+            .with_generated(config.generated_instances)
+            .with_names(&config.instance_names)
+            .with_tenants(tenants);
         let shared = Arc::new(Shared {
             verifier: DigestVerifier::new(&config),
             fixtures,

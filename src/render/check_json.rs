@@ -97,6 +97,9 @@ fn instance_object(c: &Checked) -> Value {
     if let Some(ca) = &c.ca {
         object["ca"] = ca_object(ca);
     }
+    if let Some(wire) = &c.wire {
+        object["wire"] = super::wire::wire_object(wire);
+    }
     object
 }
 

@@ -40,5 +40,6 @@ pub fn checked(outcome: Outcome, now: Timestamp) -> Checked {
         outcome,
         verdict,
         ca: None,
+        wire: None,
     }
 }

@@ -19,10 +19,12 @@ pub mod field;
 pub(crate) mod fixtures;
 pub mod json;
 pub mod plugin;
+pub mod probe;
 pub mod prometheus;
 mod shared;
 mod spool;
 pub mod table;
+pub mod wire;
 
 use crate::check::{Checked, Policy, State, Tally};
 use crate::cli::CheckFormat;

@@ -11,6 +11,7 @@
 
 use super::exposition::{Exposition, FamilyHead};
 use super::spool::Spool;
+use super::wire::{wire_lines, WIRE_FAMILIES};
 use crate::cacert::CaCert;
 use crate::check::{CaChecked, Checked};
 use serde_json::Value;
@@ -99,16 +100,17 @@ const CA_FAMILIES: [(FamilyHead, CaValue); 2] = [
 ];
 
 /// How many families an instance has series in.
-pub const INSTANCE_FAMILIES: usize = FAMILIES.len() + CA_FAMILIES.len();
+pub const INSTANCE_FAMILIES: usize = FAMILIES.len() + CA_FAMILIES.len() + WIRE_FAMILIES.len();
 
 /// The instance families in the order they are written, each with whether
 /// it is left out when no instance has a series in it (the CA families,
-/// which only `--ca` fills).
+/// which only `--ca` fills, and the wire families, which only `--wire` fills).
 pub fn instance_families() -> impl Iterator<Item = (&'static FamilyHead, bool)> {
     FAMILIES
         .iter()
         .map(|f| (&f.head, false))
         .chain(CA_FAMILIES.iter().map(|(head, _)| (head, true)))
+        .chain(WIRE_FAMILIES.iter().map(|(head, _)| (head, true)))
 }
 
 /// One instance's samples, per family (in the order of
@@ -157,6 +159,7 @@ impl InstanceSeries {
             }
             lines.push(text.into());
         }
+        lines.extend(wire_lines(&labels, c.wire.as_ref()));
         InstanceSeries {
             lines: lines.into(),
         }

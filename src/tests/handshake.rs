@@ -10,10 +10,10 @@ use crate::mock::{MockConfig, MockServer};
 use crate::secret::Secret;
 use std::time::{Duration, Instant};
 
-const SECRET: &str = "sk-LEAKCHECK-7f3a9c1e5b2d4f60";
+pub(super) const SECRET: &str = "sk-LEAKCHECK-7f3a9c1e5b2d4f60";
 const ACCESS_KEY_ID: &str = "ak-test-0001";
 
-fn start_mock(config: MockConfig) -> MockServer {
+pub(super) fn start_mock(config: MockConfig) -> MockServer {
     MockServer::start(MockConfig {
         access_key_id: ACCESS_KEY_ID.into(),
         access_key_secret: SECRET.into(),
@@ -33,7 +33,7 @@ fn digest_param(header: &str, name: &str) -> Option<String> {
     })
 }
 
-fn client_for(mock: &MockServer, secret: &str) -> Api {
+pub(super) fn client_for(mock: &MockServer, secret: &str) -> Api {
     connect(&Settings {
         endpoint: Endpoint::parse(&mock.base_url()).unwrap(),
         credentials: Credentials {

@@ -6,3 +6,4 @@ mod completions;
 mod conventions;
 mod handshake;
 mod robustness;
+mod tenants;

@@ -17,7 +17,7 @@ fn check(mock: &MockServer, home: &Path, args: &[&str]) -> assert_cmd::Command {
 }
 
 /// Parses Prometheus text; every sample's family must have HELP and TYPE.
-fn parse_prometheus(text: &str) -> Scrape {
+pub(crate) fn parse_prometheus(text: &str) -> Scrape {
     for line in text.lines() {
         assert!(!line.trim().is_empty(), "no blank lines:\n{text}");
     }

@@ -1,0 +1,282 @@
+//! `obssl probe` against hostile fake servers (a std `TcpListener` thread in
+//! the test): an oversized packet header, a truncated packet, garbage, an
+//! ERR packet instead of a handshake, a server that never answers and one
+//! that trickles, a handshake without `CLIENT_SSL`, terminal escapes in the
+//! server version, garbage instead of a TLS ServerHello, and servers that
+//! speak only TLS below 1.2. Each run must end within `--timeout`, with a
+//! message naming the problem, the documented exit status, and nothing raw
+//! from the server on the terminal.
+
+use crate::util::{home, isolated, Run};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::time::Duration;
+
+/// A fake server on 127.0.0.1 answering every connection with `serve`.
+fn fake(serve: impl Fn(TcpStream) + Send + Sync + 'static) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let serve = std::sync::Arc::new(serve);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let serve = serve.clone();
+            std::thread::spawn(move || serve(stream));
+        }
+    });
+    port
+}
+
+/// A v10 handshake packet (with its header) naming `version` and `caps`.
+fn hello(version: &[u8], caps: u32) -> Vec<u8> {
+    let mut p = vec![10];
+    p.extend_from_slice(version);
+    p.push(0);
+    p.extend_from_slice(&7u32.to_le_bytes());
+    p.extend_from_slice(b"abcdefgh\0");
+    p.extend_from_slice(&(caps as u16).to_le_bytes());
+    p.push(45);
+    p.extend_from_slice(&2u16.to_le_bytes());
+    p.extend_from_slice(&((caps >> 16) as u16).to_le_bytes());
+    p.push(21);
+    p.extend_from_slice(&[0; 10]);
+    p.extend_from_slice(b"ijklmnopqrst\0");
+    p.extend_from_slice(b"mysql_native_password\0");
+    packet(0, &p)
+}
+
+fn packet(seq: u8, payload: &[u8]) -> Vec<u8> {
+    let mut bytes = (payload.len() as u32).to_le_bytes()[..3].to_vec();
+    bytes.push(seq);
+    bytes.extend_from_slice(payload);
+    bytes
+}
+
+/// Capabilities of a TLS-capable 4.1 server.
+const CAPS: u32 = 0x0000_0200 | 0x0000_0800 | 0x0000_8000 | 0x0008_0000;
+const NO_SSL: u32 = CAPS & !0x0000_0800;
+
+/// Holds the connection open (reading until the client goes) without answering.
+fn hold(mut stream: TcpStream) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+    let mut sink = [0u8; 1024];
+    while matches!(stream.read(&mut sink), Ok(n) if n > 0) {}
+}
+
+fn probe(port: u16, extra: &[&str]) -> Run {
+    let home = home();
+    let address = format!("127.0.0.1:{port}");
+    let mut cmd = isolated("obssl", home.path());
+    cmd.args(["probe", "--address", &address]).args(extra);
+    if !extra.contains(&"--timeout") {
+        cmd.args(["--timeout", "2"]);
+    }
+    Run::of(&mut cmd)
+}
+
+/// Asserts a clean, one-verdict run: `code`, the verdict row holding `needle`,
+/// no raw control character from the server on stdout or stderr.
+fn assert_run(run: &Run, code: i32, needle: &str) {
+    assert_eq!(run.code, code, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains(needle), "{needle}:\n{}", run.stdout);
+    for text in [&run.stdout, &run.stderr] {
+        assert!(
+            !text
+                .chars()
+                .any(|c| c.is_control() && c != '\n' || ('\u{80}'..='\u{9f}').contains(&c)),
+            "a raw control character:\n{text:?}"
+        );
+    }
+}
+
+#[test]
+fn probe_oversized_header_is_refused_before_reading() {
+    let port = fake(|mut s| {
+        let _ = s.write_all(&[0xff, 0xff, 0xff, 0x00]);
+        hold(s);
+    });
+    let run = probe(port, &[]);
+    assert_run(
+        &run,
+        3,
+        "a packet of 16777215 bytes announced, more than the 16384 obssl reads",
+    );
+    assert!(run.stdout.contains("UNKNOWN unreachable"), "{}", run.stdout);
+}
+
+#[test]
+fn probe_truncated_garbage_and_err_first_packets() {
+    let truncated = fake(|mut s| {
+        let _ = s.write_all(&[100, 0, 0, 0, 10, b'5', b'.', b'7']);
+    });
+    assert_run(
+        &probe(truncated, &[]),
+        3,
+        "a packet of 100 bytes announced, fewer sent",
+    );
+
+    // Another protocol's banner reads as a huge header.
+    let ssh = fake(|mut s| {
+        let _ = s.write_all(b"SSH-2.0-OpenSSH_9.2\r\n");
+    });
+    assert_run(&probe(ssh, &[]), 3, "a packet of 4739923 bytes announced");
+    let garbage = fake(|mut s| {
+        let _ = s.write_all(b"\x05\x00\x00\x00HELLO");
+    });
+    assert_run(
+        &probe(garbage, &[]),
+        3,
+        "protocol version 72 in the first packet",
+    );
+
+    let closed = fake(drop);
+    assert_run(&probe(closed, &[]), 3, "the server closed the connection");
+
+    let busy = fake(|mut s| {
+        let mut err = vec![0xff, 0x10, 0x04];
+        err.extend_from_slice(b"Too many connections\x1b[2J");
+        let _ = s.write_all(&packet(0, &err));
+    });
+    let run = probe(busy, &[]);
+    assert_run(&run, 3, "server error 1040: Too many connections\\u{1b}[2J");
+}
+
+#[test]
+fn probe_silent_and_trickling_servers_end_within_the_timeout() {
+    let silent = fake(hold);
+    let run = probe(silent, &["--timeout", "1"]);
+    assert_run(&run, 3, "no answer in time");
+
+    // One byte every 200 ms of a handshake that never ends: the deadline
+    // bounds the whole read, not each byte.
+    let trickle = fake(|mut s| {
+        let _ = s.write_all(&[0x00, 0x30, 0x00, 0x00]);
+        for _ in 0..200 {
+            if s.write_all(b"x").is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    });
+    let run = probe(trickle, &["--timeout", "1"]);
+    assert_run(&run, 3, "handshake failed");
+    assert!(run.stdout.contains("in time"), "{}", run.stdout);
+
+    // Nothing listening: the OS error.
+    let port = crate::util::refused_port();
+    assert_run(&probe(port, &[]), 3, "onnection refused");
+
+    // A name that does not resolve (RFC 6761's .invalid): the resolver's answer.
+    let home = home();
+    let run = Run::of(isolated("obssl", home.path()).args([
+        "probe",
+        "--address",
+        "no-such-host.invalid",
+        "--timeout",
+        "2",
+        "-o",
+        "jsonl",
+    ]));
+    assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
+    let o: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(o["wire"]["unreached"]["stage"], "resolve", "{o}");
+    assert_eq!(o["address"], "no-such-host.invalid:3306");
+}
+
+#[test]
+fn probe_without_client_ssl_is_no_tls_and_escapes_are_shown() {
+    let port = fake(|mut s| {
+        let _ = s.write_all(&hello(b"5.7.0\x1b]0;pwned\x07\xc2\x9b31m", NO_SSL));
+        hold(s);
+    });
+    let run = probe(port, &[]);
+    assert_run(&run, 2, "CRITICAL no-tls");
+    assert!(
+        run.stdout.contains("5.7.0\\u{1b}]0;pwned\\u{7}\\u{9b}31m"),
+        "{}",
+        run.stdout
+    );
+    // JSON keeps the server's text as it is (escaped by JSON itself).
+    let run = probe(port, &["-o", "jsonl"]);
+    let o: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(o["wire"]["tlsOffered"], false);
+    assert_eq!(
+        o["wire"]["serverVersion"],
+        "5.7.0\u{1b}]0;pwned\u{7}\u{9b}31m"
+    );
+    assert_eq!(o["verdict"][0], "no-tls");
+}
+
+/// A server that offers TLS, reads the SSLRequest and the ClientHello, and
+/// answers with `answer`.
+fn tls_answering(answer: &'static [u8]) -> u16 {
+    fake(move |mut s| {
+        let _ = s.write_all(&hello(b"5.7.0", CAPS));
+        let mut request = [0u8; 36];
+        if s.read_exact(&mut request).is_err() {
+            return;
+        }
+        let mut client_hello = [0u8; 5];
+        let _ = s.read_exact(&mut client_hello);
+        let _ = s.write_all(answer);
+        hold(s);
+    })
+}
+
+#[test]
+fn probe_tls_garbage_is_tls_failed() {
+    let port = tls_answering(b"HTTP/1.1 400 Bad Request\r\n\r\n");
+    let run = probe(port, &[]);
+    assert_run(&run, 2, "CRITICAL tls-failed");
+}
+
+#[test]
+fn probe_tls_below_1_2_is_tls_too_old() {
+    // A fatal protocol_version alert, as a TLS 1.0/1.1-only server answers.
+    let alert = tls_answering(&[0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46]);
+    let run = probe(alert, &[]);
+    assert_run(&run, 2, "CRITICAL tls-too-old");
+
+    // A ServerHello of TLS 1.1 (0x0302), TLS_RSA_WITH_AES_128_CBC_SHA.
+    const HELLO_1_1: &[u8] = &[
+        0x16, 0x03, 0x02, 0x00, 0x2a, // record: handshake, TLS 1.1, 42 bytes
+        0x02, 0x00, 0x00, 0x26, // ServerHello, 38 bytes
+        0x03, 0x02, // TLS 1.1
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
+        26, 27, 28, 29, 30, 31, 32,   // random
+        0x00, // no session id
+        0x00, 0x2f, // cipher suite
+        0x00, // no compression
+    ];
+    let old = tls_answering(HELLO_1_1);
+    let run = probe(old, &["-o", "jsonl"]);
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    let o: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(o["verdict"][0], "tls-too-old", "{o}");
+    assert_eq!(o["wire"]["tlsFailure"]["tooOld"], true);
+}
+
+#[test]
+fn probe_bad_addresses_and_nothing_to_probe_are_usage_errors() {
+    let home = home();
+    for args in [
+        &["probe", "--address", "db:0"][..],
+        &["probe", "--address", "db:x"],
+        &["probe"],
+        &[
+            "probe",
+            "--address",
+            "db",
+            "--warning",
+            "3",
+            "--critical",
+            "5",
+        ],
+    ] {
+        let run = Run::of(isolated("obssl", home.path()).args(args));
+        assert_eq!(run.code, 3, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("error:"), "{args:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+    }
+    let run = Run::of(isolated("obssl", home.path()).args(["probe", "--address", "db:0"]));
+    assert!(run.stderr.contains("is not an address"), "{}", run.stderr);
+}
