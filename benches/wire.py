@@ -33,12 +33,12 @@ import statistics
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-AK = "bench-access-key-id"
-SK = "bench-access-key-secret-0123"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare import AK, ROOT, SK, free_port, start_mock  # noqa: E402  (one mock start-up)
 CLIENT_SSL = 0x800
 CAPABILITIES = 0x1 | 0x2 | 0x4 | 0x8 | 0x200 | 0x2000 | 0x8000 | 0x20000 | 0x80000 | CLIENT_SSL
 
@@ -101,30 +101,6 @@ def fake_tls_mysql(count, delay):
     return ports
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_mock(binary_dir, addresses):
-    port = free_port()
-    argv = [os.path.join(binary_dir, "obssl-mock"), "serve", "--listen", f"127.0.0.1:{port}",
-            "--access-key-id", AK]
-    for instance, address in addresses:
-        argv += ["--tenant-address", f"{instance}={address}"]
-    env = dict(os.environ, OBSSL_MOCK_ACCESS_KEY_SECRET=SK)
-    mock = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            return mock, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.02)
-    mock.kill()
-    sys.exit("obssl-mock did not start")
-
-
 def measure(argv, env, reps):
     times, codes = [], set()
     for _ in range(reps):
@@ -154,7 +130,11 @@ def main():
     addresses = [("obcluster-demo", f"127.0.0.1:{p}") for p in ports]
     addresses += [("obcluster-not-forced", f"127.0.0.1:{ports[0]}"),
                   ("obcluster-no-auto-update", f"127.0.0.1:{closed}")]
-    mock, url = start_mock(args.binary_dir, addresses)
+    tenant_flags = [f for instance, address in addresses
+                    for f in ("--tenant-address", f"{instance}={address}")]
+    no_fixtures = tempfile.mkdtemp(prefix="obssl-bench-wire-")
+    mock, url = start_mock(os.path.join(args.binary_dir, "obssl-mock"), 0, no_fixtures,
+                           tenant_flags)
     home = os.path.join("/tmp", f"obssl-bench-wire-{os.getpid()}")
     os.makedirs(home, exist_ok=True)
     env = {"PATH": os.environ.get("PATH", ""), "HOME": home, "XDG_CACHE_HOME": home,
