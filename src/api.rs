@@ -46,6 +46,11 @@ impl Api {
         self.client.has_challenge()
     }
 
+    /// Opens `extra` connections along with the next one (see [`ApiClient::preconnect`]).
+    pub fn preconnect(&self, extra: usize) {
+        self.client.preconnect(extra);
+    }
+
     /// GETs `path` (path and query, under the endpoint) about `subject`.
     fn get(&self, path: &str, subject: &str) -> Result<HttpAnswer> {
         let endpoint = &self.client.config().endpoint;

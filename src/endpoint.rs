@@ -80,6 +80,11 @@ impl Endpoint {
         &self.host
     }
 
+    /// The port (the scheme's default when the URL gives none).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     /// `host:port`, for messages about connections (the port is the
     /// scheme's default when the URL gives none).
     pub fn host_port(&self) -> String {

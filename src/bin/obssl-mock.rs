@@ -8,7 +8,10 @@ use std::process::{self, Command};
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use obssl::mock::{MockAlgorithm, MockConfig, MockQop, MockServer, MockTenantAddress, FAULT_IDS};
+use obssl::mock::{
+    MockAlgorithm, MockConfig, MockQop, MockServer, MockTenantAddress, MockTls, MockTlsVersions,
+    FAULT_IDS,
+};
 
 const SECRET_ENV: &str = "OBSSL_MOCK_ACCESS_KEY_SECRET";
 const SERVE_PORT: u16 = 8780;
@@ -21,6 +24,7 @@ Examples:
   obssl-mock serve --algorithm sha-256 --latency-ms 20
   obssl-mock run -- obssl get obxxx -o json   run a command against a mock on a free port
   obssl-mock run --tenant-address obcluster-demo=127.0.0.1:3306 -- obssl probe obcluster-demo
+  obssl-mock serve --tls-cert server.pem --tls-key server.key   serve HTTPS
 
 Strict digest servers, to test obssl or a script against (the options combine freely):
   obssl-mock serve --nc-check                 nc must rise per nonce (Apache's AuthDigestNcCheck On)
@@ -162,6 +166,22 @@ struct ServerOptions {
     /// Instances without one have a tenant at 127.0.0.1:1, where nothing listens.
     #[arg(long, value_name = "ID=HOST:PORT")]
     tenant_address: Vec<MockTenantAddress>,
+    /// Serve HTTPS with this certificate chain (PEM, leaf first); needs --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+
+    /// The TLS versions to speak with --tls-cert: 1.2, 1.3 or 1.2,1.3.
+    #[arg(
+        long,
+        value_name = "VERSIONS",
+        default_value = "1.2,1.3",
+        requires = "tls_cert"
+    )]
+    tls_version: MockTlsVersions,
 }
 
 impl ServerOptions {
@@ -187,6 +207,15 @@ impl ServerOptions {
             fixtures_dir: self.fixtures.clone(),
             generated_instances: self.generate as usize,
             tenant_addresses: self.tenant_address.clone(),
+            tls: self
+                .tls_cert
+                .clone()
+                .zip(self.tls_key.clone())
+                .map(|(cert, key)| MockTls {
+                    cert,
+                    key,
+                    versions: self.tls_version,
+                }),
             ..MockConfig::default()
         }
     }

@@ -50,6 +50,20 @@ pub fn ca_error(kind: ErrorKind, url: &str, what: &str) -> Error {
 /// loopback host), no user information.
 fn check_url(url: &str) -> Result<CaUrl> {
     let refuse = |why: &str| ca_error(ErrorKind::Api, url, why);
+    // A scheme other than http(s) (`file:`, `ftp:`, `data:`) is refused by
+    // name, before the URL parser (which knows only web URLs) calls it invalid.
+    if let Some((scheme, _)) = url.trim().split_once(':') {
+        let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        if is_scheme && !matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") {
+            return Err(refuse(&format!(
+                "refused: only https:// is allowed (not {})",
+                shown(&scheme.to_ascii_lowercase())
+            )));
+        }
+    }
     let uri: Uri = url
         .trim()
         .parse()
@@ -70,7 +84,7 @@ fn check_url(url: &str) -> Result<CaUrl> {
                  the CA must come over https://",
             ))
         }
-        _ => return Err(refuse("refused: only https:// URLs are downloaded")),
+        _ => return Err(refuse("refused: only https:// is allowed")),
     }
     let origin = Endpoint::parse(&format!("{scheme}://{authority}"))?;
     Ok(CaUrl {
@@ -91,7 +105,13 @@ pub fn download(url: &str, config: &FetchConfig) -> Result<Vec<u8>> {
     let budget = Budget::new(config.timeout, config.retries, config.deadline);
     let mut attempt = 1;
     loop {
-        let result = attempt_download(&agent, &checked.url, config, budget.deadline);
+        let result = attempt_download(
+            &agent,
+            &checked.url,
+            checked.origin.host(),
+            config,
+            budget.deadline,
+        );
         let retried = match &result {
             Err(Failure::Network(_)) => true,
             Err(Failure::Status(status, _)) => RETRY_STATUSES.contains(status),
@@ -164,6 +184,7 @@ impl Failure {
 fn attempt_download(
     agent: &ureq::Agent,
     url: &str,
+    host: &str,
     config: &FetchConfig,
     deadline: Instant,
 ) -> std::result::Result<Vec<u8>, Failure> {
@@ -184,7 +205,7 @@ fn attempt_download(
         .timeout_connect(Some(connect_bound(attempt_limit)))
         .build()
         .call()
-        .map_err(network)?;
+        .map_err(|e| network(e, host))?;
     let status = response.status().as_u16();
     config
         .trace
@@ -204,19 +225,29 @@ fn attempt_download(
         .read_to_vec()
         .map_err(|e| match e {
             ureq::Error::BodyExceedsLimit(_) => Failure::TooLarge,
-            other => network(other),
+            other => network(other, host),
         })
 }
 
-fn network(e: ureq::Error) -> Failure {
+/// A failure to download from `host`, told in words.
+fn network(e: ureq::Error, host: &str) -> Failure {
     match e {
         ureq::Error::BodyExceedsLimit(_) => Failure::TooLarge,
         ureq::Error::Timeout(_) => Failure::Network("no complete answer in time".into()),
         ureq::Error::HostNotFound => Failure::Network("host not found (DNS lookup failed)".into()),
         ureq::Error::ConnectionFailed => Failure::Network("could not connect".into()),
-        ureq::Error::Io(io) => Failure::Network(format!("connection failed: {io}")),
+        ureq::Error::Io(io) => match crate::client::tls_error::rustls_error(&io) {
+            Some(tls) => Failure::Network(format!(
+                "TLS failure: {}",
+                crate::client::tls_error::in_words(tls, host, || None)
+            )),
+            None => Failure::Network(format!("connection failed: {io}")),
+        },
         ureq::Error::Tls(msg) => Failure::Network(format!("TLS failure: {msg}")),
-        ureq::Error::Rustls(err) => Failure::Network(format!("TLS failure: {err}")),
+        ureq::Error::Rustls(err) => Failure::Network(format!(
+            "TLS failure: {}",
+            crate::client::tls_error::in_words(&err, host, || None)
+        )),
         other => Failure::Other(other.to_string()),
     }
 }
@@ -238,6 +269,23 @@ mod tests {
             "{}",
             e.message
         );
+        for (bad, why) in [
+            (
+                "file:///etc/passwd",
+                "refused: only https:// is allowed (not file)",
+            ),
+            (
+                "FTP://x/ca.zip",
+                "refused: only https:// is allowed (not ftp)",
+            ),
+            (
+                "data:text/plain,x",
+                "refused: only https:// is allowed (not data)",
+            ),
+        ] {
+            let e = check_url(bad).unwrap_err();
+            assert_eq!(e.message, format!("CA download {bad}: {why}"));
+        }
         for bad in [
             "ftp://x/ca.zip",
             "not a url",

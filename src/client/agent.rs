@@ -3,7 +3,9 @@
 //! proxy, timeouts and the connection pool.
 
 use super::config::ClientConfig;
+use super::preconnect::{Preconnect, Warm};
 use super::proxy::chosen_proxy;
+use super::resolver::CachingResolver;
 use std::time::Duration;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::Agent;
@@ -20,12 +22,13 @@ pub const MAX_IDLE_CONNECTIONS: usize = 64;
 
 /// The agent for `config`; the proxy comes from the environment (see
 /// [`chosen_proxy`]: one obssl cannot use is an error).
-pub(super) fn build_agent(config: &ClientConfig) -> crate::error::Result<Agent> {
-    plain_agent(
+pub(super) fn build_agent(config: &ClientConfig, warm: &Warm) -> crate::error::Result<Agent> {
+    agent_with(
         &config.endpoint,
         config.timeout,
         &config.extra_roots,
         config.trace,
+        warm.clone(),
     )
 }
 
@@ -39,12 +42,23 @@ pub fn plain_agent(
     extra_roots: &[Certificate<'static>],
     trace: crate::trace::Trace,
 ) -> crate::error::Result<Agent> {
+    agent_with(target, timeout, extra_roots, trace, Warm::default())
+}
+
+/// [`plain_agent`] whose connections can be opened ahead through `warm`.
+fn agent_with(
+    target: &crate::endpoint::Endpoint,
+    timeout: Duration,
+    extra_roots: &[Certificate<'static>],
+    trace: crate::trace::Trace,
+    warm: Warm,
+) -> crate::error::Result<Agent> {
     let chosen = chosen_proxy(target, |name| std::env::var(name).ok())?;
     if let Some(chosen) = &chosen {
         trace.info(|| format!("* proxy: {}", chosen.describe()));
     }
     let proxy = chosen.map(|c| c.proxy);
-    Ok(Agent::config_builder()
+    let config = Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         .timeout_global(Some(timeout))
@@ -54,8 +68,12 @@ pub fn plain_agent(
         .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
         .tls_config(tls_config(target, extra_roots, trace))
         .proxy(proxy)
-        .build()
-        .new_agent())
+        .build();
+    Ok(Agent::with_parts(
+        config,
+        Preconnect::new(warm),
+        CachingResolver::<ureq::unversioned::resolver::DefaultResolver>::default(),
+    ))
 }
 
 /// TLS trusting the operating system's roots (or `SSL_CERT_FILE` /

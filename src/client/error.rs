@@ -90,7 +90,20 @@ pub(super) fn classify(
             if io.kind() == std::io::ErrorKind::InvalidData
                 && endpoint.url("").starts_with("https://") =>
         {
-            TransportError::Tls(format!("TLS failure with {host}: {io}"))
+            TransportError::Tls(match super::tls_error::rustls_error(&io) {
+                // Through a proxy, the issuer is not asked for (a direct
+                // connection may not be allowed, or reach another server).
+                Some(tls) => super::tls_error::in_words(tls, host, || {
+                    proxy.is_none().then(|| {
+                        super::tls_error::issuer_of_peer(
+                            host,
+                            endpoint.port(),
+                            timeout.min(std::time::Duration::from_secs(5)),
+                        )
+                    })?
+                }),
+                None => format!("TLS failure with {host}: {io}"),
+            })
         }
         ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
             TransportError::Network(format!(
@@ -102,7 +115,9 @@ pub(super) fn classify(
             TransportError::Network(format!("connection to {host} failed: {io}"))
         }
         ureq::Error::Tls(msg) => TransportError::Tls(format!("TLS failure with {host}: {msg}")),
-        ureq::Error::Rustls(err) => TransportError::Tls(format!("TLS failure with {host}: {err}")),
+        ureq::Error::Rustls(err) => {
+            TransportError::Tls(super::tls_error::in_words(&err, host, || None))
+        }
         ureq::Error::BodyExceedsLimit(_) => TransportError::BodyTooLarge { status: 0 },
         ureq::Error::LargeResponseHeader(size, limit) => TransportError::Malformed(format!(
             "the headers of the answer of {host} are larger than {} KiB (at least {} KiB)",

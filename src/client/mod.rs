@@ -41,8 +41,11 @@ mod error;
 mod gate;
 mod handshake;
 mod kept;
+mod preconnect;
 mod proxy;
+mod resolver;
 mod retry;
+pub(crate) mod tls_error;
 
 pub use agent::{connect_bound, plain_agent};
 pub use config::{AccessKey, ClientConfig};
@@ -95,6 +98,8 @@ struct Attempted {
 /// and the run deadline, for every call and every worker.
 pub struct ApiClient {
     agent: Agent,
+    /// Connections the agent opens ahead of need (see `preconnect`).
+    warm: preconnect::Warm,
     config: ClientConfig,
     trace: Trace,
     /// The digest challenges the calls of this client may sign with.
@@ -111,8 +116,10 @@ impl ApiClient {
     /// The client for `config`; fails when the environment names a proxy
     /// obssl cannot use (a configuration error).
     pub fn new(config: ClientConfig) -> crate::error::Result<ApiClient> {
+        let warm = preconnect::Warm::default();
         Ok(ApiClient {
-            agent: agent::build_agent(&config)?,
+            agent: agent::build_agent(&config, &warm)?,
+            warm,
             trace: config.trace,
             challenge: KeptChallenges::with_cache(config.nonce_cache.clone()),
             config,
@@ -134,6 +141,13 @@ impl ApiClient {
     /// are signed pre-emptively).
     pub fn has_challenge(&self) -> bool {
         self.challenge.is_kept()
+    }
+
+    /// The next connection this client opens brings `extra` more along,
+    /// opened in parallel and kept for the next requests: the workers of a
+    /// fleet connect while the first request earns the challenge.
+    pub fn preconnect(&self, extra: usize) {
+        self.warm.ask(extra.min(agent::MAX_IDLE_CONNECTIONS));
     }
 
     pub fn config(&self) -> &ClientConfig {
@@ -340,10 +354,13 @@ impl ApiClient {
                 self.agent.config().proxy(),
             );
             self.trace.info(|| {
-                format!(
-                    "* request failed after {} ms: {e:?}",
-                    started.elapsed().as_millis()
-                )
+                let took = started.elapsed().as_millis();
+                match &e {
+                    TransportError::Tls(detail) => {
+                        format!("* TLS failed after {took} ms: {detail}")
+                    }
+                    e => format!("* request failed after {took} ms: {e:?}"),
+                }
             });
             e
         })?;

@@ -58,10 +58,8 @@ pub fn transport_failure(e: TransportError, subject: &str, context: &FailureCont
             context.endpoint
         )),
         TransportError::Tls(detail) => {
-            Error::network(format!("TLS failure while reading {subject}: {detail}")).with_hint(
-                "obssl always verifies certificates; behind a TLS-inspecting proxy, \
-             give its CA with --ca-bundle FILE (or OBSSL_CA_BUNDLE)",
-            )
+            Error::network(format!("TLS failure while reading {subject}: {detail}"))
+                .with_hint(tls_hint(&detail))
         }
         TransportError::TimeLimit(limit) => Error::network(format!(
             "{subject} was not answered within the {limit} s time limit"
@@ -92,6 +90,29 @@ pub fn transport_failure(e: TransportError, subject: &str, context: &FailureCont
         TransportError::Other(detail) => Error::internal(format!(
             "unexpected HTTP client failure for {subject}: {detail}"
         )),
+    }
+}
+
+/// What to do about a TLS failure told in `detail` (the words of
+/// `client::tls_error`).
+fn tls_hint(detail: &str) -> &'static str {
+    if detail.contains("check this computer's clock") {
+        "check the date, time and time zone of this computer"
+    } else if detail.contains("expired on") || detail.contains("has expired") {
+        "the server's certificate must be renewed: tell the server's administrator \
+         (obssl always verifies certificates)"
+    } else if detail.contains("is not valid for the name") {
+        "check the host name in --endpoint (a certificate names the hosts it is valid for)"
+    } else if detail.contains("sent a CA certificate as its own") {
+        "the server's TLS setup must be fixed (it must present its own certificate, with its \
+         CA's after it): tell the server's administrator"
+    } else if detail.contains("did not answer in TLS") {
+        "check the endpoint's scheme and port (--endpoint, OBSSL_ENDPOINT)"
+    } else if detail.contains("refused the TLS versions") || detail.contains("older TLS version") {
+        "the server must speak TLS 1.2 or 1.3; tell the server's administrator"
+    } else {
+        "obssl always verifies certificates; behind a TLS-inspecting proxy, \
+         give its CA with --ca-bundle FILE (or OBSSL_CA_BUNDLE)"
     }
 }
 

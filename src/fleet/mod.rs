@@ -114,6 +114,13 @@ fn run(
     request_id: Option<&str>,
     mut on_ready: impl FnMut(Outcome) -> ControlFlow<()>,
 ) -> Result<Vec<String>> {
+    // The other workers connect while the first request earns the challenge.
+    let workers_ahead = if selected.all {
+        jobs
+    } else {
+        jobs.min(selected.named.len())
+    };
+    client.preconnect(workers_ahead.saturating_sub(1));
     let work = Work::start(
         client,
         selected.named,

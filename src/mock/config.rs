@@ -288,6 +288,8 @@ pub struct MockConfig {
     /// The `instanceName` the instance list gives: each `(instance id, name)` instead of the
     /// default, the id without `obcluster-` (`obcluster-demo` is `demo`). Default none.
     pub instance_names: Vec<(String, String)>,
+    /// Serve HTTPS with this certificate and key instead of plain HTTP. Default `None`.
+    pub tls: Option<super::MockTls>,
 }
 
 impl Default for MockConfig {
@@ -311,6 +313,7 @@ impl Default for MockConfig {
             slow_instances: Vec::new(),
             tenant_addresses: Vec::new(),
             instance_names: Vec::new(),
+            tls: None,
         }
     }
 }
@@ -333,6 +336,7 @@ impl fmt::Debug for MockConfig {
             .field("fixtures_dir", &self.fixtures_dir)
             .field("challenge_style", &self.challenge_style)
             .field("generated_instances", &self.generated_instances)
+            .field("tls", &self.tls)
             .field("slow_instances", &self.slow_instances)
             .field("tenant_addresses", &self.tenant_addresses)
             .field("instance_names", &self.instance_names)

@@ -23,7 +23,7 @@
 //! [`ChallengeStyle`](super::ChallengeStyle) (`MockConfig::challenge_style`).
 
 use std::collections::HashMap;
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::sync::atomic::Ordering;
 use std::sync::Mutex;
 use std::thread;

@@ -5,10 +5,14 @@
 //! waiting threads is decremented late): under several concurrent keep-alive connections a new
 //! connection then waits in its queue until another connection closes, and the client times
 //! out. One thread per connection has no such queue.
+//!
+//! With a TLS configuration (see `tls.rs`) every connection is HTTPS: rustls runs the
+//! handshake on the connection's thread, then the same loop reads requests from the
+//! decrypted stream.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
@@ -29,6 +33,8 @@ pub(crate) struct HttpRequest {
     pub(crate) headers: Vec<(String, String)>,
     /// The TCP connection it came on: 1 for the first accepted, then counting up.
     pub(crate) connection: u64,
+    /// How many connections the server had accepted when the request was read.
+    pub(crate) accepted_before: u64,
     /// The body (empty without a `Content-Length`).
     pub(crate) body: Vec<u8>,
 }
@@ -44,7 +50,27 @@ pub(crate) struct HttpResponse {
 /// Takes over a connection to write bytes an ordinary answer cannot (a streamed or trickled
 /// body, a header with raw bytes); the connection is closed afterwards. The flag says whether
 /// the server is stopping.
-pub(crate) type RawWriter = Box<dyn FnOnce(&mut TcpStream, &AtomicBool) + Send>;
+pub(crate) type RawWriter = Box<dyn FnOnce(&mut dyn Write, &AtomicBool) + Send>;
+
+/// A connection the loop reads requests from and writes answers to: plain TCP, or TLS over it.
+trait Connection: Read + Write {
+    /// Ends the connection (TLS: with a `close_notify` first).
+    fn close(&mut self);
+}
+
+impl Connection for TcpStream {
+    fn close(&mut self) {
+        let _ = self.shutdown(Shutdown::Both);
+    }
+}
+
+impl Connection for rustls::StreamOwned<rustls::ServerConnection, TcpStream> {
+    fn close(&mut self) {
+        self.conn.send_close_notify();
+        let _ = self.flush();
+        let _ = self.sock.shutdown(Shutdown::Both);
+    }
+}
 
 /// What a handler answers: an ordinary response, or raw bytes written by the handler itself.
 pub(crate) enum HttpReply {
@@ -69,8 +95,10 @@ pub(crate) struct HttpServer {
 }
 
 impl HttpServer {
+    /// Listens on `addr`, speaking HTTPS with `tls` when given.
     pub(crate) fn bind(
         addr: SocketAddr,
+        tls: Option<Arc<rustls::ServerConfig>>,
         handler: impl Fn(HttpRequest) -> HttpReply + Send + Sync + 'static,
     ) -> io::Result<HttpServer> {
         let listener = TcpListener::bind(addr)?;
@@ -82,7 +110,9 @@ impl HttpServer {
             let (stopping, connections) = (Arc::clone(&stopping), Arc::clone(&connections));
             thread::Builder::new()
                 .name("obssl-mock-accept".into())
-                .spawn(move || accept_until_stopped(listener, &stopping, &connections, &handler))?
+                .spawn(move || {
+                    accept_until_stopped(listener, tls, &stopping, &connections, &handler)
+                })?
         };
         Ok(HttpServer {
             addr,
@@ -121,11 +151,13 @@ impl Drop for HttpServer {
 
 fn accept_until_stopped(
     listener: TcpListener,
+    tls: Option<Arc<rustls::ServerConfig>>,
     stopping: &Arc<AtomicBool>,
     connections: &Arc<Mutex<Vec<JoinHandle<()>>>>,
     handler: &Arc<Handler>,
 ) {
     let mut accepted: u64 = 0;
+    let accepted_count = Arc::new(AtomicU64::new(0));
     for stream in listener.incoming() {
         if stopping.load(Ordering::SeqCst) {
             return;
@@ -136,11 +168,28 @@ fn accept_until_stopped(
             continue;
         };
         accepted += 1;
-        let connection = accepted;
-        let (stopping, handler) = (Arc::clone(stopping), Arc::clone(handler));
+        accepted_count.store(accepted, Ordering::SeqCst);
+        let connection = Connected {
+            number: accepted,
+            accepted: Arc::clone(&accepted_count),
+        };
+        let (stopping, handler, tls) = (Arc::clone(stopping), Arc::clone(handler), tls.clone());
         let spawned = thread::Builder::new()
             .name("obssl-mock-conn".into())
-            .spawn(move || serve_connection(stream, connection, &stopping, &*handler));
+            .spawn(move || {
+                let _ = stream.set_read_timeout(Some(POLL));
+                let _ = stream.set_nodelay(true);
+                match tls.map(rustls::ServerConnection::new) {
+                    None => serve_connection(stream, connection, &stopping, &*handler),
+                    Some(Ok(tls)) => serve_connection(
+                        rustls::StreamOwned::new(tls, stream),
+                        connection,
+                        &stopping,
+                        &*handler,
+                    ),
+                    Some(Err(_)) => {}
+                }
+            });
         if let Ok(handle) = spawned {
             let mut list = connections.lock().unwrap_or_else(|e| e.into_inner());
             list.retain(|h| !h.is_finished());
@@ -149,36 +198,47 @@ fn accept_until_stopped(
     }
 }
 
-fn serve_connection(stream: TcpStream, connection: u64, stopping: &AtomicBool, handler: &Handler) {
-    let _ = stream.set_read_timeout(Some(POLL));
-    let _ = stream.set_nodelay(true);
-    let Ok(mut writer) = stream.try_clone() else {
-        return;
-    };
+/// Which connection this is, and the count of connections accepted so far.
+struct Connected {
+    number: u64,
+    accepted: Arc<AtomicU64>,
+}
+
+/// Answers the requests of one connection until it closes (a TLS handshake that fails ends
+/// it at the first read).
+fn serve_connection(
+    stream: impl Connection,
+    connection: Connected,
+    stopping: &AtomicBool,
+    handler: &Handler,
+) {
     let mut reader = BufReader::new(stream);
     loop {
-        let request = match read_request(&mut reader, connection, stopping) {
-            Ok(Some(request)) => request,
+        let request = match read_request(&mut reader, connection.number, stopping) {
+            Ok(Some((keep_alive, mut request))) => {
+                request.accepted_before = connection.accepted.load(Ordering::SeqCst);
+                (keep_alive, request)
+            }
             Ok(None) => break,
             Err(status) => {
-                let _ = write_response(&mut writer, &plain(status), false);
+                let _ = write_response(reader.get_mut(), &plain(status), false);
                 break;
             }
         };
         let keep_alive = request.0;
         match handler(request.1) {
             HttpReply::Response(response) => {
-                if write_response(&mut writer, &response, keep_alive).is_err() || !keep_alive {
+                if write_response(reader.get_mut(), &response, keep_alive).is_err() || !keep_alive {
                     break;
                 }
             }
             HttpReply::Raw(write) => {
-                write(&mut writer, stopping);
+                write(reader.get_mut(), stopping);
                 break;
             }
         }
     }
-    let _ = writer.shutdown(Shutdown::Both);
+    reader.get_mut().close();
 }
 
 fn plain(status: u16) -> HttpResponse {
@@ -193,7 +253,7 @@ fn plain(status: u16) -> HttpResponse {
 /// stopping) between requests, `Err(status)` for a request that cannot be read.
 /// The flag says whether the connection stays open afterwards.
 fn read_request(
-    reader: &mut BufReader<TcpStream>,
+    reader: &mut BufReader<impl Read>,
     connection: u64,
     stopping: &AtomicBool,
 ) -> Result<Option<(bool, HttpRequest)>, u16> {
@@ -310,13 +370,14 @@ fn read_request(
             target: target.to_string(),
             headers,
             connection,
+            accepted_before: 0,
             body,
         },
     )))
 }
 
 fn write_response(
-    writer: &mut TcpStream,
+    writer: &mut impl Write,
     response: &HttpResponse,
     keep_alive: bool,
 ) -> io::Result<()> {

@@ -30,6 +30,9 @@
 //! | [`next_nonce`](MockConfig::next_nonce) | `--next-nonce` | each authenticated answer: `Authentication-Info: nextnonce="...", qop=..., rspauth="...", cnonce="...", nc=...` |
 //! | [`cookie_session`](MockConfig::cookie_session) | `--cookie-session` | each 401 sets `OBMOCKSESSION`; its nonce then needs that cookie, else 401 without `stale` (and a new cookie) |
 //!
+//! With [`MockConfig::tls`] (`obssl-mock --tls-cert FILE --tls-key FILE [--tls-version 1.2]`)
+//! the listener speaks HTTPS (rustls) and [`MockServer::base_url`] is `https://...`.
+//!
 //! [`RecordedRequest`] keeps each request's `Cookie` and the headers answered, so tests can
 //! count 401s, stale ones ([`RecordedRequest::answered_stale`]) and cookies sent.
 //! Other paths get 404 and other methods 405, both with the JSON error envelope.
@@ -98,6 +101,7 @@ mod nonces;
 mod rejection;
 mod server;
 mod tenants;
+mod tls;
 
 pub use ca::{ca_archive, EXPIRING_CA_DAYS, HOSTILE_CA_ENTRIES, HOSTILE_CA_SUBJECT};
 pub use config::{
@@ -107,3 +111,4 @@ pub use faults::{FAULT_IDS, HUGE_BODY_BYTES, TRICKLE_EVERY};
 pub use fixtures::HOSTILE_TEXT;
 pub use server::{MockServer, RecordedRequest};
 pub use tenants::{BadTenantAddress, MockTenantAddress, CLOSED_ADDRESS};
+pub use tls::{MockTls, MockTlsVersions};

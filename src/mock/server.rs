@@ -41,6 +41,9 @@ pub struct RecordedRequest {
     /// The TCP connection it came on: 1 for the first connection the mock accepted, then
     /// counting up (so the number of distinct values is the number of connections used).
     pub connection: u64,
+    /// How many connections the mock had accepted when this request was read (connections
+    /// opened ahead of their first request count too).
+    pub connections_accepted: u64,
 }
 
 impl RecordedRequest {
@@ -77,6 +80,8 @@ struct Shared {
 /// A running mock OceanBase Cloud API. Stops on [`MockServer::stop`] or when dropped.
 pub struct MockServer {
     addr: SocketAddr,
+    /// `http`, or `https` with [`MockConfig::tls`].
+    scheme: &'static str,
     http: HttpServer,
     shared: Arc<Shared>,
 }
@@ -106,8 +111,14 @@ impl MockServer {
             recorded: Mutex::new(Vec::new()),
             base_url: std::sync::OnceLock::new(),
         });
+        let tls = config
+            .tls
+            .as_ref()
+            .map(|tls| tls.server_config())
+            .transpose()?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let handler_shared = Arc::clone(&shared);
-        let http = HttpServer::bind(config.listen, move |request| {
+        let http = HttpServer::bind(config.listen, tls, move |request| {
             // A bug must cost one answer, never a connection.
             panic::catch_unwind(AssertUnwindSafe(|| {
                 answer_request(&handler_shared, request)
@@ -124,9 +135,10 @@ impl MockServer {
         .map_err(|e| {
             io::Error::new(e.kind(), format!("cannot listen on {}: {e}", config.listen))
         })?;
-        let _ = shared.base_url.set(reachable_base_url(http.addr()));
+        let _ = shared.base_url.set(reachable_base_url(scheme, http.addr()));
         Ok(MockServer {
             addr: http.addr(),
+            scheme,
             http,
             shared,
         })
@@ -137,9 +149,9 @@ impl MockServer {
         self.addr
     }
 
-    /// `http://IP:PORT`, no trailing slash.
+    /// `http://IP:PORT` (`https://` with [`MockConfig::tls`]), no trailing slash.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// The instance ids with a fixture (built-ins first, then those from the fixtures directory,
@@ -196,6 +208,7 @@ fn answer_request(shared: &Shared, request: HttpRequest) -> HttpReply {
         target,
         headers,
         connection,
+        accepted_before,
         body,
     } = request;
     let header_values = |wanted: &'static str| {
@@ -225,6 +238,7 @@ fn answer_request(shared: &Shared, request: HttpRequest) -> HttpReply {
                 status: response.status,
                 answer_headers: response.headers.clone(),
                 connection,
+                connections_accepted: accepted_before,
             });
         return response.into();
     }
@@ -297,6 +311,7 @@ fn answer_request(shared: &Shared, request: HttpRequest) -> HttpReply {
             status,
             answer_headers,
             connection,
+            connections_accepted: accepted_before,
         });
 
     if !shared.latency.is_zero() {
@@ -311,15 +326,15 @@ fn answer_request(shared: &Shared, request: HttpRequest) -> HttpReply {
     }
 }
 
-/// `http://IP:PORT` for a listener on `addr`; an unspecified address (`0.0.0.0`, `::`) is
+/// `SCHEME://IP:PORT` for a listener on `addr`; an unspecified address (`0.0.0.0`, `::`) is
 /// reached on loopback.
-fn reachable_base_url(addr: SocketAddr) -> String {
+fn reachable_base_url(scheme: &str, addr: SocketAddr) -> String {
     let ip = match addr.ip() {
         std::net::IpAddr::V4(v4) if v4.is_unspecified() => std::net::Ipv4Addr::LOCALHOST.into(),
         std::net::IpAddr::V6(v6) if v6.is_unspecified() => std::net::Ipv6Addr::LOCALHOST.into(),
         ip => ip,
     };
-    format!("http://{}", SocketAddr::new(ip, addr.port()))
+    format!("{scheme}://{}", SocketAddr::new(ip, addr.port()))
 }
 
 /// A success answer whose `data.caUrl` is a path (`/ca/...`) gets it made absolute against

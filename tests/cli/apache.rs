@@ -610,3 +610,65 @@ fn apache_one_instance_and_wrong_secret() {
     );
     assert!(apache.requests().len() <= 3);
 }
+
+/// The nonce cache against Apache with `AuthDigestNcCheck On`, which ties
+/// nonce counts to the `opaque`: a cached challenge Apache refuses is
+/// answered by a 401 whose challenge keeps that opaque and resets its count,
+/// and obssl signs with it at once: one request more than a good cache. A
+/// wrong secret with a warm cache is exit 4 after two requests.
+#[test]
+fn apache_rejected_cached_challenge_costs_one_request() {
+    let Some(apache) = Apache::start(
+        "apache_rejected_cached_challenge_costs_one_request",
+        "AuthDigestNcCheck On",
+    ) else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let get = |secret: &str| {
+        apache.reset_requests();
+        let out = apache
+            .obssl(home.path())
+            .env("OBSSL_ACCESS_KEY_SECRET", secret)
+            .args(["get", "obapache-03", "--field", "forceSSL"])
+            .output()
+            .unwrap();
+        (out, apache.requests())
+    };
+    let (out, requests) = get(SECRET);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(requests.len(), 2, "a cold cache: {requests:?}");
+    let (out, requests) = get(SECRET);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(requests.len(), 1, "a warm cache: {requests:?}");
+
+    // A cached nonce Apache never issued (as after a restart).
+    let dir = home.path().join(".cache/obssl");
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .expect("a cache entry");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let entry: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let params = entry["params"].as_array().unwrap();
+    let nonce = params.iter().find(|p| p[0] == "nonce").unwrap()[1]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let forged = format!("{}A", &nonce[..nonce.len() - 1]);
+    std::fs::write(&file, text.replace(&nonce, &forged)).unwrap();
+    let (out, requests) = get(SECRET);
+    assert!(
+        out.status.success(),
+        "{}\napache errors:\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        tail(&apache.error_log(), 10)
+    );
+    assert_eq!(requests.len(), 2, "one 401, one 200: {requests:?}");
+    assert!(requests[0].starts_with("401 "), "{requests:?}");
+
+    let (out, requests) = get("sk-wrong");
+    assert_eq!(out.status.code(), Some(4), "{out:?}");
+    assert_eq!(requests.len(), 2, "{requests:?}");
+}

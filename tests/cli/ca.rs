@@ -276,6 +276,23 @@ fn archives_that_break_a_limit_or_fail_exit_5_naming_url_and_limit() {
 }
 
 #[test]
+fn a_file_ca_url_is_refused_saying_only_https_is_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mock = mock_with_ca_urls(dir.path(), &[("ob-file", "file:///etc/passwd")]);
+    let home = home();
+    let run = ca(&mock, home.path(), &["ob-file"]);
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "CA download file:///etc/passwd: refused: only https:// is allowed (not file)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("not a valid URL"), "{}", run.stderr);
+}
+
+#[test]
 fn plain_http_to_another_host_is_refused_before_connecting() {
     let dir = tempfile::tempdir().unwrap();
     let url = "http://ca.example.invalid/OceanBase-CA.zip";

@@ -29,5 +29,7 @@ mod probe_hostile;
 mod probe_mariadb;
 mod rate_limit;
 mod recipes;
+mod round_trips;
 mod table_width;
+mod tls;
 mod trust;
