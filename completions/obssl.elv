@@ -184,7 +184,7 @@ set edit:completion:arg-completer[obssl] = {|@words|
             cand --address 'Probe HOST[:PORT] (default port 3306) instead of the tenant addresses the API lists (repeatable). With instance ids, each address is held against each instance''s answer and CA; alone, no credentials are needed'
             cand --network 'Which tenant addresses to probe'
             cand --ca-file 'Verify the served chain against the certificates of this PEM file (instead of, or with an instance id, in addition to the instance''s CA from caUrl)'
-            cand --db-user 'Log in as NAME over TLS (only to a server whose chain and name verified) and then without TLS, to learn whether plaintext logins are refused; the password comes from OBSSL_DB_PASSWORD, never a flag. Use a user without privileges: nothing is run'
+            cand --db-user 'Log in as NAME over TLS (only to a server whose chain and name verified) and then without TLS, to learn whether plaintext logins are refused; the password comes from OBSSL_DB_PASSWORD, else the profile''s db_password, never a flag. Use a user without privileges: nothing is run'
             cand -w 'WARNING when fewer than DAYS are left before the served certificate expires [default: 30, or --critical when that is higher]'
             cand --warning 'WARNING when fewer than DAYS are left before the served certificate expires [default: 30, or --critical when that is higher]'
             cand -c 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)'

@@ -10,10 +10,7 @@ use crate::sanitize::shown;
 use serde_json::{Map, Value};
 use std::time::{Duration, Instant};
 
-mod tenants;
-// (`Network` is named by `obssl probe --network`.)
-#[allow(unused_imports)]
-pub use tenants::{Network, TenantAddress};
+pub mod tenants;
 
 /// Turns a transport failure about a subject ("instance obxxx", "the
 /// instance list (page 1)") into the user-facing error. The command layer

@@ -8,116 +8,15 @@
 use crate::api::SslStatus;
 use crate::cacert::CaCert;
 use crate::error::Error;
-use crate::expiry::{describe_time_left, parse_valid_period};
-use jiff::{SignedDuration, Timestamp};
+use crate::expiry::parse_valid_period;
+use jiff::Timestamp;
 use serde_json::Value;
 
+pub mod policy;
 pub mod wire;
 
-/// A Monitoring Plugins state. The order of the variants is the severity
-/// order used to pick the worst: CRITICAL > WARNING > UNKNOWN > OK.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum State {
-    Ok,
-    Unknown,
-    Warning,
-    Critical,
-}
-
-impl State {
-    /// The plugin exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also
-    /// the value of the `obssl_check_state` metric).
-    pub fn code(self) -> u8 {
-        match self {
-            State::Ok => 0,
-            State::Warning => 1,
-            State::Critical => 2,
-            State::Unknown => 3,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Ok => "OK",
-            State::Warning => "WARNING",
-            State::Critical => "CRITICAL",
-            State::Unknown => "UNKNOWN",
-        }
-    }
-}
-
-/// The worst of `states`; `None` when there are none.
-pub fn worst(states: impl IntoIterator<Item = State>) -> Option<State> {
-    states.into_iter().max()
-}
-
-/// What `check` demands of an instance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Policy {
-    /// WARNING below this many days left.
-    pub warning_days: u32,
-    /// CRITICAL below this many days left.
-    pub critical_days: u32,
-    /// WARNING when forceSSL is not OPEN.
-    pub require_force_ssl: bool,
-    /// WARNING when autoUpdate is not OPEN.
-    pub require_auto_update: bool,
-}
-
-/// `--warning`'s default: days left below which a certificate is WARNING.
-pub const DEFAULT_WARNING_DAYS: u32 = 30;
-
-/// `--critical`'s default: days left below which a certificate is CRITICAL.
-pub const DEFAULT_CRITICAL_DAYS: u32 = 7;
-
-impl Default for Policy {
-    fn default() -> Self {
-        Policy {
-            warning_days: DEFAULT_WARNING_DAYS,
-            critical_days: DEFAULT_CRITICAL_DAYS,
-            require_force_ssl: false,
-            require_auto_update: false,
-        }
-    }
-}
-
-impl Policy {
-    /// The day thresholds as `--warning` and `--critical` give them (the
-    /// other rules off). Without `--warning`, a `--critical` above the
-    /// default warning raises the warning with it (`-c 45` alone means "45
-    /// days is critical"); an explicit `--warning` below `--critical` is a
-    /// usage error.
-    pub fn with_days(warning: Option<u32>, critical: u32) -> Result<Policy, Error> {
-        let warning = warning.unwrap_or(DEFAULT_WARNING_DAYS.max(critical));
-        if warning < critical {
-            return Err(Error::usage(format!(
-                "--warning {warning} is below --critical {critical}"
-            ))
-            .with_hint("the warning threshold must be at least the critical one, e.g. --warning 30 --critical 7"));
-        }
-        Ok(Policy {
-            warning_days: warning,
-            critical_days: critical,
-            ..Policy::default()
-        })
-    }
-}
-
-/// The state of one instance and every finding that is not OK, worst first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verdict {
-    pub state: State,
-    pub findings: Vec<(State, String)>,
-    /// The certificate expiry, when `validPeriod` could be read.
-    pub expiry: Option<Timestamp>,
-}
-
-impl Verdict {
-    /// The reasons, worst first.
-    pub fn reasons(&self) -> Vec<&str> {
-        self.findings.iter().map(|(_, r)| r.as_str()).collect()
-    }
-}
+use policy::expiry_finding;
+pub use policy::{worst, Policy, State, Verdict, DEFAULT_CRITICAL_DAYS, DEFAULT_WARNING_DAYS};
 
 /// One instance as `check` saw it: what the query gave and the verdict on it.
 #[derive(Debug)]
@@ -313,40 +212,6 @@ pub fn evaluate(result: Result<&SslStatus, &Error>, policy: &Policy, now: Timest
     }
 }
 
-/// The finding on an expiry at `expiry` of `subject` (`certificate`, `CA
-/// NAME`), with `detail` after it (`(validPeriod ...)`); none when enough time is left.
-pub(crate) fn expiry_finding(
-    expiry: Timestamp,
-    subject: &str,
-    detail: &str,
-    policy: &Policy,
-    now: Timestamp,
-) -> Option<(State, String)> {
-    let left = expiry.duration_since(now);
-    let when = describe_time_left(expiry, now);
-    if left <= SignedDuration::ZERO {
-        let when = if left.is_zero() {
-            "expired just now".to_string()
-        } else {
-            when
-        };
-        return Some((State::Critical, format!("{subject} {when} {detail}")));
-    }
-    let days = |n: u32| SignedDuration::from_hours(i64::from(n) * 24);
-    for (state, threshold) in [
-        (State::Critical, policy.critical_days),
-        (State::Warning, policy.warning_days),
-    ] {
-        if left < days(threshold) {
-            return Some((
-                state,
-                format!("{subject} expires {when}, fewer than {threshold} days left {detail}"),
-            ));
-        }
-    }
-    None
-}
-
 /// A string field's value; `None` when missing, null or not a string.
 fn text<'a>(status: &'a SslStatus, name: &str) -> Option<&'a str> {
     status.get(name).and_then(Value::as_str)
@@ -355,6 +220,7 @@ fn text<'a>(status: &'a SslStatus, name: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::SignedDuration;
     use serde_json::json;
 
     fn now() -> Timestamp {

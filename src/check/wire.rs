@@ -6,8 +6,8 @@
 //! (`commands/check_wire.rs`); here are the shapes the reports read, the rule that turns an
 //! address's findings into reasons, and the arithmetic that keeps every probe inside `-t`.
 
-use super::{worst, State, Verdict};
-use crate::api::TenantAddress;
+use super::policy::{worst, State, Verdict};
+use crate::api::tenants::TenantAddress;
 use crate::error::Error;
 use crate::probe::{Finding, WireFacts};
 use crate::sanitize::visible;
@@ -133,10 +133,8 @@ pub fn step_timeout(left: Duration, addresses: usize, jobs: usize, steps: u32) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::Network;
-    use crate::check::{evaluate, Policy};
+    use crate::api::tenants::Network;
     use crate::probe::{Plaintext, Trust, WireFacts};
-    use serde_json::json;
 
     fn address(tenant: &str, port: u16) -> TenantAddress {
         TenantAddress {
@@ -160,14 +158,13 @@ mod tests {
         }
     }
 
+    /// The verdict of an instance whose answer is healthy (SSL on, valid, far from expiry).
     fn healthy_verdict() -> Verdict {
-        let status = json!({"enableSSL": "OPEN", "certValid": true,
-                            "validPeriod": "2099-01-01T00:00:00Z"});
-        evaluate(
-            Ok(status.as_object().unwrap()),
-            &Policy::default(),
-            jiff::Timestamp::now(),
-        )
+        Verdict {
+            state: State::Ok,
+            findings: Vec::new(),
+            expiry: Some("2099-01-01T00:00:00Z".parse().unwrap()),
+        }
     }
 
     /// What a probe of a server that offers no TLS reads.

@@ -516,7 +516,8 @@ pub struct ProbeArgs {
 
     /// Log in as NAME over TLS (only to a server whose chain and name verified) and then
     /// without TLS, to learn whether plaintext logins are refused; the password comes from
-    /// OBSSL_DB_PASSWORD, never a flag. Use a user without privileges: nothing is run.
+    /// OBSSL_DB_PASSWORD, else the profile's db_password, never a flag. Use a user without
+    /// privileges: nothing is run.
     #[arg(long, value_name = "NAME")]
     pub db_user: Option<String>,
 

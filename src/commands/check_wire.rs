@@ -2,7 +2,8 @@
 //! the run's deadline (the probe of `obssl probe`, [`crate::probe`]); the verdict is
 //! [`crate::check::wire`]'s.
 
-use crate::api::{Api, SslStatus, TenantAddress};
+use crate::api::tenants::TenantAddress;
+use crate::api::{Api, SslStatus};
 use crate::check::wire::{step_timeout, AddressChecked, WireChecked};
 use crate::check::Policy;
 use crate::cli::NetworkChoice;

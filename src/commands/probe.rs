@@ -11,11 +11,14 @@
 //! 2 CRITICAL, 3 UNKNOWN (an address unreached, an instance that could not be
 //! read, and any error that stops the run).
 
-use crate::api::{Network, SslStatus, TenantAddress};
+use crate::api::tenants::{Network, TenantAddress};
+use crate::api::SslStatus;
 use crate::cacert::{certificates_in, CaSource};
 use crate::check::{worst, Policy, State};
 use crate::cli::{NetworkChoice, ProbeArgs};
-use crate::config::{ConfigSource, Environment, FlagSettings, Settings, ENV_DB_PASSWORD};
+use crate::config::{
+    profile_name, ConfigSource, Environment, FlagSettings, Settings, ENV_DB_PASSWORD,
+};
 use crate::error::{Error, Result};
 use crate::fleet::{self, Outcome};
 use crate::output::Output;
@@ -214,30 +217,52 @@ pub(super) fn wanted(choice: NetworkChoice, network: Network) -> bool {
 fn login(args: &ProbeArgs, env: &dyn Environment) -> Result<Option<Login>> {
     args.db_user
         .as_deref()
-        .map(|user| db_login(user, env))
+        .map(|user| db_login_in(user, env, args.connection.settings.profile.as_deref()))
         .transpose()
 }
 
-/// `--db-user USER` (of `probe` and `check --wire`) with its password from the environment.
+/// `--db-user USER` (of `probe` and `check --wire`) with its password from
+/// the environment, else the `db_password` of the profile (`OBSSL_PROFILE`
+/// or `default`).
 pub(super) fn db_login(user: &str, env: &dyn Environment) -> Result<Login> {
+    db_login_in(user, env, None)
+}
+
+/// [`db_login`], the profile named by `profile` (`--profile`) when given.
+fn db_login_in(user: &str, env: &dyn Environment, profile: Option<&str>) -> Result<Login> {
     if user.is_empty() || user.len() > 80 || user.chars().any(|c| c.is_control()) {
         return Err(Error::usage(
             "--db-user must be a user name of 1 to 80 characters without control characters",
         ));
     }
-    let password = env.var(ENV_DB_PASSWORD).ok_or_else(|| {
-        Error::config(format!(
-            "--db-user {user} needs a password in {ENV_DB_PASSWORD}"
-        ))
-        .with_hint(format!(
-            "export {ENV_DB_PASSWORD} (never a flag: it would show in the process list); \
+    let password = match env.var(ENV_DB_PASSWORD) {
+        Some(password) => Secret::new(password),
+        None => profile_db_password(env, profile)?.ok_or_else(|| {
+            Error::config(format!(
+                "--db-user {user} needs a password in {ENV_DB_PASSWORD} or the profile's db_password"
+            ))
+            .with_hint(format!(
+                "export {ENV_DB_PASSWORD} (never a flag: it would show in the process list); \
                  use a user without privileges"
-        ))
-    })?;
+            ))
+        })?,
+    };
     Ok(Login {
         user: user.to_owned(),
-        password: Secret::new(password),
+        password,
     })
+}
+
+/// The `db_password` of the selected profile, when the config file has one.
+fn profile_db_password(env: &dyn Environment, profile: Option<&str>) -> Result<Option<Secret>> {
+    let config = ConfigSource::locate(env);
+    let Some(file) = config.file()? else {
+        return Ok(None);
+    };
+    let name = profile_name(profile, env);
+    Ok(file
+        .profile(&name.value)?
+        .and_then(|profile| profile.db_password))
 }
 
 /// The certificates of `--ca-file`.

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use toml_edit::{DocumentMut, Item, Table, Value};
 
 /// The keys a profile may hold.
-pub const PROFILE_KEYS: [&str; 8] = [
+pub const PROFILE_KEYS: [&str; 9] = [
     "access_key_id",
     "access_key_secret",
     "site",
@@ -24,6 +24,7 @@ pub const PROFILE_KEYS: [&str; 8] = [
     "ca_bundle",
     "output",
     "nonce_cache",
+    "db_password",
 ];
 
 /// One profile's values as written in the file (empty strings count as unset).
@@ -40,6 +41,8 @@ pub struct Profile {
     /// `nonce_cache = false` turns the nonce cache off (a boolean, or a
     /// string holding one).
     pub nonce_cache: Option<String>,
+    /// The password of `obssl probe --db-user` (`OBSSL_DB_PASSWORD` wins).
+    pub db_password: Option<Secret>,
 }
 
 /// A parsed configuration file (or an empty one, when the file does not exist).
@@ -159,6 +162,7 @@ impl ConfigFile {
                 Some(flag) => Some(flag.to_string()),
                 None => get("nonce_cache")?,
             },
+            db_password: get("db_password")?.map(Secret::new),
         }))
     }
 

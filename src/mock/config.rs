@@ -284,7 +284,7 @@ pub struct MockConfig {
     /// instance without any has one tenant at [`CLOSED_ADDRESS`](super::CLOSED_ADDRESS), and
     /// `DIR/tenants/{id}.json` of [`fixtures_dir`](Self::fixtures_dir) overrides both.
     /// Default none.
-    pub tenant_addresses: Vec<super::MockTenantAddress>,
+    pub tenant_addresses: Vec<super::tenants::MockTenantAddress>,
     /// The `instanceName` the instance list gives: each `(instance id, name)` instead of the
     /// default, the id without `obcluster-` (`obcluster-demo` is `demo`). Default none.
     pub instance_names: Vec<(String, String)>,

@@ -4,7 +4,7 @@
 use super::facts::{Plaintext, WireFacts};
 use super::tls::Trust;
 use crate::api::SslStatus;
-use crate::check::{expiry_finding, worst, Policy, State};
+use crate::check::policy::{expiry_finding, worst, Policy, State};
 use crate::expiry::{describe_time_left, parse_valid_period};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;

@@ -7,7 +7,8 @@
 //! made [`visible`] in the table; the JSON keeps it as it is.
 
 use super::shared::{json_line, new_table, pretty_json, table_text, MISSING};
-use crate::api::{SslStatus, TenantAddress};
+use crate::api::tenants::TenantAddress;
+use crate::api::SslStatus;
 use crate::check::State;
 use crate::cli::ProbeFormat;
 use crate::expiry::{describe_time_left, parse_valid_period};

@@ -147,7 +147,7 @@ pub fn wire_lines(instance: &[(&'static str, &str)], wire: Option<&WireChecked>)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{Network, TenantAddress};
+    use crate::api::tenants::{Network, TenantAddress};
     use crate::check::State;
     use crate::probe::{Finding, ServedCert, TlsSession};
 

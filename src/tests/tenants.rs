@@ -2,7 +2,7 @@
 //! the answer, errors.
 
 use super::handshake::{client_for, start_mock, SECRET};
-use crate::api::{Network, TenantAddress};
+use crate::api::tenants::{Network, TenantAddress};
 use crate::error::ErrorKind;
 use crate::mock::{MockConfig, MockTenantAddress};
 

@@ -517,10 +517,34 @@ fn probe_mariadb_plaintext_refused_and_accepted() {
         run.stdout
     );
 
-    // The password comes only from the environment.
+    // The password comes from the environment, else the profile, never a flag.
     let run = probe(&[s.good], &[INSTANCE, "--db-user", "probe"], None);
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert!(run.stderr.contains("OBSSL_DB_PASSWORD"), "{}", run.stderr);
+    let mock = start_mock(MockConfig::default());
+    let home = home();
+    let config = home.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[work]\ndb_password = \"{DB_PASSWORD}\"\n"),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let address = format!("127.0.0.1:{}", s.good);
+    let run = Run::of(
+        isolated("obssl", home.path())
+            .envs(mock_env(&mock))
+            .env("OBSSL_CONFIG", &config)
+            .args(["probe", INSTANCE, "--address", &address])
+            .args(["--db-user", "probe", "--profile", "work", "-o", "jsonl"]),
+    );
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert!(!run.stdout.contains(DB_PASSWORD) && !run.stderr.contains(DB_PASSWORD));
+    assert_eq!(verdict(&json_of(&run)[0]), ["plaintext-accepted"]);
 }
 
 #[test]
