@@ -3,6 +3,7 @@
 //! `instance_name` label in Prometheus; ids given by hand show one only with
 //! `--names`, which reads the list once. `get`'s JSON gains nothing.
 
+use crate::prometheus_real::{promtool_check_metrics, require};
 use crate::util::*;
 use obssl::mock::{MockConfig, MockServer, HOSTILE_TEXT};
 use prometheus_parse::Scrape;
@@ -270,41 +271,13 @@ fn hostile_names_are_made_visible_and_escaped_for_prometheus() {
 
 /// Checks `metrics` with the real `promtool check metrics`; without promtool,
 /// says on the real stderr that this part was skipped (a failure instead with
-/// `OBSSL_REQUIRE_PROMETHEUS=1`).
+/// `OBSSL_REQUIRE_PROMETHEUS=1`), as the other real-Prometheus tests do.
 fn promtool_accepts(test: &str, metrics: &str) {
-    use std::io::Write;
-    let promtool = std::path::Path::new("/usr/bin/promtool");
-    if !promtool.exists() {
-        if std::env::var("OBSSL_REQUIRE_PROMETHEUS").is_ok_and(|v| v == "1") {
-            panic!("OBSSL_REQUIRE_PROMETHEUS=1 but /usr/bin/promtool was not found");
-        }
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED {test} (promtool part): /usr/bin/promtool was not found. Install it \
-             (Debian: apt-get install prometheus) and run `OBSSL_REQUIRE_PROMETHEUS=1 cargo test names`."
-        );
+    let Some(promtool) = require("promtool", test) else {
         return;
-    }
-    let mut child = std::process::Command::new(promtool)
-        .args(["check", "metrics"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(metrics.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "promtool refused the metrics: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    };
+    let (clean, said) = promtool_check_metrics(&promtool, metrics);
+    assert!(clean, "promtool refused the metrics: {said}");
 }
 
 #[test]

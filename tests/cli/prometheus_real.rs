@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 /// The program `name`, from PATH or /usr/bin, or `None` after saying on the
 /// real stderr that `test` is skipped (a failure with OBSSL_REQUIRE_PROMETHEUS=1).
-fn require(name: &str, test: &str) -> Option<PathBuf> {
+pub(crate) fn require(name: &str, test: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let found = std::env::split_paths(&path)
         .chain([PathBuf::from("/usr/bin"), PathBuf::from("/usr/local/bin")])
@@ -78,7 +78,7 @@ fn answers(addr: SocketAddr) -> bool {
 }
 
 /// `promtool check metrics` over `text` on stdin: what it said, empty when clean.
-fn promtool_check_metrics(promtool: &Path, text: &str) -> (bool, String) {
+pub(crate) fn promtool_check_metrics(promtool: &Path, text: &str) -> (bool, String) {
     let mut child = Command::new(promtool)
         .args(["check", "metrics"])
         .stdin(Stdio::piped())
