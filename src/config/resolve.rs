@@ -98,20 +98,14 @@ fn switch(value: String, source: &Source) -> Result<bool> {
     }
 }
 
-/// The nonce cache's time to live in seconds.
+/// The nonce cache's time to live: a duration (a bare number is seconds), 0 to 24h.
 fn ttl_seconds(value: String, source: &Source) -> Result<Duration> {
-    value
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|s| s.is_finite() && (0.0..=86_400.0).contains(s))
-        .map(Duration::from_secs_f64)
-        .ok_or_else(|| {
-            Error::usage(format!(
-                "invalid value `{value}` (from {source}): expected seconds from 0 to 86400"
-            ))
-            .with_hint("e.g. OBSSL_NONCE_CACHE_TTL=60 (0 turns the nonce cache off)")
-        })
+    crate::duration::parse_duration_in(&value, Duration::ZERO, Duration::from_secs(86_400)).map_err(
+        |why| {
+            Error::usage(format!("invalid value (from {source}): {why}"))
+                .with_hint("e.g. OBSSL_NONCE_CACHE_TTL=60 or 1m (0 turns the nonce cache off)")
+        },
+    )
 }
 
 fn output_name(name: String, source: &Source) -> Result<OutputFormat> {

@@ -449,6 +449,46 @@ fn write_replaces_the_file_atomically_and_a_failed_run_leaves_it_alone() {
         .starts_with("SSL OK - "));
 }
 
+/// A timer that writes the textfile must not show as failed for a CRITICAL instance: the
+/// states are in the metrics. The plugin format, written to a file too, keeps its codes.
+#[test]
+fn metrics_written_to_a_file_exit_0_whatever_the_states_but_the_plugin_keeps_its_codes() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("obssl.prom");
+    obssl_for(&mock, h.path())
+        .args(["check", "obcluster-expired", "obcluster-expiring-warn"])
+        .args(["-o", "prometheus", "--write"])
+        .arg(&target)
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr("");
+    let scrape = parse_prometheus(&std::fs::read_to_string(&target).unwrap());
+    let states = &metric_values(&scrape)["obssl_check_state"];
+    assert_eq!(states.len(), 2, "{states:?}");
+    assert!(
+        states.values().any(|v| *v == 2.0),
+        "CRITICAL kept in the metrics: {states:?}"
+    );
+    // On stdout, the metrics keep the worst state's status (a plugin reading them).
+    obssl_for(&mock, h.path())
+        .args(["check", "obcluster-expired", "-o", "prometheus"])
+        .assert()
+        .code(2);
+    obssl_for(&mock, h.path())
+        .args(["check", "obcluster-expired", "--write"])
+        .arg(dir.path().join("plugin.txt"))
+        .assert()
+        .code(2);
+    obssl_for(&mock, h.path())
+        .args(["check", "obcluster-expiring-warn", "-o", "json", "--write"])
+        .arg(dir.path().join("check.json"))
+        .assert()
+        .code(1);
+}
+
 #[test]
 fn usage_and_configuration_errors_are_unknown_3() {
     let mock = start_mock(MockConfig::default());

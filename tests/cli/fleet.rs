@@ -6,12 +6,9 @@ use obssl::mock::{MockConfig, MockServer};
 use predicates::prelude::*;
 use serde_json::Value;
 
-/// The ids `GET /api/v2/instances` lists: every fixture but the error ones.
+/// The ids `GET /api/v2/instances` lists: every fixture but the error ones and `obxxx`.
 pub(crate) fn listed(mock: &MockServer) -> Vec<String> {
-    mock.fixture_ids()
-        .into_iter()
-        .filter(|id| !id.starts_with("mock-"))
-        .collect()
+    mock.listed_ids()
 }
 
 #[test]
