@@ -34,6 +34,8 @@ pub struct Resolution {
     /// the highest source holding it (for `config list`), and
     /// [`Resolution::into_settings`] fails with this error.
     pub pair_conflict: Option<Error>,
+    /// With `--profile NAME` and pair variables set: that they were ignored (a sentence).
+    pub ignored_credentials: Option<String>,
     pub endpoint: Sourced<Endpoint>,
     pub project_id: Option<Sourced<String>>,
     pub output: Sourced<OutputFormat>,
@@ -184,7 +186,9 @@ impl Resolution {
                     .parsed(relative_to_file)
             },
         ])?;
-        let pair = resolve_pair(env, &from_profile)?;
+        let flag_profile =
+            matches!(profile.source, Source::Flag(_)).then_some(profile.value.as_str());
+        let pair = resolve_pair(env, &from_profile, flag_profile)?;
         let enabled = first_or(
             &[&|| var(env, ENV_NONCE_CACHE).parsed(switch), &|| {
                 from_profile.value(|p| p.nonce_cache.clone()).parsed(switch)
@@ -216,6 +220,7 @@ impl Resolution {
             access_key_secret: pair.secret,
             credentials_source: pair.described,
             pair_conflict: pair.conflict,
+            ignored_credentials: pair.ignored,
             endpoint,
             project_id,
             output,
@@ -243,7 +248,15 @@ impl Resolution {
             self.access_key_secret,
             self.credentials_source,
         ) else {
-            return Err(no_credentials(&self.profile, config));
+            let mut e = no_credentials(&self.profile, config);
+            if let Some(ignored) = &self.ignored_credentials {
+                e.message = format!("{} ({ignored})", e.message);
+            }
+            return Err(e);
+        };
+        let source = match &self.ignored_credentials {
+            Some(ignored) => format!("{source}; {ignored}"),
+            None => source,
         };
         let ca_bundle = self
             .ca_bundle
