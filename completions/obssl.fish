@@ -133,7 +133,7 @@ complete -c obssl -n "__fish_obssl_using_subcommand config; and __fish_seen_subc
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l file -d 'Read instance ids from PATH (`-` for stdin): one per line, blank lines and `#` comments ignored' -r -F
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l jobs -d 'How many requests are in flight at once (1 to 64)' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s w -l warning -d 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]' -r
-complete -c obssl -n "__fish_obssl_using_subcommand check" -s c -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)' -r
+complete -c obssl -n "__fish_obssl_using_subcommand check" -s c -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning) [default: 7, or --warning when that is lower]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l ca-file -d 'CRITICAL when this PEM trust bundle (a client\'s --ssl-ca file) lacks the instance\'s CA certificate (compared by SHA-256 fingerprint). Implies --ca' -r -F
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l db-user -d 'With --wire: log in as NAME (password from OBSSL_DB_PASSWORD; a user without privileges) once over TLS and once without, to learn whether plaintext is refused' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l network -d 'With --wire: which tenant addresses to probe (the online ones)' -r -f -a "intranet\t'The intranet (VPC) addresses'
@@ -173,7 +173,7 @@ all\t'Both'"
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -l ca-file -d 'Verify the served chain against the certificates of this PEM file (instead of, or with an instance id, in addition to the instance\'s CA from caUrl)' -r -F
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -l db-user -d 'Log in as NAME over TLS (only to a server whose chain and name verified) and then without TLS, to learn whether plaintext logins are refused; the password comes from OBSSL_DB_PASSWORD, else the profile\'s db_password, never a flag. Use a user without privileges: nothing is run' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -s w -l warning -d 'WARNING when fewer than DAYS are left before the served certificate expires [default: 30, or --critical when that is higher]' -r
-complete -c obssl -n "__fish_obssl_using_subcommand probe" -s c -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)' -r
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -s c -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning) [default: 7, or --warning when that is lower]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -s o -l output -d 'Output format' -r -f -a "table\t'A block of facts per address'
 json\t'An array of one object per address'
 jsonl\t'One compact JSON object per address and line'"
@@ -196,7 +196,7 @@ complete -c obssl -n "__fish_obssl_using_subcommand probe" -s V -l version -d 'P
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l file -d 'Read instance ids from PATH (`-` for stdin): one per line, blank lines and `#` comments ignored' -r -F
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l jobs -d 'How many requests are in flight at once (1 to 64)' -r
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -s w -l warning -d 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]' -r
-complete -c obssl -n "__fish_obssl_using_subcommand exporter" -s c -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning)' -r
+complete -c obssl -n "__fish_obssl_using_subcommand exporter" -s c -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning) [default: 7, or --warning when that is lower]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l ca-file -d 'CRITICAL when this PEM trust bundle (a client\'s --ssl-ca file) lacks the instance\'s CA certificate (compared by SHA-256 fingerprint). Implies --ca' -r -F
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l listen -d 'Serve the metrics on this IP address and port. Only loopback by default; any other address (e.g. 0.0.0.0:9853 in a container) must be written here as an IP address: host names are refused, and no variable or profile sets it' -r
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l refresh -d 'Read the API at most once per DURATION (e.g. 300, 30s, 5m, 1h; at least 1s). Scrapes are answered from the last refresh and never call the API' -r

@@ -359,10 +359,14 @@ pub struct PolicyArgs {
           ))]
     pub warning: Option<u32>,
 
-    /// CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning).
-    #[arg(short, long, allow_negative_numbers = true, value_name = "DAYS", default_value_t = crate::check::DEFAULT_CRITICAL_DAYS,
-          value_parser = clap::value_parser!(u32).range(0..=36_500))]
-    pub critical: u32,
+    #[arg(short, long, allow_negative_numbers = true, value_name = "DAYS",
+          value_parser = clap::value_parser!(u32).range(0..=36_500),
+          help = format!(
+              "CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning) \
+               [default: {}, or --warning when that is lower]",
+              crate::check::DEFAULT_CRITICAL_DAYS
+          ))]
+    pub critical: Option<u32>,
 
     /// WARNING when SSL is not enforced (forceSSL not OPEN).
     #[arg(long)]
@@ -531,11 +535,14 @@ pub struct ProbeArgs {
           ))]
     pub warning: Option<u32>,
 
-    /// CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning).
     #[arg(short, long, allow_negative_numbers = true, value_name = "DAYS",
-          default_value_t = crate::check::DEFAULT_CRITICAL_DAYS,
-          value_parser = clap::value_parser!(u32).range(0..=36_500))]
-    pub critical: u32,
+          value_parser = clap::value_parser!(u32).range(0..=36_500),
+          help = format!(
+              "CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning) \
+               [default: {}, or --warning when that is lower]",
+              crate::check::DEFAULT_CRITICAL_DAYS
+          ))]
+    pub critical: Option<u32>,
 
     /// Output format.
     #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = ProbeFormat::Table)]
