@@ -495,7 +495,8 @@ fn verbose_lines_of_several_instances_name_their_instance() {
         .assert()
         .success();
     let stderr = stderr_of(&out);
-    for line in stderr.lines() {
+    // The run's own lines (where the credentials come from) come first, untagged.
+    for line in stderr.lines().filter(|l| !l.starts_with("* credentials: ")) {
         let tag = line
             .strip_prefix('[')
             .and_then(|rest| rest.split_once("] "))
