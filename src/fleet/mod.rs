@@ -25,6 +25,7 @@
 //! `not_queried`.
 
 mod names;
+pub mod pool;
 mod work;
 mod workers;
 

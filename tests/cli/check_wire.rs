@@ -209,7 +209,7 @@ fn a_server_that_never_answers_is_unknown_within_the_time_limit() {
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stdout.contains(&format!(
-            "UNKNOWN obcluster-demo: wire app1 intranet 127.0.0.1:{silent}: unreachable: handshake failed after"
+            "UNKNOWN obcluster-demo: wire app1 intranet 127.0.0.1:{silent}: no-greeting: connected, but no MySQL greeting in"
         )),
         "{}",
         run.stdout

@@ -98,9 +98,8 @@ fn probe_oversized_header_is_refused_before_reading() {
     assert_run(
         &run,
         3,
-        "a packet of 16777215 bytes announced, more than the 16384 obssl reads",
+        "UNKNOWN not-mysql: the server's first bytes are not a MySQL greeting: \\xff\\xff\\xff\\x00",
     );
-    assert!(run.stdout.contains("UNKNOWN unreachable"), "{}", run.stdout);
 }
 
 #[test]
@@ -114,19 +113,36 @@ fn probe_truncated_garbage_and_err_first_packets() {
         "a packet of 100 bytes announced, fewer sent",
     );
 
-    // Another protocol's banner reads as a huge header.
+    // Another protocol's banner is told as what it is, escaped.
     let ssh = fake(|mut s| {
         let _ = s.write_all(b"SSH-2.0-OpenSSH_9.2\r\n");
+        hold(s);
     });
-    assert_run(&probe(ssh, &[]), 3, "a packet of 4739923 bytes announced");
+    assert_run(
+        &probe(ssh, &[]),
+        3,
+        "not-mysql: the server's first bytes are not a MySQL greeting: SSH-2.0-OpenSSH_9.2\\r\\n",
+    );
+    let http = fake(|mut s| {
+        let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+    });
+    assert_run(
+        &probe(http, &[]),
+        3,
+        "not a MySQL greeting: HTTP/1.1 400 Bad Request\\r\\n",
+    );
+    let alert = fake(|mut s| {
+        let _ = s.write_all(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28]);
+    });
+    assert_run(
+        &probe(alert, &[]),
+        3,
+        "not a MySQL greeting: \\x15\\x03\\x03\\x00\\x02\\x02(",
+    );
     let garbage = fake(|mut s| {
         let _ = s.write_all(b"\x05\x00\x00\x00HELLO");
     });
-    assert_run(
-        &probe(garbage, &[]),
-        3,
-        "protocol version 72 in the first packet",
-    );
+    assert_run(&probe(garbage, &[]), 3, "not-mysql");
 
     let closed = fake(drop);
     assert_run(&probe(closed, &[]), 3, "the server closed the connection");
@@ -142,16 +158,23 @@ fn probe_truncated_garbage_and_err_first_packets() {
 
 #[test]
 fn probe_silent_and_trickling_servers_end_within_the_timeout() {
+    // A port that accepts and never speaks (an HTTP server waiting for its request):
+    // no-greeting, within the limit, and no OS error in the user's face.
     let silent = fake(hold);
     let run = probe(silent, &["--timeout", "1"]);
-    assert_run(&run, 3, "no answer in time");
+    assert_run(
+        &run,
+        3,
+        "UNKNOWN no-greeting: connected, but no MySQL greeting in 1 s: is this a MySQL port?",
+    );
+    assert!(!run.stdout.contains("os error"), "{}", run.stdout);
 
     // One byte every 200 ms of a handshake that never ends: the deadline
     // bounds the whole read, not each byte.
     let trickle = fake(|mut s| {
-        let _ = s.write_all(&[0x00, 0x30, 0x00, 0x00]);
+        let _ = s.write_all(&[0x00, 0x30, 0x00, 0x00, 10]);
         for _ in 0..200 {
-            if s.write_all(b"x").is_err() {
+            if s.write_all(b"5").is_err() {
                 return;
             }
             std::thread::sleep(Duration::from_millis(200));
@@ -279,4 +302,32 @@ fn probe_bad_addresses_and_nothing_to_probe_are_usage_errors() {
     }
     let run = Run::of(isolated("obssl", home.path()).args(["probe", "--address", "db:0"]));
     assert!(run.stderr.contains("is not an address"), "{}", run.stderr);
+    // A URL is refused before anything is probed, saying which form to use (exit 3, probe's
+    // UNKNOWN for every usage error: 2 is CRITICAL here).
+    for url in ["http://127.0.0.1:3306", "mysql://u@db:3306/x", "db/x"] {
+        let run = Run::of(isolated("obssl", home.path()).args(["probe", "--address", url]));
+        assert_eq!(run.code, 3, "{url}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("is a URL, not an address: give HOST, HOST:PORT, [IPV6]:PORT"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty(), "{}", run.stdout);
+    }
+    // A bare IPv6 address and [v6]:port are addresses.
+    for (given, shown) in [("::1", "[::1]:3306"), ("[::1]:1", "[::1]:1")] {
+        let run = Run::of(isolated("obssl", home.path()).args([
+            "probe",
+            "--address",
+            given,
+            "-t",
+            "2",
+            "-o",
+            "jsonl",
+        ]));
+        let o: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+        assert_eq!(o["address"], shown, "{given}");
+        assert_ne!(o["wire"]["unreached"]["stage"], "resolve", "{given}: {o}");
+    }
 }
