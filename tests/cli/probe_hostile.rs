@@ -331,3 +331,153 @@ fn probe_bad_addresses_and_nothing_to_probe_are_usage_errors() {
         assert_ne!(o["wire"]["unreached"]["stage"], "resolve", "{given}: {o}");
     }
 }
+
+/// A server that answers each phase just under `-t`: the greeting (offering TLS) after 2.5 s,
+/// then, once the SSLRequest and the ClientHello came, 2.5 s of silence and a trickle of
+/// bytes. Each phase alone fits in `-t 3`; the probe of the address must end within 3 s.
+#[test]
+fn probe_of_a_server_stalling_in_every_phase_ends_within_t() {
+    let port = fake(|mut s| {
+        std::thread::sleep(Duration::from_millis(2500));
+        if s.write_all(&hello(b"8.0.0-stall", CAPS)).is_err() {
+            return;
+        }
+        let mut buf = [0u8; 4096];
+        let _ = s.set_read_timeout(Some(Duration::from_secs(10)));
+        let _ = s.read(&mut buf);
+        std::thread::sleep(Duration::from_millis(2500));
+        for _ in 0..100 {
+            if s.write_all(&[0x16]).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    });
+    let started = std::time::Instant::now();
+    let run = probe(port, &["--timeout", "3", "-o", "jsonl"]);
+    let took = started.elapsed();
+    assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
+    let o: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(o["wire"]["serverVersion"], "8.0.0-stall", "{o}");
+    assert_eq!(o["verdict"][0], "unreachable", "{o}");
+    assert_eq!(o["wire"]["unreached"]["stage"], "tls", "{o}");
+    // The probe's own clock: the deadline of the whole address, not of each phase.
+    let elapsed = o["wire"]["elapsedMs"].as_u64().unwrap();
+    assert!(
+        elapsed <= 4_000,
+        "the probe took {elapsed} ms for -t 3: {o}"
+    );
+    eprintln!("probe of the stalling server at -t 3: {elapsed} ms in the probe, {took:?} in all");
+}
+
+/// Newline, CR and bidi controls a server sends (in its version string, in an ERR message)
+/// stay escaped in every table: the block of one address and the rows of many; no line of
+/// the server's making appears on its own.
+#[test]
+fn newlines_cr_and_bidi_from_the_server_stay_escaped_in_every_table() {
+    let version = fake(|mut s| {
+        let _ = s.write_all(&hello(
+            b"5.7\nFAKE LINE: OK - all fine\r\xe2\x80\xaeevil",
+            NO_SSL,
+        ));
+        hold(s);
+    });
+    let err = fake(|mut s| {
+        let mut e = vec![0xff, 0x10, 0x04];
+        e.extend_from_slice(b"Too many\nFAKE LINE: OK - all fine\r\xe2\x80\xae");
+        let _ = s.write_all(&packet(0, &e));
+    });
+    let forged = |text: &str| {
+        text.lines()
+            .any(|l| l.trim_start_matches(['│', ' ']).starts_with("FAKE LINE"))
+    };
+    for port in [version, err] {
+        let run = probe(port, &[]);
+        assert!(!forged(&run.stdout), "{}", run.stdout);
+        assert!(
+            run.stdout
+                .contains("\\u{a}FAKE LINE: OK - all fine\\u{d}\\u{202e}"),
+            "{}",
+            run.stdout
+        );
+        assert!(!run.stdout.contains('\u{202e}') && !run.stdout.contains('\r'));
+    }
+    // Both at once: the table of many addresses.
+    let home = home();
+    let run = Run::of(isolated("obssl", home.path()).env("COLUMNS", "300").args([
+        "probe",
+        "--address",
+        &format!("127.0.0.1:{version}"),
+        "--address",
+        &format!("127.0.0.1:{err}"),
+        "-t",
+        "2",
+    ]));
+    assert!(run.stdout.contains("2 addresses probed"), "{}", run.stdout);
+    assert!(!forged(&run.stdout), "{}", run.stdout);
+    assert!(!run.stdout.contains('\u{202e}') && !run.stdout.contains('\r'));
+}
+
+/// A TLS server (rustls, after the MySQL SSLRequest) whose certificate names a SAN holding a
+/// newline and a CR: the SANs row and the name-mismatch finding keep them escaped.
+#[test]
+fn a_san_with_a_newline_stays_escaped() {
+    use std::sync::Arc;
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::default();
+    // A DNS name is IA5 (ASCII): newline and CR; the bidi override is the other tests'.
+    params.subject_alt_names = vec![rcgen::SanType::DnsName(
+        "db.example\nFAKE LINE: OK - all fine\rx"
+            .try_into()
+            .unwrap(),
+    )];
+    let cert = params.self_signed(&key).unwrap();
+    let der = cert.der().clone();
+    let key_der = rustls::pki_types::PrivateKeyDer::try_from(key.serialize_der()).unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = Arc::new(
+        rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(vec![der], key_der)
+            .unwrap(),
+    );
+    let port = fake(move |mut s| {
+        let _ = s.write_all(&hello(b"8.0.0-tls", CAPS));
+        let mut request = [0u8; 36];
+        if s.read_exact(&mut request).is_err() {
+            return;
+        }
+        let Ok(mut conn) = rustls::ServerConnection::new(config.clone()) else {
+            return;
+        };
+        let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+        while conn.is_handshaking() {
+            if conn.complete_io(&mut s).is_err() {
+                return;
+            }
+        }
+        hold(s);
+    });
+    let run = probe(port, &[]);
+    assert!(
+        run.stdout
+            .contains("DNS:db.example\\u{a}FAKE LINE: OK - all fine\\u{d}"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("CRITICAL name-mismatch"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout
+            .lines()
+            .any(|l| l.trim_start_matches(['│', ' ']).starts_with("FAKE LINE")),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains('\r') && !run.stdout.contains('\u{202e}'));
+}

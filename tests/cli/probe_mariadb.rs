@@ -643,3 +643,57 @@ fn probe_mariadb_six_cases() {
         run.stderr
     );
 }
+
+#[test]
+fn probe_mariadb_db_user_without_a_ca_is_plaintext_untested_never_ok() {
+    let Some(s) = servers("probe_mariadb_db_user_without_a_ca_is_plaintext_untested_never_ok")
+    else {
+        return;
+    };
+    // --address alone and no --ca-file: nothing to verify the chain against, so no login is
+    // sent; the check the user asked for did not run: UNKNOWN, with what to do.
+    let address = format!("127.0.0.1:{}", s.good);
+    let run = probe(
+        &[],
+        &["--address", &address, "--db-user", "probe", "-vv"],
+        Some(DB_PASSWORD),
+    );
+    assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        !run.stderr.contains("HandshakeResponse41"),
+        "{}",
+        run.stderr
+    );
+    let verdict_row = row(&run.stdout, "Verdict");
+    assert!(
+        verdict_row.starts_with("UNKNOWN plaintext-untested: --db-user was given but the logins did not run: there is no CA"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("--ca-file"), "{}", run.stdout);
+    assert!(
+        row(&run.stdout, "Plaintext").starts_with("UNTESTED"),
+        "{}",
+        run.stdout
+    );
+    let run = probe(
+        &[],
+        &["--address", &address, "--db-user", "probe", "-o", "jsonl"],
+        Some(DB_PASSWORD),
+    );
+    let o = &json_of(&run)[0];
+    assert_eq!(verdict(o), ["plaintext-untested"], "{o}");
+    assert_eq!(o["wire"]["plaintext"]["result"], "untested");
+    // A short password is warned about (its scramble can be attacked offline).
+    let run = probe(
+        &[],
+        &["--address", &address, "--db-user", "probe"],
+        Some("short-pw"),
+    );
+    assert!(
+        run.stderr.contains("shorter than 16 characters"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("short-pw") && !run.stdout.contains("short-pw"));
+}
