@@ -86,8 +86,13 @@ impl WireChecked {
             name: API_INCOMPLETE,
             state: State::Unknown,
             detail: format!(
-                "the API lists a {} connection of tenant {} it does not describe fully: {}",
-                skipped.network.map_or("tenant", |n| n.as_str()),
+                "the API does not describe {} of tenant {} fully: {}",
+                skipped
+                    .network
+                    .map_or("a connection".to_owned(), |n| format!(
+                        "the {} side of a connection",
+                        n.as_str()
+                    )),
                 skipped.tenant_name,
                 skipped.detail
             ),

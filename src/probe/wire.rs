@@ -427,6 +427,9 @@ fn run(target: &Target, settings: &WireSettings, facts: &mut WireFacts, start: I
                     facts.plaintext = asked(settings, "the TLS handshake failed");
                     return;
                 }
+                None if mysql::is_timeout(&e) => {
+                    return stop(facts, "tls", "no answer in time (-t)".into())
+                }
                 None => return stop(facts, "tls", e.to_string()),
             }
         }

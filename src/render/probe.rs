@@ -147,7 +147,7 @@ pub fn render(
                 fleet(report, now, palette, width)
             };
             if report.rows.len() > 1 || !report.skipped.is_empty() {
-                text.push_str(&summary(report));
+                text.push_str(&wrap(&summary(report), width));
             }
             text
         }
@@ -217,8 +217,27 @@ fn summary(report: &ProbeReport) -> String {
     if m > 0 {
         line.push_str(" (-v or -o json names each)");
     }
-    line.push('\n');
     line
+}
+
+/// `text` and a newline, wrapped between words to `width` columns when given.
+fn wrap(text: &str, width: Option<usize>) -> String {
+    let mut out = String::new();
+    let mut column = 0;
+    for word in text.split(' ') {
+        let n = word.chars().count();
+        if column > 0 && width.is_some_and(|w| column + 1 + n > w) {
+            out.push('\n');
+            column = 0;
+        } else if column > 0 {
+            out.push(' ');
+            column += 1;
+        }
+        out.push_str(word);
+        column += n;
+    }
+    out.push('\n');
+    out
 }
 
 fn state_tone(state: State) -> Option<Tone> {
@@ -291,8 +310,8 @@ const FLEET_HEADER: [&str; 7] = [
     "Instance", "Tenant", "Network", "Address", "Verdict", "TLS", "Expires",
 ];
 
-/// The columns left out first when the table does not fit: TLS, Network, Instance, Tenant.
-const DROP_ORDER: [usize; 4] = [5, 2, 0, 1];
+/// The columns left out first when the table does not fit: TLS, Instance, Network, Tenant.
+const DROP_ORDER: [usize; 4] = [5, 0, 2, 1];
 
 /// One row per address (and per incomplete connection), narrowed to fit `width`.
 fn fleet(report: &ProbeReport, now: Timestamp, palette: &Palette, width: Option<usize>) -> String {
@@ -581,6 +600,13 @@ fn skipped_object((instance, s): &(Option<String>, Skipped)) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_summary_wraps_between_words() {
+        assert_eq!(wrap("a bb ccc dd", Some(6)), "a bb\nccc dd\n");
+        assert_eq!(wrap("a bb ccc", None), "a bb ccc\n");
+        assert_eq!(wrap("abcdefgh x", Some(4)), "abcdefgh\nx\n");
+    }
 
     #[test]
     fn differences_read_in_days_and_hours() {

@@ -361,6 +361,10 @@ fn probe_of_a_server_stalling_in_every_phase_ends_within_t() {
     assert_eq!(o["wire"]["serverVersion"], "8.0.0-stall", "{o}");
     assert_eq!(o["verdict"][0], "unreachable", "{o}");
     assert_eq!(o["wire"]["unreached"]["stage"], "tls", "{o}");
+    assert_eq!(
+        o["wire"]["unreached"]["error"], "no answer in time (-t)",
+        "{o}"
+    );
     // The probe's own clock: the deadline of the whole address, not of each phase.
     let elapsed = o["wire"]["elapsedMs"].as_u64().unwrap();
     assert!(
