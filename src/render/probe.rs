@@ -276,30 +276,55 @@ pub fn days_and_hours(seconds: i64) -> String {
     let (days, hours) = (hours / 24, hours % 24);
     let unit = |n: u64, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
     match (days, hours) {
+        (0, 0) => "under an hour".to_string(),
         (0, h) => format!("{sign}{}", unit(h, "hour")),
         (d, 0) => format!("{sign}{}", unit(d, "day")),
         (d, h) => format!("{sign}{} {}", unit(d, "day"), unit(h, "hour")),
     }
 }
 
-/// Sets each column's least width to its longest word, so that a narrow table wraps between
-/// words and never breaks an address, a date or a word; `width` (when given) is the most.
-fn keep_words_whole(table: &mut Table, cells: &[Vec<String>], width: Option<usize>) {
+/// Sets each column's least width to its longest word (columns in `whole`: their longest
+/// text, never wrapped), so that a narrow table wraps between words and never breaks an
+/// address, a date or a word; `width` (when given) is the most. Only the last column gives
+/// way when even that does not fit (a 64-digit fingerprint breaks, a label never does).
+fn keep_words_whole(
+    table: &mut Table,
+    cells: &[Vec<String>],
+    whole: &[usize],
+    width: Option<usize>,
+) {
     if let Some(width) = width {
         table.set_width(u16::try_from(width).unwrap_or(u16::MAX));
     }
     let columns = cells.iter().map(Vec::len).max().unwrap_or(0);
-    for c in 0..columns {
-        let longest = cells
-            .iter()
-            .filter_map(|row| row.get(c))
-            .flat_map(|text| text.split([' ', '\n']))
-            .map(|word| word.chars().count())
-            .max()
-            .unwrap_or(0);
+    let leasts: Vec<usize> = (0..columns)
+        .map(|c| {
+            cells
+                .iter()
+                .filter_map(|row| row.get(c))
+                .flat_map(|text| {
+                    let words: Vec<&str> = if whole.contains(&c) {
+                        text.split('\n').collect()
+                    } else {
+                        text.split([' ', '\n']).collect()
+                    };
+                    words
+                })
+                .map(|word| word.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for (c, &longest) in leasts.iter().enumerate() {
+        let mut least = longest;
+        if let (Some(width), true) = (width, c + 1 == columns) {
+            // Borders and padding: 1 + 3 per column; the others at their least.
+            let others: usize = leasts[..c].iter().map(|l| l + 3).sum();
+            least = least.min(width.saturating_sub(1 + others + 3)).max(1);
+        }
         if let Some(column) = table.column_mut(c) {
             // The constraint counts the column's padding (one space each side) too.
-            let least = u16::try_from(longest + 2).unwrap_or(u16::MAX);
+            let least = u16::try_from(least + 2).unwrap_or(u16::MAX);
             column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(least)));
         }
     }
@@ -414,7 +439,7 @@ fn fleet(report: &ProbeReport, now: Timestamp, palette: &Palette, width: Option<
         }));
         texts.push(columns.iter().map(|&c| cells[c].clone()).collect());
     }
-    keep_words_whole(&mut table, &texts, width);
+    keep_words_whole(&mut table, &texts, &[], width);
     table_text(&table)
 }
 
@@ -485,7 +510,7 @@ fn block(r: &Probed, now: Timestamp, palette: &Palette, width: Option<usize>) ->
             if leaf.sans.is_empty() {
                 vec![MISSING.into()]
             } else {
-                leaf.sans.clone()
+                vec![leaf.sans.join(", ")]
             },
             None,
         ));
@@ -555,7 +580,7 @@ fn finish_block(
         table.add_row(vec![Cell::new(&label), palette.cell(tone, text.clone())]);
         texts.push(vec![label, text]);
     }
-    keep_words_whole(&mut table, &texts, width);
+    keep_words_whole(&mut table, &texts, &[0], width);
     table_text(&table)
 }
 
@@ -616,6 +641,7 @@ mod tests {
             "+2 days 3 hours"
         );
         assert_eq!(days_and_hours(3600), "+1 hour");
-        assert_eq!(days_and_hours(0), "+0 hours");
+        assert_eq!(days_and_hours(0), "under an hour");
+        assert_eq!(days_and_hours(-70), "under an hour");
     }
 }

@@ -484,4 +484,30 @@ fn a_san_with_a_newline_stays_escaped() {
         run.stdout
     );
     assert!(!run.stdout.contains('\r') && !run.stdout.contains('\u{202e}'));
+
+    // The block fits COLUMNS=60: labels whole, "(in N days)" and the address never broken.
+    let run = Run::of(isolated("obssl", home().path()).env("COLUMNS", "60").args([
+        "probe",
+        "--address",
+        &format!("127.0.0.1:{port}"),
+        "-t",
+        "2",
+    ]));
+    for line in run.stdout.lines() {
+        assert!(line.chars().count() <= 60, "wider than 60:\n{}", run.stdout);
+    }
+    for whole in ["│ Chain trusted ", "│ Name matches ", "│ Not after "] {
+        assert!(run.stdout.contains(whole), "{whole}:\n{}", run.stdout);
+    }
+    let days = in_days_whole(&run.stdout);
+    assert!(days, "(in N days) broken:\n{}", run.stdout);
+}
+
+/// Whether "(in N days)" (or hours) stands whole on one line.
+fn in_days_whole(text: &str) -> bool {
+    text.lines().any(|l| {
+        l.split("(in ")
+            .nth(1)
+            .is_some_and(|rest| rest.contains(" days)") || rest.contains(" day)"))
+    })
 }
