@@ -4,7 +4,7 @@
 use super::handshake::{client_for, start_mock, SECRET};
 use crate::api::tenants::{AddressSource, Network, SkipReason, TenantAddress};
 use crate::error::ErrorKind;
-use crate::mock::{MockConfig, MockTenantAddress};
+use obssl_mock::{MockConfig, MockTenantAddress};
 
 fn given(instance: &str, port: u16) -> MockTenantAddress {
     format!("{instance}=127.0.0.1:{port}").parse().unwrap()
@@ -64,19 +64,19 @@ fn an_instance_without_given_addresses_points_at_the_closed_port() {
     let found = api.discover_addresses("obxxx", None).unwrap();
     assert_eq!(
         (found.addresses[0].host.as_str(), found.addresses[0].port),
-        crate::mock::CLOSED_ADDRESS
+        obssl_mock::CLOSED_ADDRESS
     );
 }
 
 #[test]
 fn without_address_info_the_tenant_list_gives_the_same_connections() {
     let mock = start_mock(MockConfig {
-        tenant_addresses: vec![given(crate::mock::NO_ADDRESS_INFO, 4000)],
+        tenant_addresses: vec![given(obssl_mock::NO_ADDRESS_INFO, 4000)],
         ..MockConfig::default()
     });
     let api = client_for(&mock, SECRET);
     let found = api
-        .discover_addresses(crate::mock::NO_ADDRESS_INFO, Some("rid-f"))
+        .discover_addresses(obssl_mock::NO_ADDRESS_INFO, Some("rid-f"))
         .unwrap();
     assert_eq!(found.source, AddressSource::TenantList);
     assert_eq!(found.addresses.len(), 1);
@@ -90,7 +90,7 @@ fn without_address_info_the_tenant_list_gives_the_same_connections() {
         .filter(|r| r.status != 401)
         .map(|r| (r.status, r.url))
         .collect();
-    let id = crate::mock::NO_ADDRESS_INFO;
+    let id = obssl_mock::NO_ADDRESS_INFO;
     assert_eq!(
         urls,
         [
@@ -113,7 +113,7 @@ fn the_shapes_instance_mixes_every_side_and_accounts_for_each_connection() {
     let mock = start_mock(MockConfig::default());
     let api = client_for(&mock, SECRET);
     let found = api
-        .discover_addresses(crate::mock::WIRE_SHAPES, None)
+        .discover_addresses(obssl_mock::WIRE_SHAPES, None)
         .unwrap();
     let got: Vec<(&str, Network, &str, Option<&str>, u16)> = found
         .addresses

@@ -5,7 +5,7 @@
 
 use crate::check::parse_prometheus;
 use crate::util::*;
-use obssl::mock::{MockConfig, MockServer, MockTenantAddress};
+use obssl_mock::{MockConfig, MockServer, MockTenantAddress};
 use prometheus_parse::{Scrape, Value as PromValue};
 use serde_json::Value;
 use std::io::Write;
@@ -450,9 +450,9 @@ fn check_wire_mariadb_report() {
 fn check_wire_accounts_for_every_shape_and_probes_ipv6_from_the_api() {
     let v6 = TcpListener::bind("[::1]:0").is_ok();
     let port = fake_mysql(handshake_packet(NO_SSL_CAPABILITIES));
-    let mock = mock_with(obssl::mock::WIRE_SHAPES, &[port]);
+    let mock = mock_with(obssl_mock::WIRE_SHAPES, &[port]);
     let home = home();
-    let shapes = obssl::mock::WIRE_SHAPES;
+    let shapes = obssl_mock::WIRE_SHAPES;
     let run = check_wire(&mock, home.path(), &[shapes, "-t", "20"]);
     assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
     for part in [

@@ -3,7 +3,7 @@
 
 use crate::util::*;
 use assert_cmd::Command;
-use obssl::mock::{MockConfig, MockServer};
+use obssl_mock::{MockConfig, MockServer};
 use std::path::{Path, PathBuf};
 
 const WRONG: &str = "sk-WRONG-0000-9999";

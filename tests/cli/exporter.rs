@@ -4,7 +4,7 @@
 //! stays up (slow, oversized and garbage requests) and a stop on SIGTERM.
 
 use crate::util::*;
-use obssl::mock::{MockConfig, MockServer};
+use obssl_mock::{MockConfig, MockServer};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};

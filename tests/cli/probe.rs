@@ -4,7 +4,7 @@
 //! cannot be read, and the JSON fields of each address.
 
 use crate::util::{assert_no_secret, home, obssl_for, start_mock, Run};
-use obssl::mock::{MockConfig, MockTenantAddress};
+use obssl_mock::{MockConfig, MockTenantAddress};
 use std::io::Write;
 use std::net::TcpListener;
 
@@ -197,14 +197,14 @@ fn probe_accounts_for_every_shape_of_the_schema() {
     let (port, v6) = no_tls_server_v4_and_v6();
     let mock = start_mock(MockConfig {
         tenant_addresses: vec![MockTenantAddress {
-            instance_id: obssl::mock::WIRE_SHAPES.into(),
+            instance_id: obssl_mock::WIRE_SHAPES.into(),
             host: "127.0.0.1".into(),
             port,
         }],
         ..MockConfig::default()
     });
     let home = home();
-    let shapes = obssl::mock::WIRE_SHAPES;
+    let shapes = obssl_mock::WIRE_SHAPES;
     let run = Run::of(obssl_for(&mock, home.path()).args(["probe", shapes, "-o", "json", "-v"]));
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let addresses: Vec<(String, String, String)> = report["addresses"]
@@ -299,7 +299,7 @@ fn probe_accounts_for_every_shape_of_the_schema() {
 #[test]
 fn probe_reads_the_tenant_list_when_address_info_is_not_served() {
     let port = no_tls_server();
-    let id = obssl::mock::NO_ADDRESS_INFO;
+    let id = obssl_mock::NO_ADDRESS_INFO;
     let mock = start_mock(MockConfig {
         tenant_addresses: vec![MockTenantAddress {
             instance_id: id.into(),
