@@ -1,9 +1,27 @@
-//! The crate's ordered worker pool: `jobs` scoped threads take the items in turn and the
-//! results come back in input order. The tenant discovery of many instances and the probes of
-//! many addresses both run on it.
+//! The crate's worker pool, the one place where obssl starts worker threads:
+//! [`with_workers`] runs one scoped thread per worker state beside the caller's own work (the
+//! fleet's instance reads, each worker with its channel to the thread that hands the answers
+//! on in order), and [`ordered`] maps a list with `jobs` threads, the results in input order
+//! (the wire's tenant discovery and its probes).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
+
+/// Runs `work` on a scoped thread of its own for each state in `workers`, and `main` on the
+/// calling thread meanwhile; returns `main`'s result once every worker is done. A panic in a
+/// worker is the caller's (the scope passes it on).
+pub fn with_workers<W, R>(workers: Vec<W>, work: impl Fn(W) + Sync, main: impl FnOnce() -> R) -> R
+where
+    W: Send,
+{
+    std::thread::scope(|scope| {
+        for state in workers {
+            let work = &work;
+            scope.spawn(move || work(state));
+        }
+        main()
+    })
+}
 
 /// `work` applied to every item, at most `jobs` at once (at least one; never more threads
 /// than items), the results in the order of `items`. A panic in `work` is the caller's (the
@@ -19,16 +37,17 @@ where
     }
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<R>>> = Mutex::new((0..items.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..jobs.min(items.len()) {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(item) = items.get(i) else { break };
-                let result = work(item);
-                results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
-            });
-        }
-    });
+    let workers = vec![(); jobs.min(items.len())];
+    with_workers(
+        workers,
+        |()| loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else { break };
+            let result = work(item);
+            results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
+        },
+        || (),
+    );
     results
         .into_inner()
         .unwrap_or_else(|e| e.into_inner())
