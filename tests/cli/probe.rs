@@ -369,3 +369,20 @@ fn the_fleet_table_fits_the_width_and_keeps_words_whole() {
     let run = Run::of(obssl_for(&mock, home.path()).args(["probe", "obcluster-demo", "--detail"]));
     assert_eq!(run.stdout.matches("│ Verdict").count(), 3, "{}", run.stdout);
 }
+
+#[test]
+fn probe_help_describes_its_own_timeout() {
+    let home = home();
+    let run = Run::of(crate::util::isolated("obssl", home.path()).args(["probe", "--help"]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let help = run.stdout.split("-t, --timeout").nth(1).unwrap_or_default();
+    assert!(
+        help.contains("the whole probe of one address"),
+        "{}",
+        run.stdout
+    );
+    assert!(help.contains("[default: 10]"), "{}", run.stdout);
+    // check's -t stays the run's limit.
+    let run = Run::of(crate::util::isolated("obssl", home.path()).args(["check", "--help"]));
+    assert!(!run.stdout.contains("the whole probe of one address"));
+}

@@ -378,6 +378,16 @@ fn probe_mariadb_ok_against_the_instance_ca() {
     assert_eq!(row(&run.stdout, "Chain trusted"), "yes");
     assert_eq!(row(&run.stdout, "Name matches"), "yes");
     assert!(row(&run.stdout, "Plaintext").starts_with("not tested: no --db-user given"));
+    // Served minus API in days and hours (the leaf and validPeriod are a few hours apart at
+    // most), never a count of seconds.
+    assert!(
+        run.stdout.contains("(served minus API: under an hour)")
+            || run.stdout.contains(" hour)")
+            || run.stdout.contains(" hours)"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains(" s)"), "{}", run.stdout);
     let run = probe(&[s.good], &[INSTANCE, "-o", "jsonl"], None);
     let objects = json_of(&run);
     assert_eq!(objects.len(), 1);
