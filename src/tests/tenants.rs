@@ -69,6 +69,34 @@ fn an_instance_without_given_addresses_points_at_the_closed_port() {
 }
 
 #[test]
+fn a_tenant_list_without_total_is_read_until_a_short_page() {
+    let id = obssl_mock::NO_ADDRESS_INFO;
+    let mock = start_mock(MockConfig {
+        tenant_addresses: (1..=25).map(|n| given(id, 41_000 + n)).collect(),
+        ..MockConfig::default()
+    });
+    let api = client_for(&mock, SECRET);
+    let found = api.discover_addresses(id, Some("rid-p")).unwrap();
+    assert_eq!(found.source, AddressSource::TenantList);
+    assert_eq!(found.tenants, 25);
+    assert_eq!(found.addresses.len(), 25);
+    let pages: Vec<String> = mock
+        .requests()
+        .into_iter()
+        .filter(|r| r.status == 200)
+        .map(|r| r.url)
+        .collect();
+    assert_eq!(
+        pages,
+        (1..=2)
+            .map(|n| format!(
+                "/api/v2/instances/{id}/tenants?requestId=rid-p&pageNumber={n}&pageSize=20"
+            ))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
 fn without_address_info_the_tenant_list_gives_the_same_connections() {
     let mock = start_mock(MockConfig {
         tenant_addresses: vec![given(obssl_mock::NO_ADDRESS_INFO, 4000)],
