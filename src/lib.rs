@@ -13,6 +13,7 @@ mod cli;
 mod client;
 mod commands;
 mod config;
+mod duration;
 mod endpoint;
 mod error;
 mod expiry;

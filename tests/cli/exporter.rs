@@ -648,8 +648,8 @@ fn bad_arguments_are_refused_before_anything_is_served() {
     let run = |args: &[&str]| Run::of(isolated("obssl", home.path()).arg("exporter").args(args));
     for (args, words) in [
         (
-            &["--refresh", "5"][..],
-            "is not a duration: give a number and a unit, e.g. 30s, 5m or 1h",
+            &["--refresh", "5x"][..],
+            "`5x` is not a duration: give seconds (30, 2.5) or a number with a unit",
         ),
         (&["--refresh", "0s"], "out of range"),
         (

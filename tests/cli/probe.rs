@@ -376,6 +376,7 @@ fn probe_help_describes_its_own_timeout() {
     let run = Run::of(crate::util::isolated("obssl", home.path()).args(["probe", "--help"]));
     assert_eq!(run.code, 0, "{}", run.stderr);
     let help = run.stdout.split("-t, --timeout").nth(1).unwrap_or_default();
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         help.contains("the whole probe of one address"),
         "{}",

@@ -542,7 +542,15 @@ fn probe_mariadb_plaintext_refused_and_accepted() {
     let config = home.path().join("config.toml");
     std::fs::write(
         &config,
-        format!("[work]\ndb_password = \"{DB_PASSWORD}\"\n"),
+        // An explicit --profile names that profile's credentials (the environment's pair is
+        // then ignored): the profile holds the mock's pair and the database password.
+        format!(
+            "[work]\nendpoint = \"{}\"\naccess_key_id = \"{}\"\naccess_key_secret = \"{}\"\n\
+             db_password = \"{DB_PASSWORD}\"\n",
+            mock.base_url(),
+            crate::util::ACCESS_KEY_ID,
+            crate::util::SECRET
+        ),
     )
     .unwrap();
     #[cfg(unix)]

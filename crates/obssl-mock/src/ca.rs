@@ -3,7 +3,7 @@
 //!
 //! | path | answer |
 //! |---|---|
-//! | `/ca/OceanBase-CA.zip` | the test CA (`crates/obssl-mock/src/ca/`) as PEM, DER and PKCS#7 plus a text file, in a folder `OceanBase-CA/` |
+//! | `/ca/OceanBase-CA.zip` | the test CA (`crates/obssl-mock/src/ca/`) laid out as the real archive: PEM, PKCS#7 and a Java KeyStore (password `OceanBase`), in a folder `OceanBase-CA/` |
 //! | `/ca/OceanBase-CA-expiring.zip` | a CA (EC P-256) that expires 5 days after the mock started, signed at start |
 //! | `/ca/broken.zip` | the first half of the test CA's archive (not a readable ZIP) |
 //! | `/ca/hostile.zip` | a CA whose subject holds a C1 CSI (U+009B), a bidi override (U+202E) and an ESC, signed at start, in entries named with terminal escapes ([`HOSTILE_CA_ENTRIES`]) |
@@ -46,9 +46,9 @@ pub const HOSTILE_CA_ENTRIES: [&str; 2] =
 pub const EXPIRING_CA_DAYS: i64 = 5;
 
 const PEM: &[u8] = include_bytes!("ca/OceanBase-CA.pem");
-const DER: &[u8] = include_bytes!("ca/OceanBase-CA.crt");
 const P7B: &[u8] = include_bytes!("ca/OceanBase-CA.p7b");
-const TEXT: &[u8] = include_bytes!("ca/README.txt");
+/// The test CA in a JKS keystore (`keytool -importcert ... -storepass OceanBase`).
+const JKS: &[u8] = include_bytes!("ca/OceanBase-CA.jks");
 /// A test-only key (PKCS#8) and certificate template for the expiring CA.
 const EXPIRING_KEY: &[u8] = include_bytes!("ca/expiring-ca-key.pk8");
 const EXPIRING_TEMPLATE: &[u8] = include_bytes!("ca/expiring-ca-template.der");
@@ -59,9 +59,8 @@ const ZIP: &str = "application/zip";
 pub fn ca_archive() -> Vec<u8> {
     zip_of(&[
         ("OceanBase-CA/OceanBase-CA.pem", PEM),
-        ("OceanBase-CA/OceanBase-CA.crt", DER),
         ("OceanBase-CA/OceanBase-CA.p7b", P7B),
-        ("OceanBase-CA/README.txt", TEXT),
+        ("OceanBase-CA/OceanBase-CA.jks", JKS),
     ])
 }
 
