@@ -18,7 +18,7 @@
 //! The entry points: [`probe_instances`] (instances whose SSL answer and CA were read) and
 //! [`probe_addresses`] (`--address` alone, no instance).
 
-use crate::api::tenants::{Discovered, Network, Skipped, TenantAddress};
+use crate::api::tenants::{Discovered, Network, SkipReason, Skipped, TenantAddress};
 use crate::api::{Api, SslStatus};
 use crate::check::wire::{address_timeout, AddressChecked, WireChecked};
 use crate::check::Policy;
@@ -122,6 +122,19 @@ pub fn probe_instances(api: &Api, inputs: &[WireInput<'_>], run: &WireRun) -> Ve
             }
             Ok(found) => {
                 let mut skipped = found.skipped;
+                // A side --network leaves out is skipped for that, complete or not.
+                for s in &mut skipped {
+                    let unwanted = s.network.is_some_and(|n| !wanted(run.network, n));
+                    if run.addresses.is_empty() && unwanted && s.reason == SkipReason::Incomplete {
+                        s.reason = SkipReason::Network;
+                        s.detail = format!(
+                            "--network leaves out {} addresses (and the API does not describe \
+                             it fully: {})",
+                            s.network.map_or("these", |n| n.as_str()),
+                            s.detail
+                        );
+                    }
+                }
                 let mut probed = 0;
                 for address in found.addresses {
                     if run.addresses.is_empty() && !wanted(run.network, address.network) {

@@ -137,12 +137,31 @@ pub fn render(
     match format {
         ProbeFormat::Table => {
             let mut text = if report.detail || report.rows.len() <= 1 {
-                report
+                let mut text = report
                     .rows
                     .iter()
                     .map(|r| block(r, now, palette, width))
                     .collect::<Vec<_>>()
-                    .join("\n")
+                    .join("\n");
+                // The connections the API described incompletely: findings of their own.
+                for (instance, s) in &report.skipped {
+                    if s.reason == SkipReason::Incomplete {
+                        let line = format!(
+                            "UNKNOWN api-incomplete: {}tenant {} {}{}: {}",
+                            instance
+                                .as_deref()
+                                .map_or(String::new(), |i| format!("instance {} ", visible(i))),
+                            visible(&s.tenant_name),
+                            s.network.map_or("connection", |n| n.as_str()),
+                            s.address
+                                .as_deref()
+                                .map_or(String::new(), |a| format!(" {}", visible(a))),
+                            visible(&s.detail)
+                        );
+                        text.push_str(&wrap(&line, width));
+                    }
+                }
+                text
             } else {
                 fleet(report, now, palette, width)
             };

@@ -293,7 +293,26 @@ fn probe_accounts_for_every_shape_of_the_schema() {
         .iter()
         .filter(|s| s["reason"] == "network")
         .count();
-    assert_eq!(by_network, 3, "{report}");
+    // The connection without its port is an intranet side: left out by --network too.
+    assert_eq!(by_network, 4, "{report}");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    // One address: its block, then the incomplete connection of the instance as a line.
+    let run = Run::of(obssl_for(&mock, home.path()).args([
+        "probe",
+        shapes,
+        "--network",
+        "intranet",
+        "--detail",
+    ]));
+    assert!(
+        run.stdout.contains(
+            "UNKNOWN api-incomplete: instance obcluster-wire-shapes tenant shapes intranet \
+             127.0.0.1: no `intranetPort`"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
 }
 
 #[test]
