@@ -330,3 +330,42 @@ fn trace_discovery(
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn network_choices_take_their_side_and_targets_keep_the_bare_host() {
+        use Network::*;
+        for (choice, takes) in [
+            (
+                NetworkChoice::All,
+                vec![Intranet, Internet, Peering, PrivateLink],
+            ),
+            (NetworkChoice::Intranet, vec![Intranet]),
+            (NetworkChoice::Internet, vec![Internet]),
+            (NetworkChoice::Peering, vec![Peering]),
+            (NetworkChoice::PrivateLink, vec![PrivateLink]),
+        ] {
+            for network in [Intranet, Internet, Peering, PrivateLink] {
+                assert_eq!(wanted(choice, network), takes.contains(&network));
+            }
+        }
+        let v6 = TenantAddress {
+            tenant_id: "t".into(),
+            tenant_name: "t".into(),
+            tenant_mode: None,
+            address_type: None,
+            network: Peering,
+            host: "::1".into(),
+            ip: None,
+            port: 9,
+            status: None,
+            use_ssl: None,
+        };
+        let target = target_of(&v6);
+        assert_eq!((target.host.as_str(), target.port), ("::1", 9));
+        assert_eq!(target.address(), "[::1]:9");
+    }
+}
