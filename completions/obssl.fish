@@ -94,9 +94,13 @@ complete -c obssl -n "__fish_obssl_using_subcommand configure" -l project-id -d 
 complete -c obssl -n "__fish_obssl_using_subcommand configure" -s o -l output -d 'Default output format of the profile' -r -f -a "table\t'A readable table (two columns for one instance, a row per instance for several)'
 json\t'The API\'s `data` object, pretty-printed (an array of them for several instances)'
 jsonl\t'One compact JSON object per line, per instance, in order, as answers arrive'"
+complete -c obssl -n "__fish_obssl_using_subcommand configure" -l db-user -d 'The database user of `probe --db-user` when that flag is not given' -r
 complete -c obssl -n "__fish_obssl_using_subcommand configure" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
 always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"
+complete -c obssl -n "__fish_obssl_using_subcommand configure" -l insecure-storage -d 'Write the secret into the config file in plain text (mode 0600) instead of the OS credential store (the default; configure refuses when there is none)'
+complete -c obssl -n "__fish_obssl_using_subcommand configure" -l move-to-store -d 'Move the profile\'s plain-text secret into the OS credential store (removed from the file once the store holds it). On a terminal, configure offers it'
+complete -c obssl -n "__fish_obssl_using_subcommand configure" -l db-password-stdin -d 'Read the DB password of the profile\'s db_user from standard input (instead of the AccessKey secret), stored as the secret is'
 complete -c obssl -n "__fish_obssl_using_subcommand configure" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obssl -n "__fish_obssl_using_subcommand configure" -s V -l version -d 'Print version'
 complete -c obssl -n "__fish_obssl_using_subcommand config; and not __fish_seen_subcommand_from list path help" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'

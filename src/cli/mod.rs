@@ -333,6 +333,25 @@ pub struct ConfigureArgs {
     /// Default output format of the profile.
     #[arg(short, long, value_enum, value_name = "FORMAT")]
     pub output: Option<OutputFormat>,
+
+    /// Write the secret into the config file in plain text (mode 0600) instead
+    /// of the OS credential store (the default; configure refuses when there is none).
+    #[arg(long)]
+    pub insecure_storage: bool,
+
+    /// Move the profile's plain-text secret into the OS credential store (removed
+    /// from the file once the store holds it). On a terminal, configure offers it.
+    #[arg(long, conflicts_with = "insecure_storage")]
+    pub move_to_store: bool,
+
+    /// The database user of `probe --db-user` when that flag is not given.
+    #[arg(long, value_name = "NAME")]
+    pub db_user: Option<String>,
+
+    /// Read the DB password of the profile's db_user from standard input (instead
+    /// of the AccessKey secret), stored as the secret is.
+    #[arg(long)]
+    pub db_password_stdin: bool,
 }
 
 #[derive(Debug, Clone, Args)]
