@@ -91,7 +91,8 @@ pub fn run(args: &ConfigureArgs, env: &dyn Environment) -> Result<()> {
 
     let has_id = answers.access_key_id.is_some() || current.access_key_id.is_some();
     let has_secret = answers.access_key_secret.is_some() || has_access_key_secret(&current);
-    if !has_id || !has_secret {
+    // Only the DB password: the AccessKey pair may come from elsewhere (the environment).
+    if (!has_id || !has_secret) && !args.db_password_stdin {
         let missing = if has_id {
             "AccessKey secret"
         } else {
