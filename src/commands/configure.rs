@@ -82,7 +82,11 @@ pub fn run(args: &ConfigureArgs, env: &dyn Environment) -> Result<()> {
                 "name it: obssl configure --profile {profile} --db-user NAME --db-password-stdin"
             )));
         };
-        db_password = Some(db_password_from_stdin(user)?);
+        db_password = Some(if terminal {
+            prompt_db_password(user)?
+        } else {
+            db_password_from_stdin(user)?
+        });
     } else if terminal {
         ask(&mut answers, &current, &profile)?;
     } else {
@@ -276,6 +280,21 @@ fn offer_move(profile: &str, path: &std::path::Path) -> Result<bool> {
         typed.to_ascii_lowercase().as_str(),
         "" | "y" | "yes"
     ))
+}
+
+/// On a terminal: the DB password of `user`, typed without echo.
+fn prompt_db_password(user: &str) -> Result<Secret> {
+    let _echo = crate::signals::terminal();
+    let typed = rpassword::prompt_password(format!("DB password of {user}: ")).map_err(|e| {
+        Error::usage(format!(
+            "cannot read the DB password from the terminal: {e}"
+        ))
+    })?;
+    let typed = typed.trim_end_matches(['\n', '\r']);
+    if typed.is_empty() {
+        return Err(Error::usage(format!("no DB password of {user} typed")));
+    }
+    Ok(Secret::new(typed))
 }
 
 fn validate_db_user(user: &str) -> Result<String> {
