@@ -263,6 +263,11 @@ mod tests {
             (" sk-1 \n", " sk-1 "),
         ] {
             std::fs::write(&path, text).unwrap();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            }
             let got = read_secret_file(&path, SecretKind::AccessKey, &env_source()).unwrap();
             assert_eq!(got.expose(), want, "{text:?}");
         }

@@ -117,7 +117,7 @@ fn a_failing_secret_command_names_the_key_and_status_never_the_output() {
                 .env("OBSSL_TEST_SECRET_COMMAND_TIMEOUT_MS", "300"),
             Some(&mock),
         );
-        println!("{command}:\n{}", r.stderr);
+        println!("{}", r.stderr);
         assert_eq!(r.code, 3, "{}", r.stderr);
         assert!(
             r.stderr
