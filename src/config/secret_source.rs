@@ -288,6 +288,11 @@ mod tests {
             e.message
         );
         std::fs::write(&path, "\n").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
         let e = read_secret_file(&path, SecretKind::DbPassword, &env_source()).unwrap_err();
         assert!(e.message.contains("is empty"), "{}", e.message);
     }
