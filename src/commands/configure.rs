@@ -125,6 +125,18 @@ pub fn run(args: &ConfigureArgs, env: &dyn Environment) -> Result<()> {
             "--move-to-store: profile `{profile}` has no plain-text access_key_secret to move"
         )));
     }
+    // The store's item is found by the ID: a new ID needs its own secret.
+    if answers.access_key_secret.is_none()
+        && current.access_key_secret_store.is_some()
+        && current.access_key_id.as_deref() != Some(id.as_str())
+    {
+        return Err(Error::usage(format!(
+            "profile `{profile}` keeps its AccessKey secret in the OS credential store under the \
+             ID {}: a new AccessKey ID needs its own secret",
+            current.access_key_id.as_deref().unwrap_or("(none)")
+        ))
+        .with_hint(how_to_configure(&profile)));
+    }
     let mut changes: Vec<(&str, Option<String>)> = Vec::new();
     if let Some(id) = &answers.access_key_id {
         changes.push(("access_key_id", Some(id.clone())));

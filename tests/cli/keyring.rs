@@ -374,3 +374,103 @@ fn the_db_password_goes_to_the_keyring_under_obssl_db_and_the_db_user() {
         "(in the OS credential store: service obssl-db, username probe)"
     );
 }
+
+/// On a terminal, `configure` on a profile with a plain-text secret offers
+/// to move it into the store; Enter accepts (python3's `pty` drives it).
+#[test]
+fn configure_on_a_terminal_offers_to_move_a_plain_text_secret() {
+    let Some(keyring) = Keyring::start("keyring::configure_on_a_terminal_offers_to_move") else {
+        return;
+    };
+    let path = keyring.home().join(".config/obssl/config.toml");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(
+        &path,
+        format!(
+            "[default]\naccess_key_id = \"{ACCESS_KEY_ID}\"\naccess_key_secret = \"{SECRET}\"\n"
+        ),
+    )
+    .unwrap();
+    let script = r#"
+import os, pty, sys, time, select
+argv = sys.argv[1:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(argv[0], argv)
+seen = b""
+def expect(text, timeout=20):
+    global seen
+    end = time.time() + timeout
+    while text.encode() not in seen:
+        left = end - time.time()
+        if left <= 0:
+            sys.stdout.write(seen.decode(errors="replace"))
+            sys.exit("timed out waiting for %r" % text)
+        r, _, _ = select.select([fd], [], [], left)
+        if r:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                sys.stdout.write(seen.decode(errors="replace"))
+                sys.exit("eof waiting for %r" % text)
+            seen += chunk
+for prompt in ["AccessKey ID [", "AccessKey secret [", "endpoint URL [", "Project id [",
+               "Default output format", "Move it into the OS credential store? [Y/n]: "]:
+    expect(prompt); os.write(fd, b"\r")
+while True:
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    seen += chunk
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(seen.decode(errors="replace"))
+sys.exit(os.waitstatus_to_exitcode(status))
+"#;
+    let out = keyring
+        .command("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_obssl"))
+        .arg("configure")
+        .output()
+        .expect("python3 runs (the pty test needs it)");
+    let terminal = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{terminal}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_no_secret(&terminal, None);
+    assert!(
+        terminal.contains("keeps its AccessKey secret in plain text"),
+        "{terminal}"
+    );
+    assert!(
+        terminal.contains("Stored the AccessKey secret"),
+        "{terminal}"
+    );
+    let text = keyring.config_text();
+    assert!(!text.contains(SECRET), "{text}");
+    assert!(
+        text.contains("access_key_secret_store = \"keyring\""),
+        "{text}"
+    );
+    assert_eq!(keyring.lookup("obssl", ACCESS_KEY_ID), SECRET);
+
+    // The store holds the secret under the ID: a new ID without its secret is refused.
+    let r = run(keyring
+        .obssl()
+        .args(["configure", "--access-key-id", "ak-new"])
+        .write_stdin(""));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("a new AccessKey ID needs its own secret"),
+        "{}",
+        r.stderr
+    );
+}
