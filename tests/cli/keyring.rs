@@ -10,7 +10,7 @@
 //! `OBSSL_REQUIRE_KEYRING=1` (set by `.ci/run`) that is a failure.
 
 use crate::util::*;
-use obssl::mock::MockConfig;
+use obssl_mock::MockConfig;
 use std::io::{BufRead, BufReader, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -6,7 +6,7 @@
 
 use crate::util::*;
 use assert_cmd::Command;
-use obssl::mock::{MockConfig, MockServer};
+use obssl_mock::{MockConfig, MockServer};
 use std::path::{Path, PathBuf};
 
 /// Runs `cmd`, asserting that the secret appears nowhere in its output.
