@@ -110,13 +110,23 @@ impl PairSource {
                     values.access_key_id.as_deref(),
                     source,
                 )?;
+                // `-v` says where a secret outside the file is.
+                let described = match &secret {
+                    Some(SecretRef::Store { .. }) => {
+                        format!("{source} (the secret in the OS credential store)")
+                    }
+                    Some(SecretRef::Command(_)) => {
+                        format!("{source} (the secret printed by access_key_secret_command)")
+                    }
+                    _ => source.to_string(),
+                };
                 Candidate {
                     id: profile.value(|p| p.access_key_id.clone())?,
                     secret: secret.map(|s| Sourced::new(s, source.clone())),
                     id_name: "access_key_id".into(),
                     secret_name: "access_key_secret".into(),
                     place: source.to_string(),
-                    described: source.to_string(),
+                    described,
                 }
             }
         };
