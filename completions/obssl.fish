@@ -139,7 +139,7 @@ complete -c obssl -n "__fish_obssl_using_subcommand check" -l jobs -d 'How many 
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s w -l warning -d 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s c -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning) [default: 7, or --warning when that is lower]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l ca-file -d 'CRITICAL when this PEM trust bundle (a client\'s --ssl-ca file) lacks the instance\'s CA certificate (compared by SHA-256 fingerprint). Implies --ca' -r -F
-complete -c obssl -n "__fish_obssl_using_subcommand check" -l db-user -d 'With --wire: log in as NAME (password from OBSSL_DB_PASSWORD; a user without privileges) once over TLS and once without, to learn whether plaintext is refused' -r
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l db-user -d 'With --wire: log in as NAME (password from OBSSL_DB_PASSWORD, OBSSL_DB_PASSWORD_FILE or the profile, as for probe; a user without privileges) once over TLS and once without, to learn whether plaintext is refused' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l network -d 'With --wire: which tenant addresses to probe (the online ones)' -r -f -a "intranet\t'The intranet (VPC) addresses'
 internet\t'The internet (public) addresses'
 all\t'Both'"
@@ -175,7 +175,7 @@ complete -c obssl -n "__fish_obssl_using_subcommand probe" -l network -d 'Which 
 internet\t'The internet (public) addresses'
 all\t'Both'"
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -l ca-file -d 'Verify the served chain against the certificates of this PEM file (instead of, or with an instance id, in addition to the instance\'s CA from caUrl)' -r -F
-complete -c obssl -n "__fish_obssl_using_subcommand probe" -l db-user -d 'Log in as NAME over TLS (only to a server whose chain and name verified) and then without TLS, to learn whether plaintext logins are refused; the password comes from OBSSL_DB_PASSWORD, else the profile\'s db_password, never a flag. Use a user without privileges: nothing is run' -r
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -l db-user -d 'Log in as NAME over TLS (only to a server whose chain and name verified) and then without TLS, to learn whether plaintext logins are refused [default: the profile\'s db_user]; the password comes from OBSSL_DB_PASSWORD, OBSSL_DB_PASSWORD_FILE or the profile (db_password_store, db_password_command, db_password), never a flag. Use a user without privileges: nothing is run' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -s w -l warning -d 'WARNING when fewer than DAYS are left before the served certificate expires [default: 30, or --critical when that is higher]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -s c -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning) [default: 7, or --warning when that is lower]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -s o -l output -d 'Output format' -r -f -a "table\t'A block of facts per address'

@@ -422,8 +422,9 @@ pub struct CheckArgs {
     #[arg(long)]
     pub wire: bool,
 
-    /// With --wire: log in as NAME (password from OBSSL_DB_PASSWORD; a user without
-    /// privileges) once over TLS and once without, to learn whether plaintext is refused.
+    /// With --wire: log in as NAME (password from OBSSL_DB_PASSWORD, OBSSL_DB_PASSWORD_FILE or
+    /// the profile, as for probe; a user without privileges) once over TLS and once without,
+    /// to learn whether plaintext is refused.
     #[arg(long, value_name = "NAME", requires = "wire")]
     pub db_user: Option<String>,
 
@@ -539,9 +540,10 @@ pub struct ProbeArgs {
     pub ca_file: Option<PathBuf>,
 
     /// Log in as NAME over TLS (only to a server whose chain and name verified) and then
-    /// without TLS, to learn whether plaintext logins are refused; the password comes from
-    /// OBSSL_DB_PASSWORD, else the profile's db_password, never a flag. Use a user without
-    /// privileges: nothing is run.
+    /// without TLS, to learn whether plaintext logins are refused [default: the profile's
+    /// db_user]; the password comes from OBSSL_DB_PASSWORD, OBSSL_DB_PASSWORD_FILE or the
+    /// profile (db_password_store, db_password_command, db_password), never a flag. Use a
+    /// user without privileges: nothing is run.
     #[arg(long, value_name = "NAME")]
     pub db_user: Option<String>,
 
