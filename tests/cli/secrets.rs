@@ -419,3 +419,68 @@ fn probe_reads_the_db_password_from_the_new_sources() {
     );
     stop_in_background(mock);
 }
+
+/// The login of `probe` with the profile's `db_user` and its password from a
+/// command, then from `OBSSL_DB_PASSWORD_FILE`, against a real MariaDB server
+/// (the servers of `probe_mariadb.rs`; skipped as they are).
+#[test]
+fn probe_logs_in_with_the_profile_db_user_and_a_password_from_a_command_or_a_file() {
+    use crate::probe_mariadb::{servers, DB_PASSWORD, INSTANCE};
+    let Some(s) = servers("secrets::probe_logs_in_with_the_profile_db_user") else {
+        return;
+    };
+    let mock = start_mock(MockConfig::default());
+    let h = tempfile::tempdir().unwrap();
+    let address = format!("127.0.0.1:{}", s.good);
+    let script = format!("printf '%s\\n' {DB_PASSWORD}");
+    write_file(
+        &config_path(h.path()),
+        &format!(
+            "[work]\naccess_key_id = \"{ACCESS_KEY_ID}\"\naccess_key_secret = \"{SECRET}\"\n\
+             endpoint = \"{}\"\ndb_user = \"probe\"\ndb_password_command = [\"sh\", \"-c\", {}]\n",
+            mock.base_url(),
+            toml_str(&script)
+        ),
+        0o600,
+    );
+    let probe = |cmd: &mut Command| {
+        let r = run(
+            cmd.args([
+                "probe",
+                INSTANCE,
+                "--address",
+                &address,
+                "-p",
+                "work",
+                "-o",
+                "jsonl",
+            ]),
+            Some(&mock),
+        );
+        assert!(
+            !r.stdout.contains(DB_PASSWORD) && !r.stderr.contains(DB_PASSWORD),
+            "the password leaked"
+        );
+        r
+    };
+    // The good server accepts a plaintext login: the login happened (CRITICAL, exit 2).
+    let r = probe(&mut isolated("obssl", h.path()));
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("plaintext-accepted"), "{}", r.stdout);
+    // A file beats the profile's command.
+    let file = h.path().join("db-password");
+    write_file(&file, &format!("{DB_PASSWORD}\n"), 0o600);
+    let r = probe(isolated("obssl", h.path()).env("OBSSL_DB_PASSWORD_FILE", &file));
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("plaintext-accepted"), "{}", r.stdout);
+    // A wrong password from the file: the login is refused, so it was the file's.
+    write_file(&file, "not-the-password\n", 0o600);
+    let r = probe(isolated("obssl", h.path()).env("OBSSL_DB_PASSWORD_FILE", &file));
+    assert!(
+        r.stdout.contains("credentials-rejected"),
+        "{}\n{}",
+        r.stdout,
+        r.stderr
+    );
+    stop_in_background(mock);
+}
