@@ -230,7 +230,8 @@ fn keep_secret(
         place(kind.plain_key(), Some(secret.expose().to_string()));
         return Ok(());
     }
-    match store_secret(kind.store_service(), username, secret) {
+    let label = format!("obssl: {} of {username}", kind.what());
+    match store_secret(kind.store_service(), username, &label, secret) {
         Ok(()) => {
             warn_line(&format!(
                 "Stored {} in the OS credential store (service {}, username {username})",

@@ -83,15 +83,22 @@ pub fn read(service: &str, username: &str) -> std::result::Result<Secret, StoreE
     Ok(Secret::new(password))
 }
 
-/// Stores `secret` under `service`/`username` (replacing an item there).
+/// Stores `secret` under `service`/`username` (replacing an item there). On
+/// Linux the item is labelled `label` (what Seahorse and `secret-tool` show).
 pub fn write(
     service: &str,
     username: &str,
+    label: &str,
     secret: &Secret,
 ) -> std::result::Result<(), StoreError> {
-    entry(service, username)?
-        .set_password(secret.expose())
-        .map_err(sorted)
+    let entry = if cfg!(target_os = "linux") {
+        let modifiers = std::collections::HashMap::from([("label", label)]);
+        Entry::new_in_store_with_modifiers(&store()?, service, username, &modifiers)
+            .map_err(sorted)?
+    } else {
+        entry(service, username)?
+    };
+    entry.set_password(secret.expose()).map_err(sorted)
 }
 
 impl StoreError {
