@@ -126,6 +126,11 @@ struct ServerOptions {
     #[arg(long)]
     nc_check: bool,
 
+    /// As --nc-check, but a nonce count out of order gets 400 with an empty body and no
+    /// challenge (as Perl Catalyst's digest credential answers).
+    #[arg(long)]
+    nc_order_400: bool,
+
     /// Each nonce authenticates one request; a correctly signed request with a used nonce
     /// gets 401 with stale=true and a new nonce.
     #[arg(long)]
@@ -200,6 +205,7 @@ impl ServerOptions {
             algorithm: self.algorithm,
             qop: if self.no_qop { MockQop::None } else { self.qop },
             nc_check: self.nc_check,
+            nc_order_400: self.nc_order_400,
             one_time_nonces: self.one_time_nonces,
             next_nonce: self.next_nonce,
             cookie_session: self.cookie_session,
@@ -292,6 +298,7 @@ fn serve_banner(server: &MockServer, config: &MockConfig) -> String {
     };
     let strict: Vec<&str> = [
         (config.nc_check, "nc-check"),
+        (config.nc_order_400, "nc order 400"),
         (config.one_time_nonces, "one-time nonces"),
         (config.next_nonce, "next nonce"),
         (config.cookie_session, "cookie session (OBMOCKSESSION)"),
@@ -452,6 +459,7 @@ mod tests {
         assert_eq!(config.qop, MockQop::Auth);
         assert!(
             !config.nc_check
+                && !config.nc_order_400
                 && !config.one_time_nonces
                 && !config.next_nonce
                 && !config.cookie_session
@@ -460,6 +468,7 @@ mod tests {
             "obssl-mock",
             "run",
             "--nc-check",
+            "--nc-order-400",
             "--one-time-nonces",
             "--next-nonce",
             "--cookie-session",
@@ -470,7 +479,11 @@ mod tests {
         ]);
         assert_eq!(config.qop, MockQop::AuthAndAuthInt);
         assert!(
-            config.nc_check && config.one_time_nonces && config.next_nonce && config.cookie_session
+            config.nc_check
+                && config.nc_order_400
+                && config.one_time_nonces
+                && config.next_nonce
+                && config.cookie_session
         );
         for (qop, expected) in [
             ("auth-int", MockQop::AuthInt),

@@ -37,6 +37,7 @@ pub mod cache;
 mod config;
 mod cookies;
 pub(crate) mod digest;
+pub(crate) mod envelope;
 mod error;
 mod gate;
 mod handshake;
@@ -295,6 +296,12 @@ impl ApiClient {
             let answered = digest_headers(&response);
             if response.status().as_u16() != 401 {
                 let answer = read_answer(&mut response).map_err(|e| (e, false))?;
+                if answer.answer.status == 400
+                    && !envelope::is_api_envelope(&answer.answer.body)
+                    && handshake.bad_request()
+                {
+                    continue;
+                }
                 handshake.accepted(&answered);
                 return Ok(answer);
             }
