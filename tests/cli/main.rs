@@ -22,6 +22,7 @@ mod help;
 mod hostile;
 mod hostile_local;
 mod leaks;
+mod microhttpd;
 mod mock_server;
 mod names;
 mod nonce_cache;

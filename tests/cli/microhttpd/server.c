@@ -167,13 +167,13 @@ int main (int argc, char **argv)
   addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
   if (0 == slots)
     daemon = MHD_start_daemon (
-      MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+      MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
       0, NULL, NULL, &answer, NULL,
       MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr,
       MHD_OPTION_END);
   else
     daemon = MHD_start_daemon (
-      MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+      MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
       0, NULL, NULL, &answer, NULL,
       MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr,
       MHD_OPTION_NONCE_NC_SIZE, slots,
