@@ -312,10 +312,11 @@ impl<'a> Handshake<'a> {
                 // Per worker (or on the way there: a kept challenge was
                 // refused in this attempt), a challenge this request earned
                 // and the server called stale twice was forgotten, not refused.
-                // So was a challenge refused without stale once this run's
-                // credentials were accepted: the server dropped the nonce
-                // (libmicrohttpd keeps a table of a few nonces and evicts one
-                // as soon as another is issued).
+                // So was a challenge refused without stale once a signed
+                // request of this run was accepted: the credentials are
+                // right, the server dropped the nonce (libmicrohttpd keeps a
+                // table of a few nonces and evicts one as soon as another is
+                // issued).
                 self.forgotten = if stale {
                     self.cure_pending || self.kept.per_worker.load(Ordering::SeqCst)
                 } else {

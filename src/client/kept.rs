@@ -26,8 +26,6 @@ pub(super) struct Session {
     pub(super) received: SystemTime,
     /// Where its nonce has been accepted.
     pub(super) home: Home,
-    /// How many requests signed with its nonce have been answered.
-    pub(super) answered: u32,
 }
 
 impl Session {
@@ -37,7 +35,6 @@ impl Session {
             cookies,
             received,
             home: Home::Nowhere,
-            answered: 0,
         }
     }
 }
@@ -97,6 +94,7 @@ pub(super) struct KeptChallenges {
     pub(super) uri_bound: AtomicBool,
     /// How often a kept nonce was refused at a new URI and a fresh one cured it.
     uri_binding_sightings: AtomicU32,
+
     /// Set once a signed request of this run was accepted: the credentials
     /// are right, so a fresh challenge refused later was forgotten by the
     /// server, not refused (see `handshake`).
@@ -117,9 +115,6 @@ pub(super) struct KeptUse {
     pub(super) nonce: String,
     /// The nonce count this request took.
     pub(super) nc: u32,
-    /// Every earlier request signed with this nonce had been answered: no
-    /// request of this run can overtake this one's nonce count.
-    pub(super) alone: bool,
 }
 
 impl KeptChallenges {
@@ -260,19 +255,18 @@ impl KeptChallenges {
     }
 
     /// A request signed at `target` with the kept challenge `signed` was
-    /// refused: counts its answer, and says whether the refusal looks like
-    /// a server that binds nonces to URIs: the nonce was accepted at one
-    /// other target only, and either the server called it stale or no other
-    /// request could have overtaken its nonce count (so the count was not
-    /// what was refused).
+    /// refused: says whether the refusal looks like a server that binds
+    /// nonces to URIs: the nonce was accepted at one other target only, and
+    /// either the server called it stale or no request has signed with it
+    /// since (a higher nonce count cannot have overtaken this one, so the
+    /// count was not what was refused).
     pub(super) fn refused_elsewhere(&self, signed: &KeptUse, target: &str, stale: bool) -> bool {
         self.with_session(signed.origin, |session| {
             if session.challenge.nonce() != signed.nonce {
                 return false;
             }
-            session.answered += 1;
             session.home.elsewhere_only(target)
-                && (stale || (signed.alone && session.challenge.nonce_count() == signed.nc))
+                && (stale || session.challenge.nonce_count() == signed.nc)
         })
         .unwrap_or(false)
     }
@@ -327,9 +321,6 @@ fn signature(
             origin,
             nonce: session.challenge.nonce().to_string(),
             nc,
-            // The first use of a nonce has count 1: the counts below this
-            // one belong to requests already answered.
-            alone: session.answered + 1 >= nc,
         },
     })
 }
@@ -367,7 +358,6 @@ impl Accepted<'_> {
     /// the nonce moved on. A `nextnonce` equal to the nonce in use changes
     /// nothing (rebuilding the challenge would restart its nonce count).
     pub(super) fn apply(&self, session: &mut Session) -> bool {
-        session.answered += 1;
         session
             .cookies
             .update(self.answered.set_cookies.iter().map(String::as_str));
@@ -382,7 +372,6 @@ impl Accepted<'_> {
                 session.challenge = next;
                 session.received = SystemTime::now();
                 session.home = Home::Nowhere;
-                session.answered = 0;
                 true
             }
             None => {

@@ -8,9 +8,11 @@
  * MHD_OPTION_NONCE_NC_SIZE slots (4 by default): a nonce evicted from it, or
  * a nonce count it has seen, is refused without stale.
  *
- * Usage: server ALGORITHM NONCE_SLOTS USER PASSWORD LOG_FILE
+ * Usage: server ALGORITHM NONCE_SLOTS STALE USER PASSWORD LOG_FILE
  *   ALGORITHM   md5 or sha256
  *   NONCE_SLOTS the nonce table's size; 0 keeps libmicrohttpd's default
+ *   STALE       "stale": stale="true" when the check said MHD_INVALID_NONCE
+ *               (as the example); "never": every refusal without stale
  * Listens on 127.0.0.1 on a free port and prints "port N" on stdout.
  * Appends one line per answer to LOG_FILE: "STATUS AUTH URL" (AUTH: signed
  * or unsigned). Stops on SIGTERM.
@@ -34,6 +36,7 @@ static const char *user;
 static const char *password;
 static enum MHD_DigestAuthAlgorithm algorithm;
 static int log_fd;
+static int signal_stale;
 
 static void log_answer (unsigned int status, int signed_request, const char *url)
 {
@@ -97,7 +100,7 @@ static enum MHD_Result answer (void *cls, struct MHD_Connection *connection,
     if (NULL == response)
       return MHD_NO;
     ret = MHD_queue_auth_fail_response2 (connection, REALM, OPAQUE, response,
-                                         (MHD_INVALID_NONCE == check) ? MHD_YES : MHD_NO,
+                                         (signal_stale && MHD_INVALID_NONCE == check) ? MHD_YES : MHD_NO,
                                          algorithm);
     MHD_destroy_response (response);
     log_answer (MHD_HTTP_UNAUTHORIZED, signed_request, url);
@@ -138,9 +141,10 @@ int main (int argc, char **argv)
   struct MHD_Daemon *daemon;
   const union MHD_DaemonInfo *info;
   unsigned int slots;
-  if (6 != argc)
+  if (7 != argc)
   {
-    fprintf (stderr, "usage: %s md5|sha256 NONCE_SLOTS USER PASSWORD LOG_FILE\n", argv[0]);
+    fprintf (stderr, "usage: %s md5|sha256 NONCE_SLOTS stale|never USER PASSWORD LOG_FILE\n",
+             argv[0]);
     return 2;
   }
   if (0 == strcmp (argv[1], "md5"))
@@ -153,9 +157,10 @@ int main (int argc, char **argv)
     return 2;
   }
   slots = (unsigned int) strtoul (argv[2], NULL, 10);
-  user = argv[3];
-  password = argv[4];
-  log_fd = open (argv[5], O_WRONLY | O_CREAT | O_APPEND, 0644);
+  signal_stale = 0 == strcmp (argv[3], "stale");
+  user = argv[4];
+  password = argv[5];
+  log_fd = open (argv[6], O_WRONLY | O_CREAT | O_APPEND, 0644);
   if (log_fd < 0)
   {
     perror ("log file");
