@@ -38,7 +38,20 @@
 //! once: no other request holds it. Only the rejection of a request signed
 //! with a challenge this attempt has just received from an unsigned request
 //! (or from the 401 to its cached challenge) is an authentication failure; a
-//! stale answer to it earns one more try.
+//! stale answer to it earns one more try, and once a signed request of the
+//! run was accepted (the credentials are right) it means the server forgot
+//! the nonce (see `gate`).
+//!
+//! A 400 whose body is not the API's envelope, to a request signed with a
+//! kept or cached challenge, is treated as that challenge's rejection: Perl
+//! Catalyst's digest credential answers an overtaken nonce count so. The
+//! request is sent again once, unsigned, to earn a challenge of its own.
+//!
+//! - **Nonces bound to the URI** (GNU libmicrohttpd): a kept nonce accepted
+//!   at one target only and refused at another, stale or with no request
+//!   signed with it since (so no higher count overtook it), then cured by a
+//!   fresh challenge, is a sighting; at the second, the run stops signing
+//!   with kept challenges: every request earns its own, as curl's do.
 //!
 //! The kept challenges themselves live in `kept`. Nothing here reads the
 //! secret (signing is `kept::sign`).
