@@ -102,9 +102,20 @@ pub(super) struct Handshake<'a> {
     /// The attempt gave up because the server forgot, at once, a challenge
     /// of this worker's own (see `gate`).
     forgotten: bool,
-    /// A kept nonce accepted at another URI was refused here: if the fresh
-    /// one this attempt earns is accepted, the server may bind nonces to URIs.
-    uri_binding_suspected: bool,
+    /// A kept nonce accepted at another URI only was refused here: if the
+    /// fresh one this attempt earns is accepted, the server may bind nonces
+    /// to URIs.
+    uri_binding_suspected: Option<Suspicion>,
+}
+
+/// Why a refused kept nonce looked bound to the URI it was accepted at.
+enum Suspicion {
+    /// The server called it stale (an overtaken nonce count never is).
+    Stale,
+    /// Refused without stale: it counts if the nonce is still accepted at
+    /// `home` only when the fresh challenge is accepted (a count overtaken
+    /// by another worker's is accepted elsewhere by then).
+    Refused { used: KeptUse, home: String },
 }
 
 /// The request headers the handshake decides.
@@ -135,7 +146,7 @@ impl<'a> Handshake<'a> {
             requests: 0,
             cure_pending: false,
             forgotten: false,
-            uri_binding_suspected: false,
+            uri_binding_suspected: None,
         };
         if let Some(signed) = kept.sign(key, target) {
             trace.info(|| {
@@ -194,7 +205,12 @@ impl<'a> Handshake<'a> {
             Basis::Unsigned => {}
             Basis::Kept(used) => self.kept.update(used.origin, &used.nonce, &accepted),
             Basis::Fresh { mut session, .. } => {
-                if self.uri_binding_suspected && self.kept.uri_binding_seen() {
+                let sighted = match &self.uri_binding_suspected {
+                    None => false,
+                    Some(Suspicion::Stale) => true,
+                    Some(Suspicion::Refused { used, home }) => self.kept.still_only_at(used, home),
+                };
+                if sighted && self.kept.uri_binding_seen() {
                     self.trace.info(|| {
                         "* digest: the server binds each nonce to the URI it was issued for; \
                          from now on every request earns a challenge of its own"
@@ -242,8 +258,15 @@ impl<'a> Handshake<'a> {
         cookies.update(answered.set_cookies.iter().map(String::as_str));
         let fresh = Session::new(challenge, cookies, SystemTime::now());
         if let Basis::Kept(used) = &self.basis {
-            if self.kept.refused_elsewhere(used, self.target, stale) {
-                self.uri_binding_suspected = true;
+            if let Some(home) = self.kept.refused_elsewhere(used, self.target) {
+                self.uri_binding_suspected = Some(if stale {
+                    Suspicion::Stale
+                } else {
+                    Suspicion::Refused {
+                        used: used.clone(),
+                        home,
+                    }
+                });
                 trace.info(|| {
                     "* digest: a nonce accepted at another URI was refused here (does the server \
                      bind nonces to URIs?)"
@@ -777,21 +800,24 @@ mod tests {
         for round in 0..3 {
             // Two requests in flight with the kept nonce; the later count
             // reached the server first, and the refusal of the earlier one
-            // (not stale) is read before the later one's acceptance.
-            let mut early = Handshake::start(&kept, &key, "/x", Trace::default());
+            // (not stale) is read before the later one's acceptance, which
+            // is read before the fresh challenge that cures the refusal (two
+            // round trips later) is accepted.
+            let (x, y) = (format!("/x{round}"), format!("/y{round}"));
+            let mut early = Handshake::start(&kept, &key, &x, Trace::default());
             early.next_request();
-            let mut late = Handshake::start(&kept, &key, "/y", Trace::default());
+            let mut late = Handshake::start(&kept, &key, &y, Trace::default());
             late.next_request();
             early
                 .rejected(&challenge(&format!("r{round}"), ""))
                 .unwrap();
+            late.accepted(&Answered::default());
             early.next_request();
             early
                 .rejected(&challenge(&format!("o{round}"), ""))
                 .unwrap();
             early.next_request();
             early.accepted(&Answered::default());
-            late.accepted(&Answered::default());
         }
         assert!(!kept.uri_bound.load(Ordering::SeqCst));
     }

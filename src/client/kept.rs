@@ -56,11 +56,6 @@ impl Home {
             _ => {}
         }
     }
-
-    /// Accepted at one target only, and not at `target`.
-    fn elsewhere_only(&self, target: &str) -> bool {
-        matches!(self, Home::One(home) if home != target)
-    }
 }
 
 /// How many times a server must be seen binding nonces to URIs before the
@@ -113,8 +108,6 @@ pub(super) struct KeptSignature {
 pub(super) struct KeptUse {
     pub(super) origin: Origin,
     pub(super) nonce: String,
-    /// The nonce count this request took.
-    pub(super) nc: u32,
 }
 
 impl KeptChallenges {
@@ -255,18 +248,27 @@ impl KeptChallenges {
     }
 
     /// A request signed at `target` with the kept challenge `signed` was
-    /// refused: says whether the refusal looks like a server that binds
-    /// nonces to URIs: the nonce was accepted at one other target only, and
-    /// either the server called it stale or no request has signed with it
-    /// since (a higher nonce count cannot have overtaken this one, so the
-    /// count was not what was refused).
-    pub(super) fn refused_elsewhere(&self, signed: &KeptUse, target: &str, stale: bool) -> bool {
-        self.with_session(signed.origin, |session| {
-            if session.challenge.nonce() != signed.nonce {
-                return false;
+    /// refused: the one target its nonce has been accepted at, when that is
+    /// another one (as with a server that binds nonces to URIs).
+    pub(super) fn refused_elsewhere(&self, signed: &KeptUse, target: &str) -> Option<String> {
+        self.with_session(signed.origin, |session| match &session.home {
+            Home::One(home)
+                if session.challenge.nonce() == signed.nonce && home.as_str() != target =>
+            {
+                Some(home.clone())
             }
-            session.home.elsewhere_only(target)
-                && (stale || session.challenge.nonce_count() == signed.nc)
+            _ => None,
+        })
+        .flatten()
+    }
+
+    /// Whether the kept nonce of `signed` is still accepted at `home` only:
+    /// a nonce refused elsewhere only because another request overtook its
+    /// count is soon accepted elsewhere too; one bound to `home` never is.
+    pub(super) fn still_only_at(&self, signed: &KeptUse, home: &str) -> bool {
+        self.with_session(signed.origin, |session| {
+            session.challenge.nonce() == signed.nonce
+                && matches!(&session.home, Home::One(h) if h == home)
         })
         .unwrap_or(false)
     }
@@ -313,14 +315,12 @@ fn signature(
     origin: Origin,
 ) -> Option<KeptSignature> {
     let authorization = sign(&mut session.challenge, key, target).ok()?;
-    let nc = session.challenge.nonce_count();
     Some(KeptSignature {
         authorization,
         cookie: session.cookies.header(),
         used: KeptUse {
             origin,
             nonce: session.challenge.nonce().to_string(),
-            nc,
         },
     })
 }
