@@ -48,10 +48,12 @@
 //! request is sent again once, unsigned, to earn a challenge of its own.
 //!
 //! - **Nonces bound to the URI** (GNU libmicrohttpd): a kept nonce accepted
-//!   at one target only and refused at another, stale or with no request
-//!   signed with it since (so no higher count overtook it), then cured by a
-//!   fresh challenge, is a sighting; at the second, the run stops signing
-//!   with kept challenges: every request earns its own, as curl's do.
+//!   at one target only and refused at another, then cured by a fresh
+//!   challenge, is a sighting when the refusal said stale (an overtaken
+//!   count never is) or the nonce is still accepted at that one target only
+//!   when the cure is (a count overtaken by another worker's has been
+//!   accepted elsewhere by then). At the second sighting the run stops
+//!   signing with kept challenges: every request earns its own, as curl's do.
 //!
 //! The kept challenges themselves live in `kept`. Nothing here reads the
 //! secret (signing is `kept::sign`).
