@@ -4,7 +4,7 @@
 //! stays up (slow, oversized and garbage requests) and a stop on SIGTERM.
 
 use crate::util::*;
-use obssl::mock::{MockConfig, MockServer};
+use obssl_mock::{MockConfig, MockServer};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
@@ -648,8 +648,8 @@ fn bad_arguments_are_refused_before_anything_is_served() {
     let run = |args: &[&str]| Run::of(isolated("obssl", home.path()).arg("exporter").args(args));
     for (args, words) in [
         (
-            &["--refresh", "5"][..],
-            "is not a duration: give a number and a unit, e.g. 30s, 5m or 1h",
+            &["--refresh", "5x"][..],
+            "`5x` is not a duration: give seconds (30, 2.5) or a number with a unit",
         ),
         (&["--refresh", "0s"], "out of range"),
         (
