@@ -24,6 +24,7 @@ mod hostile;
 mod hostile_local;
 mod keyring;
 mod leaks;
+mod microhttpd;
 mod mock_server;
 mod names;
 mod nonce_cache;
