@@ -12,11 +12,13 @@ use crate::expiry::parse_valid_period;
 use jiff::Timestamp;
 use serde_json::Value;
 
-pub mod policy;
+pub mod judge;
 pub mod wire;
 
-use policy::expiry_finding;
-pub use policy::{worst, Policy, State, Verdict, DEFAULT_CRITICAL_DAYS, DEFAULT_WARNING_DAYS};
+use crate::policy::expiry_finding;
+pub use crate::policy::{
+    worst, Policy, State, Verdict, DEFAULT_CRITICAL_DAYS, DEFAULT_WARNING_DAYS,
+};
 
 /// One instance as `check` saw it: what the query gave and the verdict on it.
 #[derive(Debug)]
@@ -86,11 +88,7 @@ pub fn evaluate_ca(
             }
         }
     }
-    verdict.findings.extend(findings);
-    verdict
-        .findings
-        .sort_by_key(|finding| std::cmp::Reverse(finding.0));
-    verdict.state = worst(verdict.findings.iter().map(|(s, _)| *s)).unwrap_or(State::Ok);
+    verdict.add_findings(findings);
     CaChecked { result, in_bundle }
 }
 

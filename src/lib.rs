@@ -21,6 +21,7 @@ mod exporter;
 mod files;
 mod fleet;
 mod output;
+mod policy;
 mod probe;
 mod render;
 mod sanitize;

@@ -4,14 +4,16 @@
 //! [`CaSource`] downloads each distinct URL once per run.
 
 mod archive;
+mod ca_file;
 mod cert;
 mod fetch;
 mod parse;
 
 pub use archive::Unpacked;
+pub use ca_file::CaFile;
 pub use cert::CaCert;
 pub use fetch::FetchConfig;
-pub use parse::{certificates_in, describe, hex, to_pem};
+pub use parse::{describe, hex, to_pem};
 
 use crate::api::SslStatus;
 use crate::config::Settings;

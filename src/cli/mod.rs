@@ -407,6 +407,19 @@ pub struct PolicyArgs {
     pub ca_file: Option<PathBuf>,
 }
 
+impl From<&PolicyArgs> for crate::check::judge::Demands {
+    fn from(args: &PolicyArgs) -> Self {
+        crate::check::judge::Demands {
+            warning: args.warning,
+            critical: args.critical,
+            require_force_ssl: args.require_force_ssl,
+            require_auto_update: args.require_auto_update,
+            ca: args.ca,
+            ca_file: args.ca_file.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     #[command(flatten)]

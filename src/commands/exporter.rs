@@ -6,8 +6,8 @@
 //! it is logged and shown by `obssl_up`.
 
 use crate::api::CallCounts;
+use crate::check::judge::Judge;
 use crate::cli::ExporterArgs;
-use crate::commands::check::Judge;
 use crate::config::{ConfigSource, Environment, FlagSettings, Settings};
 use crate::error::{Error, Result};
 use crate::exporter::handler;

@@ -11,7 +11,7 @@
 //! 2 CRITICAL, 3 UNKNOWN (an address unreached, an instance that could not be
 //! read, and any error that stops the run).
 
-use crate::cacert::{certificates_in, CaSource};
+use crate::cacert::{CaFile, CaSource};
 use crate::check::{worst, Policy, State};
 use crate::cli::{NetworkChoice, ProbeArgs};
 use crate::config::{
@@ -29,7 +29,6 @@ use crate::selection;
 use crate::style::Palette;
 use crate::trace::Trace;
 use crate::wire::{probe_addresses, probe_instances, WireInput, WireRun};
-use rustls::pki_types::CertificateDer;
 use std::ops::ControlFlow;
 use std::time::Duration;
 
@@ -62,7 +61,11 @@ pub fn run(
             "name instance ids (or --file PATH, --all), or give --address HOST[:PORT]",
         ));
     }
-    let extra_ca = args.ca_file.as_deref().map(read_ca_file).transpose()?;
+    let extra_ca = args
+        .ca_file
+        .as_deref()
+        .map(|path| CaFile::read(path).map(CaFile::anchors))
+        .transpose()?;
     let login = login(args, env)?;
     if login
         .as_ref()
@@ -242,17 +245,4 @@ fn db_login_in(
         user: user.to_owned(),
         password,
     })
-}
-
-/// The certificates of `--ca-file`.
-fn read_ca_file(path: &std::path::Path) -> Result<Vec<CertificateDer<'static>>> {
-    let bad = |why: String| {
-        Error::usage(format!("cannot use --ca-file {}: {why}", path.display())).with_hint(
-            "give a PEM file of CA certificates, e.g. the one written by `obssl ca ID --out FILE`",
-        )
-    };
-    let bytes = crate::files::read_regular(path, crate::files::MAX_CA_BUNDLE_BYTES)
-        .map_err(|e| bad(e.to_string()))?;
-    let certs = certificates_in(&bytes).map_err(bad)?;
-    Ok(certs.into_iter().map(CertificateDer::from).collect())
 }

@@ -7,7 +7,7 @@
 use super::log::{Level, Log};
 use super::metrics::{render, Kept, Served, Status};
 use crate::api::{Api, CallCounts};
-use crate::commands::check::Judge;
+use crate::check::judge::Judge;
 use crate::config::Settings;
 use crate::error::Error;
 use crate::fleet::{self, Outcome, Selected};

@@ -4,8 +4,8 @@
 use super::facts::{Plaintext, WireFacts};
 use super::tls::Trust;
 use crate::api::SslStatus;
-use crate::check::policy::{expiry_finding, Policy, State};
 use crate::expiry::{describe_time_left, parse_valid_period};
+use crate::policy::{expiry_finding, Policy, State};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
@@ -213,7 +213,7 @@ pub const API_INCOMPLETE: &str = "api-incomplete";
 /// The state of one address: the worst finding, OK when none.
 #[cfg(test)]
 pub fn state_of(findings: &[Finding]) -> State {
-    crate::check::policy::worst(findings.iter().map(|f| f.state)).unwrap_or(State::Ok)
+    crate::policy::worst(findings.iter().map(|f| f.state)).unwrap_or(State::Ok)
 }
 
 #[cfg(test)]
