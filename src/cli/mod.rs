@@ -11,6 +11,7 @@
 // `--help` prints it as typed, not wrapped in rustdoc link syntax.
 #![allow(rustdoc::bare_urls)]
 
+pub mod exit_policy;
 mod help;
 mod value_enums;
 
