@@ -40,15 +40,7 @@ impl CaSource {
     /// bounded by `deadline` when given (`check`'s run limit).
     pub fn from_settings(settings: &Settings, deadline: Option<Instant>) -> CaSource {
         CaSource::new(FetchConfig {
-            timeout: settings.timeout,
-            retries: settings.retries,
-            backoff_base: settings.backoff_base,
-            extra_roots: settings
-                .ca_bundle
-                .as_ref()
-                .map(|bundle| bundle.certs.clone())
-                .unwrap_or_default(),
-            trace: settings.trace,
+            transport: settings.transport(),
             deadline,
         })
     }
@@ -67,6 +59,7 @@ impl CaSource {
         if let Ok(unpacked) = &result {
             for (name, why) in &unpacked.skipped {
                 self.config
+                    .transport
                     .trace
                     .info(|| format!("* CA archive: skipped {name} ({why})"));
             }
