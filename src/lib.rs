@@ -20,6 +20,7 @@ mod expiry;
 mod exporter;
 mod files;
 mod fleet;
+mod formats;
 mod output;
 mod policy;
 mod probe;

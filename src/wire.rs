@@ -22,9 +22,9 @@ use crate::api::tenants::{Discovered, Network, SkipReason, Skipped, TenantAddres
 use crate::api::{Api, SslStatus};
 use crate::check::wire::{address_timeout, AddressChecked, WireChecked};
 use crate::check::Policy;
-use crate::cli::NetworkChoice;
 use crate::error::Result;
 use crate::fleet::pool;
+use crate::formats::NetworkChoice;
 use crate::probe::{self, Login, Target, WireSettings};
 use crate::sanitize::visible;
 use crate::trace::Trace;

@@ -16,7 +16,7 @@ mod help;
 mod value_enums;
 
 use crate::config::{literal, FlagSettings, Site, DEFAULT_TIMEOUT_SECONDS};
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use clap_complete::Shell;
 use help::*;
 use std::path::PathBuf;
@@ -24,6 +24,7 @@ use std::path::PathBuf;
 /// The values the command line shares with the settings; they live in
 /// [`crate::config`] (free of clap), and `value_enums.rs` makes them clap value enums.
 use crate::config::{ColorChoice, OutputFormat};
+use crate::formats::{CaFormat, CheckFormat, LogFormat, NetworkChoice, ProbeFormat};
 
 /// Read the SSL link-encryption status of OceanBase Cloud instances.
 #[derive(Debug, Parser)]
@@ -295,14 +296,6 @@ pub struct CaArgs {
     pub connection: ConnectionArgs,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CaFormat {
-    /// A table of each certificate's facts.
-    Table,
-    /// An array of certificates (dates RFC 3339, fingerprints lowercase hex).
-    Json,
-}
-
 #[derive(Debug, Clone, Args)]
 pub struct ConfigureArgs {
     // The profile to create or update.
@@ -516,24 +509,6 @@ impl ExporterArgs {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LogFormat {
-    /// One line of text per event.
-    Text,
-    /// One JSON object per line.
-    Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CheckFormat {
-    /// Monitoring Plugins format: a summary line with perfdata, then one line per problem.
-    Plugin,
-    /// Every instance with its state and reasons.
-    Json,
-    /// Prometheus text exposition format (node_exporter textfile collector).
-    Prometheus,
-}
-
 /// The default of `probe -t`: the whole probe of one address.
 pub const PROBE_TIMEOUT_SECONDS: &str = "10";
 
@@ -600,30 +575,6 @@ pub struct ProbeArgs {
 
     #[command(flatten)]
     pub connection: ConnectionArgs,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum NetworkChoice {
-    /// The intranet (VPC) addresses.
-    Intranet,
-    /// The internet (public) addresses.
-    Internet,
-    /// The VPC peering addresses.
-    Peering,
-    /// The private link addresses.
-    PrivateLink,
-    /// Every side.
-    All,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ProbeFormat {
-    /// A block of facts per address.
-    Table,
-    /// An array of one object per address.
-    Json,
-    /// One compact JSON object per address and line.
-    Jsonl,
 }
 
 /// The id of the hidden `configure --access-key-secret` (alias `--secret`).

@@ -10,10 +10,11 @@
 use crate::check::judge::Judge;
 use crate::check::wire::add_wire_findings;
 use crate::check::Checked;
-use crate::cli::{CheckArgs, CheckFormat};
+use crate::cli::CheckArgs;
 use crate::config::{ConfigSource, Environment, FlagSettings, Settings};
 use crate::error::{Error, Result};
 use crate::fleet::{self, Outcome};
+use crate::formats::CheckFormat;
 use crate::output::{check_writable_target, write_atomically, write_atomically_with, Output};
 use crate::render::error::error_line;
 use crate::render::plugin::unknown_line;

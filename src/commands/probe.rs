@@ -13,13 +13,14 @@
 
 use crate::cacert::{CaFile, CaSource};
 use crate::check::{worst, Policy, State};
-use crate::cli::{NetworkChoice, ProbeArgs};
+use crate::cli::ProbeArgs;
 use crate::config::{
     db_password, db_user, ConfigSource, Environment, FlagSettings, Settings, ENV_DB_PASSWORD,
     ENV_DB_PASSWORD_FILE,
 };
 use crate::error::{Error, Result};
 use crate::fleet::{self, Outcome};
+use crate::formats::NetworkChoice;
 use crate::output::Output;
 use crate::probe::{Login, Target};
 use crate::render::error::error_line;

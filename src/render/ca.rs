@@ -9,8 +9,8 @@
 
 use super::shared::{new_table, pretty_json, table_text};
 use crate::cacert::CaCert;
-use crate::cli::CaFormat;
 use crate::expiry::describe_time_left;
+use crate::formats::CaFormat;
 use crate::sanitize::visible;
 use crate::style::{expiry_tone, Palette};
 use comfy_table::Cell;

@@ -27,8 +27,8 @@ pub mod table;
 pub mod wire;
 
 use crate::check::{Checked, Policy, State, Tally};
-use crate::cli::CheckFormat;
 use crate::config::OutputFormat;
+use crate::formats::CheckFormat;
 use crate::style::Palette;
 use jiff::Timestamp;
 pub use shared::Answers;
