@@ -199,7 +199,7 @@ _obssl() {
             return 0
             ;;
         obssl__subcmd__check)
-            opts="-w -c -o -p -t -v -h -V --file --all --jobs --warning --critical --require-force-ssl --require-auto-update --ca --ca-file --wire --db-user --network --output --write --names --profile --site --endpoint --project-id --ca-bundle --timeout --retries --verbose --color --help --version"
+            opts="-w -c -o -p -t -v -h -V --file --all --jobs --warning --critical --require-force-ssl --require-auto-update --ca --ca-file --wire --output --write --names --profile --site --endpoint --project-id --ca-bundle --timeout --retries --verbose --db-user --network --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -231,14 +231,6 @@ _obssl() {
                     ;;
                 --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --db-user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --network)
-                    COMPREPLY=($(compgen -W "intranet internet peering private-link all" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -287,6 +279,14 @@ _obssl() {
                     ;;
                 --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -W "intranet internet peering private-link all" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -887,7 +887,7 @@ _obssl() {
             return 0
             ;;
         obssl__subcmd__probe)
-            opts="-w -c -o -p -v -t -h -V --file --all --jobs --address --network --ca-file --db-user --warning --critical --output --detail --profile --site --endpoint --project-id --ca-bundle --retries --verbose --timeout --color --help --version"
+            opts="-c -o -p -v -t -w -h -V --file --all --jobs --address --ca-file --db-user --network --critical --output --detail --profile --site --endpoint --project-id --ca-bundle --retries --verbose --timeout --warning --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -905,10 +905,6 @@ _obssl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --network)
-                    COMPREPLY=($(compgen -W "intranet internet peering private-link all" -- "${cur}"))
-                    return 0
-                    ;;
                 --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -917,12 +913,8 @@ _obssl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --warning)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -w)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --network)
+                    COMPREPLY=($(compgen -W "intranet internet peering private-link all" -- "${cur}"))
                     return 0
                     ;;
                 --critical)
@@ -974,6 +966,14 @@ _obssl() {
                     return 0
                     ;;
                 -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --warning)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -59,11 +59,14 @@ pub enum Command {
         command: ConfigCommand,
     },
     /// Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus.
-    #[command(after_help = CHECK_EXAMPLES)]
+    #[command(after_help = CHECK_EXAMPLES,
+              mut_arg("db_user", |a| a.help(CHECK_DB_USER_HELP).requires("wire")),
+              mut_arg("network", |a| a.help(CHECK_NETWORK_HELP).requires("wire")))]
     Check(CheckArgs),
     /// Probe what tenant addresses serve on the wire (TLS, chain, plaintext), held against the API.
     #[command(after_help = PROBE_EXAMPLES,
-              mut_arg("timeout", |a| a.default_value(PROBE_TIMEOUT_SECONDS).help(PROBE_TIMEOUT_HELP)))]
+              mut_arg("timeout", |a| a.default_value(PROBE_TIMEOUT_SECONDS).help(PROBE_TIMEOUT_HELP)),
+              mut_arg("warning", |a| a.help(probe_warning_help())))]
     Probe(ProbeArgs),
     /// Serve the check's metrics over HTTP for Prometheus, refreshed in the background.
     #[command(after_help = EXPORTER_EXAMPLES)]
@@ -124,6 +127,16 @@ impl InstanceSelection {
     /// True when no source of instance ids was given at all.
     pub fn is_empty(&self) -> bool {
         self.instance_ids.is_empty() && self.file.is_none() && !self.all
+    }
+}
+
+impl<'a> From<&'a InstanceSelection> for crate::selection::Named<'a> {
+    fn from(selection: &'a InstanceSelection) -> Self {
+        crate::selection::Named {
+            instance_ids: &selection.instance_ids,
+            file: selection.file.as_deref(),
+            all: selection.all,
+        }
     }
 }
 
@@ -360,10 +373,10 @@ pub struct ConfigListArgs {
     pub settings: SettingsArgs,
 }
 
-/// What `check` and `exporter` demand of an instance: the thresholds, the
-/// optional rules and the CA checks.
+/// `--warning` and `--critical` (of `check`, `exporter` and `probe`): the days left below
+/// which a certificate is WARNING or CRITICAL. `probe` says "the served certificate".
 #[derive(Debug, Clone, Args)]
-pub struct PolicyArgs {
+pub struct DaysArgs {
     #[arg(short, long, allow_negative_numbers = true, value_name = "DAYS",
           value_parser = clap::value_parser!(u32).range(0..=36_500),
           help = format!(
@@ -381,6 +394,49 @@ pub struct PolicyArgs {
               crate::check::DEFAULT_CRITICAL_DAYS
           ))]
     pub critical: Option<u32>,
+}
+
+/// `probe --warning`'s help (`Command::Probe` puts it on [`DaysArgs`]).
+fn probe_warning_help() -> String {
+    format!(
+        "WARNING when fewer than DAYS are left before the served certificate expires \
+         [default: {}, or --critical when that is higher]",
+        crate::check::DEFAULT_WARNING_DAYS
+    )
+}
+
+/// `--db-user` and `--network` (of `probe`, and of `check --wire`): who logs in, and which
+/// tenant addresses are probed. `check` says "with --wire" and requires it.
+#[derive(Debug, Clone, Args)]
+pub struct WireArgs {
+    /// Log in as NAME over TLS (only to a server whose chain and name verified) and then
+    /// without TLS, to learn whether plaintext logins are refused [default: the profile's
+    /// db_user]; the password comes from OBSSL_DB_PASSWORD, OBSSL_DB_PASSWORD_FILE or the
+    /// profile (db_password_store, db_password_command, db_password), never a flag. Use a
+    /// user without privileges: nothing is run.
+    #[arg(long, value_name = "NAME")]
+    pub db_user: Option<String>,
+
+    /// Which sides of the online tenant connections to probe (the others are listed as
+    /// skipped).
+    #[arg(long, value_enum, value_name = "NETWORK", default_value_t = NetworkChoice::All)]
+    pub network: NetworkChoice,
+}
+
+/// `check --db-user`'s help (`Command::Check` puts it on [`WireArgs`]).
+const CHECK_DB_USER_HELP: &str = "With --wire: log in as NAME (password from OBSSL_DB_PASSWORD, \
+    OBSSL_DB_PASSWORD_FILE or the profile, as for probe; a user without privileges) once over TLS \
+    and once without, to learn whether plaintext is refused";
+
+/// `check --network`'s help (`Command::Check` puts it on [`WireArgs`]).
+const CHECK_NETWORK_HELP: &str = "With --wire: which tenant addresses to probe (the online ones)";
+
+/// What `check` and `exporter` demand of an instance: the thresholds, the
+/// optional rules and the CA checks.
+#[derive(Debug, Clone, Args)]
+pub struct PolicyArgs {
+    #[command(flatten)]
+    pub days: DaysArgs,
 
     /// WARNING when SSL is not enforced (forceSSL not OPEN).
     #[arg(long)]
@@ -404,8 +460,8 @@ pub struct PolicyArgs {
 impl From<&PolicyArgs> for crate::check::judge::Demands {
     fn from(args: &PolicyArgs) -> Self {
         crate::check::judge::Demands {
-            warning: args.warning,
-            critical: args.critical,
+            warning: args.days.warning,
+            critical: args.days.critical,
             require_force_ssl: args.require_force_ssl,
             require_auto_update: args.require_auto_update,
             ca: args.ca,
@@ -430,16 +486,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub wire: bool,
 
-    /// With --wire: log in as NAME (password from OBSSL_DB_PASSWORD, OBSSL_DB_PASSWORD_FILE or
-    /// the profile, as for probe; a user without privileges) once over TLS and once without,
-    /// to learn whether plaintext is refused.
-    #[arg(long, value_name = "NAME", requires = "wire")]
-    pub db_user: Option<String>,
-
-    /// With --wire: which tenant addresses to probe (the online ones).
-    #[arg(long, value_enum, value_name = "NETWORK", default_value_t = NetworkChoice::All,
-          requires = "wire")]
-    pub network: NetworkChoice,
+    #[command(flatten)]
+    pub wire_args: WireArgs,
 
     /// Output format.
     #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = CheckFormat::Plugin)]
@@ -528,41 +576,16 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "HOST[:PORT]", value_parser = parse_probe_address)]
     pub address: Vec<String>,
 
-    /// Which sides of the online tenant connections to probe (the others are listed as
-    /// skipped).
-    #[arg(long, value_enum, value_name = "NETWORK", default_value_t = NetworkChoice::All)]
-    pub network: NetworkChoice,
-
     /// Verify the served chain against the certificates of this PEM file (instead of, or
     /// with an instance id, in addition to the instance's CA from caUrl).
     #[arg(long, value_name = "FILE")]
     pub ca_file: Option<PathBuf>,
 
-    /// Log in as NAME over TLS (only to a server whose chain and name verified) and then
-    /// without TLS, to learn whether plaintext logins are refused [default: the profile's
-    /// db_user]; the password comes from OBSSL_DB_PASSWORD, OBSSL_DB_PASSWORD_FILE or the
-    /// profile (db_password_store, db_password_command, db_password), never a flag. Use a
-    /// user without privileges: nothing is run.
-    #[arg(long, value_name = "NAME")]
-    pub db_user: Option<String>,
+    #[command(flatten)]
+    pub wire: WireArgs,
 
-    #[arg(short, long, allow_negative_numbers = true, value_name = "DAYS",
-          value_parser = clap::value_parser!(u32).range(0..=36_500),
-          help = format!(
-              "WARNING when fewer than DAYS are left before the served certificate expires \
-               [default: {}, or --critical when that is higher]",
-              crate::check::DEFAULT_WARNING_DAYS
-          ))]
-    pub warning: Option<u32>,
-
-    #[arg(short, long, allow_negative_numbers = true, value_name = "DAYS",
-          value_parser = clap::value_parser!(u32).range(0..=36_500),
-          help = format!(
-              "CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning) \
-               [default: {}, or --warning when that is lower]",
-              crate::check::DEFAULT_CRITICAL_DAYS
-          ))]
-    pub critical: Option<u32>,
+    #[command(flatten)]
+    pub days: DaysArgs,
 
     /// Output format.
     #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = ProbeFormat::Table)]

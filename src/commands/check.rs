@@ -67,6 +67,7 @@ fn check(
         judge = judge.for_wire();
     }
     let login = args
+        .wire_args
         .db_user
         .as_deref()
         .map(|user| super::probe::db_login(user, env))
@@ -100,7 +101,7 @@ fn check(
         address_timeout: crate::check::wire::ADDRESS_TIMEOUT,
         deadline: Some(deadline),
         login,
-        network: args.network,
+        network: args.wire_args.network,
         policy: judge.policy,
         trace: settings.trace,
         extra_ca: None,

@@ -45,7 +45,7 @@ pub fn run(
     out: &mut Output,
 ) -> Result<u8> {
     // Everything the user typed is checked before any network traffic.
-    let policy = Policy::with_days(args.warning, args.critical)?;
+    let policy = Policy::with_days(args.days.warning, args.days.critical)?;
     let addresses = args
         .address
         .iter()
@@ -83,7 +83,7 @@ pub fn run(
         address_timeout: Duration::from_secs_f64(args.connection.timeout),
         deadline: None,
         login,
-        network: args.network,
+        network: args.wire.network,
         policy,
         trace: Trace::new(args.connection.verbose),
         extra_ca,
@@ -162,7 +162,7 @@ pub fn run(
                     out.warn(&format!(
                         "warning: instance {} lists no online {} address to probe",
                         input.instance_id,
-                        network_words(args.network)
+                        network_words(args.wire.network)
                     ));
                     failed.push(State::Unknown);
                 }
@@ -170,7 +170,7 @@ pub fn run(
                     out.warn(&format!(
                         "warning: instance {} lists no {} address to probe ({} skipped: -v names each)",
                         input.instance_id,
-                        network_words(args.network),
+                        network_words(args.wire.network),
                         wire.skipped.len()
                     ));
                     failed.push(State::Unknown);
@@ -206,7 +206,7 @@ fn network_words(choice: NetworkChoice) -> &'static str {
 fn login(args: &ProbeArgs, env: &dyn Environment) -> Result<Option<Login>> {
     let profile = args.connection.settings.profile.as_deref();
     let config = ConfigSource::locate(env);
-    db_user(args.db_user.as_deref(), env, &config, profile)?
+    db_user(args.wire.db_user.as_deref(), env, &config, profile)?
         .map(|user| db_login_in(&user.value, env, &config, profile))
         .transpose()
 }
