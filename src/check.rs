@@ -12,8 +12,8 @@ use crate::expiry::parse_valid_period;
 use jiff::Timestamp;
 use serde_json::Value;
 
+pub mod addresses;
 pub mod judge;
-pub mod wire;
 
 use crate::policy::expiry_finding;
 pub use crate::policy::{
@@ -28,7 +28,7 @@ pub struct Checked {
     /// Its CA, with `--ca` (and the query answered).
     pub ca: Option<CaChecked>,
     /// Its tenant addresses on the wire, with `--wire` (and the query answered).
-    pub wire: Option<wire::WireChecked>,
+    pub wire: Option<addresses::WireChecked>,
 }
 
 /// An instance's CA as `check --ca` saw it.

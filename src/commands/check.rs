@@ -7,8 +7,8 @@
 //! exits 0 once the metrics of a run are written: the states are in the
 //! metrics, and a timer that writes them must not show as failed.
 
+use crate::check::addresses::add_wire_findings;
 use crate::check::judge::Judge;
-use crate::check::wire::add_wire_findings;
 use crate::check::Checked;
 use crate::cli::CheckArgs;
 use crate::config::{ConfigSource, Environment, FlagSettings, Settings};
@@ -98,7 +98,7 @@ fn check(
     judge.start_run(&settings, Some(deadline));
     let wire = args.wire.then(|| WireRun {
         jobs: usize::from(args.selection.jobs),
-        address_timeout: crate::check::wire::ADDRESS_TIMEOUT,
+        address_timeout: crate::check::addresses::ADDRESS_TIMEOUT,
         deadline: Some(deadline),
         login,
         network: args.wire_args.network,

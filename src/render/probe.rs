@@ -13,7 +13,7 @@
 use super::shared::{json_line, new_table, pretty_json, table_text, MISSING};
 use crate::api::tenants::{AddressSource, SkipReason, Skipped};
 use crate::api::SslStatus;
-use crate::check::wire::{AddressChecked, WireChecked};
+use crate::check::addresses::{AddressChecked, WireChecked};
 use crate::check::State;
 use crate::expiry::{describe_time_left, parse_valid_period};
 use crate::formats::ProbeFormat;

@@ -1,6 +1,6 @@
 //! `check --wire`, `probe` and `exporter --wire`: what each tenant address of an instance
 //! serves on the wire, held against the policy (the probe's findings, see
-//! [`crate::probe::judge`]), and how those findings join the instance's verdict.
+//! [`crate::probe::findings`]), and how those findings join the instance's verdict.
 //!
 //! Pure: the probing itself is the pipeline's (`crate::wire`); here are the shapes the reports
 //! read, the rule that turns an address's findings into reasons, and the arithmetic that keeps
