@@ -16,9 +16,7 @@ pub mod addresses;
 pub mod judge;
 
 use crate::policy::expiry_finding;
-pub use crate::policy::{
-    worst, Policy, State, Verdict, DEFAULT_CRITICAL_DAYS, DEFAULT_WARNING_DAYS,
-};
+pub use crate::policy::{worst, Policy, State, Verdict};
 
 /// One instance as `check` saw it: what the query gave and the verdict on it.
 #[derive(Debug)]

@@ -10,7 +10,7 @@ pub(super) fn probe_warning_help() -> String {
     format!(
         "WARNING when fewer than DAYS are left before the served certificate expires \
          [default: {}, or --critical when that is higher]",
-        crate::check::DEFAULT_WARNING_DAYS
+        crate::policy::DEFAULT_WARNING_DAYS
     )
 }
 

@@ -159,7 +159,7 @@ pub struct DaysArgs {
           help = format!(
               "WARNING when fewer than DAYS are left before the certificate expires \
                [default: {}, or --critical when that is higher]",
-              crate::check::DEFAULT_WARNING_DAYS
+              crate::policy::DEFAULT_WARNING_DAYS
           ))]
     pub warning: Option<u32>,
 
@@ -168,7 +168,7 @@ pub struct DaysArgs {
           help = format!(
               "CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning) \
                [default: {}, or --warning when that is lower]",
-              crate::check::DEFAULT_CRITICAL_DAYS
+              crate::policy::DEFAULT_CRITICAL_DAYS
           ))]
     pub critical: Option<u32>,
 }

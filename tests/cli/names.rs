@@ -4,7 +4,7 @@
 //! `--names`, which reads the list once. `get`'s JSON gains nothing.
 
 use crate::prometheus_real::{promtool_check_metrics, require};
-use crate::util::*;
+use crate::support::*;
 use obssl_mock::{MockConfig, MockServer, HOSTILE_TEXT};
 use prometheus_parse::Scrape;
 
