@@ -350,30 +350,7 @@ fn run(target: &Target, settings: &WireSettings, facts: &mut WireFacts, start: I
         }
         Err(NoHello::Wire(e)) => return stop(facts, "handshake", e.to_string()),
     };
-    packets(format!(
-        "< Handshake v10: server {}, connection {}, capabilities {}, charset {}, status 0x{:04x}, plugin {}, salt {} bytes",
-        hello.server_version,
-        hello.connection_id,
-        auth::capability_names(hello.capabilities),
-        hello.charset,
-        hello.status,
-        hello.auth_plugin.as_deref().unwrap_or("(none)"),
-        hello.salt.len()
-    ));
-    facts.server_version = Some(hello.server_version.clone());
-    facts.connection_id = Some(hello.connection_id);
-    facts.tls_offered = Some(hello.offers_tls());
-    trace.info(|| {
-        format!(
-            "server {}, TLS {}",
-            hello.server_version,
-            if hello.offers_tls() {
-                "offered"
-            } else {
-                "not offered"
-            }
-        )
-    });
+    record_greeting(&hello, facts, settings, &packets);
     if !hello.offers_tls() {
         facts.trust = Trust::NotChecked("the server offers no TLS".into());
         facts.plaintext = asked(
@@ -464,7 +441,75 @@ fn run(target: &Target, settings: &WireSettings, facts: &mut WireFacts, start: I
     );
     facts.trust = judged.trust;
     facts.name_matches = judged.name_matches;
+    let session = Session {
+        conn,
+        sock,
+        peer,
+        deadline,
+    };
+    logins(target, settings, facts, session, &hello, &packets);
+}
 
+/// Records the server's greeting in `facts` (and tells it with `-v`).
+fn record_greeting(
+    hello: &Handshake,
+    facts: &mut WireFacts,
+    settings: &WireSettings,
+    packets: &dyn Fn(String),
+) {
+    let trace = settings.trace;
+    packets(format!(
+        "< Handshake v10: server {}, connection {}, capabilities {}, charset {}, status 0x{:04x}, plugin {}, salt {} bytes",
+        hello.server_version,
+        hello.connection_id,
+        auth::capability_names(hello.capabilities),
+        hello.charset,
+        hello.status,
+        hello.auth_plugin.as_deref().unwrap_or("(none)"),
+        hello.salt.len()
+    ));
+    facts.server_version = Some(hello.server_version.clone());
+    facts.connection_id = Some(hello.connection_id);
+    facts.tls_offered = Some(hello.offers_tls());
+    trace.info(|| {
+        format!(
+            "server {}, TLS {}",
+            hello.server_version,
+            if hello.offers_tls() {
+                "offered"
+            } else {
+                "not offered"
+            }
+        )
+    });
+}
+
+/// A TLS session whose chain and name were judged, and where it goes.
+struct Session {
+    conn: rustls::ClientConnection,
+    sock: TcpStream,
+    peer: SocketAddr,
+    deadline: Instant,
+}
+
+/// With `--db-user`, to a server whose chain and name verified: the login over TLS on the
+/// session, then (when it was accepted) the one plaintext login; what they showed goes in
+/// `facts.plaintext`.
+fn logins(
+    target: &Target,
+    settings: &WireSettings,
+    facts: &mut WireFacts,
+    session: Session,
+    hello: &Handshake,
+    packets: &dyn Fn(String),
+) {
+    let trace = settings.trace;
+    let Session {
+        mut conn,
+        sock,
+        peer,
+        deadline,
+    } = session;
     let Some(login) = &settings.login else {
         return;
     };
@@ -484,9 +529,13 @@ fn run(target: &Target, settings: &WireSettings, facts: &mut WireFacts, start: I
         return;
     }
     // Login over TLS, on this connection (sequence 2: after the SSLRequest).
+    let mut bounded = Bounded {
+        sock: &sock,
+        deadline,
+    };
     let over_tls = auth::login(
         &mut rustls::Stream::new(&mut conn, &mut bounded),
-        &hello,
+        hello,
         2,
         &login.user,
         &login.password,
@@ -516,7 +565,7 @@ fn run(target: &Target, settings: &WireSettings, facts: &mut WireFacts, start: I
             return;
         }
     }
-    facts.plaintext = plaintext_login(target, &peer, deadline, login, &packets);
+    facts.plaintext = plaintext_login(target, &peer, deadline, login, packets);
     trace.info(|| match &facts.plaintext {
         Plaintext::Accepted => "plaintext login accepted".into(),
         Plaintext::Refused { error } => format!("plaintext login refused: {error}"),
