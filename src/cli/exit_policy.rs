@@ -109,7 +109,9 @@ pub fn meant_for(args: &[OsString]) -> Option<MeantFor> {
 
 #[cfg(test)]
 mod tests {
-    use super::{meant_for, ExitPolicy};
+    use super::{exit_policy_named, meant_for, ExitPolicy};
+    use crate::cli::{parse_from, Cli};
+    use clap::CommandFactory;
 
     fn meant(args: &[&str]) -> Option<(ExitPolicy, bool)> {
         let args: Vec<std::ffi::OsString> = args.iter().map(|s| s.into()).collect();
@@ -140,5 +142,37 @@ mod tests {
             Some((ExitPolicy::Error, false))
         );
         assert_eq!(meant(&["obssl", "--bad"]), None);
+    }
+
+    #[test]
+    fn a_command_s_policy_is_the_same_parsed_or_not() {
+        let lines: [&[&str]; 10] = [
+            &["get", "--all"],
+            &["ca", "--all"],
+            &["configure", "--access-key-id", "ak"],
+            &["config", "path"],
+            &["check", "--all"],
+            &["probe", "--address", "127.0.0.1"],
+            &["exporter"],
+            &["completions", "bash"],
+            &["man"],
+            &["config", "list"],
+        ];
+        for line in lines {
+            let args: Vec<std::ffi::OsString> = std::iter::once("obssl")
+                .chain(line.iter().copied())
+                .map(Into::into)
+                .collect();
+            let parsed = parse_from(&args).unwrap().command.exit_policy();
+            assert_eq!(parsed, exit_policy_named(line[0]), "{line:?}");
+        }
+        // Every command is in the list above.
+        let named: Vec<String> = Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .collect();
+        for name in &named {
+            assert!(lines.iter().any(|l| l[0] == name), "{name}");
+        }
     }
 }
