@@ -266,8 +266,8 @@ mod tests {
         assert_eq!(native.certs.len(), in_file, "{}", file.display());
         assert_eq!(place, Some(file.display().to_string()));
         // SSL_CERT_FILE names the one source.
-        let corp =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/mock/ca/OceanBase-CA.pem");
+        let corp = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("crates/obssl-mock/src/ca/OceanBase-CA.pem");
         let (native, place) =
             system_roots(|name| (name == "SSL_CERT_FILE").then(|| corp.clone().into()));
         assert_eq!((native.certs.len(), place), (1, None));

@@ -9,7 +9,7 @@
 //! without a length limit (one endless header line grows memory until the
 //! process dies); it sets no read timeout (a client that sends nothing pins
 //! a thread for good); and its pool can lose a wake-up, which is why
-//! `obssl-mock` stopped using it (see `src/mock/http.rs`). None of this can be
+//! `obssl-mock` stopped using it (see `crates/obssl-mock/src/http.rs`). None of this can be
 //! changed from outside: it never hands out the socket before a request is read.
 //!
 //! Here: at most [`Limits::workers`] connections are served at once and

@@ -4,13 +4,13 @@
 //! thresholds, `--ca-file` and metrics.
 
 use crate::util::*;
-use obssl::mock::{MockConfig, MockServer, EXPIRING_CA_DAYS};
+use obssl_mock::{MockConfig, MockServer, EXPIRING_CA_DAYS};
 use prometheus_parse::{Scrape, Value as PromValue};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
-/// The SHA-256 fingerprint of the mock's test CA (src/mock/ca/OceanBase-CA.crt).
+/// The SHA-256 fingerprint of the mock's test CA (crates/obssl-mock/src/ca/OceanBase-CA.crt).
 const TEST_CA_SHA256: &str = "0a3956b5848c44414f1354aec1fad70f4bdc85e3d00c647064bb997e45486b2c";
 const TEST_CA_SUBJECT: &str = "CN=obssl-mock Test Root CA,O=obssl test,C=CN";
 
@@ -23,7 +23,7 @@ fn check(mock: &MockServer, home: &Path, args: &[&str]) -> Run {
 }
 
 /// The requests `mock` saw for its CA archives.
-fn ca_requests(mock: &MockServer) -> Vec<obssl::mock::RecordedRequest> {
+fn ca_requests(mock: &MockServer) -> Vec<obssl_mock::RecordedRequest> {
     mock.requests()
         .into_iter()
         .filter(|r| r.url.starts_with("/ca/"))
@@ -641,7 +641,7 @@ fn a_hostile_ca_is_shown_escaped_in_the_table_and_out_lines_and_kept_in_json() {
     let certs: Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(
         certs[0]["sources"],
-        serde_json::json!(obssl::mock::HOSTILE_CA_ENTRIES)
+        serde_json::json!(obssl_mock::HOSTILE_CA_ENTRIES)
     );
     assert!(certs[0]["subject"]
         .as_str()

@@ -3,7 +3,7 @@
 //! plugin exit statuses for usage and configuration errors.
 
 use crate::util::*;
-use obssl::mock::{MockConfig, MockServer};
+use obssl_mock::{MockConfig, MockServer};
 use predicates::prelude::*;
 use prometheus_parse::{Scrape, Value as PromValue};
 use serde_json::Value;

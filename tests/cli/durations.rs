@@ -3,7 +3,7 @@
 //! `OBSSL_NONCE_CACHE_TTL`; anything else is a usage error naming the value and the syntax.
 
 use crate::util::*;
-use obssl::mock::MockConfig;
+use obssl_mock::MockConfig;
 
 #[test]
 fn timeouts_and_the_nonce_cache_ttl_take_seconds_or_units() {

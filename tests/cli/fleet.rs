@@ -2,7 +2,7 @@
 //! output forms, failures among successes, and the requests it costs.
 
 use crate::util::*;
-use obssl::mock::{MockConfig, MockServer};
+use obssl_mock::{MockConfig, MockServer};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -799,7 +799,7 @@ fn a_nonce_expiring_mid_run_costs_at_most_one_stale_401_per_request_in_flight() 
 
     let requests = mock.requests();
     // A signed request answered 401: the mock found its nonce stale.
-    let stale: Vec<&obssl::mock::RecordedRequest> = requests
+    let stale: Vec<&obssl_mock::RecordedRequest> = requests
         .iter()
         .filter(|r| r.status == 401 && r.authorization.is_some())
         .collect();

@@ -1,7 +1,7 @@
 //! `obssl get` end to end: the real binary against the in-process mock API.
 
 use crate::util::*;
-use obssl::mock::{MockAlgorithm, MockConfig, MockQop};
+use obssl_mock::{MockAlgorithm, MockConfig, MockQop};
 use predicates::prelude::*;
 use std::time::Duration;
 

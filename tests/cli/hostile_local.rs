@@ -3,7 +3,7 @@
 //! asserts what a user sees: exit status, message, and the files left.
 
 use crate::util::*;
-use obssl::mock::{MockConfig, MockServer};
+use obssl_mock::{MockConfig, MockServer};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;

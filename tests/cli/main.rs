@@ -1,6 +1,6 @@
 //! The end-to-end tests: one binary (so the crate is linked once), one module
 //! per area, as ripgrep and xh do. They drive the real `obssl` and
-//! `obssl-mock` binaries against the in-process mock API (`obssl::mock`);
+//! `obssl-mock` binaries against the in-process mock API (`obssl_mock`);
 //! tests of the crate's internals are unit tests under `src/`.
 
 mod util;

@@ -5,7 +5,7 @@
 
 use crate::prometheus_real::{promtool_check_metrics, require};
 use crate::util::*;
-use obssl::mock::{MockConfig, MockServer, HOSTILE_TEXT};
+use obssl_mock::{MockConfig, MockServer, HOSTILE_TEXT};
 use prometheus_parse::Scrape;
 
 fn run(mock: &MockServer, args: &[&str]) -> Run {

@@ -8,7 +8,7 @@
 #![cfg_attr(not(unix), allow(dead_code, unused_imports))]
 
 use crate::util::{isolated_env, start_mock, SECRET};
-use obssl::mock::MockConfig;
+use obssl_mock::MockConfig;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -187,7 +187,12 @@ fn run(recipe: &Recipe) -> Outcome {
     let home = tempfile::tempdir().unwrap();
     let work = tempfile::tempdir().unwrap();
     let script = recipe.script.clone();
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_obssl")).parent().unwrap();
+    // obssl-mock is built next to obssl (see `mock_bin`).
+    let bin_dir = crate::util::mock_bin().parent().unwrap();
+    assert_eq!(
+        bin_dir,
+        Path::new(env!("CARGO_BIN_EXE_obssl")).parent().unwrap()
+    );
     let path = std::env::join_paths(std::iter::once(bin_dir.to_path_buf()).chain(
         std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
     ))

@@ -2,7 +2,7 @@
 //! timestamps are never broken, the least important columns go first.
 
 use crate::util::{home, obssl_for, start_mock, Run};
-use obssl::mock::MockConfig;
+use obssl_mock::MockConfig;
 
 const IDS: [&str; 5] = [
     "obxxx",

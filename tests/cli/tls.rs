@@ -3,7 +3,7 @@
 //! servers (the certificates are in tests/data/tls-errors, made by its make.sh).
 
 use crate::util::{isolated, start_mock, Run, ACCESS_KEY_ID, SECRET};
-use obssl::mock::{MockConfig, MockServer, MockTls, MockTlsVersions};
+use obssl_mock::{MockConfig, MockServer, MockTls, MockTlsVersions};
 use std::path::{Path, PathBuf};
 
 /// A file of tests/data/tls-errors.

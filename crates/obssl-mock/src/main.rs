@@ -1,4 +1,4 @@
-//! `obssl-mock`: run the bundled mock OceanBase Cloud SSL API (see `obssl::mock`).
+//! `obssl-mock`: run the bundled mock OceanBase Cloud SSL API (see the `obssl_mock` library).
 
 use std::ffi::OsString;
 use std::io::{self, Write};
@@ -8,7 +8,7 @@ use std::process::{self, Command};
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use obssl::mock::{
+use obssl_mock::{
     MockAlgorithm, MockConfig, MockQop, MockServer, MockTenantAddress, MockTls, MockTlsVersions,
     FAULT_IDS,
 };

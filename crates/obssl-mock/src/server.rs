@@ -387,7 +387,7 @@ mod tests {
     use digest_auth::{AuthContext, HttpMethod};
 
     use super::*;
-    use crate::mock::config::MockQop;
+    use crate::config::MockQop;
 
     const TARGET: &str = "/api/v2/instances/obxxx/security/ssl?requestId=wire";
 

@@ -83,7 +83,7 @@
 //! override or extend these: the file stem is the instance id, the content the `data` value.
 //!
 //! ```no_run
-//! use obssl::mock::{MockConfig, MockServer};
+//! use obssl_mock::{MockConfig, MockServer};
 //!
 //! let server = MockServer::start(MockConfig::default())?;
 //! println!("{}/api/v2/instances/obxxx/security/ssl?requestId=1", server.base_url());
