@@ -238,7 +238,7 @@ _obssl() {
                     return 0
                     ;;
                 --network)
-                    COMPREPLY=($(compgen -W "intranet internet all" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "intranet internet peering private-link all" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -883,7 +883,7 @@ _obssl() {
             return 0
             ;;
         obssl__subcmd__probe)
-            opts="-w -c -o -p -t -v -h -V --file --all --jobs --address --network --ca-file --db-user --warning --critical --output --profile --site --endpoint --project-id --ca-bundle --timeout --retries --verbose --color --help --version"
+            opts="-w -c -o -p -v -t -h -V --file --all --jobs --address --network --ca-file --db-user --warning --critical --output --detail --profile --site --endpoint --project-id --ca-bundle --retries --verbose --timeout --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -902,7 +902,7 @@ _obssl() {
                     return 0
                     ;;
                 --network)
-                    COMPREPLY=($(compgen -W "intranet internet all" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "intranet internet peering private-link all" -- "${cur}"))
                     return 0
                     ;;
                 --ca-file)
@@ -961,15 +961,15 @@ _obssl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

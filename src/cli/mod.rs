@@ -60,7 +60,8 @@ pub enum Command {
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
     /// Probe what tenant addresses serve on the wire (TLS, chain, plaintext), held against the API.
-    #[command(after_help = PROBE_EXAMPLES)]
+    #[command(after_help = PROBE_EXAMPLES,
+              mut_arg("timeout", |a| a.default_value(PROBE_TIMEOUT_SECONDS).help(PROBE_TIMEOUT_HELP)))]
     Probe(ProbeArgs),
     /// Serve the check's metrics over HTTP for Prometheus, refreshed in the background.
     #[command(after_help = EXPORTER_EXAMPLES)]
@@ -499,6 +500,14 @@ pub enum CheckFormat {
     Prometheus,
 }
 
+/// The default of `probe -t`: the whole probe of one address.
+pub const PROBE_TIMEOUT_SECONDS: &str = "10";
+
+/// `probe -t`'s help: it bounds each address's whole probe (and each API call).
+const PROBE_TIMEOUT_HELP: &str = "Give up on one address after DURATION (a number is \
+    seconds; 10s, 1m): the whole probe of one address (name resolution, connect, greeting, TLS and the logins) ends within \
+    it; a port that sends no MySQL greeting is given 5 s at most. Also each API call's limit";
+
 #[derive(Debug, Clone, Args)]
 pub struct ProbeArgs {
     #[command(flatten)]
@@ -507,10 +516,11 @@ pub struct ProbeArgs {
     /// Probe HOST[:PORT] (default port 3306) instead of the tenant addresses the API lists
     /// (repeatable). With instance ids, each address is held against each instance's answer
     /// and CA; alone, no credentials are needed.
-    #[arg(long, value_name = "HOST[:PORT]")]
+    #[arg(long, value_name = "HOST[:PORT]", value_parser = parse_probe_address)]
     pub address: Vec<String>,
 
-    /// Which tenant addresses to probe.
+    /// Which sides of the online tenant connections to probe (the others are listed as
+    /// skipped).
     #[arg(long, value_enum, value_name = "NETWORK", default_value_t = NetworkChoice::All)]
     pub network: NetworkChoice,
 
@@ -548,6 +558,11 @@ pub struct ProbeArgs {
     #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = ProbeFormat::Table)]
     pub output: ProbeFormat,
 
+    /// Show the block of facts of every address, also when several are probed (by default
+    /// several addresses are one row each).
+    #[arg(long)]
+    pub detail: bool,
+
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }
@@ -558,7 +573,11 @@ pub enum NetworkChoice {
     Intranet,
     /// The internet (public) addresses.
     Internet,
-    /// Both.
+    /// The VPC peering addresses.
+    Peering,
+    /// The private link addresses.
+    PrivateLink,
+    /// Every side.
     All,
 }
 
@@ -611,6 +630,12 @@ pub fn parse_from(args: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
         args.refused_secret = refused_secret;
     }
     Ok(cli)
+}
+
+/// `probe --address`: `HOST`, `HOST:PORT`, `[V6]:PORT` or a bare IPv6 address; a URL (a
+/// scheme, a user, a path) is refused while parsing, a usage error (exit 2).
+fn parse_probe_address(s: &str) -> Result<String, String> {
+    crate::probe::Target::parse(s).map(|_| s.to_owned())
 }
 
 /// `--listen`: an IP address and a port (a host name could resolve to an

@@ -68,13 +68,7 @@ fn date(t: Timestamp) -> String {
 /// The table of one certificate within `width` columns (`None`: no limit).
 fn table(shown: &ShownCert, now: Timestamp, palette: &Palette, width: Option<usize>) -> String {
     let cert = &shown.cert;
-    let lines = |values: &[String]| {
-        values
-            .iter()
-            .map(|v| visible(v))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
+    let lines = |values: &[String]| crate::sanitize::cell_lines(values.iter().map(String::as_str));
     let pair = |label: &str, value: String| Pair {
         label: label.to_string(),
         value,

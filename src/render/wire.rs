@@ -18,6 +18,20 @@ pub fn wire_object(wire: &WireChecked) -> Value {
             "addresses": addresses.iter().map(address_object).collect::<Vec<Value>>(),
         }),
     };
+    object["addressSource"] = json!(wire.source);
+    object["skipped"] = wire
+        .skipped
+        .iter()
+        .map(|s| {
+            let mut o = json!(s);
+            if s.reason == crate::api::tenants::SkipReason::Incomplete {
+                let finding = WireChecked::incomplete_finding(s);
+                o["state"] = json!(finding.state.as_str());
+                o["finding"] = json!(finding);
+            }
+            o
+        })
+        .collect();
     if let Some(problem) = &wire.ca_problem {
         object["caProblem"] = json!(problem);
     }
@@ -25,18 +39,19 @@ pub fn wire_object(wire: &WireChecked) -> Value {
 }
 
 fn address_object(checked: &AddressChecked) -> Value {
-    let a = &checked.address;
+    let a = checked.tenant.as_ref();
     json!({
-        "tenantId": a.tenant_id,
-        "tenantName": a.tenant_name,
-        "tenantMode": a.tenant_mode,
-        "addressType": a.address_type,
-        "network": a.network,
+        "tenantId": a.map(|a| &a.tenant_id),
+        "tenantName": a.map(|a| &a.tenant_name),
+        "tenantMode": a.and_then(|a| a.tenant_mode.as_ref()),
+        "addressType": a.and_then(|a| a.address_type.as_ref()),
+        "network": checked.network(),
         "address": checked.host_port(),
-        "host": a.host,
-        "port": a.port,
-        "status": a.status,
-        "useSSL": a.use_ssl,
+        "host": checked.target.host,
+        "ip": a.and_then(|a| a.ip.as_ref()),
+        "port": checked.target.port,
+        "status": a.and_then(|a| a.status.as_ref()),
+        "useSSL": a.and_then(|a| a.use_ssl),
         "state": checked.state().as_str(),
         "findings": checked.findings,
         "facts": checked.facts,
@@ -125,14 +140,17 @@ pub fn wire_lines(instance: &[(&'static str, &str)], wire: Option<&WireChecked>)
             let Some(facts) = &checked.facts else {
                 continue;
             };
-            let a = &checked.address;
+            let (tenant_id, tenant_name) = checked
+                .tenant
+                .as_ref()
+                .map_or(("", ""), |a| (a.tenant_id.as_str(), a.tenant_name.as_str()));
             let address = checked.host_port();
             let mut labels: Vec<(&str, &str)> = instance.to_vec();
             labels.extend([
-                ("tenant_id", a.tenant_id.as_str()),
-                ("tenant_name", a.tenant_name.as_str()),
+                ("tenant_id", tenant_id),
+                ("tenant_name", tenant_name),
                 ("address", address.as_str()),
-                ("network", a.network.as_str()),
+                ("network", checked.network()),
             ]);
             for ((head, value), text) in WIRE_FAMILIES.iter().zip(&mut lines) {
                 if let Some(v) = value(facts) {
@@ -159,6 +177,7 @@ mod tests {
             address_type: Some("MASTER".into()),
             network,
             host: "db.example".into(),
+            ip: None,
             port,
             status: Some("ONLINE".into()),
             use_ssl: Some(true),
@@ -215,11 +234,17 @@ mod tests {
 
     fn wire() -> WireChecked {
         let checked = |name, network, port, facts: Option<WireFacts>, findings| AddressChecked {
-            address: address(name, network, port),
+            tenant: Some(address(name, network, port)),
+            target: crate::probe::Target {
+                host: "db.example".into(),
+                port,
+            },
             facts,
             findings,
         };
         WireChecked {
+            source: None,
+            skipped: Vec::new(),
             result: Ok(vec![
                 checked(
                     "app\"1",
@@ -302,6 +327,8 @@ mod tests {
         assert_eq!(addresses[0]["state"], "OK");
         assert_eq!(addresses[3]["facts"], Value::Null);
         let failed = wire_object(&WireChecked {
+            source: None,
+            skipped: Vec::new(),
             result: Err(crate::error::Error::network("down")),
             ca_problem: Some("no CA".into()),
         });

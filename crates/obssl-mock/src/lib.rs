@@ -112,5 +112,7 @@ pub use config::{
 pub use faults::{FAULT_IDS, HUGE_BODY_BYTES, TRICKLE_EVERY};
 pub use fixtures::HOSTILE_TEXT;
 pub use server::{MockServer, RecordedRequest};
-pub use tenants::{BadTenantAddress, MockTenantAddress, CLOSED_ADDRESS};
+pub use tenants::{
+    BadTenantAddress, MockTenantAddress, CLOSED_ADDRESS, NO_ADDRESS_INFO, WIRE_SHAPES,
+};
 pub use tls::{MockTls, MockTlsVersions};
