@@ -20,16 +20,33 @@ pub const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// `--jobs`, so that concurrent requests reuse connections instead of reconnecting.
 pub const MAX_IDLE_CONNECTIONS: usize = 64;
 
-/// The agent for `config`; the proxy comes from the environment (see
-/// [`chosen_proxy`]: one obssl cannot use is an error).
-pub(super) fn build_agent(config: &ClientConfig, warm: &Warm) -> crate::error::Result<Agent> {
-    agent_with(
-        &config.endpoint,
-        config.timeout,
-        &config.extra_roots,
-        config.trace,
-        warm.clone(),
-    )
+/// What the API's agent will be built from: the proxy chosen from the environment (see
+/// [`chosen_proxy`]: one obssl cannot use is an error, found before any request). The agent
+/// itself, and with it the TLS roots, is built by [`AgentPlan::build`] when the first
+/// request is made.
+#[derive(Debug)]
+pub(super) struct AgentPlan {
+    proxy: Option<ureq::Proxy>,
+}
+
+impl AgentPlan {
+    pub(super) fn for_config(config: &ClientConfig) -> crate::error::Result<AgentPlan> {
+        Ok(AgentPlan {
+            proxy: proxy_for(&config.endpoint, config.trace)?,
+        })
+    }
+
+    /// The agent for `config`, its connections opened ahead through `warm`.
+    pub(super) fn build(&self, config: &ClientConfig, warm: &Warm) -> Agent {
+        build(
+            &config.endpoint,
+            config.timeout,
+            &config.extra_roots,
+            config.trace,
+            self.proxy.clone(),
+            warm.clone(),
+        )
+    }
 }
 
 /// An agent for requests to `target`'s host: the roots, proxy rule,
@@ -53,11 +70,32 @@ fn agent_with(
     trace: crate::trace::Trace,
     warm: Warm,
 ) -> crate::error::Result<Agent> {
+    let proxy = proxy_for(target, trace)?;
+    Ok(build(target, timeout, extra_roots, trace, proxy, warm))
+}
+
+/// The proxy for requests to `target`, from the environment (`-v` names it).
+fn proxy_for(
+    target: &crate::endpoint::Endpoint,
+    trace: crate::trace::Trace,
+) -> crate::error::Result<Option<ureq::Proxy>> {
     let chosen = chosen_proxy(target, |name| std::env::var(name).ok())?;
     if let Some(chosen) = &chosen {
         trace.info(|| format!("* proxy: {}", chosen.describe()));
     }
-    let proxy = chosen.map(|c| c.proxy);
+    Ok(chosen.map(|c| c.proxy))
+}
+
+/// The agent: the TLS roots (loaded here, for an `https://` target), `proxy`, timeouts,
+/// the pool and the redirect policy.
+fn build(
+    target: &crate::endpoint::Endpoint,
+    timeout: Duration,
+    extra_roots: &[Certificate<'static>],
+    trace: crate::trace::Trace,
+    proxy: Option<ureq::Proxy>,
+    warm: Warm,
+) -> Agent {
     let config = Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
@@ -69,11 +107,11 @@ fn agent_with(
         .tls_config(tls_config(target, extra_roots, trace))
         .proxy(proxy)
         .build();
-    Ok(Agent::with_parts(
+    Agent::with_parts(
         config,
         Preconnect::new(warm),
         CachingResolver::<ureq::unversioned::resolver::DefaultResolver>::default(),
-    ))
+    )
 }
 
 /// TLS trusting the operating system's roots (or `SSL_CERT_FILE` /
