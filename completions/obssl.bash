@@ -461,7 +461,7 @@ _obssl() {
             return 0
             ;;
         obssl__subcmd__configure)
-            opts="-p -o -h -V --profile --access-key-id --site --endpoint --project-id --output --color --help --version"
+            opts="-p -o -h -V --profile --access-key-id --site --endpoint --project-id --output --insecure-storage --move-to-store --db-user --db-password-stdin --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -497,6 +497,10 @@ _obssl() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --db-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)

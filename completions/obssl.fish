@@ -94,9 +94,13 @@ complete -c obssl -n "__fish_obssl_using_subcommand configure" -l project-id -d 
 complete -c obssl -n "__fish_obssl_using_subcommand configure" -s o -l output -d 'Default output format of the profile' -r -f -a "table\t'A readable table (two columns for one instance, a row per instance for several)'
 json\t'The API\'s `data` object, pretty-printed (an array of them for several instances)'
 jsonl\t'One compact JSON object per line, per instance, in order, as answers arrive'"
+complete -c obssl -n "__fish_obssl_using_subcommand configure" -l db-user -d 'The database user of `probe --db-user` when that flag is not given' -r
 complete -c obssl -n "__fish_obssl_using_subcommand configure" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
 always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"
+complete -c obssl -n "__fish_obssl_using_subcommand configure" -l insecure-storage -d 'Write the secret into the config file in plain text (mode 0600) instead of the OS credential store (the default; configure refuses when there is none)'
+complete -c obssl -n "__fish_obssl_using_subcommand configure" -l move-to-store -d 'Move the profile\'s plain-text secret into the OS credential store (removed from the file once the store holds it). On a terminal, configure offers it'
+complete -c obssl -n "__fish_obssl_using_subcommand configure" -l db-password-stdin -d 'Read the DB password of the profile\'s db_user from standard input (instead of the AccessKey secret), stored as the secret is'
 complete -c obssl -n "__fish_obssl_using_subcommand configure" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obssl -n "__fish_obssl_using_subcommand configure" -s V -l version -d 'Print version'
 complete -c obssl -n "__fish_obssl_using_subcommand config; and not __fish_seen_subcommand_from list path help" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
@@ -135,7 +139,7 @@ complete -c obssl -n "__fish_obssl_using_subcommand check" -l jobs -d 'How many 
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s w -l warning -d 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s c -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning) [default: 7, or --warning when that is lower]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l ca-file -d 'CRITICAL when this PEM trust bundle (a client\'s --ssl-ca file) lacks the instance\'s CA certificate (compared by SHA-256 fingerprint). Implies --ca' -r -F
-complete -c obssl -n "__fish_obssl_using_subcommand check" -l db-user -d 'With --wire: log in as NAME (password from OBSSL_DB_PASSWORD; a user without privileges) once over TLS and once without, to learn whether plaintext is refused' -r
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l db-user -d 'With --wire: log in as NAME (password from OBSSL_DB_PASSWORD, OBSSL_DB_PASSWORD_FILE or the profile, as for probe; a user without privileges) once over TLS and once without, to learn whether plaintext is refused' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l network -d 'With --wire: which tenant addresses to probe (the online ones)' -r -f -a "intranet\t'The intranet (VPC) addresses'
 internet\t'The internet (public) addresses'
 peering\t'The VPC peering addresses'
@@ -175,7 +179,7 @@ peering\t'The VPC peering addresses'
 private-link\t'The private link addresses'
 all\t'Every side'"
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -l ca-file -d 'Verify the served chain against the certificates of this PEM file (instead of, or with an instance id, in addition to the instance\'s CA from caUrl)' -r -F
-complete -c obssl -n "__fish_obssl_using_subcommand probe" -l db-user -d 'Log in as NAME over TLS (only to a server whose chain and name verified) and then without TLS, to learn whether plaintext logins are refused; the password comes from OBSSL_DB_PASSWORD, else the profile\'s db_password, never a flag. Use a user without privileges: nothing is run' -r
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -l db-user -d 'Log in as NAME over TLS (only to a server whose chain and name verified) and then without TLS, to learn whether plaintext logins are refused [default: the profile\'s db_user]; the password comes from OBSSL_DB_PASSWORD, OBSSL_DB_PASSWORD_FILE or the profile (db_password_store, db_password_command, db_password), never a flag. Use a user without privileges: nothing is run' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -s w -l warning -d 'WARNING when fewer than DAYS are left before the served certificate expires [default: 30, or --critical when that is higher]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -s c -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning) [default: 7, or --warning when that is lower]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -s o -l output -d 'Output format' -r -f -a "table\t'A block of facts per address'

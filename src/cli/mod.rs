@@ -335,6 +335,25 @@ pub struct ConfigureArgs {
     /// Default output format of the profile.
     #[arg(short, long, value_enum, value_name = "FORMAT")]
     pub output: Option<OutputFormat>,
+
+    /// Write the secret into the config file in plain text (mode 0600) instead
+    /// of the OS credential store (the default; configure refuses when there is none).
+    #[arg(long)]
+    pub insecure_storage: bool,
+
+    /// Move the profile's plain-text secret into the OS credential store (removed
+    /// from the file once the store holds it). On a terminal, configure offers it.
+    #[arg(long, conflicts_with = "insecure_storage")]
+    pub move_to_store: bool,
+
+    /// The database user of `probe --db-user` when that flag is not given.
+    #[arg(long, value_name = "NAME")]
+    pub db_user: Option<String>,
+
+    /// Read the DB password of the profile's db_user from standard input (instead
+    /// of the AccessKey secret), stored as the secret is.
+    #[arg(long)]
+    pub db_password_stdin: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -404,8 +423,9 @@ pub struct CheckArgs {
     #[arg(long)]
     pub wire: bool,
 
-    /// With --wire: log in as NAME (password from OBSSL_DB_PASSWORD; a user without
-    /// privileges) once over TLS and once without, to learn whether plaintext is refused.
+    /// With --wire: log in as NAME (password from OBSSL_DB_PASSWORD, OBSSL_DB_PASSWORD_FILE or
+    /// the profile, as for probe; a user without privileges) once over TLS and once without,
+    /// to learn whether plaintext is refused.
     #[arg(long, value_name = "NAME", requires = "wire")]
     pub db_user: Option<String>,
 
@@ -530,9 +550,10 @@ pub struct ProbeArgs {
     pub ca_file: Option<PathBuf>,
 
     /// Log in as NAME over TLS (only to a server whose chain and name verified) and then
-    /// without TLS, to learn whether plaintext logins are refused; the password comes from
-    /// OBSSL_DB_PASSWORD, else the profile's db_password, never a flag. Use a user without
-    /// privileges: nothing is run.
+    /// without TLS, to learn whether plaintext logins are refused [default: the profile's
+    /// db_user]; the password comes from OBSSL_DB_PASSWORD, OBSSL_DB_PASSWORD_FILE or the
+    /// profile (db_password_store, db_password_command, db_password), never a flag. Use a
+    /// user without privileges: nothing is run.
     #[arg(long, value_name = "NAME")]
     pub db_user: Option<String>,
 

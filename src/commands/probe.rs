@@ -15,7 +15,8 @@ use crate::cacert::{certificates_in, CaSource};
 use crate::check::{worst, Policy, State};
 use crate::cli::{NetworkChoice, ProbeArgs};
 use crate::config::{
-    profile_name, ConfigSource, Environment, FlagSettings, Settings, ENV_DB_PASSWORD,
+    db_password, db_user, ConfigSource, Environment, FlagSettings, Settings, ENV_DB_PASSWORD,
+    ENV_DB_PASSWORD_FILE,
 };
 use crate::error::{Error, Result};
 use crate::fleet::{self, Outcome};
@@ -24,7 +25,6 @@ use crate::probe::{Login, Target};
 use crate::render::error::error_line;
 use crate::render::probe::{render, ProbeReport, Probed};
 use crate::render::table::available_width;
-use crate::secret::Secret;
 use crate::selection;
 use crate::style::Palette;
 use crate::trace::Trace;
@@ -198,11 +198,12 @@ fn network_words(choice: NetworkChoice) -> &'static str {
     }
 }
 
-/// `--db-user` and its password from the environment.
+/// `--db-user` (else the profile's `db_user`) and its password.
 fn login(args: &ProbeArgs, env: &dyn Environment) -> Result<Option<Login>> {
-    args.db_user
-        .as_deref()
-        .map(|user| db_login_in(user, env, args.connection.settings.profile.as_deref()))
+    let profile = args.connection.settings.profile.as_deref();
+    let config = ConfigSource::locate(env);
+    db_user(args.db_user.as_deref(), env, &config, profile)?
+        .map(|user| db_login_in(&user.value, env, &config, profile))
         .transpose()
 }
 
@@ -210,44 +211,37 @@ fn login(args: &ProbeArgs, env: &dyn Environment) -> Result<Option<Login>> {
 /// the environment, else the `db_password` of the profile (`OBSSL_PROFILE`
 /// or `default`).
 pub(super) fn db_login(user: &str, env: &dyn Environment) -> Result<Login> {
-    db_login_in(user, env, None)
+    db_login_in(user, env, &ConfigSource::locate(env), None)
 }
 
 /// [`db_login`], the profile named by `profile` (`--profile`) when given.
-fn db_login_in(user: &str, env: &dyn Environment, profile: Option<&str>) -> Result<Login> {
+fn db_login_in(
+    user: &str,
+    env: &dyn Environment,
+    config: &ConfigSource,
+    profile: Option<&str>,
+) -> Result<Login> {
     if user.is_empty() || user.len() > 80 || user.chars().any(|c| c.is_control()) {
         return Err(Error::usage(
             "--db-user must be a user name of 1 to 80 characters without control characters",
         ));
     }
-    let password = match env.var(ENV_DB_PASSWORD) {
-        Some(password) => Secret::new(password),
-        None => profile_db_password(env, profile)?.ok_or_else(|| {
-            Error::config(format!(
-                "--db-user {user} needs a password in {ENV_DB_PASSWORD} or the profile's db_password"
-            ))
-            .with_hint(format!(
-                "export {ENV_DB_PASSWORD} (never a flag: it would show in the process list); \
-                 use a user without privileges"
-            ))
-        })?,
-    };
+    // The password's sources and their precedence live in config/ (db_login.rs).
+    let password = db_password(user, env, config, profile)?.ok_or_else(|| {
+        Error::config(format!(
+            "--db-user {user} needs a password in {ENV_DB_PASSWORD}, {ENV_DB_PASSWORD_FILE} \
+             or the profile (db_password_store, db_password_command or db_password)"
+        ))
+        .with_hint(format!(
+            "store it with: obssl configure --db-user {user} --db-password-stdin; \
+             or export {ENV_DB_PASSWORD_FILE}=PATH (never a flag: it would show in the process \
+             list); use a user without privileges"
+        ))
+    })?;
     Ok(Login {
         user: user.to_owned(),
         password,
     })
-}
-
-/// The `db_password` of the selected profile, when the config file has one.
-fn profile_db_password(env: &dyn Environment, profile: Option<&str>) -> Result<Option<Secret>> {
-    let config = ConfigSource::locate(env);
-    let Some(file) = config.file()? else {
-        return Ok(None);
-    };
-    let name = profile_name(profile, env);
-    Ok(file
-        .profile(&name.value)?
-        .and_then(|profile| profile.db_password))
 }
 
 /// The certificates of `--ca-file`.

@@ -410,7 +410,7 @@ fn a_failed_refresh_keeps_the_last_good_values_and_is_logged_once() {
         &["--all", "--refresh", "1s", "--retries", "0", "-t", "2"],
     );
     let good = exporter.wait_for_refreshes(1);
-    assert_eq!(sample_of(&good, "obssl_up", "obcluster-demo"), Some(1.0));
+    assert_eq!(sample_of(&good, "obssl_up", "obcluster-xxxx"), Some(1.0));
     // The API goes away: the instance list cannot be read.
     mock.stop();
     let failed = exporter.wait_for_refreshes(4);
@@ -423,13 +423,13 @@ fn a_failed_refresh_keeps_the_last_good_values_and_is_logged_once() {
             >= 2.0,
         "{failed}"
     );
-    assert_eq!(sample_of(&failed, "obssl_up", "obcluster-demo"), Some(0.0));
+    assert_eq!(sample_of(&failed, "obssl_up", "obcluster-xxxx"), Some(0.0));
     assert_eq!(
-        sample_of(&failed, "obssl_probe_success", "obcluster-demo"),
+        sample_of(&failed, "obssl_probe_success", "obcluster-xxxx"),
         Some(0.0)
     );
     for (family, id) in [
-        ("obssl_cert_expiry_timestamp_seconds", "obcluster-demo"),
+        ("obssl_cert_expiry_timestamp_seconds", "obcluster-xxxx"),
         ("obssl_ssl_forced", "obcluster-demo"),
         ("obssl_check_state", "obcluster-expired"),
     ] {
@@ -439,7 +439,7 @@ fn a_failed_refresh_keeps_the_last_good_values_and_is_logged_once() {
     }
     // --all: the list's names label the series, obssl_up too.
     assert!(
-        failed.contains("obssl_up{instance_id=\"obcluster-demo\",instance_name=\""),
+        failed.contains("obssl_up{instance_id=\"obcluster-xxxx\",instance_name=\""),
         "{failed}"
     );
     assert_eq!(
