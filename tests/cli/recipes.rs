@@ -469,6 +469,7 @@ fn the_readme_names_every_test_prerequisite_of_ci() {
         .split("need_apt+=(")
         .skip(1)
         .filter_map(|rest| rest.split(')').next())
+        .flat_map(str::split_whitespace)
         .collect();
     assert!(packages.len() >= 5, "{packages:?}");
     let missing: Vec<&&str> = packages
