@@ -457,3 +457,27 @@ fn every_relative_link_of_the_docs_resolves() {
     }
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
 }
+
+/// The README names every package `.ci/run` installs for the tests, so a newcomer
+/// knows the prerequisites before the first run.
+#[test]
+fn the_readme_names_every_test_prerequisite_of_ci() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let ci = std::fs::read_to_string(root.join(".ci/run")).unwrap();
+    let packages: Vec<&str> = ci
+        .split("need_apt+=(")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .flat_map(str::split_whitespace)
+        .collect();
+    assert!(packages.len() >= 5, "{packages:?}");
+    let missing: Vec<&&str> = packages
+        .iter()
+        .filter(|package| !readme.contains(&format!("`{package}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "README.md does not name these packages .ci/run installs: {missing:?}"
+    );
+}
