@@ -3,6 +3,10 @@
 //! at a time (single-flight): a refresh that takes longer than the interval
 //! is followed by the next one at once, never overlapped by it, and a scrape
 //! never starts one.
+//!
+//! SIGHUP hands it a [`Reloaded`] (the instance file and profile read again)
+//! through [`Reload`]; it takes it before its next refresh and starts that
+//! refresh at once.
 
 use super::log::{Level, Log};
 use super::metrics::{render, Kept, Served, Status};
@@ -16,9 +20,27 @@ use crate::render::prometheus::InstanceSeries;
 use serde_json::json;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+/// What a reload read again: the API client and settings (the profile), and
+/// the ids given (`--file` read again).
+pub struct Reloaded {
+    pub api: Api,
+    pub settings: Settings,
+    pub named: Vec<String>,
+}
+
+/// Between the SIGHUP handling and the refresh thread: the last reload
+/// read, whether a refresh is asked for now, and the reloads counted.
+#[derive(Default)]
+pub struct Reload {
+    pub next: Mutex<Option<Reloaded>>,
+    pub refresh_now: AtomicBool,
+    pub succeeded: AtomicU64,
+    pub failed: AtomicU64,
+}
 
 /// Everything a refresh needs, owned by the refresh thread.
 pub struct Refresher {
@@ -35,8 +57,12 @@ pub struct Refresher {
     pub calls: Arc<CallCounts>,
     pub served: Arc<Served>,
     pub log: Log,
+    pub reload: Arc<Reload>,
     /// The instances of the last refresh, in order, with what is kept of each.
-    instances: Vec<(String, Kept)>,
+    instances: Vec<Kept>,
+    /// The instances whose UNKNOWN state was logged, with the reason logged
+    /// (logged again only when it changes).
+    unknown: HashMap<String, String>,
     status: Status,
     /// Whether the last refresh failed as a whole (logged on a change only).
     failing: bool,
@@ -55,6 +81,7 @@ impl Refresher {
         calls: Arc<CallCounts>,
         served: Arc<Served>,
         log: Log,
+        reload: Arc<Reload>,
     ) -> Refresher {
         Refresher {
             api,
@@ -68,7 +95,9 @@ impl Refresher {
             calls,
             served,
             log,
+            reload,
             instances: Vec::new(),
+            unknown: HashMap::new(),
             status: Status::default(),
             failing: false,
         }
@@ -83,7 +112,7 @@ impl Refresher {
             let next = started + self.interval;
             while !stop.load(Ordering::SeqCst) {
                 let left = next.saturating_duration_since(Instant::now());
-                if left.is_zero() {
+                if left.is_zero() || self.reload.refresh_now.swap(false, Ordering::SeqCst) {
                     break;
                 }
                 std::thread::sleep(left.min(Duration::from_millis(100)));
@@ -93,13 +122,27 @@ impl Refresher {
 
     /// One refresh: reads every instance, updates what is kept, renders the bodies.
     pub fn refresh_once(&mut self) {
+        if let Some(reloaded) = self
+            .reload
+            .next
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        {
+            self.api = reloaded.api.with_call_counts(self.calls.clone());
+            self.settings = reloaded.settings;
+            self.named = reloaded.named;
+        }
         let started = Instant::now();
         let now = jiff::Timestamp::now();
         self.log.detail("refresh", "refresh started", &[]);
         self.judge.start_run(&self.settings, None);
         let old = std::mem::take(&mut self.instances);
-        let old_order: Vec<String> = old.iter().map(|(id, _)| id.clone()).collect();
-        let mut previous: HashMap<String, Kept> = old.into_iter().collect();
+        let old_order: Vec<String> = old.iter().map(|k| k.series.id.to_string()).collect();
+        let mut previous: HashMap<String, Kept> = old
+            .into_iter()
+            .map(|k| (k.series.id.to_string(), k))
+            .collect();
         let mut order = Vec::new();
         let mut down = 0usize;
         let selected = Selected {
@@ -107,7 +150,7 @@ impl Refresher {
             all: self.all,
             names: self.names,
         };
-        let (judge, log) = (&mut self.judge, self.log);
+        let (judge, log, unknown) = (&mut self.judge, self.log, &mut self.unknown);
         let result = fleet::stream_all(&self.api, selected, self.jobs, None, |outcome: Outcome| {
             let id = outcome.instance_id.clone();
             let name = outcome.name.clone();
@@ -118,7 +161,9 @@ impl Refresher {
             });
             let before = previous.remove(&id);
             let was_up = before.as_ref().map(Kept::is_up);
-            let kept = Kept::next(before, name.as_deref(), InstanceSeries::of(&checked), up);
+            let _ = name;
+            log_unknown(log, unknown, &id, up, &checked);
+            let kept = Kept::next(before, InstanceSeries::of(&checked), up);
             match (was_up, up) {
                 (Some(true) | None, false) => log.event(
                     Level::Warn,
@@ -140,7 +185,7 @@ impl Refresher {
             if !up {
                 down += 1;
             }
-            order.push((id, kept));
+            order.push(kept);
             ControlFlow::Continue(())
         });
         self.api.end_run();
@@ -176,12 +221,15 @@ impl Refresher {
             }
             Err(e) => {
                 // The last good values stay, every instance down, in the order they had.
-                let mut read: HashMap<String, Kept> = order.into_iter().collect();
+                let mut read: HashMap<String, Kept> = order
+                    .into_iter()
+                    .map(|k| (k.series.id.to_string(), k))
+                    .collect();
                 self.instances = old_order
                     .into_iter()
                     .filter_map(|id| {
                         let kept = read.remove(&id).or_else(|| previous.remove(&id))?;
-                        Some((id, kept.down()))
+                        Some(kept.down())
                     })
                     .collect();
                 self.status.refreshes_failed += 1;
@@ -198,9 +246,56 @@ impl Refresher {
         }
         self.status.last_duration = Some(took);
         self.status.calls = self.calls.snapshot();
+        self.status.ready = true;
+        self.status.reloads_ok = self.reload.succeeded.load(Ordering::SeqCst);
+        self.status.reloads_failed = self.reload.failed.load(Ordering::SeqCst);
         self.served.set(render(&self.instances, &self.status));
+        self.served.set_ready();
         give_back_freed_memory();
     }
+}
+
+/// Logs, once per instance and reason, why an instance that was read is
+/// UNKNOWN (its CA could not be read, a date could not be parsed, ...): the
+/// series say only state 3. A read failure is logged as "down" instead.
+fn log_unknown(
+    log: Log,
+    logged: &mut HashMap<String, String>,
+    id: &str,
+    up: bool,
+    checked: &crate::check::Checked,
+) {
+    use crate::check::policy::State;
+    if !up || checked.verdict.state != State::Unknown {
+        logged.remove(id);
+        return;
+    }
+    let why: Vec<&str> = checked
+        .verdict
+        .findings
+        .iter()
+        .filter(|(state, _)| *state == State::Unknown)
+        .map(|(_, reason)| reason.as_str())
+        .collect();
+    let why = if why.is_empty() {
+        "no reason was given".to_string()
+    } else {
+        why.join("; ")
+    };
+    if logged.get(id) == Some(&why) {
+        return;
+    }
+    log.event(
+        Level::Warn,
+        "instance",
+        &format!("instance {id} is UNKNOWN: {why}"),
+        &[
+            ("instance_id", json!(id)),
+            ("state", json!("UNKNOWN")),
+            ("reason", json!(why)),
+        ],
+    );
+    logged.insert(id.to_string(), why);
 }
 
 /// Hands the memory a refresh freed back to the system. A refresh allocates

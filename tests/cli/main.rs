@@ -15,6 +15,7 @@ mod conventions;
 mod digest;
 mod endpoint;
 mod exporter;
+mod exporter_web;
 mod faults;
 mod fleet;
 mod get;

@@ -18,14 +18,19 @@ const SKIP_MARKER: &str = "<!-- recipe: skip";
 
 /// Placeholders of the docs and what they become in the test (`{tmp}` is the
 /// recipe's working directory).
-const PLACEHOLDERS: [(&str, &str); 3] = [
+const PLACEHOLDERS: [(&str, &str); 4] = [
     ("/usr/local/bin/obssl", "obssl"),
+    // The shipped alert rules and dashboard, from the checkout.
+    (
+        "docs/prometheus/",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/docs/prometheus/"),
+    ),
     ("/var/lib/node_exporter/textfile", "{tmp}/textfile"),
     ("obcluster-xxxx", "obcluster-demo"),
 ];
 
 /// Tools some recipes use beyond a POSIX shell and coreutils.
-const OPTIONAL_TOOLS: [&str; 1] = ["jq"];
+const OPTIONAL_TOOLS: [&str; 2] = ["jq", "promtool"];
 
 /// Longest a recipe may run.
 const RECIPE_TIMEOUT: Duration = Duration::from_secs(60);
