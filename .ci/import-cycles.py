@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""File-level import cycles in the obssl library crate (src/, without main.rs and src/bin/).
+"""File-level import cycles in a library crate of the workspace: obssl's (src/) or the
+mock's (crates/obssl-mock/src/), without main.rs and bin/.
 
 Reads every `use` tree and every inline `crate::`/`super::`/`self::`/child-module path,
 resolves it to the source file that defines the longest matching module prefix, and

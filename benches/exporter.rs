@@ -13,7 +13,7 @@
 //! Run: `cargo bench --bench exporter` (release build), or
 //! `OBSSL_BENCH_SECONDS=30 OBSSL_BENCH_INSTANCES=1000 cargo bench --bench exporter`.
 
-use obssl::mock::{MockConfig, MockServer};
+use obssl_mock::{MockConfig, MockServer};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, Stdio};

@@ -15,7 +15,7 @@
 //! Run: `cargo bench --bench exporter_abuse`; `OBSSL_BENCH_EXPORTER=/path/to/obssl`
 //! runs another build of obssl (e.g. the one before a change) under the same load.
 
-use obssl::mock::{MockConfig, MockServer};
+use obssl_mock::{MockConfig, MockServer};
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, Stdio};

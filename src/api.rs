@@ -128,7 +128,7 @@ impl Api {
                     "the endpoint {endpoint} answered HTTP 404 for {subject} without the API's \
                      error envelope: the URL does not look like the OceanBase Cloud API"
                 ),
-                ApiFailure::without_envelope(404, request_id_in(path)),
+                ApiFailure::without_envelope(404, request_id_in(path)).because("not the API"),
             )
             .with_hint(
                 "check --endpoint (or OBSSL_ENDPOINT, OBSSL_SITE, the profile's endpoint): \
@@ -275,7 +275,7 @@ fn read_ssl_status(api: &Api, instance_id: &str, request_id: &str) -> Result<Ssl
                 "the instance list named an id obssl cannot query: {}",
                 e.message
             ),
-            ApiFailure::without_envelope(200, request_id),
+            ApiFailure::without_envelope(200, request_id).because("invalid id listed"),
         )
         .with_hint("the API listed it; report it to OceanBase Cloud support")
     })?;
@@ -373,7 +373,7 @@ pub fn parse_instance_page(
     let malformed = |what: &str| {
         Error::api(
             format!("the API answer for {subject} {what}"),
-            ApiFailure::without_envelope(status, request_id),
+            ApiFailure::without_envelope(status, request_id).because("malformed answer"),
         )
         .with_hint("check that --endpoint points at the OceanBase Cloud API")
     };
@@ -425,20 +425,20 @@ pub fn interpret_envelope(
             format!(
                 "the API redirected the request for {subject} (HTTP {status}) to {host}; obssl does not follow redirects"
             ),
-            ApiFailure::without_envelope(status, request_id),
+            ApiFailure::without_envelope(status, request_id).because("redirect"),
         )
         .with_hint("point --endpoint at the final API address"));
     }
     let envelope: Option<Map<String, Value>> = serde_json::from_slice(&answer.body).ok();
     let Some(mut envelope) = envelope else {
-        let what = if answer.body.is_empty() {
-            "an empty body"
+        let (what, reason) = if answer.body.is_empty() {
+            ("an empty body", "empty body")
         } else {
-            "a body that is not JSON"
+            ("a body that is not JSON", "not JSON")
         };
         return Err(Error::api(
             format!("the API answered for {subject} with HTTP {status} and {what}"),
-            ApiFailure::without_envelope(status, request_id),
+            ApiFailure::without_envelope(status, request_id).because(reason),
         )
         .with_hint(non_json_hint(status)));
     };
@@ -449,13 +449,18 @@ pub fn interpret_envelope(
             other => Some(other.to_string()),
         }
     };
+    let success = envelope.get("success") == Some(&Value::Bool(true));
     let failure = ApiFailure {
         status,
         error_code: text("errorCode", &envelope),
         message: text("errorMessage", &envelope).or_else(|| text("message", &envelope)),
         request_id: text("requestId", &envelope).or_else(|| Some(request_id.to_string())),
+        reason: match (status, success) {
+            (200, true) => Some("no data object"),
+            (200, false) => Some("success not true"),
+            _ => None,
+        },
     };
-    let success = envelope.get("success") == Some(&Value::Bool(true));
     if status != 200 || !success {
         let what = if status == 404 {
             format!("{subject} was not found (HTTP 404)")

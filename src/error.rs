@@ -60,6 +60,9 @@ pub struct ApiFailure {
     pub message: Option<String>,
     /// The request id of the call (the server's echo, else the one obssl sent).
     pub request_id: Option<String>,
+    /// Without an `errorCode`: the few words that say what was wrong (`not JSON`,
+    /// `no data object`), so that a narrowed table cell never reads `HTTP 200` alone.
+    pub reason: Option<&'static str>,
 }
 
 impl ApiFailure {
@@ -70,8 +73,15 @@ impl ApiFailure {
         ApiFailure {
             status,
             request_id: Some(request_id.to_string()),
+            reason: None,
             ..Default::default()
         }
+    }
+
+    /// The same, with the few words a table cell gives (see [`ApiFailure::reason`]).
+    pub fn because(mut self, reason: &'static str) -> ApiFailure {
+        self.reason = Some(reason);
+        self
     }
 }
 
@@ -189,6 +199,7 @@ mod tests {
                 error_code: Some("InstanceNotFound".into()),
                 message: Some("no such instance".into()),
                 request_id: Some("rid-1".into()),
+                reason: None,
             },
         )
         .with_hint("check the id");

@@ -1,7 +1,7 @@
 //! obssl: SSL link-encryption status of OceanBase Cloud instances.
 //!
-//! Two modules are public: [`app`], which the `obssl` binary runs, and
-//! [`mock`], the mock API that the `obssl-mock` binary and the tests start.
+//! One module is public: [`app`], which the `obssl` binary runs. The mock API
+//! that the tests start is the `obssl-mock` crate (crates/obssl-mock).
 //! Everything else is private to the crate; docs/development.md ("Layout")
 //! maps the modules.
 
@@ -13,13 +13,13 @@ mod cli;
 mod client;
 mod commands;
 mod config;
+mod duration;
 mod endpoint;
 mod error;
 mod expiry;
 mod exporter;
 mod files;
 mod fleet;
-pub mod mock;
 mod output;
 mod probe;
 mod render;

@@ -53,12 +53,13 @@ fn escape(text: &str, hidden: impl Fn(char) -> bool) -> Cow<'_, str> {
     Cow::Owned(shown)
 }
 
-/// The most characters of a value a message repeats.
-pub const MAX_SHOWN_CHARS: usize = 80;
+/// The most characters of a value a message repeats whole. A URL, an id or a path a person
+/// may copy is never longer: those are shown whole, never cut in the middle.
+pub const MAX_SHOWN_CHARS: usize = 2048;
 
-/// `text` made [`visible`] and cut to [`MAX_SHOWN_CHARS`] characters, the
-/// rest replaced by `… (N bytes in all)`: for messages that repeat a value
-/// (an instance id, a header) which may be megabytes long.
+/// `text` made [`visible`], whole up to [`MAX_SHOWN_CHARS`] characters (every real URL,
+/// id and path); a longer one (a hostile server's megabyte header) is cut there, the rest
+/// replaced by `… (N bytes in all)`, so that no message becomes a megabyte line.
 pub fn shown(text: &str) -> String {
     match text.char_indices().nth(MAX_SHOWN_CHARS) {
         None => visible(text).into_owned(),
@@ -132,10 +133,14 @@ mod tests {
     }
 
     #[test]
-    fn long_values_are_cut() {
+    fn urls_ids_and_paths_are_whole_and_only_huge_values_are_cut() {
+        let url = "https://oceanbase-aliyun-docs.oss-cn-hangzhou.aliyuncs.com/mc_certification/OceanBase-CA.zip";
+        assert_eq!(shown(url), url);
+        let path = format!("/{}", "deep/".repeat(300));
+        assert_eq!(shown(&path), path);
         let long = "x".repeat(10_000_000);
         let s = shown(&long);
-        assert!(s.len() < 200, "{}", s.len());
+        assert!(s.len() < MAX_SHOWN_CHARS + 100, "{}", s.len());
         assert!(s.ends_with("… (10000000 bytes in all)"), "{s}");
         assert_eq!(shown("short\x1b"), "short\\u{1b}");
         let exactly = "é".repeat(MAX_SHOWN_CHARS);

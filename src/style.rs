@@ -3,16 +3,21 @@
 //!
 //! Every renderer asks this module, so a state is the same colour in every
 //! table: OPEN and a valid certificate green, CLOSE and an invalid certificate
-//! red, a certificate expiring within [`EXPIRY_WARNING_DAYS`] yellow and an
-//! expired one red. With colour off, nothing here emits an escape byte.
+//! red, a certificate with fewer days left than `check`'s default `--warning`
+//! yellow, fewer than its default `--critical` (or expired) red. With colour
+//! off, nothing here emits an escape byte.
 
 use crate::config::ColorChoice;
 use crate::config::Environment;
 use comfy_table::{Cell, Color, Table};
 use jiff::{SignedDuration, Timestamp};
 
-/// A certificate with less than this many days left is shown as expiring.
-pub const EXPIRY_WARNING_DAYS: i64 = 30;
+/// A certificate with less than this many days left is shown yellow (`check`'s default
+/// `--warning`).
+pub const EXPIRY_WARNING_DAYS: i64 = crate::check::DEFAULT_WARNING_DAYS as i64;
+/// A certificate with less than this many days left is shown red (`check`'s default
+/// `--critical`).
+pub const EXPIRY_CRITICAL_DAYS: i64 = crate::check::DEFAULT_CRITICAL_DAYS as i64;
 
 /// Decides whether to colour standard output.
 ///
@@ -88,13 +93,26 @@ pub fn tone_of(field: &str, value: &str) -> Option<Tone> {
     }
 }
 
-/// The tone of a certificate expiry: red once expired (compared as instants),
-/// yellow with less than [`EXPIRY_WARNING_DAYS`] left, none otherwise.
+/// The tone of a certificate expiry with the default thresholds: red once expired or
+/// with less than [`EXPIRY_CRITICAL_DAYS`] left, yellow with less than
+/// [`EXPIRY_WARNING_DAYS`], none otherwise.
 pub fn expiry_tone(expiry: Timestamp, now: Timestamp) -> Option<Tone> {
+    expiry_tone_within(expiry, now, EXPIRY_WARNING_DAYS, EXPIRY_CRITICAL_DAYS)
+}
+
+/// The tone of a certificate expiry against `--warning` and `--critical` days (compared
+/// as instants): red below `critical_days` (and once expired), yellow below
+/// `warning_days`.
+pub fn expiry_tone_within(
+    expiry: Timestamp,
+    now: Timestamp,
+    warning_days: i64,
+    critical_days: i64,
+) -> Option<Tone> {
     let left = expiry.duration_since(now);
-    if left.is_negative() {
+    if left.is_negative() || left < SignedDuration::from_hours(24 * critical_days) {
         Some(Tone::Bad)
-    } else if left < SignedDuration::from_hours(24 * EXPIRY_WARNING_DAYS) {
+    } else if left < SignedDuration::from_hours(24 * warning_days) {
         Some(Tone::Warn)
     } else {
         None
@@ -118,12 +136,16 @@ impl Palette {
         use std::io::IsTerminal;
         let no_color = env.var("NO_COLOR");
         let force = env.var("CLICOLOR_FORCE");
-        Palette::new(color_enabled(
+        let enabled = color_enabled(
             choice,
             no_color.as_deref(),
             force.as_deref(),
             std::io::stdout().is_terminal(),
-        ))
+        );
+        // The table library's terminal layer reads NO_COLOR by itself and would then drop
+        // the colours but keep the resets (a stray `ESC[m`); this decision is the only one.
+        crossterm::style::force_color_output(enabled);
+        Palette::new(enabled)
     }
 
     /// A table cell holding `text`, coloured for `tone` when colour is on.
@@ -213,8 +235,25 @@ mod tests {
             expiry_tone(at("2026-11-28T23:59:59Z"), now),
             Some(Tone::Bad)
         );
+        // Below the default --critical (7 days): red; below --warning (30): yellow.
         assert_eq!(
             expiry_tone(at("2026-11-29T00:00:01Z"), now),
+            Some(Tone::Bad)
+        );
+        assert_eq!(
+            expiry_tone(at("2026-12-05T23:59:59Z"), now),
+            Some(Tone::Bad)
+        );
+        assert_eq!(
+            expiry_tone(at("2026-12-06T00:00:00Z"), now),
+            Some(Tone::Warn)
+        );
+        assert_eq!(
+            expiry_tone_within(at("2026-12-06T00:00:00Z"), now, 60, 10),
+            Some(Tone::Bad)
+        );
+        assert_eq!(
+            expiry_tone_within(at("2027-01-10T00:00:00Z"), now, 60, 10),
             Some(Tone::Warn)
         );
         assert_eq!(

@@ -123,19 +123,19 @@ mod tests {
         let archive = zip_of(&[
             (
                 "OceanBase-CA/OceanBase-CA.pem",
-                include_bytes!("../mock/ca/OceanBase-CA.pem"),
+                include_bytes!("../../crates/obssl-mock/src/ca/OceanBase-CA.pem"),
             ),
             (
                 "OceanBase-CA/OceanBase-CA.crt",
-                include_bytes!("../mock/ca/OceanBase-CA.crt"),
+                include_bytes!("../../crates/obssl-mock/src/ca/OceanBase-CA.crt"),
             ),
             (
                 "OceanBase-CA/OceanBase-CA.p7b",
-                include_bytes!("../mock/ca/OceanBase-CA.p7b"),
+                include_bytes!("../../crates/obssl-mock/src/ca/OceanBase-CA.p7b"),
             ),
             (
                 "OceanBase-CA/README.txt",
-                include_bytes!("../mock/ca/README.txt"),
+                include_bytes!("../../crates/obssl-mock/src/ca/README.txt"),
             ),
         ]);
         let unpacked = unpack(&archive).unwrap();

@@ -95,5 +95,8 @@ pub fn ca_url(instance_id: &str, status: &SslStatus) -> Result<String> {
 /// The test CA of the mock, described (for unit tests of the views).
 #[cfg(test)]
 pub fn describe_for_tests() -> CaCert {
-    parse::describe(include_bytes!("../mock/ca/OceanBase-CA.crt")).expect("the test CA parses")
+    parse::describe(include_bytes!(
+        "../../crates/obssl-mock/src/ca/OceanBase-CA.crt"
+    ))
+    .expect("the test CA parses")
 }

@@ -195,10 +195,10 @@ pub fn to_pem(der_bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    const PEM: &[u8] = include_bytes!("../mock/ca/OceanBase-CA.pem");
-    const DER: &[u8] = include_bytes!("../mock/ca/OceanBase-CA.crt");
-    const P7B: &[u8] = include_bytes!("../mock/ca/OceanBase-CA.p7b");
-    const TEXT: &[u8] = include_bytes!("../mock/ca/README.txt");
+    const PEM: &[u8] = include_bytes!("../../crates/obssl-mock/src/ca/OceanBase-CA.pem");
+    const DER: &[u8] = include_bytes!("../../crates/obssl-mock/src/ca/OceanBase-CA.crt");
+    const P7B: &[u8] = include_bytes!("../../crates/obssl-mock/src/ca/OceanBase-CA.p7b");
+    const TEXT: &[u8] = include_bytes!("../../crates/obssl-mock/src/ca/README.txt");
 
     #[test]
     fn pem_der_and_pkcs7_give_the_same_certificate() {

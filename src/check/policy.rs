@@ -77,10 +77,19 @@ impl Policy {
     /// The day thresholds as `--warning` and `--critical` give them (the
     /// other rules off). Without `--warning`, a `--critical` above the
     /// default warning raises the warning with it (`-c 45` alone means "45
-    /// days is critical"); an explicit `--warning` below `--critical` is a
-    /// usage error.
-    pub fn with_days(warning: Option<u32>, critical: u32) -> Result<Policy, Error> {
-        let warning = warning.unwrap_or(DEFAULT_WARNING_DAYS.max(critical));
+    /// days is critical"); without `--critical`, a `--warning` below the
+    /// default critical lowers the critical with it (`-w 5` alone: 5 days is
+    /// a warning, and critical at 5 too); both given, a `--warning` below
+    /// `--critical` is a usage error.
+    pub fn with_days(warning: Option<u32>, critical: Option<u32>) -> Result<Policy, Error> {
+        // One given alone moves the other's default out of its way: `-c 45` alone raises
+        // the warning to 45, `-w 5` alone lowers the critical to 5.
+        let (warning, critical) = match (warning, critical) {
+            (Some(w), Some(c)) => (w, c),
+            (Some(w), None) => (w, DEFAULT_CRITICAL_DAYS.min(w)),
+            (None, Some(c)) => (DEFAULT_WARNING_DAYS.max(c), c),
+            (None, None) => (DEFAULT_WARNING_DAYS, DEFAULT_CRITICAL_DAYS),
+        };
         if warning < critical {
             return Err(Error::usage(format!(
                 "--warning {warning} is below --critical {critical}"
@@ -143,4 +152,22 @@ pub fn expiry_finding(
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_threshold_alone_moves_the_other_s_default_out_of_its_way() {
+        let days = |w, c| Policy::with_days(w, c).map(|p| (p.warning_days, p.critical_days));
+        assert_eq!(days(None, None).unwrap(), (30, 7));
+        assert_eq!(days(Some(5), None).unwrap(), (5, 5));
+        assert_eq!(days(Some(0), None).unwrap(), (0, 0));
+        assert_eq!(days(Some(10), None).unwrap(), (10, 7));
+        assert_eq!(days(None, Some(45)).unwrap(), (45, 45));
+        assert_eq!(days(None, Some(3)).unwrap(), (30, 3));
+        assert_eq!(days(Some(20), Some(3)).unwrap(), (20, 3));
+        assert!(days(Some(5), Some(10)).is_err());
+    }
 }

@@ -25,7 +25,7 @@ Examples:
 
 The digest challenge is kept between runs (the nonce cache, one round trip instead of two):
 OBSSL_NONCE_CACHE=0 (or the profile key nonce_cache = false) turns it off, and
-OBSSL_NONCE_CACHE_TTL=SECONDS sets how long a kept challenge is used (default 60, 0 off).";
+OBSSL_NONCE_CACHE_TTL=DURATION sets how long a kept challenge is used (default 60s, 0 off).";
 
 pub(super) const EXPORTER_EXAMPLES: &str = "\
 Instances: the ids given and --file (read once, at start), or --all, the default without
@@ -107,7 +107,7 @@ Examples:
 
 The digest challenge is kept between runs (the nonce cache, one round trip instead of two):
 OBSSL_NONCE_CACHE=0 (or the profile key nonce_cache = false) turns it off, and
-OBSSL_NONCE_CACHE_TTL=SECONDS sets how long a kept challenge is used (default 60, 0 off).";
+OBSSL_NONCE_CACHE_TTL=DURATION sets how long a kept challenge is used (default 60s, 0 off).";
 
 pub(super) const CONFIG_PATH_EXAMPLES: &str = "\
 Examples:

@@ -181,10 +181,11 @@ pub struct ConnectionArgs {
     #[command(flatten)]
     pub settings: SettingsArgs,
 
-    /// Give up on one attempt (connection, digest handshake, answer) after this many seconds;
-    /// with retries, one call takes at most timeout × (retries + 1). For `check`, the limit
-    /// of the whole run (the plugin timeout): unanswered instances are then UNKNOWN.
-    #[arg(short = 't', long, allow_negative_numbers = true, value_name = "SECONDS", global = true,
+    /// Give up on one attempt (connection, digest handshake, answer) after DURATION (a bare
+    /// number is seconds: 30, 30s, 500ms, 2m); with retries, one call takes at most
+    /// timeout × (retries + 1). For `check`, the limit of the whole run (the plugin timeout):
+    /// unanswered instances are then UNKNOWN.
+    #[arg(short = 't', long, allow_negative_numbers = true, value_name = "DURATION", global = true,
           default_value_t = DEFAULT_TIMEOUT_SECONDS, value_parser = parse_timeout)]
     pub timeout: f64,
 
@@ -358,10 +359,14 @@ pub struct PolicyArgs {
           ))]
     pub warning: Option<u32>,
 
-    /// CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning).
-    #[arg(short, long, allow_negative_numbers = true, value_name = "DAYS", default_value_t = crate::check::DEFAULT_CRITICAL_DAYS,
-          value_parser = clap::value_parser!(u32).range(0..=36_500))]
-    pub critical: u32,
+    #[arg(short, long, allow_negative_numbers = true, value_name = "DAYS",
+          value_parser = clap::value_parser!(u32).range(0..=36_500),
+          help = format!(
+              "CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning) \
+               [default: {}, or --warning when that is lower]",
+              crate::check::DEFAULT_CRITICAL_DAYS
+          ))]
+    pub critical: Option<u32>,
 
     /// WARNING when SSL is not enforced (forceSSL not OPEN).
     #[arg(long)]
@@ -459,7 +464,7 @@ pub struct ExporterArgs {
     #[arg(long = "web.config.file", value_name = "PATH")]
     pub web_config_file: Option<PathBuf>,
 
-    /// Read the API at most once per DURATION (e.g. 30s, 5m, 1h; at least 1s). Scrapes are
+    /// Read the API at most once per DURATION (e.g. 300, 30s, 5m, 1h; at least 1s). Scrapes are
     /// answered from the last refresh and never call the API.
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
     pub refresh: std::time::Duration,
@@ -543,11 +548,14 @@ pub struct ProbeArgs {
           ))]
     pub warning: Option<u32>,
 
-    /// CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning).
     #[arg(short, long, allow_negative_numbers = true, value_name = "DAYS",
-          default_value_t = crate::check::DEFAULT_CRITICAL_DAYS,
-          value_parser = clap::value_parser!(u32).range(0..=36_500))]
-    pub critical: u32,
+          value_parser = clap::value_parser!(u32).range(0..=36_500),
+          help = format!(
+              "CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning) \
+               [default: {}, or --warning when that is lower]",
+              crate::check::DEFAULT_CRITICAL_DAYS
+          ))]
+    pub critical: Option<u32>,
 
     /// Output format.
     #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = ProbeFormat::Table)]
@@ -650,52 +658,23 @@ fn parse_telemetry_path(s: &str) -> Result<String, String> {
     Ok(s.to_string())
 }
 
-/// A duration such as `30s`, `5m`, `1h` or `1h30m`: at least one second, at most a week.
+/// `--refresh`: a duration (a bare number is seconds), at least one second, at most a week.
 pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
-    let bad = || format!("`{s}` is not a duration: give a number and a unit, e.g. 30s, 5m or 1h");
-    let mut seconds: u64 = 0;
-    let mut rest = s.trim();
-    if rest.is_empty() {
-        return Err(bad());
-    }
-    while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
-        let (number, tail) = rest.split_at(digits);
-        let unit_len = tail
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(tail.len());
-        let (unit, tail) = tail.split_at(unit_len);
-        let number: u64 = number.parse().map_err(|_| bad())?;
-        let scale = match unit {
-            "s" => 1,
-            "m" => 60,
-            "h" => 3600,
-            _ => return Err(bad()),
-        };
-        seconds = number
-            .checked_mul(scale)
-            .and_then(|n| seconds.checked_add(n))
-            .ok_or_else(bad)?;
-        rest = tail;
-    }
-    if !(1..=7 * 86_400).contains(&seconds) {
-        return Err(format!(
-            "`{s}` is out of range: give at least 1s and at most 168h (a week)"
-        ));
-    }
-    Ok(std::time::Duration::from_secs(seconds))
+    crate::duration::parse_duration_in(
+        s,
+        std::time::Duration::from_secs(1),
+        std::time::Duration::from_secs(7 * 86_400),
+    )
 }
 
+/// `-t/--timeout`: a duration (a bare number is seconds) above 0, at most a day, in seconds.
 fn parse_timeout(s: &str) -> Result<f64, String> {
-    let v: f64 = s
-        .parse()
-        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
-    if !(v.is_finite() && v > 0.0 && v <= 86_400.0) {
-        return Err(format!(
-            "`{s}` is out of range: give a number of seconds above 0 and at most 86400"
-        ));
-    }
-    Ok(v)
+    crate::duration::parse_duration_in(
+        s,
+        std::time::Duration::from_millis(1),
+        std::time::Duration::from_secs(86_400),
+    )
+    .map(|d| d.as_secs_f64())
 }
 
 #[cfg(test)]
@@ -761,28 +740,26 @@ mod tests {
     }
 
     #[test]
-    fn durations_take_a_unit_and_stay_in_range() {
-        let secs = |s: &str| parse_duration(s).map(|d| d.as_secs());
-        assert_eq!(secs("30s"), Ok(30));
-        assert_eq!(secs("5m"), Ok(300));
-        assert_eq!(secs("1h"), Ok(3600));
-        assert_eq!(secs("1h30m"), Ok(5400));
-        for bad in [
-            "",
-            "5",
-            "5x",
-            "m",
-            "-5m",
-            "1.5m",
-            "0s",
-            "169h",
-            "99999999999999999999h",
-        ] {
+    fn timeout_and_refresh_take_the_one_duration_syntax() {
+        let parsed = |args: &[&str]| Cli::try_parse_from(args).map(|cli| cli.command);
+        for t in ["5", "5s", "5000ms"] {
+            match parsed(&["obssl", "get", "obxxx", "-t", t]).unwrap() {
+                Command::Get(get) => assert_eq!(get.connection.timeout, 5.0, "{t}"),
+                other => panic!("{other:?}"),
+            }
+        }
+        for refresh in ["300", "300s", "5m"] {
+            match parsed(&["obssl", "exporter", "--refresh", refresh]).unwrap() {
+                Command::Exporter(e) => assert_eq!(e.refresh.as_secs(), 300, "{refresh}"),
+                other => panic!("{other:?}"),
+            }
+        }
+        for bad in ["0", "0s", "169h", "5x", "-5m"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
-        assert!(parse_duration("5")
-            .unwrap_err()
-            .contains("e.g. 30s, 5m or 1h"));
+        for bad in ["0", "-1", "86401", "2d", "nan"] {
+            assert!(parse_timeout(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

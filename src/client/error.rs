@@ -57,6 +57,16 @@ pub(super) fn timed_out(endpoint: &Endpoint, timeout: Duration) -> TransportErro
 /// Classifies a failure of a request to `endpoint` (`timeout` as in
 /// [`timed_out`]), made through `proxy` when there is one: a failure to
 /// reach the proxy names the proxy, not the endpoint.
+/// Whether `io` is the system resolver's failure (std's `failed to lookup address information:
+/// ...`, whatever the resolver's reason: no such name, no DNS server reachable), which ureq
+/// passes on as an I/O error rather than as [`ureq::Error::HostNotFound`].
+pub fn is_lookup_failure(io: &std::io::Error) -> bool {
+    io.kind() != std::io::ErrorKind::InvalidData
+        && io
+            .to_string()
+            .starts_with("failed to lookup address information")
+}
+
 pub(super) fn classify(
     e: ureq::Error,
     endpoint: &Endpoint,
@@ -80,6 +90,9 @@ pub(super) fn classify(
         }
         ureq::Error::Timeout(_) => timed_out(endpoint, timeout),
         ureq::Error::HostNotFound => {
+            TransportError::Network(format!("host {host} not found (DNS lookup failed)"))
+        }
+        ureq::Error::Io(io) if is_lookup_failure(&io) => {
             TransportError::Network(format!("host {host} not found (DNS lookup failed)"))
         }
         ureq::Error::ConnectionFailed => {
@@ -204,6 +217,13 @@ mod tests {
         assert_eq!(
             classified(ureq::Error::Timeout(ureq::Timeout::Global)),
             r#"Timeout("no complete answer from api-cloud.oceanbase.com within 30 s")"#
+        );
+        // The system resolver's own failure, as ureq passes it on (an I/O error).
+        let lookup = std::net::ToSocketAddrs::to_socket_addrs(&("no-such-host.invalid", 443))
+            .expect_err("a .invalid name never resolves");
+        assert_eq!(
+            classified(ureq::Error::Io(lookup)),
+            r#"Network("host api-cloud.oceanbase.com not found (DNS lookup failed)")"#
         );
         let invalid = std::io::Error::new(std::io::ErrorKind::InvalidData, "bad certificate");
         assert!(classified(ureq::Error::Io(invalid)).starts_with("Tls("));

@@ -3,7 +3,9 @@
 //!
 //! The exit status is the worst state (0 OK, 1 WARNING, 2 CRITICAL,
 //! 3 UNKNOWN); any error that stops the whole run (usage, configuration, the
-//! instance list) is UNKNOWN, 3 (see `app.rs`).
+//! instance list) is UNKNOWN, 3 (see `app.rs`). `-o prometheus --write FILE`
+//! exits 0 once the metrics of a run are written: the states are in the
+//! metrics, and a timer that writes them must not show as failed.
 
 use super::check_wire::{WireInput, WireRun};
 use crate::cacert::{certificates_in, describe, CaCert, CaSource};
@@ -153,7 +155,16 @@ fn check(
         Some(path) => write_atomically_with(path, |file| report.finish(now, file))?,
         None => out.write_with(|stdout| report.finish(now, stdout))?,
     }
-    Ok(state.code())
+    Ok(exit_status(args, state.code()))
+}
+
+/// The exit status of a run whose report was written: the worst state's, except for
+/// metrics written to a file (`-o prometheus --write FILE`), 0: the states are in the file.
+fn exit_status(args: &CheckArgs, worst: u8) -> u8 {
+    match (args.output, &args.write) {
+        (CheckFormat::Prometheus, Some(_)) => 0,
+        _ => worst,
+    }
 }
 
 /// How `check` and `exporter` judge each answer: the policy, and with `--ca`

@@ -75,6 +75,9 @@ pub fn list(args: &ConfigListArgs, env: &dyn Environment, out: &mut Output) -> R
     }
     let text = config_list::render(&rows, args.output);
     out.write(&text)?;
+    if let Some(ignored) = &r.ignored_credentials {
+        out.warn(&format!("note: {ignored}"));
+    }
     Ok(match &r.pair_conflict {
         Some(conflict) => {
             out.warn(&format!("warning: {conflict}"));

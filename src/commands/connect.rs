@@ -15,6 +15,12 @@ pub fn connect(settings: &Settings) -> Result<Api> {
     if let Some(warning) = settings.endpoint.path_warning() {
         crate::output::warn_line(&warning);
     }
+    settings.trace.info(|| {
+        format!(
+            "* credentials: AccessKey {} from {}",
+            settings.credentials.access_key_id, settings.credentials.source
+        )
+    });
     let context = failure_context(settings);
     Ok(Api::new(
         ApiClient::new(client_config(settings))?,

@@ -42,6 +42,7 @@ pub fn transport_failure(e: TransportError, subject: &str, context: &FailureCont
             ),
             ApiFailure {
                 status,
+                reason: Some("answer too large"),
                 ..Default::default()
             },
         )

@@ -87,6 +87,10 @@ impl PairSource {
 /// What the pair rule made of the sources.
 #[derive(Default)]
 pub(super) struct PairOutcome {
+    /// With `--profile NAME`, the pair variables that are set but not used, said as a
+    /// sentence: `OBSSL_ACCESS_KEY_ID, OBSSL_ACCESS_KEY_SECRET in the environment ignored:
+    /// --profile work names the credentials`.
+    pub ignored: Option<String>,
     pub id: Option<Sourced<String>>,
     pub secret: Option<Sourced<Secret>>,
     /// The source of a complete pair.
@@ -96,12 +100,41 @@ pub(super) struct PairOutcome {
     pub conflict: Option<Error>,
 }
 
-/// The pair rule: the highest source holding either half must hold both.
+/// The pair rule: the highest source holding either half must hold both. A profile named
+/// with `--profile` (`flag_profile`) is the only source, as in the aws CLI: the pair
+/// variables are then ignored, and the outcome says so.
 pub(super) fn resolve_pair(
     env: &dyn Environment,
     profile: &ProfileLookup<'_>,
+    flag_profile: Option<&str>,
 ) -> Result<PairOutcome> {
-    let mut sources = PAIR_SOURCES.iter();
+    let Some(name) = flag_profile else {
+        return pair_rule(env, profile, PAIR_SOURCES.iter());
+    };
+    let set: Vec<&str> = [
+        ENV_ACCESS_KEY_ID,
+        ENV_ACCESS_KEY_SECRET,
+        ENV_OB_ACCESS_KEY_ID,
+        ENV_OB_ACCESS_KEY_SECRET,
+    ]
+    .into_iter()
+    .filter(|var| env.var(var).is_some())
+    .collect();
+    let mut outcome = pair_rule(env, profile, [PairSource::Profile].iter())?;
+    if !set.is_empty() {
+        outcome.ignored = Some(format!(
+            "{} in the environment ignored: --profile {name} names the credentials",
+            set.join(", ")
+        ));
+    }
+    Ok(outcome)
+}
+
+fn pair_rule<'a>(
+    env: &dyn Environment,
+    profile: &ProfileLookup<'_>,
+    mut sources: impl Iterator<Item = &'a PairSource>,
+) -> Result<PairOutcome> {
     while let Some(source) = sources.next() {
         let Some(c) = source.candidate(env, profile)? else {
             continue;
@@ -112,7 +145,7 @@ pub(super) fn resolve_pair(
                     id: c.id,
                     secret: c.secret,
                     described: Some(c.described),
-                    conflict: None,
+                    ..PairOutcome::default()
                 })
             }
             (Some(_), None) => true,

@@ -34,6 +34,8 @@ pub struct Resolution {
     /// the highest source holding it (for `config list`), and
     /// [`Resolution::into_settings`] fails with this error.
     pub pair_conflict: Option<Error>,
+    /// With `--profile NAME` and pair variables set: that they were ignored (a sentence).
+    pub ignored_credentials: Option<String>,
     pub endpoint: Sourced<Endpoint>,
     pub project_id: Option<Sourced<String>>,
     pub output: Sourced<OutputFormat>,
@@ -98,20 +100,14 @@ fn switch(value: String, source: &Source) -> Result<bool> {
     }
 }
 
-/// The nonce cache's time to live in seconds.
+/// The nonce cache's time to live: a duration (a bare number is seconds), 0 to 24h.
 fn ttl_seconds(value: String, source: &Source) -> Result<Duration> {
-    value
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|s| s.is_finite() && (0.0..=86_400.0).contains(s))
-        .map(Duration::from_secs_f64)
-        .ok_or_else(|| {
-            Error::usage(format!(
-                "invalid value `{value}` (from {source}): expected seconds from 0 to 86400"
-            ))
-            .with_hint("e.g. OBSSL_NONCE_CACHE_TTL=60 (0 turns the nonce cache off)")
-        })
+    crate::duration::parse_duration_in(&value, Duration::ZERO, Duration::from_secs(86_400)).map_err(
+        |why| {
+            Error::usage(format!("invalid value (from {source}): {why}"))
+                .with_hint("e.g. OBSSL_NONCE_CACHE_TTL=60 or 1m (0 turns the nonce cache off)")
+        },
+    )
 }
 
 fn output_name(name: String, source: &Source) -> Result<OutputFormat> {
@@ -190,7 +186,9 @@ impl Resolution {
                     .parsed(relative_to_file)
             },
         ])?;
-        let pair = resolve_pair(env, &from_profile)?;
+        let flag_profile =
+            matches!(profile.source, Source::Flag(_)).then_some(profile.value.as_str());
+        let pair = resolve_pair(env, &from_profile, flag_profile)?;
         let enabled = first_or(
             &[&|| var(env, ENV_NONCE_CACHE).parsed(switch), &|| {
                 from_profile.value(|p| p.nonce_cache.clone()).parsed(switch)
@@ -222,6 +220,7 @@ impl Resolution {
             access_key_secret: pair.secret,
             credentials_source: pair.described,
             pair_conflict: pair.conflict,
+            ignored_credentials: pair.ignored,
             endpoint,
             project_id,
             output,
@@ -249,7 +248,15 @@ impl Resolution {
             self.access_key_secret,
             self.credentials_source,
         ) else {
-            return Err(no_credentials(&self.profile, config));
+            let mut e = no_credentials(&self.profile, config);
+            if let Some(ignored) = &self.ignored_credentials {
+                e.message = format!("{} ({ignored})", e.message);
+            }
+            return Err(e);
+        };
+        let source = match &self.ignored_credentials {
+            Some(ignored) => format!("{source}; {ignored}"),
+            None => source,
         };
         let ca_bundle = self
             .ca_bundle

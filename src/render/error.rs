@@ -48,9 +48,10 @@ pub fn error_object(e: &Error) -> Value {
 /// A few words for a table cell: `HTTP 404 InstanceNotFound`, `authentication rejected`.
 pub(super) fn short_error(e: &Error) -> String {
     match &e.api {
-        Some(api) => match &api.error_code {
-            Some(code) => format!("HTTP {} {}", api.status, visible(code)),
-            None => format!("HTTP {}", api.status),
+        Some(api) => match (&api.error_code, api.reason) {
+            (Some(code), _) => format!("HTTP {} {}", api.status, visible(code)),
+            (None, Some(reason)) => format!("HTTP {}, {reason}", api.status),
+            (None, None) => format!("HTTP {}", api.status),
         },
         None => match e.kind {
             ErrorKind::Auth => "authentication rejected".into(),

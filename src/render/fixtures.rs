@@ -29,6 +29,7 @@ pub fn not_found(id: &str) -> Error {
             error_code: Some("InstanceNotFound".into()),
             message: Some("gone".into()),
             request_id: Some("rid".into()),
+            reason: None,
         },
     )
 }

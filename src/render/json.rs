@@ -83,6 +83,7 @@ mod tests {
                     error_code: Some("InstanceNotFound".into()),
                     message: Some("gone".into()),
                     request_id: Some("rid".into()),
+                    reason: None,
                 },
             )),
         };

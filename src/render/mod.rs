@@ -157,6 +157,7 @@ mod tests {
                         error_code: Some("InstanceNotFound".into()),
                         message: None,
                         request_id: None,
+                        reason: None,
                     },
                 )),
             },

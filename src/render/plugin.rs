@@ -4,9 +4,10 @@
 //! not OK, worst first (instances of one state in input order), with the reasons.
 //!
 //! The summary ends with the certificate that expires next (the soonest
-//! `validPeriod` among the instances read, an expired one included), also as
-//! the perfdata `next_expiry_days`, whose thresholds use the Monitoring
-//! Plugins range syntax: `30:` alerts below 30.
+//! `validPeriod` among the instances read, an expired one included, and with
+//! `--ca` the soonest CA `notAfter` too), also as the perfdata
+//! `next_expiry_days`, whose thresholds use the Monitoring Plugins range
+//! syntax: `30:` alerts below 30.
 
 use super::spool::Spool;
 use crate::check::{Checked, Policy, State, Tally};
@@ -25,8 +26,8 @@ use std::io::{self, Write};
 pub struct PluginReport {
     policy: Policy,
     tally: Tally,
-    /// The instance whose certificate expires first (the first of equals),
-    /// as [`labelled`] tells it.
+    /// The certificate that expires first (the first of equals): the instance's
+    /// as [`labelled`] tells it, `CA of ` and that for a CA.
     next_expiry: Option<(String, Timestamp)>,
     /// The lines of the CRITICAL, WARNING and UNKNOWN instances.
     problems: [(State, Spool); 3],
@@ -49,13 +50,30 @@ impl PluginReport {
     pub fn add(&mut self, c: &Checked) -> io::Result<()> {
         let state = c.verdict.state;
         self.tally.add(state);
-        if let Some(expiry) = c.verdict.expiry {
+        let ca_expiries =
+            c.ca.iter()
+                .filter_map(|ca| ca.result.as_ref().ok())
+                .flatten()
+                .map(|cert| (true, cert.not_after));
+        for (is_ca, expiry) in c
+            .verdict
+            .expiry
+            .map(|e| (false, e))
+            .into_iter()
+            .chain(ca_expiries)
+        {
             if self
                 .next_expiry
                 .as_ref()
                 .is_none_or(|(_, next)| expiry < *next)
             {
-                self.next_expiry = Some((labelled(&c.outcome), expiry));
+                let label = labelled(&c.outcome);
+                let label = if is_ca {
+                    format!("CA of {label}")
+                } else {
+                    label
+                };
+                self.next_expiry = Some((label, expiry));
             }
         }
         if let Some((_, spool)) = self.problems.iter_mut().find(|(s, _)| *s == state) {
@@ -191,6 +209,28 @@ mod tests {
             expired.contains("next_expiry_days=-2;30:;7:;;"),
             "{expired}"
         );
+    }
+
+    #[test]
+    fn with_ca_the_next_expiry_counts_the_ca_s_not_after() {
+        // The test CA expires 2036-11-27T03:34:39Z; the instance's certificate later.
+        let now: Timestamp = "2036-11-01T00:00:00Z".parse().unwrap();
+        let mut c = checked("ob-a", "2037-06-01T00:00:00Z", now);
+        let ca = crate::check::evaluate_ca(
+            &mut c.verdict,
+            Ok(vec![crate::cacert::describe_for_tests()]),
+            None,
+            &Policy::default(),
+            now,
+        );
+        c.ca = Some(ca);
+        let out = render_plugin(&[c], &Policy::default(), now);
+        let first = out.lines().next().unwrap();
+        assert!(
+            first.starts_with("SSL WARNING - 0 critical, 1 warning, 0 unknown, 0 ok, next expiry: CA of ob-a in 26 days | "),
+            "{first}"
+        );
+        assert!(first.ends_with(" next_expiry_days=26;30:;7:;;"), "{first}");
     }
 
     #[test]

@@ -40,8 +40,8 @@ const TIME_LEFT: usize = 6;
 /// dates and timestamps are never broken.
 const DROP_ORDER: [usize; 5] = [7, 4, 3, TIME_LEFT, NAME];
 
-/// The least room an error keeps in a narrowed table (the text is cut to the
-/// room left, with `…`).
+/// The least room an error keeps in a narrowed table (the text wraps at spaces
+/// in the room left, never cut: its reason stays, e.g. `HTTP 200, not JSON`).
 const MIN_ERROR_WIDTH: usize = 16;
 
 /// The width the tables fit in: `COLUMNS` when it is a number, else the
@@ -136,7 +136,7 @@ fn many(outcomes: &[Outcome], now: Timestamp, palette: &Palette, width: Option<u
                 .map(|&column| match column {
                     ID => Cell::new(&row.id),
                     NAME => Cell::new(&row.name),
-                    SSL => palette.cell(Some(Tone::Bad), cut(error, layout.error_width)),
+                    SSL => palette.cell(Some(Tone::Bad), wrap(error, layout.error_width)),
                     _ => Cell::new(""),
                 })
                 .collect(),
@@ -234,12 +234,14 @@ impl Layout {
     /// limit; else narrowed step by step ([`DROP_ORDER`]). When even the
     /// narrowest does not fit, the narrowest (ids and dates stay whole).
     fn fitting(rows: &[FleetRow], width: Option<usize>) -> Layout {
-        let longest_error = rows
-            .iter()
-            .filter_map(|row| row.cells.as_ref().err())
-            .map(|e| chars(e))
+        let errors = || rows.iter().filter_map(|row| row.cells.as_ref().err());
+        let longest_error = errors().map(|e| chars(e)).max().unwrap_or(0);
+        // An error wraps at spaces: its longest word is the least room it needs.
+        let longest_word = errors()
+            .flat_map(|e| e.split(' ').map(chars))
             .max()
             .unwrap_or(0);
+        let error_room = longest_error.min(MIN_ERROR_WIDTH.max(longest_word));
         // The name column only when some instance has a name.
         let named = rows.iter().any(|row| !row.name.is_empty());
         let shown = |column: &usize| named || *column != NAME;
@@ -261,7 +263,7 @@ impl Layout {
                 .collect();
             let widths: Vec<usize> = columns
                 .iter()
-                .map(|&c| column_width(rows, c, dates_only, longest_error.min(MIN_ERROR_WIDTH)))
+                .map(|&c| column_width(rows, c, dates_only, error_room))
                 .collect();
             let total = table_width(&widths);
             let fits = total <= width;
@@ -309,14 +311,20 @@ fn chars(text: &str) -> usize {
     text.chars().count()
 }
 
-/// `text` cut to `max` characters, the last one `…` when it was cut.
-fn cut(text: &str, max: usize) -> String {
-    if chars(text) <= max {
-        return text.to_string();
+/// `text` wrapped at spaces into lines of at most `max` characters (a longer
+/// word stays whole on a line of its own): nothing is cut.
+fn wrap(text: &str, max: usize) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        match lines.last_mut() {
+            Some(line) if chars(line) + 1 + chars(word) <= max => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
     }
-    let mut short: String = text.chars().take(max.saturating_sub(1)).collect();
-    short.push('…');
-    short
+    lines.join("\n")
 }
 
 /// `validPeriod` as the tables show it.
@@ -547,12 +555,14 @@ mod tests {
                 out.contains("2026-12-10") && out.contains("2027-09-20"),
                 "{width}\n{out}"
             );
-            // One row per instance: nothing wraps.
-            assert_eq!(
-                out.lines().count(),
-                3 + outcomes.len() + 1,
+            // One row per instance (an error may take two lines): no value is cut.
+            let lines = out.lines().count();
+            assert!(
+                (3 + outcomes.len() + 1..=3 + outcomes.len() + 2).contains(&lines),
                 "{width}\n{out}"
             );
+            assert!(!out.contains('…'), "{width}\n{out}");
+            assert!(out.contains("InstanceNotFound"), "{width}\n{out}");
         }
     }
 
@@ -584,10 +594,9 @@ mod tests {
             !h.contains("Cert valid") && !h.contains("Forced") && h.contains("Time left"),
             "{h}"
         );
-        assert!(
-            out.contains("error: HTTP 404 …") || out.contains("error: HTTP 404 I"),
-            "{out}"
-        );
+        // The error wraps in the room left, its reason whole.
+        assert!(out.contains("InstanceNotFound"), "{out}");
+        assert!(!out.contains('…'), "{out}");
         let (h, _) = header(Some(70));
         assert!(
             !h.contains("Time left") && h.contains("Expires") && h.contains("SSL"),
@@ -602,8 +611,16 @@ mod tests {
     }
 
     #[test]
-    fn long_error_text_is_cut_to_the_room_left() {
-        assert_eq!(cut("error: HTTP 404 InstanceNotFound", 12), "error: HTTP…");
-        assert_eq!(cut("short", 12), "short");
+    fn long_error_text_wraps_at_spaces_and_keeps_every_word() {
+        assert_eq!(
+            wrap("error: HTTP 404 InstanceNotFound", 16),
+            "error: HTTP 404\nInstanceNotFound"
+        );
+        assert_eq!(
+            wrap("error: HTTP 200, not JSON", 16),
+            "error: HTTP 200,\nnot JSON"
+        );
+        assert_eq!(wrap("a-very-long-word x", 5), "a-very-long-word\nx");
+        assert_eq!(wrap("short", 12), "short");
     }
 }

@@ -6,8 +6,8 @@ use crate::commands::connect::connect;
 use crate::config::{Credentials, Settings};
 use crate::endpoint::Endpoint;
 use crate::error::ErrorKind;
-use crate::mock::{MockConfig, MockServer};
 use crate::secret::Secret;
+use obssl_mock::{MockConfig, MockServer};
 use std::time::{Duration, Instant};
 
 pub(super) const SECRET: &str = "sk-LEAKCHECK-7f3a9c1e5b2d4f60";

@@ -4,7 +4,7 @@
 use super::handshake::{client_for, start_mock, SECRET};
 use crate::api::tenants::{Network, TenantAddress};
 use crate::error::ErrorKind;
-use crate::mock::{MockConfig, MockTenantAddress};
+use obssl_mock::{MockConfig, MockTenantAddress};
 
 fn given(instance: &str, port: u16) -> MockTenantAddress {
     format!("{instance}=127.0.0.1:{port}").parse().unwrap()
@@ -65,7 +65,7 @@ fn an_instance_without_given_addresses_points_at_the_closed_port() {
     let addresses = api.tenant_addresses("obxxx", None).unwrap();
     assert_eq!(
         (addresses[0].host.as_str(), addresses[0].port),
-        crate::mock::CLOSED_ADDRESS
+        obssl_mock::CLOSED_ADDRESS
     );
 }
 

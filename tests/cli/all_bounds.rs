@@ -6,7 +6,7 @@
 
 use crate::fleet::listed;
 use crate::util::*;
-use obssl::mock::MockConfig;
+use obssl_mock::MockConfig;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};

@@ -3,7 +3,7 @@
 //! plugin exit statuses for usage and configuration errors.
 
 use crate::util::*;
-use obssl::mock::{MockConfig, MockServer};
+use obssl_mock::{MockConfig, MockServer};
 use predicates::prelude::*;
 use prometheus_parse::{Scrape, Value as PromValue};
 use serde_json::Value;
@@ -449,6 +449,108 @@ fn write_replaces_the_file_atomically_and_a_failed_run_leaves_it_alone() {
     assert!(std::fs::read_to_string(dir.path().join("plugin.txt"))
         .unwrap()
         .starts_with("SSL OK - "));
+}
+
+/// `-w` alone moves `--critical` down when needed, as `-c` alone moves `--warning` up.
+#[test]
+fn one_threshold_alone_moves_the_other_out_of_its_way() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    // 3 days left: below the default critical (7), but -w 2 alone lowers it to 2.
+    let out = obssl_for(&mock, h.path())
+        .args(["check", "obcluster-expiring-soon", "-w", "2"])
+        .assert()
+        .code(0);
+    let stdout = stdout_of(&out);
+    assert!(stdout.contains(";2:;2:;;"), "{stdout}");
+    // -w 5 alone: 3 days left is below both (critical lowered to 5).
+    obssl_for(&mock, h.path())
+        .args(["check", "obcluster-expiring-soon", "-w", "5"])
+        .assert()
+        .code(2);
+    // -c 45 alone raises the warning: 20 days left is CRITICAL.
+    obssl_for(&mock, h.path())
+        .args(["check", "obcluster-expiring-warn", "-c", "45"])
+        .assert()
+        .code(2);
+    // Both given, out of order: a usage error.
+    obssl_for(&mock, h.path())
+        .args(["check", "obcluster-demo", "-w", "2", "-c", "7"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains(
+            "--warning 2 is below --critical 7",
+        ));
+}
+
+/// With `--ca`, the summary's next expiry and `next_expiry_days` count the CA's notAfter.
+#[test]
+fn with_ca_the_summary_counts_the_ca_s_expiry() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    let out = obssl_for(&mock, h.path())
+        .args(["check", "obcluster-ca-expiring", "--ca"])
+        .assert()
+        .code(2);
+    let first = stdout_of(&out).lines().next().unwrap().to_owned();
+    assert!(
+        first.contains("next expiry: CA of obcluster-ca-expiring in 4 days")
+            || first.contains("next expiry: CA of obcluster-ca-expiring in 5 days"),
+        "{first}"
+    );
+    assert!(
+        first.contains("next_expiry_days=4;") || first.contains("next_expiry_days=5;"),
+        "{first}"
+    );
+    // Without --ca, the instance's own certificate (200 days).
+    let out = obssl_for(&mock, h.path())
+        .args(["check", "obcluster-ca-expiring"])
+        .assert()
+        .code(0);
+    assert!(
+        stdout_of(&out).contains("next_expiry_days=199;")
+            || stdout_of(&out).contains("next_expiry_days=200;")
+    );
+}
+
+/// A timer that writes the textfile must not show as failed for a CRITICAL instance: the
+/// states are in the metrics. The plugin format, written to a file too, keeps its codes.
+#[test]
+fn metrics_written_to_a_file_exit_0_whatever_the_states_but_the_plugin_keeps_its_codes() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("obssl.prom");
+    obssl_for(&mock, h.path())
+        .args(["check", "obcluster-expired", "obcluster-expiring-warn"])
+        .args(["-o", "prometheus", "--write"])
+        .arg(&target)
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr("");
+    let scrape = parse_prometheus(&std::fs::read_to_string(&target).unwrap());
+    let states = &metric_values(&scrape)["obssl_check_state"];
+    assert_eq!(states.len(), 2, "{states:?}");
+    assert!(
+        states.values().any(|v| *v == 2.0),
+        "CRITICAL kept in the metrics: {states:?}"
+    );
+    // On stdout, the metrics keep the worst state's status (a plugin reading them).
+    obssl_for(&mock, h.path())
+        .args(["check", "obcluster-expired", "-o", "prometheus"])
+        .assert()
+        .code(2);
+    obssl_for(&mock, h.path())
+        .args(["check", "obcluster-expired", "--write"])
+        .arg(dir.path().join("plugin.txt"))
+        .assert()
+        .code(2);
+    obssl_for(&mock, h.path())
+        .args(["check", "obcluster-expiring-warn", "-o", "json", "--write"])
+        .arg(dir.path().join("check.json"))
+        .assert()
+        .code(1);
 }
 
 #[test]

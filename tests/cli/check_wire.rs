@@ -5,7 +5,7 @@
 
 use crate::check::parse_prometheus;
 use crate::util::*;
-use obssl::mock::{MockConfig, MockServer, MockTenantAddress};
+use obssl_mock::{MockConfig, MockServer, MockTenantAddress};
 use prometheus_parse::{Scrape, Value as PromValue};
 use serde_json::Value;
 use std::io::Write;

@@ -3,7 +3,7 @@
 
 use crate::util::*;
 use assert_cmd::Command;
-use obssl::mock::{MockConfig, MockServer};
+use obssl_mock::{MockConfig, MockServer};
 use std::path::{Path, PathBuf};
 
 const WRONG: &str = "sk-WRONG-0000-9999";
@@ -140,6 +140,97 @@ fn a_lone_env_id_with_a_profile_secret_is_exit_3_naming_both() {
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stderr.contains("OCEANBASE_ACCESS_KEY_ID"), "{}", r.stderr);
     assert_eq!(mock.request_count(), 0);
+}
+
+/// As in the aws CLI: `--profile NAME` means that profile's pair, and the pair variables
+/// are ignored for the run (said by `-v` and `config list`); `OBSSL_PROFILE` does not
+/// override them.
+#[test]
+fn an_explicit_profile_flag_means_its_credentials_and_the_environment_pair_is_ignored() {
+    let mock = start_mock(MockConfig::default());
+    let h = tempfile::tempdir().unwrap();
+    write_config(
+        h.path(),
+        &format!(
+            "{}{}",
+            profile("work", SECRET, &mock.base_url()),
+            profile("default", WRONG, &mock.base_url())
+        ),
+    );
+    let wrong_env = |cmd: &mut Command| {
+        cmd.env("OBSSL_ACCESS_KEY_ID", "ak-env")
+            .env("OBSSL_ACCESS_KEY_SECRET", WRONG)
+            .env("OBSSL_ENDPOINT", mock.base_url());
+    };
+    let mut cmd = get(h.path());
+    wrong_env(&mut cmd);
+    let r = run(cmd.args(["--profile", "work", "-v"]), Some(&mock));
+    assert_eq!((r.code, r.stdout.as_str()), (0, "OPEN\n"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "* credentials: AccessKey {ACCESS_KEY_ID} from profile `work` in "
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(
+            "OBSSL_ACCESS_KEY_ID, OBSSL_ACCESS_KEY_SECRET in the environment ignored: \
+             --profile work names the credentials"
+        ),
+        "{}",
+        r.stderr
+    );
+    let signed_by: Vec<String> = mock
+        .requests()
+        .iter()
+        .filter_map(|r| digest_param(r.authorization.as_deref()?, "username"))
+        .collect();
+    assert_eq!(signed_by, [ACCESS_KEY_ID], "the profile's ID signed");
+
+    // config list: the profile is the source, and a note says what was ignored.
+    let mut cmd = obssl(h.path());
+    wrong_env(&mut cmd);
+    let r = run(
+        cmd.args(["config", "list", "-o", "json", "--profile", "work"]),
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let items: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
+    let id = items.iter().find(|i| i["name"] == "access_key_id").unwrap();
+    assert_eq!(id["value"], ACCESS_KEY_ID);
+    assert!(
+        id["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("profile `work` in "),
+        "{id}"
+    );
+    assert!(
+        r.stderr.contains(
+            "note: OBSSL_ACCESS_KEY_ID, OBSSL_ACCESS_KEY_SECRET in the environment ignored"
+        ),
+        "{}",
+        r.stderr
+    );
+
+    // OBSSL_PROFILE is not explicit: the environment's pair still wins (and fails here).
+    let mut cmd = get(h.path());
+    wrong_env(&mut cmd);
+    let r = run(cmd.env("OBSSL_PROFILE", "work"), Some(&mock));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+
+    // A named profile without a pair is no credentials, whatever the environment holds.
+    write_config(h.path(), "[bare]\nproject_id = \"p\"\n");
+    let mut cmd = get(h.path());
+    wrong_env(&mut cmd);
+    let r = run(cmd.args(["--profile", "bare"]), Some(&mock));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("in the environment ignored"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! completions and man pages match the CLI is a unit test: `src/tests/`.)
 
 use crate::util::*;
-use obssl::mock::MockConfig;
+use obssl_mock::MockConfig;
 use predicates::prelude::*;
 
 #[test]
@@ -55,9 +55,40 @@ fn color_always_colours_states_in_the_table() {
     let line = |text: &str| out.lines().find(|l| l.contains(text)).unwrap().to_string();
     assert!(line("SSL enabled").contains("\x1b[38;5;2mOPEN"), "{out}");
     assert!(line("SSL enforced").contains("\x1b[38;5;1mCLOSE"), "{out}");
-    // The flag beats NO_COLOR.
+    // The flag beats NO_COLOR: the same colours, and no stray reset (`ESC[m`) without them.
     let out = table(&["--color", "always"], &[("NO_COLOR", "1")]);
-    assert!(out.contains('\x1b'), "{out}");
+    assert!(out.contains("\x1b[38;5;2mOPEN"), "{out:?}");
+    assert!(out.contains("\x1b[38;5;1mCLOSE"), "{out:?}");
+    assert!(!out.contains("\x1b[m"), "{out:?}");
+}
+
+/// Days left below `check`'s default `--critical` (7) are red, below `--warning` (30) yellow.
+#[test]
+fn days_left_are_red_below_critical_and_yellow_below_warning() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    let out = obssl_for(&mock, h.path())
+        .env("NO_COLOR", "1")
+        .args([
+            "get",
+            "obcluster-expiring-soon",
+            "obcluster-expiring-warn",
+            "obcluster-demo",
+        ])
+        .args(["--color", "always"])
+        .assert()
+        .success();
+    let out = stdout_of(&out);
+    let line = |id: &str| out.lines().find(|l| l.contains(id)).unwrap().to_string();
+    assert!(
+        line("obcluster-expiring-soon").contains("\x1b[38;5;1min "),
+        "{out:?}"
+    );
+    assert!(
+        line("obcluster-expiring-warn").contains("\x1b[38;5;3min 2"),
+        "{out:?}"
+    );
+    assert!(line("obcluster-demo").contains(" in 200 days "), "{out:?}");
 }
 
 #[test]
@@ -161,7 +192,7 @@ fn typos_suggest_the_nearest_command_or_flag() {
 #[test]
 fn the_obssl_binary_does_not_contain_the_mock() {
     let obssl = std::fs::read(env!("CARGO_BIN_EXE_obssl")).unwrap();
-    let mock = std::fs::read(env!("CARGO_BIN_EXE_obssl-mock")).unwrap();
+    let mock = std::fs::read(crate::util::mock_bin()).unwrap();
     let contains = |haystack: &[u8], needle: &str| {
         haystack
             .windows(needle.len())

@@ -5,7 +5,7 @@
 //! fails, and the requests stay within the documented budgets.
 
 use crate::util::*;
-use obssl::mock::{MockConfig, MockQop, MockServer};
+use obssl_mock::{MockConfig, MockQop, MockServer};
 use predicates::prelude::*;
 use std::fmt::Write as _;
 use std::time::Duration;

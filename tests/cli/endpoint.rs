@@ -4,7 +4,7 @@
 
 use crate::faults::raw_server;
 use crate::util::{isolated, refused_port, start_mock, Run, ACCESS_KEY_ID, SECRET};
-use obssl::mock::MockConfig;
+use obssl_mock::MockConfig;
 
 fn get_at(endpoint: &str, args: &[&str]) -> Run {
     let home = tempfile::tempdir().unwrap();

@@ -4,7 +4,7 @@
 //! stays up (slow, oversized and garbage requests) and a stop on SIGTERM.
 
 use crate::util::*;
-use obssl::mock::{MockConfig, MockServer};
+use obssl_mock::{MockConfig, MockServer};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
@@ -429,7 +429,12 @@ fn a_failed_refresh_keeps_the_last_good_values_and_is_logged_once() {
         &["--all", "--refresh", "1s", "--retries", "0", "-t", "2"],
     );
     let good = exporter.wait_for_refreshes(1);
-    assert_eq!(sample_of(&good, "obssl_up", "obxxx"), Some(1.0));
+    assert_eq!(
+        sample_of(&good, "obssl_up", "obcluster-xxxx"),
+        Some(1.0),
+        "{good}\n{}",
+        exporter.stderr()
+    );
     // The API goes away: the instance list cannot be read.
     mock.stop();
     let failed = exporter.wait_for_refreshes(4);
@@ -442,13 +447,13 @@ fn a_failed_refresh_keeps_the_last_good_values_and_is_logged_once() {
             >= 2.0,
         "{failed}"
     );
-    assert_eq!(sample_of(&failed, "obssl_up", "obxxx"), Some(0.0));
+    assert_eq!(sample_of(&failed, "obssl_up", "obcluster-xxxx"), Some(0.0));
     assert_eq!(
-        sample_of(&failed, "obssl_api_read_success", "obxxx"),
+        sample_of(&failed, "obssl_api_read_success", "obcluster-xxxx"),
         Some(0.0)
     );
     for (family, id) in [
-        ("obssl_cert_expiry_timestamp_seconds", "obxxx"),
+        ("obssl_cert_expiry_timestamp_seconds", "obcluster-xxxx"),
         ("obssl_ssl_forced", "obcluster-demo"),
         ("obssl_check_state", "obcluster-expired"),
     ] {
@@ -458,7 +463,7 @@ fn a_failed_refresh_keeps_the_last_good_values_and_is_logged_once() {
     }
     // --all: the list's names label the series, obssl_up too.
     assert!(
-        failed.contains("obssl_up{instance_id=\"obxxx\",instance_name=\""),
+        failed.contains("obssl_up{instance_id=\"obcluster-xxxx\",instance_name=\""),
         "{failed}"
     );
     assert_eq!(
@@ -668,8 +673,8 @@ fn bad_arguments_are_refused_before_anything_is_served() {
     let run = |args: &[&str]| Run::of(isolated("obssl", home.path()).arg("exporter").args(args));
     for (args, words) in [
         (
-            &["--refresh", "5"][..],
-            "is not a duration: give a number and a unit, e.g. 30s, 5m or 1h",
+            &["--refresh", "5x"][..],
+            "`5x` is not a duration: give seconds (30, 2.5) or a number with a unit",
         ),
         (&["--refresh", "0s"], "out of range"),
         (

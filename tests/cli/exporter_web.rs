@@ -7,7 +7,7 @@
 
 use crate::exporter::{http_get, sample, Exporter};
 use crate::util::*;
-use obssl::mock::MockConfig;
+use obssl_mock::MockConfig;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -2,7 +2,7 @@
 //! asserting the exit status, the message, and the requests the server saw.
 
 use crate::util::*;
-use obssl::mock::{ChallengeStyle, MockAlgorithm, MockConfig, MockQop, MockServer};
+use obssl_mock::{ChallengeStyle, MockAlgorithm, MockConfig, MockQop, MockServer};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::Path;

@@ -2,16 +2,13 @@
 //! output forms, failures among successes, and the requests it costs.
 
 use crate::util::*;
-use obssl::mock::{MockConfig, MockServer};
+use obssl_mock::{MockConfig, MockServer};
 use predicates::prelude::*;
 use serde_json::Value;
 
-/// The ids `GET /api/v2/instances` lists: every fixture but the error ones.
+/// The ids `GET /api/v2/instances` lists: every fixture but the error ones and `obxxx`.
 pub(crate) fn listed(mock: &MockServer) -> Vec<String> {
-    mock.fixture_ids()
-        .into_iter()
-        .filter(|id| !id.starts_with("mock-"))
-        .collect()
+    mock.listed_ids()
 }
 
 #[test]
@@ -498,7 +495,8 @@ fn verbose_lines_of_several_instances_name_their_instance() {
         .assert()
         .success();
     let stderr = stderr_of(&out);
-    for line in stderr.lines() {
+    // The run's own lines (where the credentials come from) come first, untagged.
+    for line in stderr.lines().filter(|l| !l.starts_with("* credentials: ")) {
         let tag = line
             .strip_prefix('[')
             .and_then(|rest| rest.split_once("] "))
@@ -801,7 +799,7 @@ fn a_nonce_expiring_mid_run_costs_at_most_one_stale_401_per_request_in_flight() 
 
     let requests = mock.requests();
     // A signed request answered 401: the mock found its nonce stale.
-    let stale: Vec<&obssl::mock::RecordedRequest> = requests
+    let stale: Vec<&obssl_mock::RecordedRequest> = requests
         .iter()
         .filter(|r| r.status == 401 && r.authorization.is_some())
         .collect();

@@ -1,7 +1,7 @@
 //! `obssl get` end to end: the real binary against the in-process mock API.
 
 use crate::util::*;
-use obssl::mock::{MockAlgorithm, MockConfig, MockQop};
+use obssl_mock::{MockAlgorithm, MockConfig, MockQop};
 use predicates::prelude::*;
 use std::time::Duration;
 
@@ -517,7 +517,7 @@ fn obssl_mock_run_drives_obssl_get_as_the_readme_says() {
         .stdout("OPEN\n");
     // The table form of the README's quick start, and the command's own exit status.
     isolated("obssl-mock", h.path())
-        .args(["run", "--", obssl, "get", "obxxx"])
+        .args(["run", "--", obssl, "get", "obcluster-xxxx"])
         .assert()
         .success()
         .stdout(predicate::str::contains("SSL enabled"));

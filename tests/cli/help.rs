@@ -6,7 +6,7 @@
 #![cfg_attr(not(unix), allow(dead_code, unused_imports))]
 
 use crate::util::{home, isolated, isolated_env, mock_env, start_mock, stdout_of};
-use obssl::mock::MockConfig;
+use obssl_mock::MockConfig;
 use std::process::Command;
 
 /// The long flags a command's `--help` lists.

@@ -3,7 +3,7 @@
 //! inputs. Each test asserts what a user sees: output, exit status, files.
 
 use crate::util::*;
-use obssl::mock::{MockConfig, MockServer, HOSTILE_TEXT};
+use obssl_mock::{MockConfig, MockServer, HOSTILE_TEXT};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

@@ -3,10 +3,10 @@
 //! value the server saw may appear in stdout or stderr.
 
 use crate::util::*;
-use obssl::mock::{ChallengeStyle, MockAlgorithm, MockConfig, MockQop, FAULT_IDS};
+use obssl_mock::{ChallengeStyle, MockAlgorithm, MockConfig, MockQop, FAULT_IDS};
 use std::time::Duration;
 
-/// Ordinary answers and API errors; every fault scenario (`obssl::mock::FAULT_IDS`) runs too,
+/// Ordinary answers and API errors; every fault scenario (`obssl_mock::FAULT_IDS`) runs too,
 /// so a scenario added to the mock is leak-checked without touching this file.
 const ANSWERS: [&str; 6] = [
     "obxxx",
@@ -41,7 +41,7 @@ fn configs() -> Vec<MockConfig> {
     ]
 }
 
-fn check(mock: &obssl::mock::MockServer, secret: &str, args: &[&str]) {
+fn check(mock: &obssl_mock::MockServer, secret: &str, args: &[&str]) {
     let home = tempfile::tempdir().unwrap();
     let out = obssl_for(mock, home.path())
         .env("OBSSL_ACCESS_KEY_SECRET", secret)
@@ -67,7 +67,7 @@ fn no_scenario_format_or_verbosity_leaks_the_secret() {
     // Every (configuration, instance, format, verbosity) run, each one a process that
     // mostly waits (Retry-After, timeouts): a few workers take them from one queue.
     let mocks: Vec<_> = configs().into_iter().map(start_mock).collect();
-    let mut runs: Vec<(&obssl::mock::MockServer, Vec<&str>)> = Vec::new();
+    let mut runs: Vec<(&obssl_mock::MockServer, Vec<&str>)> = Vec::new();
     for (index, mock) in mocks.iter().enumerate() {
         // The default configuration runs every fault scenario; the digest
         // variants run the instances whose answers differ in kind.

@@ -1,6 +1,6 @@
 //! The end-to-end tests: one binary (so the crate is linked once), one module
 //! per area, as ripgrep and xh do. They drive the real `obssl` and
-//! `obssl-mock` binaries against the in-process mock API (`obssl::mock`);
+//! `obssl-mock` binaries against the in-process mock API (`obssl_mock`);
 //! tests of the crate's internals are unit tests under `src/`.
 
 mod util;
@@ -13,6 +13,7 @@ mod check_wire;
 mod config;
 mod conventions;
 mod digest;
+mod durations;
 mod endpoint;
 mod exporter;
 mod exporter_web;
@@ -26,6 +27,7 @@ mod leaks;
 mod mock_server;
 mod names;
 mod nonce_cache;
+mod offline;
 mod probe;
 mod probe_hostile;
 mod probe_mariadb;

@@ -8,9 +8,8 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use assert_cmd::cargo::cargo_bin_cmd;
 use digest_auth::AuthContext;
-use obssl::mock::{MockAlgorithm, MockConfig, MockQop, MockServer};
+use obssl_mock::{MockAlgorithm, MockConfig, MockQop, MockServer};
 use predicates::prelude::*;
 use serde_json::{json, Value};
 
@@ -620,7 +619,7 @@ fn stop_releases_the_port() {
 }
 
 fn mock_bin() -> assert_cmd::Command {
-    let mut command = cargo_bin_cmd!("obssl-mock");
+    let mut command = assert_cmd::Command::new(crate::util::mock_bin());
     for variable in [
         "OBSSL_MOCK_ACCESS_KEY_ID",
         "OBSSL_MOCK_ACCESS_KEY_SECRET",
@@ -729,7 +728,7 @@ fn bad_options_exit_2_with_a_clear_message() {
 
 #[test]
 fn serve_prints_url_credentials_and_export_lines() {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_obssl-mock"))
+    let mut child = std::process::Command::new(crate::util::mock_bin())
         .args(["serve", "--listen", "127.0.0.1:0"])
         .env_remove("OBSSL_MOCK_ACCESS_KEY_SECRET")
         .env_remove("OBSSL_MOCK_ACCESS_KEY_ID")

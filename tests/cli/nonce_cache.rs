@@ -3,7 +3,7 @@
 //! cached challenge the server refuses never fails a call.
 
 use crate::util::*;
-use obssl::mock::{MockConfig, MockServer};
+use obssl_mock::{MockConfig, MockServer};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -319,7 +319,7 @@ fn a_challenge_bound_to_a_session_cookie_is_not_cached() {
 #[test]
 fn an_auth_int_challenge_is_cached_too() {
     let mock = start_mock(MockConfig {
-        qop: obssl::mock::MockQop::AuthInt,
+        qop: obssl_mock::MockQop::AuthInt,
         ..MockConfig::default()
     });
     let h = home();

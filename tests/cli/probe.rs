@@ -4,7 +4,7 @@
 //! cannot be read, and the JSON fields of each address.
 
 use crate::util::{assert_no_secret, home, obssl_for, start_mock, Run};
-use obssl::mock::{MockConfig, MockTenantAddress};
+use obssl_mock::{MockConfig, MockTenantAddress};
 use std::io::Write;
 use std::net::TcpListener;
 

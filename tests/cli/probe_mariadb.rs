@@ -4,7 +4,7 @@
 //!
 //! Four servers, started once (in parallel) and shared by every test here:
 //! - `good`: a leaf signed by the mock's expiring CA (the CA behind the
-//!   `caUrl` of `obcluster-ca-expiring`; its test key is in `src/mock/ca/`),
+//!   `caUrl` of `obcluster-ca-expiring`; its test key is in `crates/obssl-mock/src/ca/`),
 //!   SAN `IP:127.0.0.1` only, `require_secure_transport` off;
 //! - `strict`: the same leaf, `require_secure_transport=ON`;
 //! - `expired`: a leaf of the same CA that expired 12 hours ago;
@@ -20,7 +20,7 @@
 //! it; with `OBSSL_REQUIRE_MARIADB=1` (set by `.ci/run`) that is a failure.
 
 use crate::util::{home, isolated, mock_env, start_mock, Run};
-use obssl::mock::{MockConfig, MockTenantAddress};
+use obssl_mock::{MockConfig, MockTenantAddress};
 use std::io::{Read, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -33,8 +33,9 @@ pub(crate) const DB_PASSWORD: &str = "pw-LEAKCHECK-db-5e1f0a";
 /// The instance whose caUrl serves the CA that signed the servers' leaves.
 pub(crate) const INSTANCE: &str = "obcluster-ca-expiring";
 
-const EXPIRING_KEY: &[u8] = include_bytes!("../../src/mock/ca/expiring-ca-key.pk8");
-const EXPIRING_TEMPLATE: &[u8] = include_bytes!("../../src/mock/ca/expiring-ca-template.der");
+const EXPIRING_KEY: &[u8] = include_bytes!("../../crates/obssl-mock/src/ca/expiring-ca-key.pk8");
+const EXPIRING_TEMPLATE: &[u8] =
+    include_bytes!("../../crates/obssl-mock/src/ca/expiring-ca-template.der");
 
 /// The MariaDB binaries found on this machine.
 struct Install {

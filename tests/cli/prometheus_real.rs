@@ -11,7 +11,7 @@
 
 use crate::exporter::{http_get, sample, Answer, Exporter};
 use crate::util::*;
-use obssl::mock::MockConfig;
+use obssl_mock::MockConfig;
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! only the one that was told: the others must not hammer a rate-limited account.
 
 use crate::util::*;
-use obssl::mock::MockConfig;
+use obssl_mock::MockConfig;
 use std::time::Duration;
 
 #[test]

@@ -8,7 +8,7 @@
 #![cfg_attr(not(unix), allow(dead_code, unused_imports))]
 
 use crate::util::{isolated_env, start_mock, SECRET};
-use obssl::mock::MockConfig;
+use obssl_mock::MockConfig;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -16,18 +16,10 @@ use std::time::{Duration, Instant};
 /// The marker that skips the next block; the reason follows in parentheses.
 const SKIP_MARKER: &str = "<!-- recipe: skip";
 
-/// Placeholders of the docs and what they become in the test (`{tmp}` is the
-/// recipe's working directory).
-const PLACEHOLDERS: [(&str, &str); 4] = [
-    ("/usr/local/bin/obssl", "obssl"),
-    // The shipped alert rules and dashboard, from the checkout.
-    (
-        "docs/prometheus/",
-        concat!(env!("CARGO_MANIFEST_DIR"), "/docs/prometheus/"),
-    ),
-    ("/var/lib/node_exporter/textfile", "{tmp}/textfile"),
-    ("obcluster-xxxx", "obcluster-demo"),
-];
+/// The variable the textfile recipe reads for node_exporter's textfile directory
+/// (`/var/lib/node_exporter/textfile` when unset): the test points it into the
+/// recipe's working directory. Recipes run verbatim: nothing in them is rewritten.
+const TEXTFILE_DIR: &str = "TEXTFILE_DIR";
 
 /// Tools some recipes use beyond a POSIX shell and coreutils.
 const OPTIONAL_TOOLS: [&str; 2] = ["jq", "promtool"];
@@ -194,14 +186,21 @@ fn run(recipe: &Recipe) -> Outcome {
     let mock = start_mock(MockConfig::default());
     let home = tempfile::tempdir().unwrap();
     let work = tempfile::tempdir().unwrap();
-    let mut script = recipe.script.clone();
-    for (placeholder, value) in PLACEHOLDERS {
-        script = script.replace(
-            placeholder,
-            &value.replace("{tmp}", &work.path().to_string_lossy()),
-        );
+    // As in a checkout: the alert rules and their tests, for the recipes that run promtool.
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/prometheus");
+    let copy = work.path().join("docs/prometheus");
+    std::fs::create_dir_all(&copy).unwrap();
+    for entry in std::fs::read_dir(&shipped).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), copy.join(entry.file_name())).unwrap();
     }
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_obssl")).parent().unwrap();
+    let script = recipe.script.clone();
+    // obssl-mock is built next to obssl (see `mock_bin`).
+    let bin_dir = crate::util::mock_bin().parent().unwrap();
+    assert_eq!(
+        bin_dir,
+        Path::new(env!("CARGO_BIN_EXE_obssl")).parent().unwrap()
+    );
     let path = std::env::join_paths(std::iter::once(bin_dir.to_path_buf()).chain(
         std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
     ))
@@ -217,6 +216,7 @@ fn run(recipe: &Recipe) -> Outcome {
         .env("OBSSL_ACCESS_KEY_SECRET", SECRET)
         // The secret as a secret manager hands it to `obssl configure`.
         .env("SK", SECRET)
+        .env(TEXTFILE_DIR, work.path().join("textfile"))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -4,7 +4,7 @@
 
 use crate::tls::cert_file;
 use crate::util::{generated, start_mock, Run, ACCESS_KEY_ID, SECRET};
-use obssl::mock::{MockConfig, MockServer, MockTls, MockTlsVersions};
+use obssl_mock::{MockConfig, MockServer, MockTls, MockTlsVersions};
 
 fn fleet(mock: &MockServer, ids: &[String], jobs: &str, extra: &[&str]) -> Run {
     let home = tempfile::tempdir().unwrap();

@@ -2,7 +2,7 @@
 //! timestamps are never broken, the least important columns go first.
 
 use crate::util::{home, obssl_for, start_mock, Run};
-use obssl::mock::MockConfig;
+use obssl_mock::MockConfig;
 
 const IDS: [&str; 5] = [
     "obxxx",
@@ -30,8 +30,9 @@ fn at_80_columns_ids_and_dates_stay_whole_and_the_table_fits() {
     for line in r.stdout.lines() {
         assert!(line.chars().count() <= 80, "{line:?}\n{}", r.stdout);
     }
-    // One line per instance, between the header and the bottom border.
-    assert_eq!(r.stdout.lines().count(), 4 + IDS.len(), "{}", r.stdout);
+    // One line per instance, between the header and the bottom border; the
+    // error wraps onto a second line rather than being cut.
+    assert_eq!(r.stdout.lines().count(), 4 + IDS.len() + 1, "{}", r.stdout);
     for id in IDS {
         assert!(r.stdout.contains(&format!("│ {id} ")), "{id}\n{}", r.stdout);
     }
@@ -39,6 +40,7 @@ fn at_80_columns_ids_and_dates_stay_whole_and_the_table_fits() {
     assert!(r.stdout.contains("2027-09-20"), "{}", r.stdout);
     assert!(!r.stdout.contains("Auto-update"), "{}", r.stdout);
     assert!(r.stdout.contains("error: HTTP 404"), "{}", r.stdout);
+    assert!(r.stdout.contains("InstanceNotFound"), "{}", r.stdout);
 }
 
 #[test]
@@ -54,4 +56,50 @@ fn a_pipe_without_columns_gets_every_column_and_the_full_timestamps() {
     // Wide enough for everything: the full form too.
     let r = table_at(Some("200"));
     assert!(r.stdout.contains("2026-12-10T04:11:13Z"), "{}", r.stdout);
+}
+
+/// An error cell wraps in a narrow table instead of being cut: its reason stays
+/// (`HTTP 200, not JSON`, never a bare `HTTP 200` that reads like a success).
+#[test]
+fn a_narrowed_error_cell_keeps_its_reason() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    for columns in ["40", "60", "200"] {
+        let r = Run::of(obssl_for(&mock, h.path()).env("COLUMNS", columns).args([
+            "get",
+            "obcluster-demo",
+            "mock-not-json",
+            "mock-success-false",
+        ]));
+        assert_eq!(r.code, 5, "{}", r.stderr);
+        assert_eq!(
+            ssl_cell(&r.stdout, "mock-not-json"),
+            "error: HTTP 200, not JSON",
+            "{columns}:\n{}",
+            r.stdout
+        );
+        assert_eq!(
+            ssl_cell(&r.stdout, "mock-success-false"),
+            "error: HTTP 200 E001R000",
+            "{columns}:\n{}",
+            r.stdout
+        );
+        assert!(!r.stdout.contains('…'), "{columns}:\n{}", r.stdout);
+    }
+}
+
+/// The SSL cell of `id`'s row, its lines joined by spaces.
+fn ssl_cell(table: &str, id: &str) -> String {
+    let mut words = Vec::new();
+    let mut in_row = false;
+    for line in table.lines().filter(|l| l.starts_with('│')) {
+        let cells: Vec<&str> = line.trim_matches('│').split('┆').map(str::trim).collect();
+        if !cells[0].is_empty() {
+            in_row = cells[0] == id;
+        }
+        if in_row {
+            words.push(cells[1].to_string());
+        }
+    }
+    words.join(" ")
 }

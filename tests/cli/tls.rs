@@ -3,7 +3,7 @@
 //! servers (the certificates are in tests/data/tls-errors, made by its make.sh).
 
 use crate::util::{isolated, start_mock, Run, ACCESS_KEY_ID, SECRET};
-use obssl::mock::{MockConfig, MockServer, MockTls, MockTlsVersions};
+use obssl_mock::{MockConfig, MockServer, MockTls, MockTlsVersions};
 use std::path::{Path, PathBuf};
 
 /// A file of tests/data/tls-errors.
@@ -272,6 +272,27 @@ fn a_server_of_older_tls_versions_is_told_so() {
         "{}",
         r.stderr
     );
+}
+
+/// The mock's plain-HTTP port, reached with `https://`, says so at once (it answers the
+/// ClientHello 400 as real servers do; it used to wait, and the client timed out after 10 s).
+#[test]
+fn https_to_the_mock_s_plain_http_port_is_told_at_once() {
+    let mock = start_mock(MockConfig::default());
+    let https = mock.base_url().replacen("http://", "https://", 1);
+    // A ClientHello is random: try several, each must be told at once.
+    for _ in 0..5 {
+        let r = failing_get(&https);
+        tells(
+            &r.stderr,
+            "127.0.0.1 did not answer in TLS (is this port plain HTTP?",
+        );
+        assert!(
+            !r.stderr.contains("timed out"),
+            "told at once, not by a timeout: {}",
+            r.stderr
+        );
+    }
 }
 
 #[test]

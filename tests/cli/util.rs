@@ -2,9 +2,10 @@
 //! their output, an in-process mock API, and what must never leak.
 
 use assert_cmd::Command;
-use obssl::mock::{MockConfig, MockServer};
+use obssl_mock::{MockConfig, MockServer};
 use std::ffi::OsString;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// A secret distinctive enough that finding it anywhere in output is a leak.
@@ -16,8 +17,8 @@ pub const ACCESS_KEY_ID: &str = "ak-test-0001";
 /// or OBSSL_* variable leaks in from the developer's shell.
 pub fn isolated(bin: &str, home: &Path) -> Command {
     let path = match bin {
-        "obssl" => env!("CARGO_BIN_EXE_obssl"),
-        "obssl-mock" => env!("CARGO_BIN_EXE_obssl-mock"),
+        "obssl" => Path::new(env!("CARGO_BIN_EXE_obssl")),
+        "obssl-mock" => mock_bin(),
         other => panic!("unknown binary {other}"),
     };
     let mut cmd = Command::new(path);
@@ -25,6 +26,57 @@ pub fn isolated(bin: &str, home: &Path) -> Command {
         .envs(isolated_env(home))
         .timeout(Duration::from_secs(60));
     cmd
+}
+
+/// The `obssl-mock` binary. It belongs to the workspace's other package
+/// (crates/obssl-mock), for which Cargo sets no `CARGO_BIN_EXE_*`, so it is built
+/// once per test run by the cargo that runs the tests, into this build's target
+/// directory and profile (next to `obssl`): never a stale one, also under
+/// `cargo test --test cli`.
+pub fn mock_bin() -> &'static Path {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let obssl = Path::new(env!("CARGO_BIN_EXE_obssl"));
+        let profile_dir = obssl.parent().unwrap();
+        let profile = match profile_dir.file_name().unwrap().to_str().unwrap() {
+            "debug" => "dev",
+            other => other,
+        };
+        // target/<profile>, or target/<triple>/<profile> under `--target`.
+        let mut target_dir = profile_dir.parent().unwrap();
+        let mut triple = None;
+        if !target_dir.join("CACHEDIR.TAG").exists() {
+            if let Some(above) = target_dir.parent() {
+                if above.join("CACHEDIR.TAG").exists() {
+                    triple = target_dir.file_name();
+                    target_dir = above;
+                }
+            }
+        }
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let mut build = std::process::Command::new(cargo);
+        build
+            .args(["build", "--quiet", "--bin"])
+            .arg("obssl-mock")
+            .arg("--manifest-path")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
+            .arg("--profile")
+            .arg(profile)
+            .arg("--target-dir")
+            .arg(target_dir);
+        if let Some(triple) = triple {
+            build.arg("--target").arg(triple);
+        }
+        let out = build.output().expect("cargo runs");
+        assert!(
+            out.status.success(),
+            "building obssl-mock failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mock = profile_dir.join(format!("obssl-mock{}", std::env::consts::EXE_SUFFIX));
+        assert!(mock.is_file(), "{} was not built", mock.display());
+        mock
+    })
 }
 
 /// The whole environment of [`isolated`], for commands built some other way (a

@@ -374,7 +374,7 @@ mod tests {
 
     #[test]
     fn hostile_fixtures_are_served_but_never_listed() {
-        use crate::mock::fixtures::HOSTILE_TEXT;
+        use crate::fixtures::HOSTILE_TEXT;
         let fields = get("/api/v2/instances/hostile-fields/security/ssl?requestId=r");
         assert_eq!(body(&fields)["data"]["enableSSL"], HOSTILE_TEXT);
         let error = get("/api/v2/instances/hostile-error/security/ssl?requestId=r");

@@ -62,6 +62,20 @@ const GENERATED_PREFIX: &str = "obcluster-gen-";
 /// The prefix of the ids whose answer is an error; they are left out of the instance list.
 pub(crate) const ERROR_FIXTURE_PREFIX: &str = "mock-";
 
+/// The API reference's example instance: answered on request with the reference's answer
+/// exactly, `caUrl` on the real download host included, but never listed, so that no
+/// `--all` run against the mock (`check --all --ca`, `ca --all`) reaches beyond loopback.
+pub(crate) const REFERENCE_EXAMPLE_ID: &str = "obxxx";
+
+/// The instance id the docs use for "your instance": a healthy instance, listed.
+pub(crate) const DOCS_EXAMPLE_ID: &str = "obcluster-xxxx";
+
+/// Whether the instance list leaves `instance_id` out: the error fixtures and the
+/// reference's example.
+fn unlisted(instance_id: &str) -> bool {
+    instance_id.starts_with(ERROR_FIXTURE_PREFIX) || instance_id == REFERENCE_EXAMPLE_ID
+}
+
 /// The prefix of the hostile fixtures (terminal escapes everywhere): served when asked for,
 /// never listed (like the `fault-*` ids).
 pub(crate) const HOSTILE_FIXTURE_PREFIX: &str = "hostile-";
@@ -126,13 +140,12 @@ fn hostile_fixtures() -> Vec<(String, Fixture)> {
 }
 
 /// The name the instance list gives an instance unless told otherwise: its id
-/// without `obcluster-` (`obcluster-demo` is `demo`); `obxxx`, the documented
-/// example, is `documented example`; any other id is its own name.
+/// without `obcluster-` (`obcluster-demo` is `demo`); any other id is its own name.
 fn default_name(instance_id: &str) -> String {
-    match instance_id {
-        "obxxx" => "documented example".to_string(),
-        id => id.strip_prefix("obcluster-").unwrap_or(id).to_string(),
-    }
+    instance_id
+        .strip_prefix("obcluster-")
+        .unwrap_or(instance_id)
+        .to_string()
 }
 
 /// The id of the `n`th generated instance (from 1): `obcluster-gen-0001`.
@@ -159,7 +172,11 @@ impl FixtureSet {
     /// The built-in fixtures (see the module documentation for the table).
     pub(crate) fn builtin() -> Self {
         let entries = vec![
-            ("obxxx".to_owned(), Fixture::Data(documented_example())),
+            (
+                REFERENCE_EXAMPLE_ID.to_owned(),
+                Fixture::Data(documented_example()),
+            ),
+            relative(DOCS_EXAMPLE_ID, 200, vec![]),
             relative("obcluster-demo", 200, vec![]),
             ("obcluster-nulls".to_owned(), Fixture::Data(with_nulls())),
             (
@@ -332,13 +349,10 @@ impl FixtureSet {
     }
 
     /// The ids `GET /api/v2/instances` lists: all but the error fixtures (`mock-*`), so that
-    /// `obssl get --all` against the mock succeeds.
-    #[cfg(test)]
+    /// `obssl get --all` against the mock succeeds, and the reference's example `obxxx`,
+    /// whose `caUrl` is on the real download host.
     pub(crate) fn listed_ids(&self) -> Vec<String> {
-        self.ids()
-            .into_iter()
-            .filter(|id| !id.starts_with(ERROR_FIXTURE_PREFIX))
-            .collect()
+        self.ids().into_iter().filter(|id| !unlisted(id)).collect()
     }
 
     /// How many ids [`listed_ids`](Self::listed_ids) gives, and `take` of
@@ -350,7 +364,7 @@ impl FixtureSet {
             .entries
             .iter()
             .map(|(id, _)| id)
-            .filter(|id| !id.starts_with(ERROR_FIXTURE_PREFIX))
+            .filter(|id| !unlisted(id))
             .collect();
         let total = entries.len() + self.generated;
         let mut page: Vec<String> = entries
@@ -428,7 +442,7 @@ fn with_nulls() -> Value {
 fn with_unknown_fields() -> Value {
     json!({
         "autoUpdate": "CLOSE",
-        "caUrl": EXAMPLE_CA_URL,
+        "caUrl": super::ca::CA_ZIP_PATH,
         "certValid": true,
         "certificationType": "SSL",
         "cipherSuites": ["TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"],
@@ -450,7 +464,7 @@ fn with_unknown_fields() -> Value {
 fn with_legacy_date() -> Value {
     json!({
         "autoUpdate": "OPEN",
-        "caUrl": EXAMPLE_CA_URL,
+        "caUrl": super::ca::CA_ZIP_PATH,
         "certValid": true,
         "certificationType": "SSL",
         "enableSSL": "OPEN",
@@ -478,6 +492,29 @@ mod tests {
                 r#""instanceId":"obxxx","status":"OPEN","validPeriod":"2026-12-10T04:11:13Z"}"#
             )
         );
+    }
+
+    /// Only the reference's example points beyond the mock, and it is not listed: an `--all`
+    /// run against the mock downloads every CA from the mock itself.
+    #[test]
+    fn every_listed_ca_url_is_on_the_mock() {
+        let set = FixtureSet::builtin().with_generated(2);
+        for id in set.listed_ids() {
+            let data = match set.get(&id).unwrap() {
+                Fixture::Data(data) => data,
+                Fixture::Relative { .. } => continue, // the healthy instance's `/ca/` path
+                other => panic!("{id}: {other:?}"),
+            };
+            let url = &data["caUrl"];
+            assert!(
+                url.is_null() || url.as_str().is_some_and(|u| u.starts_with("/ca/")),
+                "{id}: {url}"
+            );
+        }
+        let Some(Fixture::Data(example)) = set.get(REFERENCE_EXAMPLE_ID) else {
+            panic!("obxxx is answered");
+        };
+        assert_eq!(example["caUrl"], EXAMPLE_CA_URL);
     }
 
     #[test]
@@ -545,7 +582,9 @@ mod tests {
             assert!(set.get(absent).is_none(), "{absent}");
         }
         let listed = set.listed_ids();
-        assert_eq!(listed.first().map(String::as_str), Some("obxxx"));
+        assert_eq!(listed.first().map(String::as_str), Some(DOCS_EXAMPLE_ID));
+        assert!(!listed.iter().any(|id| id == REFERENCE_EXAMPLE_ID));
+        assert!(set.get(REFERENCE_EXAMPLE_ID).is_some());
         assert_eq!(
             listed.last().map(String::as_str),
             Some("obcluster-gen-0012")

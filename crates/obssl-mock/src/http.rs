@@ -287,9 +287,15 @@ fn read_request(
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(_) => return Ok(None),
             }
+            if lines.is_empty() && head.is_empty() && not_a_request_line(&line) {
+                return Err(400);
+            }
             if head.len() + line.len() > MAX_HEAD_BYTES {
                 return Err(431);
             }
+        }
+        if lines.is_empty() && head.is_empty() && not_a_request_line(&line) {
+            return Err(400);
         }
         head.extend_from_slice(&line);
         if head.len() > MAX_HEAD_BYTES {
@@ -374,6 +380,16 @@ fn read_request(
             body,
         },
     )))
+}
+
+/// Whether the first bytes of a request cannot start a request line, which starts with a
+/// method (letters; blank lines before it are tolerated). A TLS ClientHello (0x16) sent to
+/// this plain-HTTP port is such a start: it is answered 400 at once, as real servers do,
+/// instead of waiting for a line end that may never come.
+fn not_a_request_line(start: &[u8]) -> bool {
+    start
+        .first()
+        .is_some_and(|b| !b.is_ascii_alphabetic() && !matches!(b, b'\r' | b'\n'))
 }
 
 fn write_response(

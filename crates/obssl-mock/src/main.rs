@@ -1,4 +1,4 @@
-//! `obssl-mock`: run the bundled mock OceanBase Cloud SSL API (see `obssl::mock`).
+//! `obssl-mock`: run the bundled mock OceanBase Cloud SSL API (see the `obssl_mock` library).
 
 use std::ffi::OsString;
 use std::io::{self, Write};
@@ -8,7 +8,7 @@ use std::process::{self, Command};
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use obssl::mock::{
+use obssl_mock::{
     MockAlgorithm, MockConfig, MockQop, MockServer, MockTenantAddress, MockTls, MockTlsVersions,
     FAULT_IDS,
 };
@@ -36,7 +36,8 @@ Strict digest servers, to test obssl or a script against (the options combine fr
   obssl-mock run -- sh -c 'curl -sS --digest -u \"$OBSSL_ACCESS_KEY_ID:$OBSSL_ACCESS_KEY_SECRET\" \\
       \"$OBSSL_ENDPOINT/api/v2/instances/obxxx/security/ssl?requestId=1\"'
 
-Built-in instance ids: obxxx (the API reference's example), obcluster-demo, obcluster-nulls,
+Built-in instance ids: obxxx (the API reference's example; not listed, its caUrl is the real
+download host), obcluster-xxxx (the docs' example), obcluster-demo, obcluster-nulls,
 obcluster-extra, obcluster-legacy-date; one per `obssl check` state: obcluster-expiring-soon,
 obcluster-expiring-warn, obcluster-expired, obcluster-ssl-off, obcluster-not-forced,
 obcluster-no-auto-update, obcluster-bad-date, obcluster-cert-invalid; for `obssl ca` and

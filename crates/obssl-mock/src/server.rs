@@ -160,6 +160,12 @@ impl MockServer {
         self.shared.fixtures.ids()
     }
 
+    /// The instance ids the instance list gives (`--all`): every fixture but the error
+    /// answers (`mock-*`) and the API reference's example `obxxx`.
+    pub fn listed_ids(&self) -> Vec<String> {
+        self.shared.fixtures.listed_ids()
+    }
+
     /// Every request seen so far, 401s included, in arrival order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared
@@ -381,7 +387,7 @@ mod tests {
     use digest_auth::{AuthContext, HttpMethod};
 
     use super::*;
-    use crate::mock::config::MockQop;
+    use crate::config::MockQop;
 
     const TARGET: &str = "/api/v2/instances/obxxx/security/ssl?requestId=wire";
 

@@ -41,7 +41,8 @@
 //!
 //! | instance id | HTTP | answer |
 //! |---|---|---|
-//! | `obxxx` | 200 | exactly the `data` of the API reference's example (validPeriod `2026-12-10T04:11:13Z`, forceSSL `CLOSE`) |
+//! | `obxxx` | 200 | exactly the `data` of the API reference's example (validPeriod `2026-12-10T04:11:13Z`, forceSSL `CLOSE`, `caUrl` on the real download host); answered but not listed |
+//! | `obcluster-xxxx` | 200 | the instance the docs' examples use: healthy, like `obcluster-demo` |
 //! | `obcluster-demo` | 200 | healthy: SSL `OPEN` and forced, certificate valid until 200 days after the answer (RFC 3339 `...Z`) |
 //! | `obcluster-nulls` | 200 | `caUrl`, `certValid`, `forceSSLSupport`, `validPeriod` are `null`; `autoUpdate` missing |
 //! | `obcluster-extra` | 200 | normal answer plus unknown fields: `tlsVersion`, `cipherSuites` (array), `certificate` (object) |
@@ -82,7 +83,7 @@
 //! override or extend these: the file stem is the instance id, the content the `data` value.
 //!
 //! ```no_run
-//! use obssl::mock::{MockConfig, MockServer};
+//! use obssl_mock::{MockConfig, MockServer};
 //!
 //! let server = MockServer::start(MockConfig::default())?;
 //! println!("{}/api/v2/instances/obxxx/security/ssl?requestId=1", server.base_url());

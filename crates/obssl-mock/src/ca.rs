@@ -3,7 +3,7 @@
 //!
 //! | path | answer |
 //! |---|---|
-//! | `/ca/OceanBase-CA.zip` | the test CA (`src/mock/ca/`) as PEM, DER and PKCS#7 plus a text file, in a folder `OceanBase-CA/` |
+//! | `/ca/OceanBase-CA.zip` | the test CA (`crates/obssl-mock/src/ca/`) laid out as the real archive: PEM, PKCS#7 and a Java KeyStore (password `OceanBase`), in a folder `OceanBase-CA/` |
 //! | `/ca/OceanBase-CA-expiring.zip` | a CA (EC P-256) that expires 5 days after the mock started, signed at start |
 //! | `/ca/broken.zip` | the first half of the test CA's archive (not a readable ZIP) |
 //! | `/ca/hostile.zip` | a CA whose subject holds a C1 CSI (U+009B), a bidi override (U+202E) and an ESC, signed at start, in entries named with terminal escapes ([`HOSTILE_CA_ENTRIES`]) |
@@ -46,9 +46,9 @@ pub const HOSTILE_CA_ENTRIES: [&str; 2] =
 pub const EXPIRING_CA_DAYS: i64 = 5;
 
 const PEM: &[u8] = include_bytes!("ca/OceanBase-CA.pem");
-const DER: &[u8] = include_bytes!("ca/OceanBase-CA.crt");
 const P7B: &[u8] = include_bytes!("ca/OceanBase-CA.p7b");
-const TEXT: &[u8] = include_bytes!("ca/README.txt");
+/// The test CA in a JKS keystore (`keytool -importcert ... -storepass OceanBase`).
+const JKS: &[u8] = include_bytes!("ca/OceanBase-CA.jks");
 /// A test-only key (PKCS#8) and certificate template for the expiring CA.
 const EXPIRING_KEY: &[u8] = include_bytes!("ca/expiring-ca-key.pk8");
 const EXPIRING_TEMPLATE: &[u8] = include_bytes!("ca/expiring-ca-template.der");
@@ -59,9 +59,8 @@ const ZIP: &str = "application/zip";
 pub fn ca_archive() -> Vec<u8> {
     zip_of(&[
         ("OceanBase-CA/OceanBase-CA.pem", PEM),
-        ("OceanBase-CA/OceanBase-CA.crt", DER),
         ("OceanBase-CA/OceanBase-CA.p7b", P7B),
-        ("OceanBase-CA/README.txt", TEXT),
+        ("OceanBase-CA/OceanBase-CA.jks", JKS),
     ])
 }
 
@@ -79,18 +78,12 @@ fn archives() -> &'static Archives {
         let hostile = hostile_ca_der();
         Archives {
             hostile: zip_of(&[
-                (
-                    HOSTILE_CA_ENTRIES[0],
-                    crate::cacert::to_pem(&hostile).as_bytes(),
-                ),
+                (HOSTILE_CA_ENTRIES[0], to_pem(&hostile).as_bytes()),
                 (HOSTILE_CA_ENTRIES[1], &hostile),
             ]),
             ca: ca_archive(),
             expiring: zip_of(&[
-                (
-                    "OceanBase-CA-expiring.pem",
-                    crate::cacert::to_pem(&expiring).as_bytes(),
-                ),
+                ("OceanBase-CA-expiring.pem", to_pem(&expiring).as_bytes()),
                 ("OceanBase-CA-expiring.crt", &expiring),
             ]),
         }
@@ -146,6 +139,16 @@ fn plain(status: u16, text: &str) -> HttpResponse {
         )],
         body: text.as_bytes().to_vec(),
     }
+}
+
+/// `der_bytes` as one PEM `CERTIFICATE` block.
+fn to_pem(der_bytes: &[u8]) -> String {
+    x509_cert::der::pem::encode_string(
+        "CERTIFICATE",
+        x509_cert::der::pem::LineEnding::LF,
+        der_bytes,
+    )
+    .expect("a certificate always encodes as PEM")
 }
 
 fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
@@ -235,17 +238,26 @@ mod tests {
     #[test]
     fn the_hostile_ca_holds_c1_bidi_and_escape_in_its_subject() {
         let der = hostile_ca_der();
-        let cert = crate::cacert::describe(&der).unwrap();
+        let tbs = x509_cert::Certificate::from_der(&der)
+            .unwrap()
+            .tbs_certificate;
+        // The subject as RFC 4514 text, as obssl's `cacert::describe` reads it.
+        let subject = tbs.subject.to_string();
         for hidden in ['\u{9b}', '\u{202e}'] {
-            assert!(cert.subject.contains(hidden), "{:?}", cert.subject);
+            assert!(subject.contains(hidden), "{subject:?}");
         }
-        assert!(
-            cert.subject.contains("\\1b]0\\;pwned"),
-            "{:?}",
-            cert.subject
-        );
-        assert!(cert.name().contains('\u{1b}'), "{:?}", cert.name());
-        assert_eq!(cert.subject, cert.issuer);
+        assert!(subject.contains("\\1b]0\\;pwned"), "{subject:?}");
+        // The common name's value itself holds the ESC byte.
+        let common_name = x509_cert::der::asn1::ObjectIdentifier::new_unwrap("2.5.4.3");
+        let cn = tbs
+            .subject
+            .0
+            .iter()
+            .flat_map(|rdn| rdn.0.iter())
+            .find(|atv| atv.oid == common_name)
+            .unwrap();
+        assert!(cn.value.value().contains(&0x1b), "{:?}", cn.value);
+        assert_eq!(tbs.subject, tbs.issuer);
         let body = answer("GET", HOSTILE_CA_ZIP_PATH).unwrap().body;
         let mut archive = zip::ZipArchive::new(Cursor::new(body)).unwrap();
         let names: Vec<String> = (0..archive.len())
