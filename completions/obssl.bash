@@ -238,7 +238,7 @@ _obssl() {
                     return 0
                     ;;
                 --network)
-                    COMPREPLY=($(compgen -W "intranet internet all" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "intranet internet peering private-link all" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -461,7 +461,7 @@ _obssl() {
             return 0
             ;;
         obssl__subcmd__configure)
-            opts="-p -o -h -V --profile --access-key-id --site --endpoint --project-id --output --color --help --version"
+            opts="-p -o -h -V --profile --access-key-id --site --endpoint --project-id --output --insecure-storage --move-to-store --db-user --db-password-stdin --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -497,6 +497,10 @@ _obssl() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --db-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -895,7 +899,7 @@ _obssl() {
             return 0
             ;;
         obssl__subcmd__probe)
-            opts="-w -c -o -p -t -v -h -V --file --all --jobs --address --network --ca-file --db-user --warning --critical --output --profile --site --endpoint --project-id --ca-bundle --timeout --retries --verbose --color --help --version"
+            opts="-w -c -o -p -v -t -h -V --file --all --jobs --address --network --ca-file --db-user --warning --critical --output --detail --profile --site --endpoint --project-id --ca-bundle --retries --verbose --timeout --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -914,7 +918,7 @@ _obssl() {
                     return 0
                     ;;
                 --network)
-                    COMPREPLY=($(compgen -W "intranet internet all" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "intranet internet peering private-link all" -- "${cur}"))
                     return 0
                     ;;
                 --ca-file)
@@ -973,15 +977,15 @@ _obssl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

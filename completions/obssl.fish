@@ -94,9 +94,13 @@ complete -c obssl -n "__fish_obssl_using_subcommand configure" -l project-id -d 
 complete -c obssl -n "__fish_obssl_using_subcommand configure" -s o -l output -d 'Default output format of the profile' -r -f -a "table\t'A readable table (two columns for one instance, a row per instance for several)'
 json\t'The API\'s `data` object, pretty-printed (an array of them for several instances)'
 jsonl\t'One compact JSON object per line, per instance, in order, as answers arrive'"
+complete -c obssl -n "__fish_obssl_using_subcommand configure" -l db-user -d 'The database user of `probe --db-user` when that flag is not given' -r
 complete -c obssl -n "__fish_obssl_using_subcommand configure" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
 always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"
+complete -c obssl -n "__fish_obssl_using_subcommand configure" -l insecure-storage -d 'Write the secret into the config file in plain text (mode 0600) instead of the OS credential store (the default; configure refuses when there is none)'
+complete -c obssl -n "__fish_obssl_using_subcommand configure" -l move-to-store -d 'Move the profile\'s plain-text secret into the OS credential store (removed from the file once the store holds it). On a terminal, configure offers it'
+complete -c obssl -n "__fish_obssl_using_subcommand configure" -l db-password-stdin -d 'Read the DB password of the profile\'s db_user from standard input (instead of the AccessKey secret), stored as the secret is'
 complete -c obssl -n "__fish_obssl_using_subcommand configure" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obssl -n "__fish_obssl_using_subcommand configure" -s V -l version -d 'Print version'
 complete -c obssl -n "__fish_obssl_using_subcommand config; and not __fish_seen_subcommand_from list path help" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
@@ -135,10 +139,12 @@ complete -c obssl -n "__fish_obssl_using_subcommand check" -l jobs -d 'How many 
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s w -l warning -d 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s c -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning) [default: 7, or --warning when that is lower]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l ca-file -d 'CRITICAL when this PEM trust bundle (a client\'s --ssl-ca file) lacks the instance\'s CA certificate (compared by SHA-256 fingerprint). Implies --ca' -r -F
-complete -c obssl -n "__fish_obssl_using_subcommand check" -l db-user -d 'With --wire: log in as NAME (password from OBSSL_DB_PASSWORD; a user without privileges) once over TLS and once without, to learn whether plaintext is refused' -r
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l db-user -d 'With --wire: log in as NAME (password from OBSSL_DB_PASSWORD, OBSSL_DB_PASSWORD_FILE or the profile, as for probe; a user without privileges) once over TLS and once without, to learn whether plaintext is refused' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l network -d 'With --wire: which tenant addresses to probe (the online ones)' -r -f -a "intranet\t'The intranet (VPC) addresses'
 internet\t'The internet (public) addresses'
-all\t'Both'"
+peering\t'The VPC peering addresses'
+private-link\t'The private link addresses'
+all\t'Every side'"
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "plugin\t'Monitoring Plugins format: a summary line with perfdata, then one line per problem'
 json\t'Every instance with its state and reasons'
 prometheus\t'Prometheus text exposition format (node_exporter textfile collector)'"
@@ -167,11 +173,13 @@ complete -c obssl -n "__fish_obssl_using_subcommand check" -s V -l version -d 'P
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -l file -d 'Read instance ids from PATH (`-` for stdin): one per line, blank lines and `#` comments ignored' -r -F
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -l jobs -d 'How many requests are in flight at once (1 to 64)' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -l address -d 'Probe HOST[:PORT] (default port 3306) instead of the tenant addresses the API lists (repeatable). With instance ids, each address is held against each instance\'s answer and CA; alone, no credentials are needed' -r
-complete -c obssl -n "__fish_obssl_using_subcommand probe" -l network -d 'Which tenant addresses to probe' -r -f -a "intranet\t'The intranet (VPC) addresses'
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -l network -d 'Which sides of the online tenant connections to probe (the others are listed as skipped)' -r -f -a "intranet\t'The intranet (VPC) addresses'
 internet\t'The internet (public) addresses'
-all\t'Both'"
+peering\t'The VPC peering addresses'
+private-link\t'The private link addresses'
+all\t'Every side'"
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -l ca-file -d 'Verify the served chain against the certificates of this PEM file (instead of, or with an instance id, in addition to the instance\'s CA from caUrl)' -r -F
-complete -c obssl -n "__fish_obssl_using_subcommand probe" -l db-user -d 'Log in as NAME over TLS (only to a server whose chain and name verified) and then without TLS, to learn whether plaintext logins are refused; the password comes from OBSSL_DB_PASSWORD, else the profile\'s db_password, never a flag. Use a user without privileges: nothing is run' -r
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -l db-user -d 'Log in as NAME over TLS (only to a server whose chain and name verified) and then without TLS, to learn whether plaintext logins are refused [default: the profile\'s db_user]; the password comes from OBSSL_DB_PASSWORD, OBSSL_DB_PASSWORD_FILE or the profile (db_password_store, db_password_command, db_password), never a flag. Use a user without privileges: nothing is run' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -s w -l warning -d 'WARNING when fewer than DAYS are left before the served certificate expires [default: 30, or --critical when that is higher]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -s c -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning) [default: 7, or --warning when that is lower]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -s o -l output -d 'Output format' -r -f -a "table\t'A block of facts per address'
@@ -184,12 +192,13 @@ global\t'Global site: https://g-api-cloud.oceanbase.com'"
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -l endpoint -d 'API base URL [env: OBSSL_ENDPOINT] [default: https://api-cloud.oceanbase.com]. Plain http:// is accepted only for loopback hosts' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -l project-id -d 'Project id, sent as the X-Ob-Project-Id header [env: OBSSL_PROJECT_ID] [default: the account\'s most recently used project]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -l ca-bundle -d 'Trust the certificates of this PEM file in addition to the system\'s roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]' -r -F
-complete -c obssl -n "__fish_obssl_using_subcommand probe" -s t -l timeout -d 'Give up on one attempt (connection, digest handshake, answer) after DURATION (a bare number is seconds: 30, 30s, 500ms, 2m); with retries, one call takes at most timeout × (retries + 1). For `check`, the limit of the whole run (the plugin timeout): unanswered instances are then UNKNOWN' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -l retries -d 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]' -r
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -s t -l timeout -d 'Give up on one address after DURATION (a number is seconds; 10s, 1m): the whole probe of one address (name resolution, connect, greeting, TLS and the logins) ends within it; a port that sends no MySQL greeting is given 5 s at most. Also each API call\'s limit' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
 always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -l all -d 'Every instance of the account (listed with GET /api/v2/instances)'
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -l detail -d 'Show the block of facts of every address, also when several are probed (by default several addresses are one row each)'
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -s v -l verbose -d 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -s V -l version -d 'Print version'

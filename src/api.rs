@@ -4,6 +4,7 @@
 //! Calls go through an [`Api`]: the HTTP client, plus the command layer's way
 //! of telling the user about a failure to get an answer at all.
 
+use crate::client::envelope::is_api_envelope;
 use crate::client::{ApiClient, HttpAnswer, TransportError};
 use crate::error::{ApiFailure, Error, Result};
 use crate::sanitize::shown;
@@ -144,13 +145,6 @@ fn request_id_in(path: &str) -> &str {
     path.split(['?', '&'])
         .find_map(|pair| pair.strip_prefix("requestId="))
         .unwrap_or("")
-}
-
-/// True when `body` is the API's JSON envelope (an object with `success` or
-/// `errorCode`), as opposed to a web server's or gateway's own 404 page.
-fn is_api_envelope(body: &[u8]) -> bool {
-    serde_json::from_slice::<Map<String, Value>>(body)
-        .is_ok_and(|map| map.contains_key("success") || map.contains_key("errorCode"))
 }
 
 /// The `data` object of a successful answer, every field as the API sent it,

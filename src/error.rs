@@ -21,13 +21,15 @@ pub enum ErrorKind {
     Api,
     /// Connection, TLS or timeout failure.
     Network,
+    /// The OS credential store is missing, locked or lacks the item.
+    CredentialStore,
 }
 
 impl ErrorKind {
     /// The process exit status for this kind of failure.
     pub fn exit_code(self) -> u8 {
         match self {
-            ErrorKind::Internal => 1,
+            ErrorKind::Internal | ErrorKind::CredentialStore => 1,
             ErrorKind::Usage => 2,
             ErrorKind::Config => 3,
             ErrorKind::Auth => 4,
@@ -45,6 +47,7 @@ impl ErrorKind {
             ErrorKind::Auth => "auth",
             ErrorKind::Api => "api",
             ErrorKind::Network => "network",
+            ErrorKind::CredentialStore => "credential-store",
         }
     }
 }
@@ -184,6 +187,7 @@ mod tests {
             (ErrorKind::Auth, 4),
             (ErrorKind::Api, 5),
             (ErrorKind::Network, 6),
+            (ErrorKind::CredentialStore, 1),
         ];
         for (kind, code) in table {
             assert_eq!(kind.exit_code(), code, "{kind:?}");

@@ -29,6 +29,7 @@ mod selection;
 mod signals;
 mod style;
 mod trace;
+mod wire;
 
 #[cfg(test)]
 mod tests;

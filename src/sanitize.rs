@@ -53,6 +53,18 @@ fn escape(text: &str, hidden: impl Fn(char) -> bool) -> Cow<'_, str> {
     Cow::Owned(shown)
 }
 
+/// The text of a table cell of several lines that obssl lays out itself (findings, a
+/// chain): each part made [`visible`] (a newline, CR, tab, C0/C1 or bidi control in it stays
+/// escaped, so no part can forge a line of the table), the parts joined by newlines. The one
+/// rule of every table renderer; a cell of one part is `visible(part)`.
+pub fn cell_lines<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    parts
+        .into_iter()
+        .map(|part| visible(part).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The most characters of a value a message repeats whole. A URL, an id or a path a person
 /// may copy is never longer: those are shown whole, never cut in the middle.
 pub const MAX_SHOWN_CHARS: usize = 2048;
@@ -70,6 +82,15 @@ pub fn shown(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cell_of_several_parts_keeps_each_part_on_its_line() {
+        assert_eq!(
+            cell_lines(["a\nFAKE LINE: OK", "b\r\u{202e}c"]),
+            "a\\u{a}FAKE LINE: OK\nb\\u{d}\\u{202e}c"
+        );
+        assert_eq!(cell_lines([]), "");
+    }
 
     #[test]
     fn plain_text_is_untouched_and_borrowed() {

@@ -60,7 +60,8 @@ pub enum Command {
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
     /// Probe what tenant addresses serve on the wire (TLS, chain, plaintext), held against the API.
-    #[command(after_help = PROBE_EXAMPLES)]
+    #[command(after_help = PROBE_EXAMPLES,
+              mut_arg("timeout", |a| a.default_value(PROBE_TIMEOUT_SECONDS).help(PROBE_TIMEOUT_HELP)))]
     Probe(ProbeArgs),
     /// Serve the check's metrics over HTTP for Prometheus, refreshed in the background.
     #[command(after_help = EXPORTER_EXAMPLES)]
@@ -334,6 +335,25 @@ pub struct ConfigureArgs {
     /// Default output format of the profile.
     #[arg(short, long, value_enum, value_name = "FORMAT")]
     pub output: Option<OutputFormat>,
+
+    /// Write the secret into the config file in plain text (mode 0600) instead
+    /// of the OS credential store (the default; configure refuses when there is none).
+    #[arg(long)]
+    pub insecure_storage: bool,
+
+    /// Move the profile's plain-text secret into the OS credential store (removed
+    /// from the file once the store holds it). On a terminal, configure offers it.
+    #[arg(long, conflicts_with = "insecure_storage")]
+    pub move_to_store: bool,
+
+    /// The database user of `probe --db-user` when that flag is not given.
+    #[arg(long, value_name = "NAME")]
+    pub db_user: Option<String>,
+
+    /// Read the DB password of the profile's db_user from standard input (instead
+    /// of the AccessKey secret), stored as the secret is.
+    #[arg(long)]
+    pub db_password_stdin: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -403,8 +423,9 @@ pub struct CheckArgs {
     #[arg(long)]
     pub wire: bool,
 
-    /// With --wire: log in as NAME (password from OBSSL_DB_PASSWORD; a user without
-    /// privileges) once over TLS and once without, to learn whether plaintext is refused.
+    /// With --wire: log in as NAME (password from OBSSL_DB_PASSWORD, OBSSL_DB_PASSWORD_FILE or
+    /// the profile, as for probe; a user without privileges) once over TLS and once without,
+    /// to learn whether plaintext is refused.
     #[arg(long, value_name = "NAME", requires = "wire")]
     pub db_user: Option<String>,
 
@@ -512,6 +533,14 @@ pub enum CheckFormat {
     Prometheus,
 }
 
+/// The default of `probe -t`: the whole probe of one address.
+pub const PROBE_TIMEOUT_SECONDS: &str = "10";
+
+/// `probe -t`'s help: it bounds each address's whole probe (and each API call).
+const PROBE_TIMEOUT_HELP: &str = "Give up on one address after DURATION (a number is \
+    seconds; 10s, 1m): the whole probe of one address (name resolution, connect, greeting, TLS and the logins) ends within \
+    it; a port that sends no MySQL greeting is given 5 s at most. Also each API call's limit";
+
 #[derive(Debug, Clone, Args)]
 pub struct ProbeArgs {
     #[command(flatten)]
@@ -520,10 +549,11 @@ pub struct ProbeArgs {
     /// Probe HOST[:PORT] (default port 3306) instead of the tenant addresses the API lists
     /// (repeatable). With instance ids, each address is held against each instance's answer
     /// and CA; alone, no credentials are needed.
-    #[arg(long, value_name = "HOST[:PORT]")]
+    #[arg(long, value_name = "HOST[:PORT]", value_parser = parse_probe_address)]
     pub address: Vec<String>,
 
-    /// Which tenant addresses to probe.
+    /// Which sides of the online tenant connections to probe (the others are listed as
+    /// skipped).
     #[arg(long, value_enum, value_name = "NETWORK", default_value_t = NetworkChoice::All)]
     pub network: NetworkChoice,
 
@@ -533,9 +563,10 @@ pub struct ProbeArgs {
     pub ca_file: Option<PathBuf>,
 
     /// Log in as NAME over TLS (only to a server whose chain and name verified) and then
-    /// without TLS, to learn whether plaintext logins are refused; the password comes from
-    /// OBSSL_DB_PASSWORD, else the profile's db_password, never a flag. Use a user without
-    /// privileges: nothing is run.
+    /// without TLS, to learn whether plaintext logins are refused [default: the profile's
+    /// db_user]; the password comes from OBSSL_DB_PASSWORD, OBSSL_DB_PASSWORD_FILE or the
+    /// profile (db_password_store, db_password_command, db_password), never a flag. Use a
+    /// user without privileges: nothing is run.
     #[arg(long, value_name = "NAME")]
     pub db_user: Option<String>,
 
@@ -561,6 +592,11 @@ pub struct ProbeArgs {
     #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = ProbeFormat::Table)]
     pub output: ProbeFormat,
 
+    /// Show the block of facts of every address, also when several are probed (by default
+    /// several addresses are one row each).
+    #[arg(long)]
+    pub detail: bool,
+
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }
@@ -571,7 +607,11 @@ pub enum NetworkChoice {
     Intranet,
     /// The internet (public) addresses.
     Internet,
-    /// Both.
+    /// The VPC peering addresses.
+    Peering,
+    /// The private link addresses.
+    PrivateLink,
+    /// Every side.
     All,
 }
 
@@ -624,6 +664,12 @@ pub fn parse_from(args: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
         args.refused_secret = refused_secret;
     }
     Ok(cli)
+}
+
+/// `probe --address`: `HOST`, `HOST:PORT`, `[V6]:PORT` or a bare IPv6 address; a URL (a
+/// scheme, a user, a path) is refused while parsing, a usage error (exit 2).
+fn parse_probe_address(s: &str) -> Result<String, String> {
+    crate::probe::Target::parse(s).map(|_| s.to_owned())
 }
 
 /// `--listen`: an IP address and a port (a host name could resolve to an

@@ -5,10 +5,13 @@
 //! is one client to the server. A server keeps a bounded table of them
 //! (Apache's `AuthDigestShmemSize`, 1000 bytes by default, holds about a
 //! dozen); with more workers than that it forgets a challenge as soon as it
-//! was handed out and answers every request `stale=true`. When that happens
-//! (a challenge earned by the request itself, declared stale twice), the
-//! gate halves the attempts in flight and the attempt is made again, so a
-//! run slows down instead of failing. Unlimited until then.
+//! was handed out and answers every request `stale=true`. libmicrohttpd
+//! keeps the nonces it issued in a table of 4 slots by default and refuses
+//! an evicted one without `stale`. When that happens (a challenge earned by
+//! the request itself, declared stale twice, or refused after a signed
+//! request of the run was accepted), the gate halves the attempts in flight
+//! and the attempt is made again, so a run slows down instead of failing.
+//! Unlimited until then.
 
 use crate::trace::Trace;
 use std::sync::{Condvar, Mutex, MutexGuard};

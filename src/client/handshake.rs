@@ -38,7 +38,22 @@
 //! once: no other request holds it. Only the rejection of a request signed
 //! with a challenge this attempt has just received from an unsigned request
 //! (or from the 401 to its cached challenge) is an authentication failure; a
-//! stale answer to it earns one more try.
+//! stale answer to it earns one more try, and once a signed request of the
+//! run was accepted (the credentials are right) it means the server forgot
+//! the nonce (see `gate`).
+//!
+//! A 400 whose body is not the API's envelope, to a request signed with a
+//! kept or cached challenge, is treated as that challenge's rejection: Perl
+//! Catalyst's digest credential answers an overtaken nonce count so. The
+//! request is sent again once, unsigned, to earn a challenge of its own.
+//!
+//! - **Nonces bound to the URI** (GNU libmicrohttpd): a kept nonce accepted
+//!   at one target only and refused at another, then cured by a fresh
+//!   challenge, is a sighting when the refusal said stale (an overtaken
+//!   count never is) or the nonce is still accepted at that one target only
+//!   when the cure is (a count overtaken by another worker's has been
+//!   accepted elsewhere by then). At the second sighting the run stops
+//!   signing with kept challenges: every request earns its own, as curl's do.
 //!
 //! The kept challenges themselves live in `kept`. Nothing here reads the
 //! secret (signing is `kept::sign`).
@@ -47,7 +62,7 @@ use super::config::AccessKey;
 use super::cookies::Cookies;
 use super::digest::DigestChallenge;
 use super::error::TransportError;
-use super::kept::{sign, Accepted, Origin, Session};
+use super::kept::{sign, Accepted, KeptUse, Origin, Session};
 pub(super) use super::kept::{Answered, KeptChallenges};
 use crate::trace::Trace;
 use std::sync::atomic::Ordering;
@@ -58,7 +73,7 @@ enum Basis {
     /// Nothing: no Authorization header was sent.
     Unsigned,
     /// A kept challenge.
-    Kept { origin: Origin, nonce: String },
+    Kept(KeptUse),
     /// The challenge of a 401 this attempt received; `from_unsigned`: the
     /// 401 answered an unsigned request, so the challenge is this
     /// request's alone.
@@ -89,6 +104,20 @@ pub(super) struct Handshake<'a> {
     /// The attempt gave up because the server forgot, at once, a challenge
     /// of this worker's own (see `gate`).
     forgotten: bool,
+    /// A kept nonce accepted at another URI only was refused here: if the
+    /// fresh one this attempt earns is accepted, the server may bind nonces
+    /// to URIs.
+    uri_binding_suspected: Option<Suspicion>,
+}
+
+/// Why a refused kept nonce looked bound to the URI it was accepted at.
+enum Suspicion {
+    /// The server called it stale (an overtaken nonce count never is).
+    Stale,
+    /// Refused without stale: it counts if the nonce is still accepted at
+    /// `home` only when the fresh challenge is accepted (a count overtaken
+    /// by another worker's is accepted elsewhere by then).
+    Refused { used: KeptUse, home: String },
 }
 
 /// The request headers the handshake decides.
@@ -119,12 +148,13 @@ impl<'a> Handshake<'a> {
             requests: 0,
             cure_pending: false,
             forgotten: false,
+            uri_binding_suspected: None,
         };
         if let Some(signed) = kept.sign(key, target) {
             trace.info(|| {
                 format!(
                     "* digest: signing with the kept challenge{}",
-                    match signed.origin {
+                    match signed.used.origin {
                         Origin::Shared => "",
                         Origin::Own => " (this worker's own)",
                     }
@@ -132,10 +162,7 @@ impl<'a> Handshake<'a> {
             });
             handshake.authorization = Some(signed.authorization);
             handshake.cookie = signed.cookie;
-            handshake.basis = Basis::Kept {
-                origin: signed.origin,
-                nonce: signed.nonce,
-            };
+            handshake.basis = Basis::Kept(signed.used);
         } else if let Some(mut session) = kept.take_cached(trace) {
             if let Ok(header) = sign(&mut session.challenge, key, target) {
                 handshake.authorization = Some(header);
@@ -164,7 +191,13 @@ impl<'a> Handshake<'a> {
     /// challenge it was signed with is good. A fresh one is kept for later
     /// requests; a kept one takes the answer's `nextnonce` and cookies.
     pub fn accepted(self, answered: &Answered) {
-        let accepted = Accepted { answered };
+        let accepted = Accepted {
+            answered,
+            target: self.target,
+        };
+        if !matches!(self.basis, Basis::Unsigned) {
+            self.kept.proven.store(true, Ordering::SeqCst);
+        }
         let moved_on = |session: &mut Session| {
             if accepted.apply(session) {
                 self.kept.next_nonces_seen.store(true, Ordering::SeqCst);
@@ -172,8 +205,20 @@ impl<'a> Handshake<'a> {
         };
         match self.basis {
             Basis::Unsigned => {}
-            Basis::Kept { origin, nonce } => self.kept.update(origin, &nonce, &accepted),
+            Basis::Kept(used) => self.kept.update(used.origin, &used.nonce, &accepted),
             Basis::Fresh { mut session, .. } => {
+                let sighted = match &self.uri_binding_suspected {
+                    None => false,
+                    Some(Suspicion::Stale) => true,
+                    Some(Suspicion::Refused { used, home }) => self.kept.still_only_at(used, home),
+                };
+                if sighted && self.kept.uri_binding_seen() {
+                    self.trace.info(|| {
+                        "* digest: the server binds each nonce to the URI it was issued for; \
+                         from now on every request earns a challenge of its own"
+                            .into()
+                    });
+                }
                 // A fresh challenge cured the rejection of a kept one: from
                 // now on each worker signs with a challenge of its own (this
                 // one is this worker's).
@@ -213,11 +258,24 @@ impl<'a> Handshake<'a> {
         let stale = challenge.stale();
         let mut cookies = Cookies::default();
         cookies.update(answered.set_cookies.iter().map(String::as_str));
-        let fresh = Session {
-            challenge,
-            cookies,
-            received: SystemTime::now(),
-        };
+        let fresh = Session::new(challenge, cookies, SystemTime::now());
+        if let Basis::Kept(used) = &self.basis {
+            if let Some(home) = self.kept.refused_elsewhere(used, self.target) {
+                self.uri_binding_suspected = Some(if stale {
+                    Suspicion::Stale
+                } else {
+                    Suspicion::Refused {
+                        used: used.clone(),
+                        home,
+                    }
+                });
+                trace.info(|| {
+                    "* digest: a nonce accepted at another URI was refused here (does the server \
+                     bind nonces to URIs?)"
+                        .into()
+                });
+            }
+        }
         match &self.basis {
             Basis::Unsigned => self.sign_fresh(fresh, true, "earned by this request"),
             // A rejected cached challenge is never an authentication failure:
@@ -243,12 +301,12 @@ impl<'a> Handshake<'a> {
                 trace.info(|| "* nonce cache: the cached challenge was rejected".into());
                 self.sign_fresh(fresh, true, "the cached challenge was rejected")
             }
-            Basis::Kept { origin, nonce } if stale => {
-                self.kept.forget(*origin, nonce);
+            Basis::Kept(used) if stale => {
+                self.kept.forget(used.origin, &used.nonce);
                 // A server that moves its nonces on with every answer
                 // (`nextnonce`) makes workers sharing one chain call each
                 // other's nonces stale: each follows a chain of its own.
-                if *origin == Origin::Shared
+                if used.origin == Origin::Shared
                     && self.kept.next_nonces_seen.load(Ordering::SeqCst)
                     && self.kept.go_per_worker()
                 {
@@ -270,7 +328,7 @@ impl<'a> Handshake<'a> {
             // `apache_nc_check_on_with_room_for_many_clients` (tests/cli/apache.rs)
             // exceed their request budgets; an unsigned request earns a new
             // opaque of this worker's own.
-            Basis::Kept { .. } => {
+            Basis::Kept(_) => {
                 self.cure_pending = true;
                 self.ask_unsigned(
                     "the kept challenge was rejected (another request may have overtaken its nonce count)",
@@ -292,8 +350,16 @@ impl<'a> Handshake<'a> {
                 // Per worker (or on the way there: a kept challenge was
                 // refused in this attempt), a challenge this request earned
                 // and the server called stale twice was forgotten, not refused.
-                self.forgotten =
-                    stale && (self.cure_pending || self.kept.per_worker.load(Ordering::SeqCst));
+                // So was a challenge refused without stale once a signed
+                // request of this run was accepted: the credentials are
+                // right, the server dropped the nonce (libmicrohttpd keeps a
+                // table of a few nonces and evicts one as soon as another is
+                // issued).
+                self.forgotten = if stale {
+                    self.cure_pending || self.kept.per_worker.load(Ordering::SeqCst)
+                } else {
+                    self.kept.proven.load(Ordering::SeqCst)
+                };
                 let reason = if stale {
                     "the server declared the nonce stale twice"
                 } else {
@@ -306,6 +372,32 @@ impl<'a> Handshake<'a> {
                 })
             }
         }
+    }
+
+    /// The request was answered 400 with a body that is not the API's error
+    /// envelope: true when the attempt tries once more (the next request is
+    /// unsigned, to earn a challenge of its own), false when the answer is
+    /// final. A server that wants each nonce's counts to arrive in order
+    /// (Perl Catalyst's digest credential) answers 400, not 401, to a count
+    /// that another request overtook: only a request signed with a kept or
+    /// cached challenge can meet that, and only once per attempt.
+    pub fn bad_request(&mut self) -> bool {
+        let shared = match &self.basis {
+            Basis::Kept(_) => true,
+            Basis::Cached { .. } => false,
+            Basis::Unsigned | Basis::Fresh { .. } => return false,
+        };
+        if self.unsigned_retry_used {
+            return false;
+        }
+        // Cured by a fresh challenge, the run goes per worker, as after a
+        // kept challenge refused with a 401.
+        self.cure_pending = shared;
+        self.ask_unsigned(
+            "HTTP 400 to a request signed with a reused nonce (another request may have \
+             overtaken its nonce count)",
+        );
+        true
     }
 
     /// Signs the next request with `fresh`, the challenge of the last 401.
@@ -609,6 +701,151 @@ mod tests {
             "{auth}"
         );
         assert_eq!(creds.cookie, Some("S=one; LB=b"));
+    }
+
+    fn challenge_at(target_nonce: &str) -> Answered {
+        challenge(target_nonce, "")
+    }
+
+    #[test]
+    fn a_400_to_a_kept_challenge_is_sent_again_once_with_a_fresh_challenge() {
+        let kept = KeptChallenges::default();
+        let key = key();
+        prime(&kept, &key, "n1");
+        let mut h = Handshake::start(&kept, &key, "/p", Trace::default());
+        assert!(h.next_request().authorization.is_some());
+        assert!(h.bad_request(), "a 400 to a reused nonce is retried");
+        assert!(
+            h.next_request().authorization.is_none(),
+            "unsigned, to earn one"
+        );
+        h.rejected(&challenge_at("n2")).unwrap();
+        assert!(h
+            .next_request()
+            .authorization
+            .unwrap()
+            .contains("nonce=\"n2\""));
+        assert!(!h.bad_request(), "a 400 to the fresh challenge is final");
+        // Cured once, the run goes per worker (as after a refused kept nonce).
+        let mut cured = Handshake::start(&kept, &key, "/p", Trace::default());
+        cured.next_request();
+        assert!(cured.bad_request());
+        cured.next_request();
+        cured.rejected(&challenge_at("n3")).unwrap();
+        cured.next_request();
+        cured.accepted(&Answered::default());
+        assert!(kept.per_worker.load(Ordering::SeqCst));
+    }
+
+    #[test]
+    fn a_400_to_a_challenge_this_request_earned_is_final() {
+        let kept = KeptChallenges::default();
+        let key = key();
+        let mut h = Handshake::start(&kept, &key, "/p", Trace::default());
+        assert!(!h.bad_request(), "unsigned");
+        h.next_request();
+        h.rejected(&challenge_at("n1")).unwrap();
+        h.next_request();
+        assert!(!h.bad_request(), "signed with its own fresh challenge");
+    }
+
+    /// One call at `target` signed with the kept challenge, refused with a
+    /// fresh challenge (`stale` or not), then accepted with it.
+    fn refused_then_cured(kept: &KeptChallenges, key: &AccessKey, target: &str, stale: bool) {
+        let mut h = Handshake::start(kept, key, target, Trace::default());
+        assert!(
+            h.next_request().authorization.is_some(),
+            "signed with the kept one"
+        );
+        let extra = if stale { ", stale=true" } else { "" };
+        h.rejected(&challenge(&format!("fresh-{target}"), extra))
+            .unwrap();
+        if h.next_request().authorization.is_none() {
+            h.rejected(&challenge(&format!("own-{target}"), ""))
+                .unwrap();
+            h.next_request();
+        }
+        h.accepted(&Answered::default());
+    }
+
+    #[test]
+    fn a_server_that_binds_nonces_to_uris_stops_their_reuse_across_uris() {
+        for stale in [true, false] {
+            let kept = KeptChallenges::default();
+            let key = key();
+            let mut first = Handshake::start(&kept, &key, "/a", Trace::default());
+            first.next_request();
+            first.rejected(&challenge_at("n1")).unwrap();
+            first.next_request();
+            first.accepted(&Answered::default());
+            // Each nonce accepted at one URI only is refused at the next.
+            refused_then_cured(&kept, &key, "/b", stale);
+            assert!(
+                !kept.uri_bound.load(Ordering::SeqCst),
+                "once may be an expiry"
+            );
+            refused_then_cured(&kept, &key, "/c", stale);
+            assert!(kept.uri_bound.load(Ordering::SeqCst), "stale: {stale}");
+            let mut next = Handshake::start(&kept, &key, "/d", Trace::default());
+            assert!(
+                next.next_request().authorization.is_none(),
+                "a kept nonce reused at another URI"
+            );
+        }
+    }
+
+    #[test]
+    fn an_overtaken_nonce_count_is_not_taken_for_uris_bound_to_nonces() {
+        let kept = KeptChallenges::default();
+        let key = key();
+        prime(&kept, &key, "n1");
+        for round in 0..3 {
+            // Two requests in flight with the kept nonce; the later count
+            // reached the server first, and the refusal of the earlier one
+            // (not stale) is read before the later one's acceptance, which
+            // is read before the fresh challenge that cures the refusal (two
+            // round trips later) is accepted.
+            let (x, y) = (format!("/x{round}"), format!("/y{round}"));
+            let mut early = Handshake::start(&kept, &key, &x, Trace::default());
+            early.next_request();
+            let mut late = Handshake::start(&kept, &key, &y, Trace::default());
+            late.next_request();
+            early
+                .rejected(&challenge(&format!("r{round}"), ""))
+                .unwrap();
+            late.accepted(&Answered::default());
+            early.next_request();
+            early
+                .rejected(&challenge(&format!("o{round}"), ""))
+                .unwrap();
+            early.next_request();
+            early.accepted(&Answered::default());
+        }
+        assert!(!kept.uri_bound.load(Ordering::SeqCst));
+    }
+
+    #[test]
+    fn a_fresh_challenge_refused_after_the_credentials_worked_was_forgotten() {
+        let kept = KeptChallenges::default();
+        let key = key();
+        // Never accepted (a wrong secret): final, not forgotten.
+        let mut h = earned(&kept, &key, "n1");
+        h.next_request();
+        assert!(h.rejected(&challenge_at("n2")).is_err());
+        assert!(!h.forgotten());
+        // Once a signed request was accepted, the server dropped the nonce.
+        prime(&kept, &key, "n3");
+        kept.uri_bound.store(true, Ordering::SeqCst);
+        let mut h = earned(&kept, &key, "n4");
+        h.next_request();
+        assert!(h.rejected(&challenge_at("n5")).is_err());
+        assert!(h.forgotten());
+        // A new run proves its credentials again.
+        kept.forget_workers();
+        let mut h = earned(&kept, &key, "n6");
+        h.next_request();
+        assert!(h.rejected(&challenge_at("n7")).is_err());
+        assert!(!h.forgotten());
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::digest::{next_nonce, DigestChallenge};
 use crate::trace::Trace;
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::thread::ThreadId;
 use std::time::SystemTime;
@@ -24,7 +24,44 @@ pub(super) struct Session {
     pub(super) cookies: Cookies,
     /// When its nonce was received (the nonce cache's age).
     pub(super) received: SystemTime,
+    /// Where its nonce has been accepted.
+    pub(super) home: Home,
 }
+
+impl Session {
+    pub(super) fn new(challenge: DigestChallenge, cookies: Cookies, received: SystemTime) -> Self {
+        Session {
+            challenge,
+            cookies,
+            received,
+            home: Home::Nowhere,
+        }
+    }
+}
+
+/// The request targets at which a nonce has been accepted: what tells a
+/// server that binds each nonce to the URI it was issued for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Home {
+    Nowhere,
+    One(String),
+    Several,
+}
+
+impl Home {
+    fn record(&mut self, target: &str) {
+        match self {
+            Home::Nowhere => *self = Home::One(target.to_string()),
+            Home::One(home) if home != target => *self = Home::Several,
+            _ => {}
+        }
+    }
+}
+
+/// How many times a server must be seen binding nonces to URIs before the
+/// run stops reusing them across URIs (one sighting may be a nonce that
+/// expired just then).
+const URI_BINDING_SIGHTINGS: u32 = 2;
 
 /// Which kept challenge a request was signed with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,12 +84,28 @@ pub(super) struct KeptChallenges {
     pub(super) cache: Option<NonceCache>,
     /// Set once the cache was consulted (once per run).
     pub(super) cache_tried: AtomicBool,
+    /// Set once the server was seen binding nonces to URIs: from then on no
+    /// kept nonce is reused (each request earns a challenge of its own).
+    pub(super) uri_bound: AtomicBool,
+    /// How often a kept nonce was refused at a new URI and a fresh one cured it.
+    uri_binding_sightings: AtomicU32,
+
+    /// Set once a signed request of this run was accepted: the credentials
+    /// are right, so a fresh challenge refused later was forgotten by the
+    /// server, not refused (see `handshake`).
+    pub(super) proven: AtomicBool,
 }
 
 /// What a request signed with a kept challenge sends.
 pub(super) struct KeptSignature {
     pub(super) authorization: String,
     pub(super) cookie: Option<String>,
+    pub(super) used: KeptUse,
+}
+
+/// Which kept challenge a request was signed with, and how.
+#[derive(Debug, Clone)]
+pub(super) struct KeptUse {
     pub(super) origin: Origin,
     pub(super) nonce: String,
 }
@@ -69,6 +122,7 @@ impl KeptChallenges {
     /// Forgets every worker's own challenge (see [`super::ApiClient::end_run`]).
     pub(super) fn forget_workers(&self) {
         lock(&self.own).clear();
+        self.proven.store(false, Ordering::SeqCst);
     }
 
     /// The challenge of the cache, checked out for this run: once per run,
@@ -77,6 +131,7 @@ impl KeptChallenges {
     pub(super) fn take_cached(&self, trace: Trace) -> Option<Session> {
         let cache = self.cache.as_ref()?;
         if self.per_worker.load(Ordering::SeqCst)
+            || self.uri_bound.load(Ordering::SeqCst)
             || lock(&self.shared).is_some()
             || self.cache_tried.swap(true, Ordering::SeqCst)
         {
@@ -100,11 +155,11 @@ impl KeptChallenges {
                 challenge.next_nonce_count()
             )
         });
-        Some(Session {
+        Some(Session::new(
             challenge,
-            cookies: Cookies::default(),
-            received: std::time::UNIX_EPOCH + std::time::Duration::from_millis(found.received_ms),
-        })
+            Cookies::default(),
+            std::time::UNIX_EPOCH + std::time::Duration::from_millis(found.received_ms),
+        ))
     }
 
     /// Puts a kept challenge back into the cache for the next run (the
@@ -137,8 +192,11 @@ impl KeptChallenges {
     }
 
     /// Signs `target` with the challenge this thread may use, `None` when
-    /// there is none (or it cannot sign).
+    /// there is none (or it cannot sign, or the server binds nonces to URIs).
     pub(super) fn sign(&self, key: &AccessKey, target: &str) -> Option<KeptSignature> {
+        if self.uri_bound.load(Ordering::SeqCst) {
+            return None;
+        }
         let thread = std::thread::current().id();
         if self.per_worker.load(Ordering::SeqCst) {
             let mut own = lock(&self.own);
@@ -189,6 +247,47 @@ impl KeptChallenges {
         }
     }
 
+    /// A request signed at `target` with the kept challenge `signed` was
+    /// refused: the one target its nonce has been accepted at, when that is
+    /// another one (as with a server that binds nonces to URIs).
+    pub(super) fn refused_elsewhere(&self, signed: &KeptUse, target: &str) -> Option<String> {
+        self.with_session(signed.origin, |session| match &session.home {
+            Home::One(home)
+                if session.challenge.nonce() == signed.nonce && home.as_str() != target =>
+            {
+                Some(home.clone())
+            }
+            _ => None,
+        })
+        .flatten()
+    }
+
+    /// Whether the kept nonce of `signed` is still accepted at `home` only:
+    /// a nonce refused elsewhere only because another request overtook its
+    /// count is soon accepted elsewhere too; one bound to `home` never is.
+    pub(super) fn still_only_at(&self, signed: &KeptUse, home: &str) -> bool {
+        self.with_session(signed.origin, |session| {
+            session.challenge.nonce() == signed.nonce
+                && matches!(&session.home, Home::One(h) if h == home)
+        })
+        .unwrap_or(false)
+    }
+
+    /// A fresh challenge cured what [`refused_elsewhere`](Self::refused_elsewhere)
+    /// suspected; true when this sighting makes the run stop reusing nonces
+    /// across URIs.
+    pub(super) fn uri_binding_seen(&self) -> bool {
+        let seen = self.uri_binding_sightings.fetch_add(1, Ordering::SeqCst) + 1;
+        seen >= URI_BINDING_SIGHTINGS && !self.uri_bound.swap(true, Ordering::SeqCst)
+    }
+
+    fn with_session<T>(&self, origin: Origin, f: impl FnOnce(&mut Session) -> T) -> Option<T> {
+        match origin {
+            Origin::Shared => lock(&self.shared).as_mut().map(f),
+            Origin::Own => lock(&self.own).get_mut(&std::thread::current().id()).map(f),
+        }
+    }
+
     /// Switches to one challenge per worker; true the first time.
     pub(super) fn go_per_worker(&self) -> bool {
         !self.per_worker.swap(true, Ordering::SeqCst)
@@ -197,23 +296,11 @@ impl KeptChallenges {
     /// Applies an accepted answer's `nextnonce` and cookies to the kept
     /// challenge that request was signed with, if it is still kept.
     pub(super) fn update(&self, origin: Origin, nonce: &str, accepted: &Accepted) {
-        let apply = |session: &mut Session| {
+        self.with_session(origin, |session| {
             if session.challenge.nonce() == nonce && accepted.apply(session) {
                 self.next_nonces_seen.store(true, Ordering::SeqCst);
             }
-        };
-        match origin {
-            Origin::Shared => {
-                if let Some(session) = lock(&self.shared).as_mut() {
-                    apply(session);
-                }
-            }
-            Origin::Own => {
-                if let Some(session) = lock(&self.own).get_mut(&std::thread::current().id()) {
-                    apply(session);
-                }
-            }
-        }
+        });
     }
 }
 
@@ -231,8 +318,10 @@ fn signature(
     Some(KeptSignature {
         authorization,
         cookie: session.cookies.header(),
-        origin,
-        nonce: session.challenge.nonce().to_string(),
+        used: KeptUse {
+            origin,
+            nonce: session.challenge.nonce().to_string(),
+        },
     })
 }
 
@@ -260,6 +349,8 @@ pub(super) struct Answered {
 /// An accepted answer's effect on the challenge it was signed with.
 pub(super) struct Accepted<'a> {
     pub(super) answered: &'a Answered,
+    /// The request target that was accepted.
+    pub(super) target: &'a str,
 }
 
 impl Accepted<'_> {
@@ -280,9 +371,13 @@ impl Accepted<'_> {
             Some(next) => {
                 session.challenge = next;
                 session.received = SystemTime::now();
+                session.home = Home::Nowhere;
                 true
             }
-            None => false,
+            None => {
+                session.home.record(self.target);
+                false
+            }
         }
     }
 }

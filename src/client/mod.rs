@@ -7,8 +7,9 @@
 //!
 //! A call ([`ApiClient::get`]) is one or more *attempts*; an attempt is the
 //! bounded digest handshake, never a loop (see `handshake`: unsigned →
-//! signed, a rejected kept or cached challenge replaced by a fresh one of the
-//! request's own, one more try on `stale=true`; at most five requests), and
+//! signed, a kept or cached challenge rejected (a 401, or a 400 without the
+//! API's envelope) replaced by a fresh one of the request's own, one more
+//! try on `stale=true`; at most five requests), and
 //! is bounded by `--timeout`. An attempt whose challenges the server forgot
 //! at once (too many digest clients for it) is made again, at most three
 //! times, after the attempts in flight were lowered (see `gate`). Attempts
@@ -37,6 +38,7 @@ pub mod cache;
 mod config;
 mod cookies;
 pub(crate) mod digest;
+pub(crate) mod envelope;
 mod error;
 mod gate;
 mod handshake;
@@ -295,6 +297,12 @@ impl ApiClient {
             let answered = digest_headers(&response);
             if response.status().as_u16() != 401 {
                 let answer = read_answer(&mut response).map_err(|e| (e, false))?;
+                if answer.answer.status == 400
+                    && !envelope::is_api_envelope(&answer.answer.body)
+                    && handshake.bad_request()
+                {
+                    continue;
+                }
                 handshake.accepted(&answered);
                 return Ok(answer);
             }

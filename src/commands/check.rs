@@ -7,7 +7,6 @@
 //! exits 0 once the metrics of a run are written: the states are in the
 //! metrics, and a timer that writes them must not show as failed.
 
-use super::check_wire::{WireInput, WireRun};
 use crate::cacert::{certificates_in, describe, CaCert, CaSource};
 use crate::check::wire::add_wire_findings;
 use crate::check::{evaluate, evaluate_ca, Checked, Policy};
@@ -21,6 +20,7 @@ use crate::render::plugin::unknown_line;
 use crate::render::prometheus::render_run_metrics;
 use crate::render::CheckReport;
 use crate::selection;
+use crate::wire::{probe_instances, WireInput, WireRun};
 use std::ops::ControlFlow;
 
 /// Runs `check`; returns the plugin exit status. On an error that stops the
@@ -96,11 +96,14 @@ fn check(
     judge.start_run(&settings, Some(deadline));
     let wire = args.wire.then(|| WireRun {
         jobs: usize::from(args.selection.jobs),
-        deadline,
+        address_timeout: crate::check::wire::ADDRESS_TIMEOUT,
+        deadline: Some(deadline),
         login,
         network: args.network,
         policy: judge.policy,
         trace: settings.trace,
+        extra_ca: None,
+        addresses: Vec::new(),
     });
     let check_ca = args.policy.ca || args.policy.ca_file.is_some();
     // Each answer is judged as it arrives (its CA too), and only what the
@@ -325,8 +328,7 @@ fn probe_and_add(
             _ => slots.push(None),
         }
     }
-    let mut wired: Vec<Option<_>> = run
-        .check_all(client, &inputs)
+    let mut wired: Vec<Option<_>> = probe_instances(client, &inputs, run)
         .into_iter()
         .map(Some)
         .collect();

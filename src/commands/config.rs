@@ -2,7 +2,8 @@
 
 use crate::cli::ConfigListArgs;
 use crate::config::{
-    ConfigSource, Environment, FlagSettings, NonceCacheSetting, Resolution, Source, Sourced,
+    db_password_source, db_user, ConfigSource, Environment, FlagSettings, NonceCacheSetting,
+    Resolution, SecretKind, SecretRef, Source, Sourced,
 };
 use crate::error::Result;
 use crate::output::Output;
@@ -17,6 +18,20 @@ fn row<T>(name: &'static str, setting: Option<&Sourced<T>>, show: impl Fn(&T) ->
     }
 }
 
+/// A secret's row: where it is, never its value (the AccessKey secret from
+/// the environment or a plain-text key shows masked, as before; the DB password never).
+fn secret_row(name: &'static str, setting: Option<&Sourced<SecretRef>>, kind: SecretKind) -> Row {
+    Row {
+        name,
+        value: setting.map(|s| match (&s.value, kind) {
+            (SecretRef::Value(_), SecretKind::DbPassword) => "(set, not shown)".to_string(),
+            (found, _) => found.shown(),
+        }),
+        source: setting.map(|s| s.value.source_text(&s.source, kind)),
+        conflict: false,
+    }
+}
+
 /// Prints the table (or JSON) of effective settings and returns the exit
 /// status: 0, or 3 when the AccessKey halves break the pair rule. Even then
 /// every row is shown (this is the command to diagnose it with), and the
@@ -27,6 +42,15 @@ pub fn list(args: &ConfigListArgs, env: &dyn Environment, out: &mut Output) -> R
     // Read the file up front: a broken file is reported even when no setting needs it.
     let file_exists = config.file()?.is_some_and(|f| f.exists);
     let r = Resolution::resolve(&flags, env, &config)?;
+    // The login of `probe --db-user`: the profile's user, and where its password is.
+    let profile = flags.profile.as_deref();
+    let db_user = db_user(None, env, &config, profile)?;
+    let db_password = db_password_source(
+        db_user.as_ref().map(|u| u.value.as_str()),
+        env,
+        &config,
+        profile,
+    )?;
     let config_file = config.path().map(|p| {
         let mut shown = p.value.display().to_string();
         if !file_exists {
@@ -45,9 +69,11 @@ pub fn list(args: &ConfigListArgs, env: &dyn Environment, out: &mut Output) -> R
     let mut rows = [
         row("profile", Some(&r.profile), |p| p.clone()),
         row("access_key_id", r.access_key_id.as_ref(), |id| id.clone()),
-        row("access_key_secret", r.access_key_secret.as_ref(), |s| {
-            s.mask()
-        }),
+        secret_row(
+            "access_key_secret",
+            r.access_key_secret.as_ref(),
+            SecretKind::AccessKey,
+        ),
         row("endpoint", Some(&r.endpoint), |e| e.to_string()),
         row("project_id", r.project_id.as_ref(), |p| p.clone()),
         row("output", Some(&r.output), |o| o.name().to_string()),
@@ -58,6 +84,8 @@ pub fn list(args: &ConfigListArgs, env: &dyn Environment, out: &mut Output) -> R
             NonceCacheSetting::On { ttl } => format!("on (ttl {} s)", ttl.as_secs_f64()),
             NonceCacheSetting::Off => "off".to_string(),
         }),
+        row("db_user", db_user.as_ref(), |u| u.clone()),
+        secret_row("db_password", db_password.as_ref(), SecretKind::DbPassword),
         config_file.unwrap_or(Row {
             name: "config file",
             value: None,

@@ -3,7 +3,6 @@
 
 pub mod ca;
 pub mod check;
-mod check_wire;
 pub mod completions;
 pub mod config;
 pub mod configure;

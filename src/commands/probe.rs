@@ -11,37 +11,31 @@
 //! 2 CRITICAL, 3 UNKNOWN (an address unreached, an instance that could not be
 //! read, and any error that stops the run).
 
-use crate::api::tenants::{Network, TenantAddress};
-use crate::api::SslStatus;
 use crate::cacert::{certificates_in, CaSource};
 use crate::check::{worst, Policy, State};
 use crate::cli::{NetworkChoice, ProbeArgs};
 use crate::config::{
-    profile_name, ConfigSource, Environment, FlagSettings, Settings, ENV_DB_PASSWORD,
+    db_password, db_user, ConfigSource, Environment, FlagSettings, Settings, ENV_DB_PASSWORD,
+    ENV_DB_PASSWORD_FILE,
 };
 use crate::error::{Error, Result};
 use crate::fleet::{self, Outcome};
 use crate::output::Output;
-use crate::probe::{self, Login, Target, WireSettings};
+use crate::probe::{Login, Target};
 use crate::render::error::error_line;
-use crate::render::probe::{render, Probed};
-use crate::secret::Secret;
+use crate::render::probe::{render, ProbeReport, Probed};
+use crate::render::table::available_width;
 use crate::selection;
 use crate::style::Palette;
 use crate::trace::Trace;
+use crate::wire::{probe_addresses, probe_instances, WireInput, WireRun};
 use rustls::pki_types::CertificateDer;
 use std::ops::ControlFlow;
 use std::time::Duration;
 
-/// One address to probe and what to hold it against.
-struct Work {
-    instance_id: Option<String>,
-    tenant: Option<TenantAddress>,
-    target: Target,
-    /// Index into the run's settings (one per instance: its CA).
-    settings: usize,
-    api: Option<std::sync::Arc<SslStatus>>,
-}
+/// A password shorter than this draws a warning: the plaintext login shows a scramble that
+/// whoever sits on the path can attack offline.
+pub const SHORT_PASSWORD: usize = 16;
 
 /// Runs `probe`; returns the worst state's exit status.
 pub fn run(
@@ -57,38 +51,50 @@ pub fn run(
         .iter()
         .map(|a| {
             Target::parse(a).map_err(|why| {
-                Error::usage(format!("--address {why}"))
-                    .with_hint("e.g. --address db.example.com:3306 or --address 10.0.0.5")
+                Error::usage(format!("--address {why}")).with_hint(
+                    "e.g. --address db.example.com:3306, --address 10.0.0.5 or --address [::1]:3306",
+                )
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    if args.selection.is_empty() && addresses.is_empty() {
+        return Err(Error::usage("nothing to probe").with_hint(
+            "name instance ids (or --file PATH, --all), or give --address HOST[:PORT]",
+        ));
+    }
     let extra_ca = args.ca_file.as_deref().map(read_ca_file).transpose()?;
     let login = login(args, env)?;
-    let trace = Trace::new(args.connection.verbose);
-    let timeout = Duration::from_secs_f64(args.connection.timeout);
-    let base = WireSettings {
-        ca: extra_ca.clone(),
+    if login
+        .as_ref()
+        .is_some_and(|l| l.password.expose().chars().count() < SHORT_PASSWORD)
+    {
+        out.warn(&format!(
+            "warning: the password of --db-user is shorter than {SHORT_PASSWORD} characters: the \
+             plaintext login shows a scramble of it that whoever sits on the path can attack \
+             offline; use a long random password and a user without privileges"
+        ));
+    }
+    let run = WireRun {
+        jobs: usize::from(args.selection.jobs),
+        address_timeout: Duration::from_secs_f64(args.connection.timeout),
+        deadline: None,
         login,
-        trace,
-        ..WireSettings::new(timeout)
+        network: args.network,
+        policy,
+        trace: Trace::new(args.connection.verbose),
+        extra_ca,
+        addresses,
     };
-    let mut settings = vec![base.clone()];
-    let mut work: Vec<Work> = Vec::new();
+    let mut report = ProbeReport {
+        detail: args.detail,
+        ..ProbeReport::default()
+    };
     let mut failed: Vec<State> = Vec::new();
-
     if args.selection.is_empty() {
-        if addresses.is_empty() {
-            return Err(Error::usage("nothing to probe").with_hint(
-                "name instance ids (or --file PATH, --all), or give --address HOST[:PORT]",
-            ));
-        }
-        work.extend(addresses.iter().map(|target| Work {
-            instance_id: None,
-            tenant: None,
-            target: target.clone(),
-            settings: 0,
-            api: None,
-        }));
+        report.rows = probe_addresses(&run)
+            .into_iter()
+            .map(|checked| Probed::new(None, None, checked))
+            .collect();
     } else {
         let named = selection::named_instances(&args.selection, &mut std::io::stdin().lock())?;
         let resolved = Settings::resolve(
@@ -105,119 +111,99 @@ pub fn run(
                 all: args.selection.all,
                 names: false,
             },
-            usize::from(args.selection.jobs),
+            run.jobs,
             None,
             |_: &Outcome| ControlFlow::Continue(()),
         )?;
-        for outcome in outcomes {
-            let id = outcome.instance_id;
-            let status = match outcome.result {
-                Ok(status) => std::sync::Arc::new(status),
-                Err(e) => {
-                    out.warn(&error_line(&e));
-                    failed.push(State::Unknown);
-                    continue;
+        let mut read = Vec::new();
+        for outcome in &outcomes {
+            match &outcome.result {
+                Ok(status) => {
+                    let ca = match cas.of_instance(&outcome.instance_id, status) {
+                        Ok(unpacked) => Ok(unpacked
+                            .certificates
+                            .iter()
+                            .map(|c| c.der.clone())
+                            .collect()),
+                        Err(e) => {
+                            out.warn(&error_line(&e));
+                            failed.push(State::Unknown);
+                            Err(e.message)
+                        }
+                    };
+                    read.push((outcome.instance_id.as_str(), status, ca));
                 }
-            };
-            let mut ca: Vec<CertificateDer<'static>> = extra_ca.clone().unwrap_or_default();
-            match cas.of_instance(&id, &status) {
-                Ok(unpacked) => ca.extend(
-                    unpacked
-                        .certificates
-                        .iter()
-                        .map(|c| CertificateDer::from(c.der.clone())),
-                ),
                 Err(e) => {
-                    out.warn(&error_line(&e));
+                    out.warn(&error_line(e));
                     failed.push(State::Unknown);
                 }
             }
-            settings.push(WireSettings {
-                ca: (!ca.is_empty()).then_some(ca),
-                ..base.clone()
-            });
-            let index = settings.len() - 1;
-            let targets: Vec<(Option<TenantAddress>, Target)> = if addresses.is_empty() {
-                match client.tenant_addresses(&id, None) {
-                    Ok(listed) => listed
-                        .into_iter()
-                        .filter(|a| a.is_online() && wanted(args.network, a.network))
-                        .map(|a| {
-                            let target = Target {
-                                host: a.host.clone(),
-                                port: a.port,
-                            };
-                            (Some(a), target)
-                        })
-                        .collect(),
-                    Err(e) => {
-                        out.warn(&error_line(&e));
-                        failed.push(State::Unknown);
-                        continue;
-                    }
+        }
+        let inputs: Vec<WireInput<'_>> = read
+            .into_iter()
+            .map(|(instance_id, status, ca)| WireInput {
+                instance_id,
+                status,
+                ca,
+                ca_known: true,
+            })
+            .collect();
+        for (input, wire) in inputs.iter().zip(probe_instances(&client, &inputs, &run)) {
+            match &wire.result {
+                Err(e) => {
+                    out.warn(&error_line(e));
+                    failed.push(State::Unknown);
                 }
-            } else {
-                addresses.iter().map(|t| (None, t.clone())).collect()
-            };
-            if targets.is_empty() {
-                out.warn(&format!(
-                    "warning: instance {id} lists no online {} address to probe",
-                    match args.network {
-                        NetworkChoice::All => "tenant",
-                        NetworkChoice::Intranet => "intranet",
-                        NetworkChoice::Internet => "internet",
-                    }
-                ));
+                Ok(list) if list.is_empty() && wire.skipped.is_empty() => {
+                    out.warn(&format!(
+                        "warning: instance {} lists no online {} address to probe",
+                        input.instance_id,
+                        network_words(args.network)
+                    ));
+                    failed.push(State::Unknown);
+                }
+                Ok(list) if list.is_empty() => {
+                    out.warn(&format!(
+                        "warning: instance {} lists no {} address to probe ({} skipped: -v names each)",
+                        input.instance_id,
+                        network_words(args.network),
+                        wire.skipped.len()
+                    ));
+                    failed.push(State::Unknown);
+                }
+                Ok(_) => {}
             }
-            work.extend(targets.into_iter().map(|(tenant, target)| Work {
-                instance_id: Some(id.clone()),
-                tenant,
-                target,
-                settings: index,
-                api: Some(status.clone()),
-            }));
+            report.add(input.instance_id, input.status, wire);
         }
     }
-
-    let jobs: Vec<(Target, &WireSettings)> = work
-        .iter()
-        .map(|w| (w.target.clone(), &settings[w.settings]))
-        .collect();
-    let facts = probe::probe_all(&jobs, usize::from(args.selection.jobs));
-    let rows: Vec<Probed> = work
-        .into_iter()
-        .zip(facts)
-        .map(|(w, facts)| {
-            let findings = probe::judge(&facts, w.api.as_deref(), &policy);
-            Probed::new(
-                w.instance_id,
-                w.tenant,
-                w.target,
-                w.api.as_deref(),
-                facts,
-                findings,
-            )
-        })
-        .collect();
-    out.write(&render(args.output, &rows, jiff::Timestamp::now(), palette))?;
-    let state = worst(rows.iter().map(|r| r.state).chain(failed)).unwrap_or(State::Unknown);
+    out.write(&render(
+        args.output,
+        &report,
+        jiff::Timestamp::now(),
+        palette,
+        available_width(),
+    ))?;
+    let state = worst(report.states().chain(failed)).unwrap_or(State::Unknown);
     Ok(state.code())
 }
 
-/// Whether `--network` takes an address of `network`.
-pub(super) fn wanted(choice: NetworkChoice, network: Network) -> bool {
+/// `--network` in words: `tenant` for all, else the side.
+fn network_words(choice: NetworkChoice) -> &'static str {
     match choice {
-        NetworkChoice::All => true,
-        NetworkChoice::Intranet => network == Network::Intranet,
-        NetworkChoice::Internet => network == Network::Internet,
+        NetworkChoice::All => "tenant",
+        NetworkChoice::Intranet => "intranet",
+        NetworkChoice::Internet => "internet",
+        NetworkChoice::Peering => "peering",
+        NetworkChoice::PrivateLink => "private link",
     }
 }
 
-/// `--db-user` and its password from the environment.
+/// `--db-user` (else the profile's `db_user`) and its password.
 fn login(args: &ProbeArgs, env: &dyn Environment) -> Result<Option<Login>> {
-    args.db_user
-        .as_deref()
-        .map(|user| db_login_in(user, env, args.connection.settings.profile.as_deref()))
+    let profile = args.connection.settings.profile.as_deref();
+    let config = ConfigSource::locate(env);
+    db_user(args.db_user.as_deref(), env, &config, profile)?
+        .map(|user| db_login_in(&user.value, env, &config, profile))
         .transpose()
 }
 
@@ -225,44 +211,37 @@ fn login(args: &ProbeArgs, env: &dyn Environment) -> Result<Option<Login>> {
 /// the environment, else the `db_password` of the profile (`OBSSL_PROFILE`
 /// or `default`).
 pub(super) fn db_login(user: &str, env: &dyn Environment) -> Result<Login> {
-    db_login_in(user, env, None)
+    db_login_in(user, env, &ConfigSource::locate(env), None)
 }
 
 /// [`db_login`], the profile named by `profile` (`--profile`) when given.
-fn db_login_in(user: &str, env: &dyn Environment, profile: Option<&str>) -> Result<Login> {
+fn db_login_in(
+    user: &str,
+    env: &dyn Environment,
+    config: &ConfigSource,
+    profile: Option<&str>,
+) -> Result<Login> {
     if user.is_empty() || user.len() > 80 || user.chars().any(|c| c.is_control()) {
         return Err(Error::usage(
             "--db-user must be a user name of 1 to 80 characters without control characters",
         ));
     }
-    let password = match env.var(ENV_DB_PASSWORD) {
-        Some(password) => Secret::new(password),
-        None => profile_db_password(env, profile)?.ok_or_else(|| {
-            Error::config(format!(
-                "--db-user {user} needs a password in {ENV_DB_PASSWORD} or the profile's db_password"
-            ))
-            .with_hint(format!(
-                "export {ENV_DB_PASSWORD} (never a flag: it would show in the process list); \
-                 use a user without privileges"
-            ))
-        })?,
-    };
+    // The password's sources and their precedence live in config/ (db_login.rs).
+    let password = db_password(user, env, config, profile)?.ok_or_else(|| {
+        Error::config(format!(
+            "--db-user {user} needs a password in {ENV_DB_PASSWORD}, {ENV_DB_PASSWORD_FILE} \
+             or the profile (db_password_store, db_password_command or db_password)"
+        ))
+        .with_hint(format!(
+            "store it with: obssl configure --db-user {user} --db-password-stdin; \
+             or export {ENV_DB_PASSWORD_FILE}=PATH (never a flag: it would show in the process \
+             list); use a user without privileges"
+        ))
+    })?;
     Ok(Login {
         user: user.to_owned(),
         password,
     })
-}
-
-/// The `db_password` of the selected profile, when the config file has one.
-fn profile_db_password(env: &dyn Environment, profile: Option<&str>) -> Result<Option<Secret>> {
-    let config = ConfigSource::locate(env);
-    let Some(file) = config.file()? else {
-        return Ok(None);
-    };
-    let name = profile_name(profile, env);
-    Ok(file
-        .profile(&name.value)?
-        .and_then(|profile| profile.db_password))
 }
 
 /// The certificates of `--ca-file`.

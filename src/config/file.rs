@@ -15,16 +15,21 @@ use std::path::{Path, PathBuf};
 use toml_edit::{DocumentMut, Item, Table, Value};
 
 /// The keys a profile may hold.
-pub const PROFILE_KEYS: [&str; 9] = [
+pub const PROFILE_KEYS: [&str; 14] = [
     "access_key_id",
     "access_key_secret",
+    "access_key_secret_command",
+    "access_key_secret_store",
     "site",
     "endpoint",
     "project_id",
     "ca_bundle",
     "output",
     "nonce_cache",
+    "db_user",
     "db_password",
+    "db_password_command",
+    "db_password_store",
 ];
 
 /// One profile's values as written in the file (empty strings count as unset).
@@ -32,6 +37,10 @@ pub const PROFILE_KEYS: [&str; 9] = [
 pub struct Profile {
     pub access_key_id: Option<String>,
     pub access_key_secret: Option<Secret>,
+    /// A command printing the AccessKey secret (an argv list, no shell).
+    pub access_key_secret_command: Option<Vec<String>>,
+    /// `"keyring"`: the AccessKey secret is in the OS credential store.
+    pub access_key_secret_store: Option<String>,
     pub site: Option<String>,
     pub endpoint: Option<String>,
     pub project_id: Option<String>,
@@ -41,8 +50,14 @@ pub struct Profile {
     /// `nonce_cache = false` turns the nonce cache off (a boolean, or a
     /// string holding one).
     pub nonce_cache: Option<String>,
+    /// The user of `obssl probe --db-user` when the flag is not given.
+    pub db_user: Option<String>,
     /// The password of `obssl probe --db-user` (`OBSSL_DB_PASSWORD` wins).
     pub db_password: Option<Secret>,
+    /// A command printing the DB password (an argv list, no shell).
+    pub db_password_command: Option<Vec<String>>,
+    /// `"keyring"`: the DB password is in the OS credential store.
+    pub db_password_store: Option<String>,
 }
 
 /// A parsed configuration file (or an empty one, when the file does not exist).
@@ -150,9 +165,31 @@ impl ConfigFile {
                 },
             }
         };
+        let argv = |key: &str| -> Result<Option<Vec<String>>> {
+            let Some(item) = table.get(key) else {
+                return Ok(None);
+            };
+            let words: Option<Vec<String>> = item
+                .as_array()
+                .map(|a| a.iter().map(|v| v.as_str().map(str::to_string)).collect())
+                .unwrap_or(None);
+            match words {
+                Some(words) if !words.is_empty() && !words[0].is_empty() => Ok(Some(words)),
+                _ => Err(Error::config(format!(
+                    "`{key}` in profile `{name}` of {} must be a non-empty list of strings \
+                     (the program and its arguments; no shell runs it)",
+                    self.path.display()
+                ))
+                .with_hint(format!(
+                    "e.g. {key} = [\"pass\", \"show\", \"oceanbase/ak\"]"
+                ))),
+            }
+        };
         Ok(Some(Profile {
             access_key_id: get("access_key_id")?,
             access_key_secret: get("access_key_secret")?.map(Secret::new),
+            access_key_secret_command: argv("access_key_secret_command")?,
+            access_key_secret_store: get("access_key_secret_store")?,
             site: get("site")?,
             endpoint: get("endpoint")?,
             project_id: get("project_id")?,
@@ -162,7 +199,10 @@ impl ConfigFile {
                 Some(flag) => Some(flag.to_string()),
                 None => get("nonce_cache")?,
             },
+            db_user: get("db_user")?,
             db_password: get("db_password")?.map(Secret::new),
+            db_password_command: argv("db_password_command")?,
+            db_password_store: get("db_password_store")?,
         }))
     }
 

@@ -17,6 +17,11 @@
 //!   rewriting it atomically without losing other profiles, keys or comments;
 //! - `file_source`: the config file as a source of settings ([`ConfigSource`]):
 //!   which file, read at most once, and which profile;
+//! - `secret_source`: where a secret lives ([`SecretRef`]: a value, a file, a
+//!   command, the OS credential store) and reading it; `secret_command` runs
+//!   a command that prints one, `keyring` talks to the OS credential store,
+//!   `secret_kind` names each secret's sources ([`SecretKind`]);
+//! - `db_login`: the user and password of `probe --db-user`, from the same sources;
 //! - `choices`: the values the command line and the settings share
 //!   ([`OutputFormat`], [`Site`], [`ColorChoice`]), free of clap and ureq;
 //! - `ca_bundle`: [`CaBundle`](ca_bundle::CaBundle);
@@ -26,20 +31,28 @@
 
 mod ca_bundle;
 mod choices;
+mod db_login;
 mod file;
 mod file_source;
+mod keyring;
 mod names;
 mod pair;
 mod resolve;
+mod secret_command;
+mod secret_kind;
+mod secret_source;
 mod settings;
 mod source;
 
 pub use choices::{ColorChoice, OutputFormat, Site};
+pub use db_login::{db_password, db_password_source, db_user};
 pub use file::{ConfigFile, Profile};
 pub use file_source::{profile_name, ConfigSource};
+pub use keyring::{is_unavailable, why as store_failure, write as store_secret};
 pub(crate) use names::literal;
 pub use names::*;
 pub use resolve::Resolution;
+pub use secret_source::{SecretKind, SecretRef, STORE_KEYRING};
 /// Named by the tests that build [`Settings`] by hand.
 #[cfg(test)]
 pub use settings::Credentials;

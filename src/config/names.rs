@@ -83,3 +83,11 @@ pub const DEFAULT_PROFILE: &str = literal!(DEFAULT_PROFILE);
 /// Seconds one call may take unless `--timeout` says otherwise (also the
 /// `--timeout` default clap shows).
 pub const DEFAULT_TIMEOUT_SECONDS: f64 = 30.0;
+
+/// A file holding the AccessKey secret (the container images' `_FILE` convention).
+pub const ENV_ACCESS_KEY_SECRET_FILE: &str = "OBSSL_ACCESS_KEY_SECRET_FILE";
+/// A file holding the password of `probe --db-user`.
+pub const ENV_DB_PASSWORD_FILE: &str = "OBSSL_DB_PASSWORD_FILE";
+/// Hidden, for tests: the secret command's time limit in milliseconds (default 30 s).
+/// Read only by debug builds.
+pub const ENV_TEST_SECRET_COMMAND_TIMEOUT_MS: &str = "OBSSL_TEST_SECRET_COMMAND_TIMEOUT_MS";

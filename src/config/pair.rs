@@ -3,7 +3,11 @@
 
 use super::file_source::ProfileLookup;
 use super::names::{
-    ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_OB_ACCESS_KEY_ID, ENV_OB_ACCESS_KEY_SECRET,
+    ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_ACCESS_KEY_SECRET_FILE, ENV_OB_ACCESS_KEY_ID,
+    ENV_OB_ACCESS_KEY_SECRET,
+};
+use super::secret_source::{
+    credential_file, in_profile, SecretKind, SecretRef, ENV_CREDENTIALS_DIRECTORY,
 };
 use super::settings::Environment;
 use super::source::{Source, Sourced};
@@ -12,10 +16,12 @@ use crate::secret::Secret;
 
 /// A source of the AccessKey pair.
 enum PairSource {
-    /// Two environment variables.
+    /// Two environment variables (and, for obssl's own, `secret_file`: a
+    /// variable naming a file that holds the secret).
     Env {
         id: &'static str,
         secret: &'static str,
+        secret_file: Option<&'static str>,
     },
     /// The selected profile's `access_key_id` and `access_key_secret`.
     Profile,
@@ -26,10 +32,12 @@ const PAIR_SOURCES: [PairSource; 3] = [
     PairSource::Env {
         id: ENV_ACCESS_KEY_ID,
         secret: ENV_ACCESS_KEY_SECRET,
+        secret_file: Some(ENV_ACCESS_KEY_SECRET_FILE),
     },
     PairSource::Env {
         id: ENV_OB_ACCESS_KEY_ID,
         secret: ENV_OB_ACCESS_KEY_SECRET,
+        secret_file: None,
     },
     PairSource::Profile,
 ];
@@ -37,7 +45,7 @@ const PAIR_SOURCES: [PairSource; 3] = [
 /// One source's view of the pair.
 struct Candidate {
     id: Option<Sourced<String>>,
-    secret: Option<Sourced<Secret>>,
+    secret: Option<Sourced<SecretRef>>,
     /// The halves' names in this source, e.g. `OBSSL_ACCESS_KEY_ID` or `access_key_id`.
     id_name: String,
     secret_name: String,
@@ -55,31 +63,89 @@ impl PairSource {
         env: &dyn Environment,
         profile: &ProfileLookup<'_>,
     ) -> Result<Option<Candidate>> {
-        let candidate = match *self {
-            PairSource::Env { id, secret } => Candidate {
-                id: env.var(id).map(|v| Sourced::new(v, Source::Env(id.into()))),
-                secret: env
-                    .var(secret)
-                    .map(|v| Sourced::new(Secret::new(v), Source::Env(secret.into()))),
-                id_name: id.into(),
-                secret_name: secret.into(),
-                place: "the environment".into(),
-                described: format!("environment ({id}/{secret})"),
-            },
+        let mut candidate = match *self {
+            PairSource::Env {
+                id,
+                secret,
+                secret_file,
+            } => {
+                let value = env.var(secret).map(|v| {
+                    Sourced::new(SecretRef::Value(Secret::new(v)), Source::Env(secret.into()))
+                });
+                let file = secret_file.and_then(|name| {
+                    env.var(name).map(|path| {
+                        Sourced::new(SecretRef::File(path.into()), Source::Env(name.into()))
+                    })
+                });
+                if let (Some(_), Some(file)) = (&value, &file) {
+                    return Err(Error::usage(format!(
+                        "both {secret} and {} are set: obssl takes the secret from one",
+                        file.source
+                    ))
+                    .with_hint(format!(
+                        "unset one of {secret} and {}",
+                        secret_file.unwrap_or("")
+                    )));
+                }
+                let secret_name = match (&file, secret_file) {
+                    (Some(_), Some(name)) => name,
+                    _ => secret,
+                };
+                Candidate {
+                    id: env.var(id).map(|v| Sourced::new(v, Source::Env(id.into()))),
+                    secret: value.or(file),
+                    id_name: id.into(),
+                    secret_name: secret_name.into(),
+                    place: "the environment".into(),
+                    described: format!("environment ({id}/{secret_name})"),
+                }
+            }
             PairSource::Profile => {
-                let Some((_, source)) = profile.get()? else {
+                let Some((values, source)) = profile.get()? else {
                     return Ok(None);
+                };
+                let secret = in_profile(
+                    values,
+                    SecretKind::AccessKey,
+                    values.access_key_id.as_deref(),
+                    source,
+                )?;
+                // `-v` says where a secret outside the file is.
+                let described = match &secret {
+                    Some(SecretRef::Store { .. }) => {
+                        format!("{source} (the secret in the OS credential store)")
+                    }
+                    Some(SecretRef::Command(_)) => {
+                        format!("{source} (the secret printed by access_key_secret_command)")
+                    }
+                    _ => source.to_string(),
                 };
                 Candidate {
                     id: profile.value(|p| p.access_key_id.clone())?,
-                    secret: profile.value(|p| p.access_key_secret.clone())?,
+                    secret: secret.map(|s| Sourced::new(s, source.clone())),
                     id_name: "access_key_id".into(),
                     secret_name: "access_key_secret".into(),
                     place: source.to_string(),
-                    described: source.to_string(),
+                    described,
                 }
             }
         };
+        // systemd's LoadCredential=: the secret of an ID whose source has none.
+        if candidate.id.is_some() && candidate.secret.is_none() {
+            if let Some(path) =
+                credential_file(env.var(ENV_CREDENTIALS_DIRECTORY), SecretKind::AccessKey)
+            {
+                candidate.described = format!(
+                    "{} with the secret in {}",
+                    candidate.described,
+                    path.display()
+                );
+                candidate.secret = Some(Sourced::new(
+                    SecretRef::File(path),
+                    Source::Env(ENV_CREDENTIALS_DIRECTORY.into()),
+                ));
+            }
+        }
         Ok((candidate.id.is_some() || candidate.secret.is_some()).then_some(candidate))
     }
 }
@@ -92,7 +158,7 @@ pub(super) struct PairOutcome {
     /// --profile work names the credentials`.
     pub ignored: Option<String>,
     pub id: Option<Sourced<String>>,
-    pub secret: Option<Sourced<Secret>>,
+    pub secret: Option<Sourced<SecretRef>>,
     /// The source of a complete pair.
     pub described: Option<String>,
     /// Set when the highest source holding either half lacks the other; `id`
@@ -114,6 +180,7 @@ pub(super) fn resolve_pair(
     let set: Vec<&str> = [
         ENV_ACCESS_KEY_ID,
         ENV_ACCESS_KEY_SECRET,
+        ENV_ACCESS_KEY_SECRET_FILE,
         ENV_OB_ACCESS_KEY_ID,
         ENV_OB_ACCESS_KEY_SECRET,
     ]

@@ -11,11 +11,11 @@ use super::names::{
     ENV_PROJECT_ID, ENV_SITE, ENV_TEST_BACKOFF_MS,
 };
 use super::pair::resolve_pair;
+use super::secret_source::{SecretKind, SecretRef};
 use super::settings::{Credentials, Environment, FlagSettings, NonceCacheSetting, Settings};
 use super::source::{first, first_or, Parsed, Source, Sourced};
 use crate::endpoint::Endpoint;
 use crate::error::{Error, Result};
-use crate::secret::Secret;
 use crate::trace::Trace;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -26,7 +26,9 @@ use std::time::Duration;
 pub struct Resolution {
     pub profile: Sourced<String>,
     pub access_key_id: Option<Sourced<String>>,
-    pub access_key_secret: Option<Sourced<Secret>>,
+    /// Where the secret is (read by [`Resolution::into_settings`], so that
+    /// `config list` never runs a command or unlocks a store).
+    pub access_key_secret: Option<Sourced<SecretRef>>,
     /// [`Credentials::source`] for the pair, when there is one.
     pub credentials_source: Option<String>,
     /// The pair rule's error when the highest source holds only one half:
@@ -262,11 +264,15 @@ impl Resolution {
             .ca_bundle
             .map(|path| CaBundle::load(&path.value))
             .transpose()?;
+        let access_key_secret =
+            secret
+                .value
+                .fetch(SecretKind::AccessKey, &secret.source, &self.profile.value)?;
         Ok(Settings {
             endpoint: self.endpoint.value,
             credentials: Credentials {
                 access_key_id: id.value,
-                access_key_secret: secret.value,
+                access_key_secret,
                 source,
             },
             timeout: self.timeout,

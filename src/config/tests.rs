@@ -299,3 +299,147 @@ fn bad_values_name_their_source() {
     .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Config);
 }
+
+/// A `'static` copy of `text`, for the fake environment.
+fn leaked(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
+#[test]
+fn the_secret_file_variable_is_the_secret_half_of_the_obssl_pair() {
+    let pairs = [
+        (ENV_ACCESS_KEY_ID, "ak-env"),
+        (ENV_ACCESS_KEY_SECRET_FILE, "/run/secrets/ak"),
+    ];
+    let r = resolve(&FlagSettings::default(), &pairs, PROFILES).unwrap();
+    let secret = r.access_key_secret.unwrap();
+    assert_eq!(secret.value, SecretRef::File("/run/secrets/ak".into()));
+    assert_eq!(
+        secret.source,
+        Source::Env(ENV_ACCESS_KEY_SECRET_FILE.into())
+    );
+    assert_eq!(
+        r.credentials_source.unwrap(),
+        "environment (OBSSL_ACCESS_KEY_ID/OBSSL_ACCESS_KEY_SECRET_FILE)"
+    );
+    // Alone, it is half a pair; with the value, one too many.
+    let lone = resolve(&FlagSettings::default(), &pairs[1..], PROFILES).unwrap();
+    assert!(lone.pair_conflict.is_some());
+    let both = [pairs[0], pairs[1], (ENV_ACCESS_KEY_SECRET, "sk")];
+    let e = resolve(&FlagSettings::default(), &both, PROFILES).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Usage);
+}
+
+#[test]
+fn a_profile_names_one_place_for_its_secret() {
+    let flags = FlagSettings {
+        profile: Some("p".into()),
+        ..FlagSettings::default()
+    };
+    let store = "[p]\naccess_key_id = \"ak-p\"\naccess_key_secret_store = \"keyring\"\n";
+    let r = resolve(&flags, &[], store).unwrap();
+    assert_eq!(
+        r.access_key_secret.unwrap().value,
+        SecretRef::Store {
+            service: "obssl",
+            username: "ak-p".into()
+        }
+    );
+    let command =
+        "[p]\naccess_key_id = \"ak-p\"\naccess_key_secret_command = [\"pass\", \"show\", \"ak\"]\n";
+    let r = resolve(&flags, &[], command).unwrap();
+    assert_eq!(
+        r.access_key_secret.unwrap().value,
+        SecretRef::Command(vec!["pass".into(), "show".into(), "ak".into()])
+    );
+    for (text, says) in [
+        (
+            "[p]\naccess_key_id = \"a\"\naccess_key_secret = \"s\"\naccess_key_secret_store = \"keyring\"\n",
+            "sets access_key_secret and access_key_secret_store",
+        ),
+        (
+            "[p]\naccess_key_id = \"a\"\naccess_key_secret_store = \"vault\"\n",
+            "the only store is \"keyring\"",
+        ),
+        (
+            "[p]\naccess_key_secret_store = \"keyring\"\n",
+            "needs access_key_id",
+        ),
+        (
+            "[p]\naccess_key_id = \"a\"\naccess_key_secret_command = []\n",
+            "must be a non-empty list of strings",
+        ),
+    ] {
+        let e = resolve(&flags, &[], text).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Config, "{text}");
+        assert!(e.message.contains(says), "{text}: {}", e.message);
+    }
+}
+
+#[test]
+fn the_systemd_credential_completes_an_id_without_a_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("obssl-access-key-secret"), "sk\n").unwrap();
+    let credentials = leaked(dir.path().display().to_string());
+    let flags = FlagSettings {
+        profile: Some("half".into()),
+        ..FlagSettings::default()
+    };
+    let pairs = [("CREDENTIALS_DIRECTORY", credentials)];
+    let r = resolve(&flags, &pairs, PROFILES).unwrap();
+    let secret = r.access_key_secret.unwrap();
+    assert_eq!(
+        secret.value,
+        SecretRef::File(dir.path().join("obssl-access-key-secret"))
+    );
+    assert_eq!(secret.source, Source::Env("CREDENTIALS_DIRECTORY".into()));
+    assert!(r.pair_conflict.is_none());
+    // A profile with its own secret keeps it.
+    let r = resolve(&FlagSettings::default(), &pairs, PROFILES).unwrap();
+    assert_eq!(
+        r.access_key_secret.unwrap().value.expose(),
+        "sk-profile-secret"
+    );
+}
+
+#[test]
+fn the_db_password_env_beats_its_file_beats_the_credential_beats_the_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("obssl-db-password"), "pw-cred").unwrap();
+    let credentials = leaked(dir.path().display().to_string());
+    let text = "[default]\ndb_user = \"probe\"\ndb_password_store = \"keyring\"\n";
+    let found = |pairs: &[(&'static str, &'static str)]| {
+        db_password_source(None, &env(pairs), &config(text), None)
+            .unwrap()
+            .unwrap()
+    };
+    let all = [
+        (ENV_DB_PASSWORD, "pw-env"),
+        (ENV_DB_PASSWORD_FILE, "/run/db"),
+        ("CREDENTIALS_DIRECTORY", credentials),
+    ];
+    assert!(db_password_source(None, &env(&all), &config(text), None).is_err());
+    assert_eq!(found(&[all[0], all[2]]).value.expose(), "pw-env");
+    assert_eq!(found(&all[1..]).value, SecretRef::File("/run/db".into()));
+    assert_eq!(
+        found(&all[2..]).value,
+        SecretRef::File(dir.path().join("obssl-db-password"))
+    );
+    let profile = found(&[]);
+    assert_eq!(
+        profile.value,
+        SecretRef::Store {
+            service: "obssl-db",
+            username: "probe".into()
+        }
+    );
+    assert!(matches!(profile.source, Source::Profile { .. }));
+    let user = db_user(None, &env(&[]), &config(text), None)
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.value, "probe");
+    let flag = db_user(Some("other"), &env(&[]), &config(text), None)
+        .unwrap()
+        .unwrap();
+    assert_eq!(flag.source, Source::Flag("--db-user"));
+}

@@ -1,4 +1,4 @@
-//! Reading many instances at once: a small pool of std threads sharing one
+//! Reading many instances at once: a small pool of std threads ([`pool::with_workers`]) sharing one
 //! [`Api`], answers handed back in input order as soon as they can be.
 //!
 //! Cost: unless the client already holds a digest challenge (from the
@@ -25,6 +25,7 @@
 //! `not_queried`.
 
 mod names;
+pub mod pool;
 mod work;
 mod workers;
 
@@ -142,20 +143,22 @@ fn run(
     let crew = Crew::new(client, request_id, &shared, !listing_ended || known > 1);
     let (sender, receiver) = mpsc::channel();
     let mut progress = Progress::new(if listing_ended { known } else { 0 });
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            let (sender, crew) = (sender.clone(), &crew);
-            scope.spawn(move || crew.work(sender));
-        }
-        drop(sender);
-        hand_on(
-            receiver,
-            &shared,
-            listing_ended,
-            &mut progress,
-            &mut on_ready,
-        );
-    });
+    // One channel end per worker; the last one dropped ends the hand-on loop.
+    let senders: Vec<_> = (0..workers).map(|_| sender.clone()).collect();
+    drop(sender);
+    pool::with_workers(
+        senders,
+        |sender| crew.work(sender),
+        || {
+            hand_on(
+                receiver,
+                &shared,
+                listing_ended,
+                &mut progress,
+                &mut on_ready,
+            )
+        },
+    );
     progress.finish();
     let work = shared.into_inner();
     match work.error {

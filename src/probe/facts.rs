@@ -33,6 +33,13 @@ impl Target {
         if text.is_empty() || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad());
         }
+        if text.contains("://") || text.contains('/') || text.contains('@') || text.contains('?') {
+            return Err(format!(
+                "`{}` is a URL, not an address: give HOST, HOST:PORT, [IPV6]:PORT or an IPv6 \
+                 address alone, without a scheme, user or path",
+                crate::sanitize::visible(text)
+            ));
+        }
         let (host, port) = if let Some(rest) = text.strip_prefix('[') {
             let (host, after) = rest.split_once(']').ok_or_else(bad)?;
             match after {
@@ -80,7 +87,8 @@ pub struct Login {
 /// How to probe.
 #[derive(Debug, Clone)]
 pub struct WireSettings {
-    /// Each of connect, MySQL handshake and TLS handshake.
+    /// The whole probe of one address: name resolution, connect, greeting, TLS and the
+    /// logins, all within it.
     pub timeout: Duration,
     /// The instance's CA (from `cacert/`), or `--ca-file`'s certificates.
     pub ca: Option<Vec<CertificateDer<'static>>>,
@@ -88,23 +96,12 @@ pub struct WireSettings {
     pub trace: Trace,
 }
 
-impl WireSettings {
-    /// No CA, no login, no trace.
-    pub fn new(timeout: Duration) -> Self {
-        WireSettings {
-            timeout,
-            ca: None,
-            login: None,
-            trace: Trace::default(),
-        }
-    }
-}
-
 /// Where the probe stopped before it learnt what it came for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Unreached {
-    /// `resolve`, `connect`, `handshake` (MySQL) or `tls`.
+    /// `resolve`, `connect`, `no-greeting` (connected, nothing said), `not-mysql` (another
+    /// protocol answered), `handshake` (MySQL) or `tls`.
     pub stage: &'static str,
     /// The OS error or what the server did, made visible where shown.
     pub error: String,
@@ -151,8 +148,11 @@ pub struct TlsFailure {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "result")]
 pub enum Plaintext {
-    /// Not tried, and why.
+    /// Not tried, and why (no `--db-user`).
     NotTested { reason: String },
+    /// Asked for with `--db-user`, but the logins could not run, and why (the finding
+    /// `plaintext-untested`: a check asked for that did not run is never OK).
+    Untested { reason: String },
     /// The plaintext login was refused (after a TLS login with the same credentials succeeded).
     Refused { error: ServerError },
     /// The plaintext login succeeded.
@@ -230,7 +230,17 @@ mod tests {
         assert_eq!(v6.address(), "[::1]:3307");
         assert_eq!(Target::parse("::1").unwrap().port, 3306);
         for bad in [
-            "", "h:0", "h:65536", "h:x", ":3306", "a b", "[::1]x", "h\u{1b}",
+            "",
+            "h:0",
+            "h:65536",
+            "h:x",
+            ":3306",
+            "a b",
+            "[::1]x",
+            "h\u{1b}",
+            "http://127.0.0.1:3306",
+            "h/db",
+            "u@h",
         ] {
             assert!(Target::parse(bad).is_err(), "{bad:?}");
         }

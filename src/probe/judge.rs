@@ -4,7 +4,7 @@
 use super::facts::{Plaintext, WireFacts};
 use super::tls::Trust;
 use crate::api::SslStatus;
-use crate::check::policy::{expiry_finding, worst, Policy, State};
+use crate::check::policy::{expiry_finding, Policy, State};
 use crate::expiry::{describe_time_left, parse_valid_period};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
@@ -25,8 +25,12 @@ fn state_name<S: serde::Serializer>(state: &State, s: S) -> Result<S::Ok, S::Err
 
 /// Every finding name [`judge`] may give, for the docs and the tests.
 #[cfg(test)]
-pub const FINDINGS: [&str; 12] = [
+pub const FINDINGS: [&str; 16] = [
     "unreachable",
+    "no-greeting",
+    "not-mysql",
+    "api-incomplete",
+    "plaintext-untested",
     "no-tls",
     "tls-too-old",
     "tls-failed",
@@ -63,11 +67,14 @@ pub fn judge_at(
     };
     let field = |name: &str| api.and_then(|s| s.get(name)).and_then(|v| v.as_str());
     if let Some(u) = &facts.unreached {
-        add(
-            "unreachable",
-            State::Unknown,
-            format!("{} failed after {} ms: {}", u.stage, u.elapsed_ms, u.error),
-        );
+        match u.stage {
+            "no-greeting" | "not-mysql" => add(u.stage, State::Unknown, u.error.clone()),
+            stage => add(
+                "unreachable",
+                State::Unknown,
+                format!("{stage} failed after {} ms: {}", u.elapsed_ms, u.error),
+            ),
+        }
         return found;
     }
     if facts.tls_offered == Some(false) {
@@ -180,6 +187,14 @@ pub fn judge_at(
                 },
             );
         }
+        Plaintext::Untested { reason } => add(
+            "plaintext-untested",
+            State::Unknown,
+            format!(
+                "--db-user was given but the logins did not run: {reason}; give the instance's \
+                 CA with --ca-file, or probe by instance id so that its CA is used"
+            ),
+        ),
         Plaintext::CredentialsRejected { error } => add(
             "credentials-rejected",
             State::Unknown,
@@ -191,9 +206,14 @@ pub fn judge_at(
     found
 }
 
+/// The finding of a connection side the API described incompletely (no host, no port, ...):
+/// given by the pipeline, never probed.
+pub const API_INCOMPLETE: &str = "api-incomplete";
+
 /// The state of one address: the worst finding, OK when none.
+#[cfg(test)]
 pub fn state_of(findings: &[Finding]) -> State {
-    worst(findings.iter().map(|f| f.state)).unwrap_or(State::Ok)
+    crate::check::policy::worst(findings.iter().map(|f| f.state)).unwrap_or(State::Ok)
 }
 
 #[cfg(test)]
@@ -370,6 +390,25 @@ mod tests {
         );
         seen.insert("credentials-rejected");
 
+        let mut f = good();
+        f.plaintext = Plaintext::Untested {
+            reason: "there is no CA".into(),
+        };
+        assert_eq!(state(&f, None, "plaintext-untested"), Some(State::Unknown));
+        seen.insert("plaintext-untested");
+        for stage in ["no-greeting", "not-mysql"] {
+            let mut f = WireFacts::new(&Target::parse("h").unwrap());
+            f.unreached = Some(Unreached {
+                stage,
+                error: "SSH-2.0-x".into(),
+                elapsed_ms: 1,
+            });
+            assert_eq!(names(&f, None), [stage]);
+            assert_eq!(state(&f, None, stage), Some(State::Unknown));
+            seen.insert(stage);
+        }
+        // Given by the pipeline, not the wire (an address the API described incompletely).
+        seen.insert(API_INCOMPLETE);
         assert_eq!(seen, FINDINGS.into_iter().collect());
     }
 

@@ -9,8 +9,10 @@
 //! scramble, goes to a server that is not proven to be the instance) and then
 //! once over plaintext with the same credentials, runs nothing and quits.
 //!
-//! Each of connect, MySQL handshake and TLS handshake is bounded by the
-//! timeout: every read and write gets what is left of its phase's deadline.
+//! One deadline bounds the whole probe of an address (`-t`): name resolution, connect,
+//! greeting, TLS and both logins; every read and write gets only what is left of it. A port
+//! that accepts TCP but sends no greeting within [`GREETING_WAIT`] (or the deadline) is
+//! `no-greeting`; one whose first bytes are not a MySQL greeting is `not-mysql`.
 
 mod auth;
 mod facts;
@@ -19,14 +21,14 @@ pub mod mysql;
 pub mod tls;
 mod wire;
 
-// The module's whole interface (the seam of issue 18); not every item is used
-// outside tests yet (`probe`: one address; the commands use `probe_all`).
+// The module's whole interface; not every item is used outside tests.
 #[allow(unused_imports)]
 pub use facts::{
     Login, Plaintext, ServedCert, Target, TlsFailure, TlsSession, Unreached, WireFacts,
     WireSettings, DEFAULT_PORT,
 };
-pub use judge::{judge, state_of, Finding};
+#[allow(unused_imports)]
+pub use judge::{judge, Finding, API_INCOMPLETE};
 pub use tls::Trust;
 #[allow(unused_imports)]
-pub use wire::{probe, probe_all};
+pub use wire::{probe, GREETING_WAIT};

@@ -64,7 +64,7 @@ pub enum WireError {
 impl fmt::Display for WireError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            WireError::Io(e) if is_timeout(e) => write!(f, "no answer in time ({e})"),
+            WireError::Io(e) if is_timeout(e) => f.write_str("no answer in time"),
             WireError::Io(e) => write!(f, "{e}"),
             WireError::Closed => f.write_str("the server closed the connection"),
             WireError::Protocol(why) => write!(f, "not the MySQL protocol: {why}"),

@@ -14,8 +14,7 @@ use jiff::Timestamp;
 use rustls::pki_types::{CertificateDer, UnixTime};
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub(super) fn ms(d: Duration) -> u64 {
@@ -59,22 +58,31 @@ impl Write for Bounded<'_> {
 }
 
 /// Connects to the first of the target's resolved addresses that answers,
-/// each within `timeout`.
-fn connect(target: &Target, timeout: Duration) -> Result<(TcpStream, SocketAddr), Unreached> {
+/// all by `deadline`.
+fn connect(target: &Target, deadline: Instant) -> Result<(TcpStream, SocketAddr), Unreached> {
     let start = Instant::now();
     let unreached = |stage, error: String| Unreached {
         stage,
         error,
         elapsed_ms: ms(start.elapsed()),
     };
-    let addrs = resolve(target, timeout).map_err(|e| unreached("resolve", e))?;
+    let left = |stage| {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            Err(unreached(stage, "the time limit (-t) ran out".into()))
+        } else {
+            Ok(left)
+        }
+    };
+    let addrs = resolve(target, left("resolve")?).map_err(|e| unreached("resolve", e))?;
     let mut last = None;
     for addr in addrs {
-        match TcpStream::connect_timeout(&addr, timeout) {
+        match TcpStream::connect_timeout(&addr, left("connect")?) {
             Ok(sock) => {
                 let _ = sock.set_nodelay(true);
                 return Ok((sock, addr));
             }
+            Err(e) if mysql::is_timeout(&e) => last = Some(format!("{addr}: no answer in time")),
             Err(e) => last = Some(format!("{addr}: {e}")),
         }
     }
@@ -94,8 +102,8 @@ fn resolve(target: &Target, timeout: Duration) -> Result<Vec<SocketAddr>, String
             .map(Iterator::collect::<Vec<SocketAddr>>)
             .map_err(|e| e.to_string())
     };
-    if target.host.parse::<std::net::IpAddr>().is_ok() {
-        return lookup(&target.host, target.port);
+    if let Ok(ip) = target.host.parse::<std::net::IpAddr>() {
+        return Ok(vec![SocketAddr::new(ip, target.port)]);
     }
     let (tx, rx) = std::sync::mpsc::channel();
     let (host, port) = (target.host.clone(), target.port);
@@ -111,14 +119,103 @@ fn resolve(target: &Target, timeout: Duration) -> Result<Vec<SocketAddr>, String
     })
 }
 
-/// Reads the initial handshake within `timeout`.
-fn hello(sock: &TcpStream, timeout: Duration) -> Result<Handshake, WireError> {
+/// How long a server may take to send its greeting at most (or less, when the probe's
+/// deadline comes first): a MySQL server greets at once.
+pub const GREETING_WAIT: Duration = Duration::from_secs(5);
+
+/// Why no MySQL greeting was read.
+enum NoHello {
+    /// Nothing arrived within the wait.
+    Silent(Duration),
+    /// The first bytes are not a MySQL greeting; they are shown escaped.
+    NotMysql(String),
+    Wire(WireError),
+}
+
+/// The first bytes of an answer, shown: printable ASCII as it is, `\r`, `\n`, and every
+/// other byte as `\xNN`; at most 64 bytes.
+pub(super) fn escaped_bytes(bytes: &[u8]) -> String {
+    let mut shown = String::new();
+    for &b in bytes.iter().take(64) {
+        match b {
+            b'\r' => shown.push_str("\\r"),
+            b'\n' => shown.push_str("\\n"),
+            b'\\' => shown.push_str("\\\\"),
+            0x20..=0x7e => shown.push(char::from(b)),
+            _ => shown.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    if bytes.len() > 64 {
+        shown.push('…');
+    }
+    shown
+}
+
+/// Reads the server's greeting by `deadline` (at most [`GREETING_WAIT`] for it to begin and
+/// end), telling a silent port and another protocol from a MySQL server.
+fn hello(sock: &TcpStream, deadline: Instant) -> Result<Handshake, NoHello> {
+    let wait = deadline.min(Instant::now() + GREETING_WAIT);
+    let waited = wait.saturating_duration_since(Instant::now());
     let mut bounded = Bounded {
         sock,
-        deadline: Instant::now() + timeout,
+        deadline: wait,
     };
-    let packet = mysql::read_packet(&mut bounded, mysql::MAX_PACKET)?;
-    mysql::parse_handshake(&packet.payload)
+    let mut first = Vec::with_capacity(64);
+    let mut buf = [0u8; 64];
+    // The header, and whatever came with it (to show when it is not MySQL).
+    while first.len() < 4 {
+        match bounded.read(&mut buf) {
+            Ok(0) if first.is_empty() => return Err(NoHello::Wire(WireError::Closed)),
+            Ok(0) => return Err(NoHello::NotMysql(escaped_bytes(&first))),
+            Ok(n) => first.extend_from_slice(&buf[..n]),
+            Err(e) if mysql::is_timeout(&e) && first.is_empty() => {
+                return Err(NoHello::Silent(waited))
+            }
+            Err(e) if mysql::is_timeout(&e) => {
+                return Err(NoHello::NotMysql(escaped_bytes(&first)))
+            }
+            Err(e) => return Err(NoHello::Wire(WireError::from(e))),
+        }
+    }
+    let len = usize::from(first[0]) | usize::from(first[1]) << 8 | usize::from(first[2]) << 16;
+    let kind = first.get(4).copied();
+    let not_mysql = |first: &mut Vec<u8>, bounded: &mut Bounded<'_>| {
+        // A little more of what it sent, for the message.
+        bounded.deadline = bounded
+            .deadline
+            .min(Instant::now() + Duration::from_millis(200));
+        let mut more = [0u8; 64];
+        if first.len() < 64 {
+            if let Ok(n) = bounded.read(&mut more) {
+                first.extend_from_slice(&more[..n]);
+            }
+        }
+        NoHello::NotMysql(escaped_bytes(first))
+    };
+    if len == 0 || len > mysql::MAX_PACKET || first[3] != 0 {
+        return Err(not_mysql(&mut first, &mut bounded));
+    }
+    if kind.is_some_and(|k| k != 10 && k != 0xff) {
+        return Err(not_mysql(&mut first, &mut bounded));
+    }
+    let mut rest = first[4..].to_vec();
+    if rest.len() < len {
+        let mut more = vec![0u8; len - rest.len()];
+        bounded.read_exact(&mut more).map_err(|e| {
+            NoHello::Wire(match e.kind() {
+                io::ErrorKind::UnexpectedEof => {
+                    mysql::protocol(format!("a packet of {len} bytes announced, fewer sent"))
+                }
+                _ => WireError::from(e),
+            })
+        })?;
+        rest.extend_from_slice(&more);
+    }
+    rest.truncate(len);
+    if rest.first() != Some(&10) && rest.first() != Some(&0xff) {
+        return Err(NoHello::NotMysql(escaped_bytes(&first)));
+    }
+    mysql::parse_handshake(&rest).map_err(NoHello::Wire)
 }
 
 /// The facts of one served certificate.
@@ -171,6 +268,29 @@ fn served(der: &CertificateDer<'_>) -> ServedCert {
     }
 }
 
+/// The plaintext result when the logins could not run: `untested` (a check asked for that
+/// did not run) with `--db-user`, else `not-tested`.
+fn asked(settings: &WireSettings, reason: &str) -> Plaintext {
+    match settings.login {
+        Some(_) => Plaintext::Untested {
+            reason: reason.into(),
+        },
+        None => Plaintext::NotTested {
+            reason: reason.into(),
+        },
+    }
+}
+
+/// `5 s`, `2.5 s`.
+fn seconds(d: Duration) -> String {
+    let tenths = (d.as_secs_f64() * 10.0).round() / 10.0;
+    if tenths.fract() == 0.0 {
+        format!("{tenths:.0} s")
+    } else {
+        format!("{tenths:.1} s")
+    }
+}
+
 /// Probes one address. Never fails: what could not be learnt is in the facts.
 pub fn probe(target: &Target, settings: &WireSettings) -> WireFacts {
     let start = Instant::now();
@@ -197,8 +317,9 @@ fn run(target: &Target, settings: &WireSettings, facts: &mut WireFacts, start: I
             elapsed_ms: ms(start.elapsed()),
         });
     };
-    let timeout = settings.timeout;
-    let (sock, peer) = match connect(target, timeout) {
+    // One deadline for the whole probe: connect, greeting, TLS and both logins.
+    let deadline = start + settings.timeout;
+    let (sock, peer) = match connect(target, deadline) {
         Ok(c) => c,
         Err(u) => {
             trace.info(|| format!("{} failed: {}", u.stage, u.error));
@@ -208,9 +329,26 @@ fn run(target: &Target, settings: &WireSettings, facts: &mut WireFacts, start: I
     };
     facts.peer = Some(peer.to_string());
     trace.info(|| format!("connected to {peer} in {} ms", ms(start.elapsed())));
-    let hello = match hello(&sock, timeout) {
+    let hello = match hello(&sock, deadline) {
         Ok(h) => h,
-        Err(e) => return stop(facts, "handshake", e.to_string()),
+        Err(NoHello::Silent(waited)) => {
+            return stop(
+                facts,
+                "no-greeting",
+                format!(
+                    "connected, but no MySQL greeting in {}: is this a MySQL port?",
+                    seconds(waited)
+                ),
+            )
+        }
+        Err(NoHello::NotMysql(first)) => {
+            return stop(
+                facts,
+                "not-mysql",
+                format!("the server's first bytes are not a MySQL greeting: {first}"),
+            )
+        }
+        Err(NoHello::Wire(e)) => return stop(facts, "handshake", e.to_string()),
     };
     packets(format!(
         "< Handshake v10: server {}, connection {}, capabilities {}, charset {}, status 0x{:04x}, plugin {}, salt {} bytes",
@@ -238,11 +376,10 @@ fn run(target: &Target, settings: &WireSettings, facts: &mut WireFacts, start: I
     });
     if !hello.offers_tls() {
         facts.trust = Trust::NotChecked("the server offers no TLS".into());
-        facts.plaintext = Plaintext::NotTested {
-            reason: "the server offers no TLS: obssl logs in without TLS only after a verified \
-                     TLS login"
-                .into(),
-        };
+        facts.plaintext = asked(
+            settings,
+            "the server offers no TLS: obssl logs in without TLS only after a verified TLS login",
+        );
         return;
     }
     let name = match tls::server_name(&target.host) {
@@ -264,7 +401,7 @@ fn run(target: &Target, settings: &WireSettings, facts: &mut WireFacts, start: I
     let tls_start = Instant::now();
     let mut bounded = Bounded {
         sock: &sock,
-        deadline: Instant::now() + timeout,
+        deadline,
     };
     if let Err(e) = mysql::write_packet(&mut bounded, 1, &request) {
         return stop(facts, "tls", e.to_string());
@@ -287,10 +424,11 @@ fn run(target: &Target, settings: &WireSettings, facts: &mut WireFacts, start: I
                         error: tls_error.to_string(),
                     });
                     facts.trust = Trust::NotChecked("the TLS handshake failed".into());
-                    facts.plaintext = Plaintext::NotTested {
-                        reason: "the TLS handshake failed".into(),
-                    };
+                    facts.plaintext = asked(settings, "the TLS handshake failed");
                     return;
+                }
+                None if mysql::is_timeout(&e) => {
+                    return stop(facts, "tls", "no answer in time (-t)".into())
                 }
                 None => return stop(facts, "tls", e.to_string()),
             }
@@ -331,17 +469,21 @@ fn run(target: &Target, settings: &WireSettings, facts: &mut WireFacts, start: I
         return;
     };
     if facts.trust != Trust::Trusted || facts.name_matches != Some(true) {
-        facts.plaintext = Plaintext::NotTested {
-            reason: "the served certificate was not verified against the instance's CA for this \
-                     name: obssl sends no credentials (not even a scramble) to an unverified \
-                     server"
-                .into(),
+        let why = match (&facts.trust, facts.name_matches) {
+            (Trust::NotChecked(_), _) if settings.ca.is_none() => {
+                "there is no CA to verify the served chain against"
+            }
+            (Trust::Trusted, _) => "the served certificate is not valid for this name",
+            _ => "the served chain was not verified against the CA",
+        };
+        facts.plaintext = Plaintext::Untested {
+            reason: format!(
+                "{why}: obssl sends no credentials (not even a scramble) to an unverified server"
+            ),
         };
         return;
     }
-    // Login over TLS, on this connection (sequence 2: after the SSLRequest),
-    // with a time limit of its own.
-    bounded.deadline = Instant::now() + timeout;
+    // Login over TLS, on this connection (sequence 2: after the SSLRequest).
     let over_tls = auth::login(
         &mut rustls::Stream::new(&mut conn, &mut bounded),
         &hello,
@@ -362,19 +504,19 @@ fn run(target: &Target, settings: &WireSettings, facts: &mut WireFacts, start: I
             return;
         }
         Ok(LoginOutcome::NotTried(reason)) => {
-            facts.plaintext = Plaintext::NotTested {
+            facts.plaintext = Plaintext::Untested {
                 reason: format!("the TLS login was not made: {reason}"),
             };
             return;
         }
         Err(e) => {
-            facts.plaintext = Plaintext::NotTested {
+            facts.plaintext = Plaintext::Untested {
                 reason: format!("the TLS login failed: {e}"),
             };
             return;
         }
     }
-    facts.plaintext = plaintext_login(target, &peer, settings, login, &packets);
+    facts.plaintext = plaintext_login(target, &peer, deadline, login, &packets);
     trace.info(|| match &facts.plaintext {
         Plaintext::Accepted => "plaintext login accepted".into(),
         Plaintext::Refused { error } => format!("plaintext login refused: {error}"),
@@ -387,13 +529,16 @@ fn run(target: &Target, settings: &WireSettings, facts: &mut WireFacts, start: I
 fn plaintext_login(
     target: &Target,
     peer: &SocketAddr,
-    settings: &WireSettings,
+    deadline: Instant,
     login: &Login,
     packets: &dyn Fn(String),
 ) -> Plaintext {
-    let timeout = settings.timeout;
-    let not_tested = |reason: String| Plaintext::NotTested { reason };
-    let sock = match TcpStream::connect_timeout(peer, timeout) {
+    let not_tested = |reason: String| Plaintext::Untested { reason };
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return not_tested("the time limit (-t) ran out before the plaintext login".into());
+    }
+    let sock = match TcpStream::connect_timeout(peer, left) {
         Ok(s) => s,
         Err(e) => {
             return not_tested(format!(
@@ -402,9 +547,10 @@ fn plaintext_login(
             ))
         }
     };
-    let hello = match hello(&sock, timeout) {
+    let hello = match hello(&sock, deadline) {
         Ok(h) => h,
-        Err(e) => return not_tested(format!("the second handshake failed: {e}")),
+        Err(NoHello::Wire(e)) => return not_tested(format!("the second handshake failed: {e}")),
+        Err(_) => return not_tested("the second connection sent no MySQL greeting".into()),
     };
     packets(format!(
         "< Handshake v10 (plaintext connection): connection {}, capabilities {}, plugin {}, salt {} bytes",
@@ -415,7 +561,7 @@ fn plaintext_login(
     ));
     let mut bounded = Bounded {
         sock: &sock,
-        deadline: Instant::now() + timeout,
+        deadline,
     };
     match auth::login(
         &mut bounded,
@@ -431,43 +577,4 @@ fn plaintext_login(
         Ok(LoginOutcome::NotTried(reason)) => not_tested(reason),
         Err(e) => not_tested(format!("the plaintext login failed: {e}")),
     }
-}
-
-/// Probes every target (each with its settings: its instance's CA) with up
-/// to `jobs` at once; the facts in input order.
-pub fn probe_all(targets: &[(Target, &WireSettings)], jobs: usize) -> Vec<WireFacts> {
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<WireFacts>>> = Mutex::new(vec![None; targets.len()]);
-    let workers = jobs.clamp(1, targets.len().max(1));
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some((target, settings)) = targets.get(i) else {
-                    break;
-                };
-                let facts = probe(target, settings);
-                if let Ok(mut r) = results.lock() {
-                    r[i] = Some(facts);
-                }
-            });
-        }
-    });
-    results
-        .into_inner()
-        .unwrap_or_default()
-        .into_iter()
-        .zip(targets)
-        .map(|(facts, (target, _))| {
-            facts.unwrap_or_else(|| {
-                let mut f = WireFacts::new(target);
-                f.unreached = Some(Unreached {
-                    stage: "connect",
-                    error: "the probe did not finish".into(),
-                    elapsed_ms: 0,
-                });
-                f
-            })
-        })
-        .collect()
 }

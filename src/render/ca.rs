@@ -71,13 +71,7 @@ fn table(shown: &ShownCert, now: Timestamp, palette: &Palette) -> String {
     let mut table = new_table(["Field", "Value"]);
     palette.apply(&mut table);
     let row = |label: &str, value: String| vec![Cell::new(label), Cell::new(value)];
-    let lines = |values: &[String]| {
-        values
-            .iter()
-            .map(|v| visible(v))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
+    let lines = |values: &[String]| crate::sanitize::cell_lines(values.iter().map(String::as_str));
     table.add_row(row("Subject", visible(&cert.subject).into_owned()));
     table.add_row(row("Issuer", visible(&cert.issuer).into_owned()));
     table.add_row(row("Serial", cert.serial.clone()));

@@ -18,6 +18,20 @@ pub fn wire_object(wire: &WireChecked) -> Value {
             "addresses": addresses.iter().map(address_object).collect::<Vec<Value>>(),
         }),
     };
+    object["addressSource"] = json!(wire.source);
+    object["skipped"] = wire
+        .skipped
+        .iter()
+        .map(|s| {
+            let mut o = json!(s);
+            if s.reason == crate::api::tenants::SkipReason::Incomplete {
+                let finding = WireChecked::incomplete_finding(s);
+                o["state"] = json!(finding.state.as_str());
+                o["finding"] = json!(finding);
+            }
+            o
+        })
+        .collect();
     if let Some(problem) = &wire.ca_problem {
         object["caProblem"] = json!(problem);
     }
@@ -25,18 +39,19 @@ pub fn wire_object(wire: &WireChecked) -> Value {
 }
 
 fn address_object(checked: &AddressChecked) -> Value {
-    let a = &checked.address;
+    let a = checked.tenant.as_ref();
     json!({
-        "tenantId": a.tenant_id,
-        "tenantName": a.tenant_name,
-        "tenantMode": a.tenant_mode,
-        "addressType": a.address_type,
-        "network": a.network,
+        "tenantId": a.map(|a| &a.tenant_id),
+        "tenantName": a.map(|a| &a.tenant_name),
+        "tenantMode": a.and_then(|a| a.tenant_mode.as_ref()),
+        "addressType": a.and_then(|a| a.address_type.as_ref()),
+        "network": checked.network(),
         "address": checked.host_port(),
-        "host": a.host,
-        "port": a.port,
-        "status": a.status,
-        "useSSL": a.use_ssl,
+        "host": checked.target.host,
+        "ip": a.and_then(|a| a.ip.as_ref()),
+        "port": checked.target.port,
+        "status": a.and_then(|a| a.status.as_ref()),
+        "useSSL": a.and_then(|a| a.use_ssl),
         "state": checked.state().as_str(),
         "findings": checked.findings,
         "facts": checked.facts,
@@ -148,12 +163,15 @@ pub fn wire_series(wire: Option<&WireChecked>) -> Box<[WireSeries]> {
         .iter()
         .filter_map(|checked| {
             let facts = checked.facts.as_ref()?;
-            let a = &checked.address;
+            let (tenant_id, tenant_name) = checked
+                .tenant
+                .as_ref()
+                .map_or(("", ""), |a| (a.tenant_id.as_str(), a.tenant_name.as_str()));
             Some(WireSeries {
-                tenant_id: a.tenant_id.as_str().into(),
-                tenant_name: a.tenant_name.as_str().into(),
+                tenant_id: tenant_id.into(),
+                tenant_name: tenant_name.into(),
                 address: checked.host_port().into(),
-                network: a.network.as_str(),
+                network: checked.network(),
                 values: WIRE_FAMILIES.map(|(_, value)| value(facts)),
             })
         })
@@ -175,6 +193,7 @@ mod tests {
             address_type: Some("MASTER".into()),
             network,
             host: "db.example".into(),
+            ip: None,
             port,
             status: Some("ONLINE".into()),
             use_ssl: Some(true),
@@ -231,11 +250,17 @@ mod tests {
 
     fn wire() -> WireChecked {
         let checked = |name, network, port, facts: Option<WireFacts>, findings| AddressChecked {
-            address: address(name, network, port),
+            tenant: Some(address(name, network, port)),
+            target: crate::probe::Target {
+                host: "db.example".into(),
+                port,
+            },
             facts,
             findings,
         };
         WireChecked {
+            source: None,
+            skipped: Vec::new(),
             result: Ok(vec![
                 checked(
                     "app\"1",
@@ -325,6 +350,8 @@ mod tests {
         assert_eq!(addresses[0]["state"], "OK");
         assert_eq!(addresses[3]["facts"], Value::Null);
         let failed = wire_object(&WireChecked {
+            source: None,
+            skipped: Vec::new(),
             result: Err(crate::error::Error::network("down")),
             ca_problem: Some("no CA".into()),
         });

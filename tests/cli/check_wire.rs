@@ -209,7 +209,7 @@ fn a_server_that_never_answers_is_unknown_within_the_time_limit() {
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stdout.contains(&format!(
-            "UNKNOWN obcluster-demo: wire app1 intranet 127.0.0.1:{silent}: unreachable: handshake failed after"
+            "UNKNOWN obcluster-demo: wire app1 intranet 127.0.0.1:{silent}: no-greeting: connected, but no MySQL greeting in"
         )),
         "{}",
         run.stdout
@@ -440,4 +440,46 @@ fn check_wire_mariadb_report() {
             run.stdout
         );
     }
+}
+
+/// Every shape of the schema through `check --wire`: the IPv6 peering side from the API is
+/// probed (as by `probe`: one conversion), the connection without its port is an UNKNOWN
+/// `api-incomplete` reason naming tenant, side and field, and the JSON lists the skipped
+/// connections and where the addresses were read.
+#[test]
+fn check_wire_accounts_for_every_shape_and_probes_ipv6_from_the_api() {
+    let v6 = TcpListener::bind("[::1]:0").is_ok();
+    let port = fake_mysql(handshake_packet(NO_SSL_CAPABILITIES));
+    let mock = mock_with(obssl_mock::WIRE_SHAPES, &[port]);
+    let home = home();
+    let shapes = obssl_mock::WIRE_SHAPES;
+    let run = check_wire(&mock, home.path(), &[shapes, "-t", "20"]);
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    for part in [
+        format!("wire shapes intranet localhost:{port}: no-tls"),
+        format!("wire flat intranet 127.0.0.1:{port}: no-tls"),
+        format!("wire shapes private-link localhost:{port}: no-tls"),
+        "wire shapes intranet: api-incomplete: no `intranetPort`".to_owned(),
+    ] {
+        assert!(run.stdout.contains(&part), "{part}:\n{}", run.stdout);
+    }
+    // The peering side is [::1]: reached when this machine has IPv6 loopback (the fake
+    // listens on 127.0.0.1 only: refused, not a name lookup of "[::1]").
+    let peering = format!("wire shapes peering [::1]:{port}: unreachable: connect failed");
+    if v6 {
+        assert!(run.stdout.contains(&peering), "{}", run.stdout);
+    }
+    assert!(!run.stdout.contains("resolve failed"), "{}", run.stdout);
+    let run = check_wire(&mock, home.path(), &[shapes, "-t", "20", "-o", "json"]);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let wire = &report["instances"][0]["wire"];
+    assert_eq!(wire["addressSource"], "address/info", "{wire}");
+    assert_eq!(wire["addresses"].as_array().unwrap().len(), 4);
+    let reasons: Vec<&str> = wire["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons, ["not-online", "incomplete"], "{wire}");
 }

@@ -429,6 +429,7 @@ fn configure_round_trip_keeps_other_profiles_and_comments_byte_for_byte() {
         obssl(h.path())
             .args([
                 "configure",
+                "--insecure-storage",
                 "--profile",
                 "ci",
                 "--access-key-id",
@@ -477,7 +478,14 @@ fn configure_round_trip_keeps_other_profiles_and_comments_byte_for_byte() {
     // --site replaces the endpoint, comments stay.
     let r = run(
         obssl(h.path())
-            .args(["configure", "-p", "ci", "--site", "global"])
+            .args([
+                "configure",
+                "--insecure-storage",
+                "-p",
+                "ci",
+                "--site",
+                "global",
+            ])
             .write_stdin(""),
         None,
     );
@@ -493,7 +501,12 @@ fn configure_round_trip_keeps_other_profiles_and_comments_byte_for_byte() {
     // Updating the first profile keeps the comment after its value.
     let r = run(
         obssl(h.path())
-            .args(["configure", "--access-key-id", "ak-new"])
+            .args([
+                "configure",
+                "--insecure-storage",
+                "--access-key-id",
+                "ak-new",
+            ])
             .write_stdin(""),
         None,
     );
@@ -513,7 +526,12 @@ fn configure_creates_the_directory_0700_and_the_file_0600() {
     let h = tempfile::tempdir().unwrap();
     let r = run(
         obssl(h.path())
-            .args(["configure", "--access-key-id", ACCESS_KEY_ID])
+            .args([
+                "configure",
+                "--insecure-storage",
+                "--access-key-id",
+                ACCESS_KEY_ID,
+            ])
             .write_stdin(SECRET),
         None,
     );
@@ -547,7 +565,14 @@ fn configure_writes_through_a_symlinked_config_file() {
     std::os::unix::fs::symlink("../../dotfiles/obssl.toml", &path).unwrap();
     let r = run(
         obssl(h.path())
-            .args(["configure", "-p", "ci", "--access-key-id", ACCESS_KEY_ID])
+            .args([
+                "configure",
+                "--insecure-storage",
+                "-p",
+                "ci",
+                "--access-key-id",
+                ACCESS_KEY_ID,
+            ])
             .write_stdin(SECRET),
         None,
     );
@@ -582,7 +607,12 @@ fn configure_writes_through_a_symlinked_config_file() {
     std::os::unix::fs::symlink(&target, &path).unwrap();
     let r = run(
         obssl(fresh.path())
-            .args(["configure", "--access-key-id", ACCESS_KEY_ID])
+            .args([
+                "configure",
+                "--insecure-storage",
+                "--access-key-id",
+                ACCESS_KEY_ID,
+            ])
             .write_stdin(SECRET),
         None,
     );
@@ -612,7 +642,12 @@ fn obssl_config_moves_the_file_and_config_path_prints_it() {
     let r = run(
         obssl(h.path())
             .env("OBSSL_CONFIG", &elsewhere)
-            .args(["configure", "--access-key-id", ACCESS_KEY_ID])
+            .args([
+                "configure",
+                "--insecure-storage",
+                "--access-key-id",
+                ACCESS_KEY_ID,
+            ])
             .write_stdin(SECRET),
         None,
     );
@@ -628,14 +663,24 @@ fn configure_refuses_bad_input_with_usage_errors() {
     let h = tempfile::tempdir().unwrap();
     let cases: [(&[&str], &str, &str); 5] = [
         (
-            &["configure", "--access-key-id", ACCESS_KEY_ID],
+            &[
+                "configure",
+                "--insecure-storage",
+                "--access-key-id",
+                ACCESS_KEY_ID,
+            ],
             "",
             "no AccessKey secret on standard input",
         ),
-        (&["configure"], SECRET, "needs an AccessKey ID"),
+        (
+            &["configure", "--insecure-storage"],
+            SECRET,
+            "needs an AccessKey ID",
+        ),
         (
             &[
                 "configure",
+                "--insecure-storage",
                 "--access-key-id",
                 ACCESS_KEY_ID,
                 "--endpoint",
@@ -647,6 +692,7 @@ fn configure_refuses_bad_input_with_usage_errors() {
         (
             &[
                 "configure",
+                "--insecure-storage",
                 "--access-key-id",
                 ACCESS_KEY_ID,
                 "--site",
@@ -658,6 +704,7 @@ fn configure_refuses_bad_input_with_usage_errors() {
         (
             &[
                 "configure",
+                "--insecure-storage",
                 "--access-key-id",
                 ACCESS_KEY_ID,
                 "--output",
@@ -691,7 +738,12 @@ fn a_secret_flag_is_refused_with_an_explanation_that_never_shows_the_value() {
     for args in cases {
         let r = run(
             obssl(h.path())
-                .args(["configure", "--access-key-id", ACCESS_KEY_ID])
+                .args([
+                    "configure",
+                    "--insecure-storage",
+                    "--access-key-id",
+                    ACCESS_KEY_ID,
+                ])
                 .args(args)
                 .write_stdin(SECRET),
             None,
@@ -718,7 +770,10 @@ fn a_secret_flag_is_refused_with_an_explanation_that_never_shows_the_value() {
         assert!(!config_path(h.path()).exists(), "{args:?} wrote a file");
     }
     // Hidden: neither help nor completions offer it.
-    let r = run(obssl(h.path()).args(["configure", "--help"]), None);
+    let r = run(
+        obssl(h.path()).args(["configure", "--insecure-storage", "--help"]),
+        None,
+    );
     assert!(!r.stdout.contains("--access-key-secret"), "{}", r.stdout);
     assert!(!r.stdout.contains("--secret"), "{}", r.stdout);
     let r = run(obssl(h.path()).args(["completions", "bash"]), None);
@@ -730,7 +785,14 @@ fn configure_without_a_secret_says_whether_the_profile_is_new() {
     let h = tempfile::tempdir().unwrap();
     let r = run(
         obssl(h.path())
-            .args(["configure", "-p", "ci", "--access-key-id", ACCESS_KEY_ID])
+            .args([
+                "configure",
+                "--insecure-storage",
+                "-p",
+                "ci",
+                "--access-key-id",
+                ACCESS_KEY_ID,
+            ])
             .write_stdin(""),
         None,
     );
@@ -746,7 +808,14 @@ fn configure_without_a_secret_says_whether_the_profile_is_new() {
     let path = write_config(h.path(), text);
     let r = run(
         obssl(h.path())
-            .args(["configure", "-p", "ci", "--access-key-id", ACCESS_KEY_ID])
+            .args([
+                "configure",
+                "--insecure-storage",
+                "-p",
+                "ci",
+                "--access-key-id",
+                ACCESS_KEY_ID,
+            ])
             .write_stdin(""),
         None,
     );
@@ -769,7 +838,12 @@ fn configure_never_clobbers_a_file_it_cannot_parse() {
     let path = write_config(h.path(), broken);
     let r = run(
         obssl(h.path())
-            .args(["configure", "--access-key-id", ACCESS_KEY_ID])
+            .args([
+                "configure",
+                "--insecure-storage",
+                "--access-key-id",
+                ACCESS_KEY_ID,
+            ])
             .write_stdin(SECRET),
         None,
     );
@@ -1198,6 +1272,7 @@ sys.exit(os.waitstatus_to_exitcode(status))
         .arg(script)
         .arg(env!("CARGO_BIN_EXE_obssl"))
         .arg("configure")
+        .arg("--insecure-storage")
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", h.path())

@@ -333,3 +333,73 @@ fn verbose_says_which_challenge_is_taken_and_why() {
             "taking the 401's fresh challenge (the kept nonce is stale)",
         ));
 }
+
+/// Perl Catalyst's digest credential wants each nonce's counts in order and
+/// answers an overtaken count with 400 and an empty body, not a 401
+/// (`obssl-mock --nc-order-400`). No instance fails at any `--jobs`: each
+/// request the mock answered 400 is sent again once, signed with a fresh
+/// challenge of its own (an unsigned request earns it), and the run then
+/// goes per worker. The requests stay within the handshake (`n + 1`), the
+/// retry of each instance answered 400 (the 400, then one unsigned request
+/// and its signed retry), and one unsigned request per worker earning a
+/// challenge of its own.
+#[test]
+fn nonce_counts_out_of_order_answered_400_never_fail_an_instance() {
+    let ids = generated(N);
+    let mut report = String::new();
+    for jobs in [1usize, 4, 16, 32] {
+        let mock = start_mock(with(MockConfig {
+            nc_order_400: true,
+            ..MockConfig::default()
+        }));
+        let h = home();
+        let out = obssl_for(&mock, h.path())
+            .args(["get", "-o", "jsonl", "--jobs", &jobs.to_string()])
+            .args(["--file", "-"])
+            .write_stdin(ids.join("\n"))
+            .assert();
+        let stdout = stdout_of(&out);
+        let stderr = stderr_of(&out);
+        let failed = stdout.lines().filter(|l| l.contains("\"error\"")).count();
+        let requests = mock.requests();
+        let answered_400 = requests.iter().filter(|r| r.status == 400).count();
+        let _ = writeln!(
+            report,
+            "nc-order-400 --jobs {jobs}: {} instances, {failed} failed, {} requests, {answered_400} answered 400",
+            stdout.lines().count(),
+            requests.len()
+        );
+        assert_eq!(
+            (out.get_output().status.code(), failed),
+            (Some(0), 0),
+            "--jobs {jobs}: an instance failed\n{stderr}"
+        );
+        let got: Vec<String> = stdout
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["instanceId"].to_string()
+            })
+            .collect();
+        let want: Vec<String> = ids.iter().map(|id| format!("\"{id}\"")).collect();
+        assert_eq!(got, want, "--jobs {jobs}: input order");
+        let budget = N + 1 + 2 * answered_400 + jobs;
+        assert!(
+            requests.len() <= budget,
+            "--jobs {jobs}: {} requests, {answered_400} of them answered 400, budget {budget}",
+            requests.len()
+        );
+        // Each 400 went to a request signed with a reused nonce, and was
+        // followed by its retry: no instance saw two.
+        for id in &ids {
+            let refused = requests
+                .iter()
+                .filter(|r| r.status == 400 && r.url.contains(id.as_str()))
+                .count();
+            assert!(
+                refused <= 1,
+                "--jobs {jobs}: {id} was answered 400 {refused} times"
+            );
+        }
+    }
+    print!("{report}");
+}

@@ -105,7 +105,7 @@ fn a_device_as_write_target_or_config_file_is_refused() {
     let r = quick(
         isolated("obssl", dir.path())
             .env("OBSSL_CONFIG", &device)
-            .args(["configure", "--access-key-id", "ak-x"])
+            .args(["configure", "--insecure-storage", "--access-key-id", "ak-x"])
             .write_stdin("sk-x\n"),
     );
     assert_eq!(r.code, 3, "{}", r.stderr);
@@ -128,7 +128,7 @@ fn a_fifo_as_config_file_id_list_or_ca_bundle_is_an_error_at_once() {
     let r = quick(
         isolated("obssl", home.path())
             .env("OBSSL_CONFIG", &fifo)
-            .args(["configure", "--access-key-id", "ak-x"])
+            .args(["configure", "--insecure-storage", "--access-key-id", "ak-x"])
             .write_stdin("sk-x\n"),
     );
     assert_eq!(r.code, 3, "{}", r.stderr);
@@ -182,7 +182,10 @@ fn endless_local_inputs_are_capped() {
     let (code, stderr) = endless(&["get", "--file", "-"], true);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("larger than the 10 MiB"), "{stderr}");
-    let (code, stderr) = endless(&["configure", "--access-key-id", "ak-x"], false);
+    let (code, stderr) = endless(
+        &["configure", "--insecure-storage", "--access-key-id", "ak-x"],
+        false,
+    );
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("larger than the 4 KiB"), "{stderr}");
     assert!(!home.path().join(".config/obssl/config.toml").exists());
@@ -338,7 +341,7 @@ fn links_of_other_accounts_are_not_followed() {
     let r = quick(
         isolated("obssl", home.path())
             .env("OBSSL_CONFIG", &config)
-            .args(["configure", "--access-key-id", "ak-x"])
+            .args(["configure", "--insecure-storage", "--access-key-id", "ak-x"])
             .write_stdin("sk-x\n"),
     );
     assert_eq!(r.code, 3, "{}", r.stderr);
@@ -405,7 +408,7 @@ fn a_run_killed_mid_write_leaves_no_temporary_file() {
     cmd.env_clear()
         .envs(isolated_env(home.path()))
         .env("OBSSL_CONFIG", dir.join("config.toml"))
-        .args(["configure", "--access-key-id", "ak-x"])
+        .args(["configure", "--insecure-storage", "--access-key-id", "ak-x"])
         .stdin(fs::File::open(write_secret(home.path())).unwrap());
     let held = kill_mid_write(cmd, &dir, libc::SIGINT);
     assert!(
@@ -429,7 +432,7 @@ fn core_dumps_are_off_while_the_secret_is_in_memory() {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_obssl"))
         .env_clear()
         .envs(isolated_env(home.path()))
-        .args(["configure", "--access-key-id", "ak-x"])
+        .args(["configure", "--insecure-storage", "--access-key-id", "ak-x"])
         .stdin(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -480,6 +483,7 @@ fn ctrl_c_at_the_secret_prompt_gives_the_echo_back() {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_obssl"));
     cmd.env_clear().envs(isolated_env(home.path())).args([
         "configure",
+        "--insecure-storage",
         "--access-key-id",
         "ak-x",
         "--site",

@@ -189,3 +189,51 @@ fn credentials_written_into_an_endpoint_url_are_never_echoed() {
         assert_no_secret(&text, None);
     }
 }
+
+#[test]
+fn secrets_from_a_file_a_command_or_a_failing_command_leak_nothing() {
+    let mock = start_mock(MockConfig::default());
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("ak-secret");
+    std::fs::write(&file, format!("{SECRET}\n")).unwrap();
+    let config = home.path().join("config.toml");
+    let script = format!("echo {SECRET}; echo {SECRET} >&2");
+    let failing = format!("echo {SECRET}; echo {SECRET} >&2; exit 9");
+    std::fs::write(
+        &config,
+        format!(
+            "[cmd]\naccess_key_id = \"{ACCESS_KEY_ID}\"\naccess_key_secret_command = [\"sh\", \"-c\", {script:?}]\n\
+             endpoint = \"{url}\"\n\
+             [failing]\naccess_key_id = \"{ACCESS_KEY_ID}\"\naccess_key_secret_command = [\"sh\", \"-c\", {failing:?}]\n\
+             endpoint = \"{url}\"\n",
+            url = mock.base_url()
+        ),
+    )
+    .unwrap();
+    let runs: [(&[&str], Option<&std::path::Path>); 6] = [
+        (&["get", "obxxx", "-vv"], Some(&file)),
+        (&["get", "fault-401-forever", "-vv"], Some(&file)),
+        (&["config", "list", "-o", "json"], Some(&file)),
+        (&["get", "obxxx", "-vv", "-p", "cmd"], None),
+        (&["config", "list", "-p", "cmd"], None),
+        (&["get", "obxxx", "-vv", "-p", "failing"], None),
+    ];
+    for (args, secret_file) in runs {
+        let mut cmd = isolated("obssl", home.path());
+        cmd.env("OBSSL_CONFIG", &config);
+        if let Some(path) = secret_file {
+            cmd.env("OBSSL_ENDPOINT", mock.base_url())
+                .env("OBSSL_ACCESS_KEY_ID", ACCESS_KEY_ID)
+                .env("OBSSL_ACCESS_KEY_SECRET_FILE", path);
+        }
+        let out = cmd.args(args).output().unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!text.contains("panicked"), "{args:?}\n{text}");
+        assert_no_secret(&text, Some(&mock));
+    }
+    assert!(mock.request_count() >= 3);
+}

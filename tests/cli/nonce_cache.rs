@@ -172,12 +172,57 @@ fn wrong_secret_with_a_warm_cache_exits_4_after_two_requests() {
     );
 }
 
+/// A server that answers an overtaken nonce count with 400 and an empty body
+/// (Perl Catalyst's digest credential, `--nc-order-400`): a cached nonce whose
+/// count another client has passed is sent again once, unsigned to earn a
+/// fresh challenge, then signed with it; the call succeeds.
+#[test]
+fn a_cached_nonce_answered_with_a_bare_400_is_sent_again_with_a_fresh_challenge() {
+    let mock = start_mock(MockConfig {
+        nc_order_400: true,
+        ..MockConfig::default()
+    });
+    let h = home();
+    assert_eq!(get(&mock, h.path()).code, 0);
+    // Another client has since used the cached nonce's next count.
+    let file = &cache_files(h.path())[0];
+    let text = std::fs::read_to_string(file).unwrap();
+    let mut entry: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(entry["nc"], 1);
+    entry["nc"] = 0.into();
+    std::fs::write(file, entry.to_string()).unwrap();
+    let before = mock.request_count();
+    let run = get(&mock, h.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let requests = &mock.requests()[before..];
+    let statuses: Vec<u16> = requests.iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [400, 401, 200], "{requests:?}");
+    assert!(
+        requests[1].authorization.is_none(),
+        "unsigned, to earn a challenge"
+    );
+}
+
 #[test]
 fn twelve_processes_at_once_against_a_server_that_checks_nc_all_succeed() {
+    for config in [
+        MockConfig {
+            nc_check: true,
+            ..MockConfig::default()
+        },
+        MockConfig {
+            nc_order_400: true,
+            ..MockConfig::default()
+        },
+    ] {
+        twelve_processes_at_once(config);
+    }
+}
+
+fn twelve_processes_at_once(config: MockConfig) {
     let mock = start_mock(MockConfig {
-        nc_check: true,
         latency: Duration::from_millis(20),
-        ..MockConfig::default()
+        ..config
     });
     let h = home();
     assert_eq!(get(&mock, h.path()).code, 0);

@@ -98,9 +98,8 @@ fn probe_oversized_header_is_refused_before_reading() {
     assert_run(
         &run,
         3,
-        "a packet of 16777215 bytes announced, more than the 16384 obssl reads",
+        "UNKNOWN not-mysql: the server's first bytes are not a MySQL greeting: \\xff\\xff\\xff\\x00",
     );
-    assert!(run.stdout.contains("UNKNOWN unreachable"), "{}", run.stdout);
 }
 
 #[test]
@@ -114,19 +113,36 @@ fn probe_truncated_garbage_and_err_first_packets() {
         "a packet of 100 bytes announced, fewer sent",
     );
 
-    // Another protocol's banner reads as a huge header.
+    // Another protocol's banner is told as what it is, escaped.
     let ssh = fake(|mut s| {
         let _ = s.write_all(b"SSH-2.0-OpenSSH_9.2\r\n");
+        hold(s);
     });
-    assert_run(&probe(ssh, &[]), 3, "a packet of 4739923 bytes announced");
+    assert_run(
+        &probe(ssh, &[]),
+        3,
+        "not-mysql: the server's first bytes are not a MySQL greeting: SSH-2.0-OpenSSH_9.2\\r\\n",
+    );
+    let http = fake(|mut s| {
+        let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+    });
+    assert_run(
+        &probe(http, &[]),
+        3,
+        "not a MySQL greeting: HTTP/1.1 400 Bad Request\\r\\n",
+    );
+    let alert = fake(|mut s| {
+        let _ = s.write_all(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28]);
+    });
+    assert_run(
+        &probe(alert, &[]),
+        3,
+        "not a MySQL greeting: \\x15\\x03\\x03\\x00\\x02\\x02(",
+    );
     let garbage = fake(|mut s| {
         let _ = s.write_all(b"\x05\x00\x00\x00HELLO");
     });
-    assert_run(
-        &probe(garbage, &[]),
-        3,
-        "protocol version 72 in the first packet",
-    );
+    assert_run(&probe(garbage, &[]), 3, "not-mysql");
 
     let closed = fake(drop);
     assert_run(&probe(closed, &[]), 3, "the server closed the connection");
@@ -142,16 +158,23 @@ fn probe_truncated_garbage_and_err_first_packets() {
 
 #[test]
 fn probe_silent_and_trickling_servers_end_within_the_timeout() {
+    // A port that accepts and never speaks (an HTTP server waiting for its request):
+    // no-greeting, within the limit, and no OS error in the user's face.
     let silent = fake(hold);
     let run = probe(silent, &["--timeout", "1"]);
-    assert_run(&run, 3, "no answer in time");
+    assert_run(
+        &run,
+        3,
+        "UNKNOWN no-greeting: connected, but no MySQL greeting in 1 s: is this a MySQL port?",
+    );
+    assert!(!run.stdout.contains("os error"), "{}", run.stdout);
 
     // One byte every 200 ms of a handshake that never ends: the deadline
     // bounds the whole read, not each byte.
     let trickle = fake(|mut s| {
-        let _ = s.write_all(&[0x00, 0x30, 0x00, 0x00]);
+        let _ = s.write_all(&[0x00, 0x30, 0x00, 0x00, 10]);
         for _ in 0..200 {
-            if s.write_all(b"x").is_err() {
+            if s.write_all(b"5").is_err() {
                 return;
             }
             std::thread::sleep(Duration::from_millis(200));
@@ -279,4 +302,212 @@ fn probe_bad_addresses_and_nothing_to_probe_are_usage_errors() {
     }
     let run = Run::of(isolated("obssl", home.path()).args(["probe", "--address", "db:0"]));
     assert!(run.stderr.contains("is not an address"), "{}", run.stderr);
+    // A URL is refused before anything is probed, saying which form to use (exit 3, probe's
+    // UNKNOWN for every usage error: 2 is CRITICAL here).
+    for url in ["http://127.0.0.1:3306", "mysql://u@db:3306/x", "db/x"] {
+        let run = Run::of(isolated("obssl", home.path()).args(["probe", "--address", url]));
+        assert_eq!(run.code, 3, "{url}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("is a URL, not an address: give HOST, HOST:PORT, [IPV6]:PORT"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty(), "{}", run.stdout);
+    }
+    // A bare IPv6 address and [v6]:port are addresses.
+    for (given, shown) in [("::1", "[::1]:3306"), ("[::1]:1", "[::1]:1")] {
+        let run = Run::of(isolated("obssl", home.path()).args([
+            "probe",
+            "--address",
+            given,
+            "-t",
+            "2",
+            "-o",
+            "jsonl",
+        ]));
+        let o: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+        assert_eq!(o["address"], shown, "{given}");
+        assert_ne!(o["wire"]["unreached"]["stage"], "resolve", "{given}: {o}");
+    }
+}
+
+/// A server that answers each phase just under `-t`: the greeting (offering TLS) after 2.5 s,
+/// then, once the SSLRequest and the ClientHello came, 2.5 s of silence and a trickle of
+/// bytes. Each phase alone fits in `-t 3`; the probe of the address must end within 3 s.
+#[test]
+fn probe_of_a_server_stalling_in_every_phase_ends_within_t() {
+    let port = fake(|mut s| {
+        std::thread::sleep(Duration::from_millis(2500));
+        if s.write_all(&hello(b"8.0.0-stall", CAPS)).is_err() {
+            return;
+        }
+        let mut buf = [0u8; 4096];
+        let _ = s.set_read_timeout(Some(Duration::from_secs(10)));
+        let _ = s.read(&mut buf);
+        std::thread::sleep(Duration::from_millis(2500));
+        for _ in 0..100 {
+            if s.write_all(&[0x16]).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    });
+    let started = std::time::Instant::now();
+    let run = probe(port, &["--timeout", "3", "-o", "jsonl"]);
+    let took = started.elapsed();
+    assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
+    let o: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(o["wire"]["serverVersion"], "8.0.0-stall", "{o}");
+    assert_eq!(o["verdict"][0], "unreachable", "{o}");
+    assert_eq!(o["wire"]["unreached"]["stage"], "tls", "{o}");
+    assert_eq!(
+        o["wire"]["unreached"]["error"], "no answer in time (-t)",
+        "{o}"
+    );
+    // The probe's own clock: the deadline of the whole address, not of each phase.
+    let elapsed = o["wire"]["elapsedMs"].as_u64().unwrap();
+    assert!(
+        elapsed <= 4_000,
+        "the probe took {elapsed} ms for -t 3: {o}"
+    );
+    eprintln!("probe of the stalling server at -t 3: {elapsed} ms in the probe, {took:?} in all");
+}
+
+/// Newline, CR and bidi controls a server sends (in its version string, in an ERR message)
+/// stay escaped in every table: the block of one address and the rows of many; no line of
+/// the server's making appears on its own.
+#[test]
+fn newlines_cr_and_bidi_from_the_server_stay_escaped_in_every_table() {
+    let version = fake(|mut s| {
+        let _ = s.write_all(&hello(
+            b"5.7\nFAKE LINE: OK - all fine\r\xe2\x80\xaeevil",
+            NO_SSL,
+        ));
+        hold(s);
+    });
+    let err = fake(|mut s| {
+        let mut e = vec![0xff, 0x10, 0x04];
+        e.extend_from_slice(b"Too many\nFAKE LINE: OK - all fine\r\xe2\x80\xae");
+        let _ = s.write_all(&packet(0, &e));
+    });
+    let forged = |text: &str| {
+        text.lines()
+            .any(|l| l.trim_start_matches(['│', ' ']).starts_with("FAKE LINE"))
+    };
+    for port in [version, err] {
+        let run = probe(port, &[]);
+        assert!(!forged(&run.stdout), "{}", run.stdout);
+        assert!(
+            run.stdout
+                .contains("\\u{a}FAKE LINE: OK - all fine\\u{d}\\u{202e}"),
+            "{}",
+            run.stdout
+        );
+        assert!(!run.stdout.contains('\u{202e}') && !run.stdout.contains('\r'));
+    }
+    // Both at once: the table of many addresses.
+    let home = home();
+    let run = Run::of(isolated("obssl", home.path()).env("COLUMNS", "300").args([
+        "probe",
+        "--address",
+        &format!("127.0.0.1:{version}"),
+        "--address",
+        &format!("127.0.0.1:{err}"),
+        "-t",
+        "2",
+    ]));
+    assert!(run.stdout.contains("2 addresses probed"), "{}", run.stdout);
+    assert!(!forged(&run.stdout), "{}", run.stdout);
+    assert!(!run.stdout.contains('\u{202e}') && !run.stdout.contains('\r'));
+}
+
+/// A TLS server (rustls, after the MySQL SSLRequest) whose certificate names a SAN holding a
+/// newline and a CR: the SANs row and the name-mismatch finding keep them escaped.
+#[test]
+fn a_san_with_a_newline_stays_escaped() {
+    use std::sync::Arc;
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::default();
+    // A DNS name is IA5 (ASCII): newline and CR; the bidi override is the other tests'.
+    params.subject_alt_names = vec![rcgen::SanType::DnsName(
+        "db.example\nFAKE LINE: OK - all fine\rx"
+            .try_into()
+            .unwrap(),
+    )];
+    let cert = params.self_signed(&key).unwrap();
+    let der = cert.der().clone();
+    let key_der = rustls::pki_types::PrivateKeyDer::try_from(key.serialize_der()).unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = Arc::new(
+        rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(vec![der], key_der)
+            .unwrap(),
+    );
+    let port = fake(move |mut s| {
+        let _ = s.write_all(&hello(b"8.0.0-tls", CAPS));
+        let mut request = [0u8; 36];
+        if s.read_exact(&mut request).is_err() {
+            return;
+        }
+        let Ok(mut conn) = rustls::ServerConnection::new(config.clone()) else {
+            return;
+        };
+        let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+        while conn.is_handshaking() {
+            if conn.complete_io(&mut s).is_err() {
+                return;
+            }
+        }
+        hold(s);
+    });
+    let run = probe(port, &[]);
+    assert!(
+        run.stdout
+            .contains("DNS:db.example\\u{a}FAKE LINE: OK - all fine\\u{d}"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("CRITICAL name-mismatch"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout
+            .lines()
+            .any(|l| l.trim_start_matches(['│', ' ']).starts_with("FAKE LINE")),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains('\r') && !run.stdout.contains('\u{202e}'));
+
+    // The block fits COLUMNS=60: labels whole, "(in N days)" and the address never broken.
+    let run = Run::of(isolated("obssl", home().path()).env("COLUMNS", "60").args([
+        "probe",
+        "--address",
+        &format!("127.0.0.1:{port}"),
+        "-t",
+        "2",
+    ]));
+    for line in run.stdout.lines() {
+        assert!(line.chars().count() <= 60, "wider than 60:\n{}", run.stdout);
+    }
+    for whole in ["│ Chain trusted ", "│ Name matches ", "│ Not after "] {
+        assert!(run.stdout.contains(whole), "{whole}:\n{}", run.stdout);
+    }
+    let days = in_days_whole(&run.stdout);
+    assert!(days, "(in N days) broken:\n{}", run.stdout);
+}
+
+/// Whether "(in N days)" (or hours) stands whole on one line.
+fn in_days_whole(text: &str) -> bool {
+    text.lines().any(|l| {
+        l.split("(in ")
+            .nth(1)
+            .is_some_and(|rest| rest.contains(" days)") || rest.contains(" day)"))
+    })
 }

@@ -337,10 +337,15 @@ fn row(table: &str, label: &str) -> String {
         .to_string()
 }
 
+/// The address lines of `-o jsonl` (the skipped connections left out).
 fn json_of(run: &Run) -> Vec<serde_json::Value> {
     run.stdout
         .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}\n{}", run.stderr)))
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l)
+                .unwrap_or_else(|e| panic!("{e}: {l}\n{}", run.stderr))
+        })
+        .filter(|o| o["skipped"] != true)
         .collect()
 }
 
@@ -373,6 +378,16 @@ fn probe_mariadb_ok_against_the_instance_ca() {
     assert_eq!(row(&run.stdout, "Chain trusted"), "yes");
     assert_eq!(row(&run.stdout, "Name matches"), "yes");
     assert!(row(&run.stdout, "Plaintext").starts_with("not tested: no --db-user given"));
+    // Served minus API in days and hours (the leaf and validPeriod are a few hours apart at
+    // most), never a count of seconds.
+    assert!(
+        run.stdout.contains("(served minus API: under an hour)")
+            || run.stdout.contains(" hour)")
+            || run.stdout.contains(" hours)"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains(" s)"), "{}", run.stdout);
     let run = probe(&[s.good], &[INSTANCE, "-o", "jsonl"], None);
     let objects = json_of(&run);
     assert_eq!(objects.len(), 1);
@@ -527,7 +542,15 @@ fn probe_mariadb_plaintext_refused_and_accepted() {
     let config = home.path().join("config.toml");
     std::fs::write(
         &config,
-        format!("[work]\ndb_password = \"{DB_PASSWORD}\"\n"),
+        // An explicit --profile names that profile's credentials (the environment's pair is
+        // then ignored): the profile holds the mock's pair and the database password.
+        format!(
+            "[work]\nendpoint = \"{}\"\naccess_key_id = \"{}\"\naccess_key_secret = \"{}\"\n\
+             db_password = \"{DB_PASSWORD}\"\n",
+            mock.base_url(),
+            crate::util::ACCESS_KEY_ID,
+            crate::util::SECRET
+        ),
     )
     .unwrap();
     #[cfg(unix)]
@@ -638,4 +661,58 @@ fn probe_mariadb_six_cases() {
         "## -vv of case 4 (refused)\n{}",
         run.stderr
     );
+}
+
+#[test]
+fn probe_mariadb_db_user_without_a_ca_is_plaintext_untested_never_ok() {
+    let Some(s) = servers("probe_mariadb_db_user_without_a_ca_is_plaintext_untested_never_ok")
+    else {
+        return;
+    };
+    // --address alone and no --ca-file: nothing to verify the chain against, so no login is
+    // sent; the check the user asked for did not run: UNKNOWN, with what to do.
+    let address = format!("127.0.0.1:{}", s.good);
+    let run = probe(
+        &[],
+        &["--address", &address, "--db-user", "probe", "-vv"],
+        Some(DB_PASSWORD),
+    );
+    assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        !run.stderr.contains("HandshakeResponse41"),
+        "{}",
+        run.stderr
+    );
+    let verdict_row = row(&run.stdout, "Verdict");
+    assert!(
+        verdict_row.starts_with("UNKNOWN plaintext-untested: --db-user was given but the logins did not run: there is no CA"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("--ca-file"), "{}", run.stdout);
+    assert!(
+        row(&run.stdout, "Plaintext").starts_with("UNTESTED"),
+        "{}",
+        run.stdout
+    );
+    let run = probe(
+        &[],
+        &["--address", &address, "--db-user", "probe", "-o", "jsonl"],
+        Some(DB_PASSWORD),
+    );
+    let o = &json_of(&run)[0];
+    assert_eq!(verdict(o), ["plaintext-untested"], "{o}");
+    assert_eq!(o["wire"]["plaintext"]["result"], "untested");
+    // A short password is warned about (its scramble can be attacked offline).
+    let run = probe(
+        &[],
+        &["--address", &address, "--db-user", "probe"],
+        Some("short-pw"),
+    );
+    assert!(
+        run.stderr.contains("shorter than 16 characters"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("short-pw") && !run.stdout.contains("short-pw"));
 }

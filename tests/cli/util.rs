@@ -89,6 +89,9 @@ pub fn isolated_env(home: &Path) -> Vec<(&'static str, OsString)> {
         // The nonce cache stays in the test's home, never the developer's.
         ("XDG_CACHE_HOME", home.join(".cache").into()),
         ("NO_COLOR", "1".into()),
+        // No session bus (hence no OS credential store) unless a test starts one:
+        // never the developer's keyring at $XDG_RUNTIME_DIR/bus.
+        ("XDG_RUNTIME_DIR", home.into()),
     ]
 }
 

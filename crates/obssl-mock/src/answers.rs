@@ -101,7 +101,24 @@ fn instance_list(query: &str, fixtures: &FixtureSet, request_id: String) -> Answ
         Ok(paging) => paging,
         Err(answer) => return answer,
     };
-    let (total, ids) = fixtures.listed_page((page_number - 1).saturating_mul(page_size), page_size);
+    let (total, ids) = match query_parameter(query, "instanceId").filter(|id| !id.is_empty()) {
+        // The `instanceId` filter (the provider's own reads depend on it): that instance
+        // alone, when the mock answers for it.
+        Some(id) => {
+            let known = matches!(
+                fixtures.get(&id),
+                Some(Fixture::Data(_) | Fixture::Relative { .. })
+            );
+            let found: Vec<String> = if known { vec![id] } else { Vec::new() };
+            let page = if page_number == 1 {
+                found.clone()
+            } else {
+                Vec::new()
+            };
+            (found.len(), page)
+        }
+        None => fixtures.listed_page((page_number - 1).saturating_mul(page_size), page_size),
+    };
     let page: Vec<Value> = ids
         .iter()
         .map(|id| {
@@ -177,6 +194,15 @@ fn tenant_answer(
     fixtures: &FixtureSet,
     request_id: String,
 ) -> Answer {
+    if endpoint == TenantEndpoint::AddressInfo && instance_id == tenants::NO_ADDRESS_INFO {
+        return error_envelope(
+            404,
+            "NotFound",
+            "errorMessage",
+            "No API at address/info for this account",
+            Value::String(request_id),
+        );
+    }
     let entries = match fixtures.tenant_entries(instance_id) {
         Some(Ok(entries)) => entries,
         Some(Err(fixture)) => return fixture_answer(&fixture, request_id),
@@ -202,6 +228,11 @@ fn tenant_answer(
         .skip((page_number - 1).saturating_mul(page_size))
         .take(page_size)
         .collect();
+    // The account without address/info also leaves `total` out of its tenant list (no field
+    // of the vendor's schema is required): a client pages on until a short page.
+    if instance_id == tenants::NO_ADDRESS_INFO {
+        return success(json!({ "dataList": page }), request_id);
+    }
     success(json!({ "total": total, "dataList": page }), request_id)
 }
 
@@ -517,9 +548,30 @@ mod tests {
         assert_eq!(tenants["data"]["total"], 25);
         assert_eq!(tenants["data"]["dataList"].as_array().unwrap().len(), 10);
         assert_eq!(tenants["data"]["dataList"][0]["tenantMode"], "MySQL");
-        assert!(tenants["data"]["dataList"][0]
-            .get("tenantConnections")
-            .is_none());
+        // The tenant list carries the connections too (TenantDTO.tenantConnections).
+        assert_eq!(
+            tenants["data"]["dataList"][0]["tenantConnections"][0]["intranetPort"],
+            5001
+        );
+        // The instance list's instanceId filter: that instance alone, or none.
+        let (_, one) = get("/api/v2/instances?requestId=r&instanceId=obcluster-demo");
+        assert_eq!(one["data"]["total"], 1);
+        assert_eq!(one["data"]["dataList"][0]["instanceId"], "obcluster-demo");
+        let (_, none) = get("/api/v2/instances?requestId=r&instanceId=obnope");
+        assert_eq!(none["data"]["total"], 0);
+        // The account without address/info: 404 with the error envelope, the list serves.
+        let id = super::tenants::NO_ADDRESS_INFO;
+        let (status, body) = get(&format!("/api/v2/instances/{id}/address/info?requestId=r"));
+        assert_eq!(status, 404);
+        assert_eq!(body["errorCode"], "NotFound");
+        assert!(body["errorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("address/info"));
+        assert_eq!(
+            get(&format!("/api/v2/instances/{id}/tenants?requestId=r")).0,
+            200
+        );
         // The instance's own answer decides: unknown 404, an error fixture its error.
         assert_eq!(get("/api/v2/instances/nope/tenants?requestId=r").0, 404);
         assert_eq!(

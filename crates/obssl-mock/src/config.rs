@@ -250,6 +250,11 @@ pub struct MockConfig {
     /// `stale` (a possible replay). Default `false`: any count not used before with the nonce
     /// is accepted, in any order, and a reused one gets `stale=true`. Only with a qop.
     pub nc_check: bool,
+    /// As Perl Catalyst's digest credential (`Catalyst::Authentication::Credential::HTTP`
+    /// 1.018): per nonce, an answer's `nc` must be above the highest accepted so far, else
+    /// **400 with an empty body** and no challenge (where `nc_check` answers 401). Default
+    /// `false`. Only with a qop.
+    pub nc_order_400: bool,
     /// Each nonce is good for one accepted request; a correctly signed request with a nonce
     /// already used gets 401 with `stale=true` and a fresh nonce. Default `false`.
     pub one_time_nonces: bool,
@@ -302,6 +307,7 @@ impl Default for MockConfig {
             algorithm: MockAlgorithm::Md5,
             qop: MockQop::Auth,
             nc_check: false,
+            nc_order_400: false,
             one_time_nonces: false,
             next_nonce: false,
             cookie_session: false,
@@ -328,6 +334,7 @@ impl fmt::Debug for MockConfig {
             .field("algorithm", &self.algorithm)
             .field("qop", &self.qop)
             .field("nc_check", &self.nc_check)
+            .field("nc_order_400", &self.nc_order_400)
             .field("one_time_nonces", &self.one_time_nonces)
             .field("next_nonce", &self.next_nonce)
             .field("cookie_session", &self.cookie_session)

@@ -87,7 +87,7 @@ impl DigestVerifier {
             qop,
             nonce_lifetime: config.nonce_lifetime,
             rules: NonceRules {
-                nc_check: config.nc_check,
+                nc_check: config.nc_check || config.nc_order_400,
                 one_time: config.one_time_nonces,
             },
             next_nonce: config.next_nonce,

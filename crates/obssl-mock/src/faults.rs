@@ -239,6 +239,18 @@ impl Faults {
     }
 }
 
+/// The answer of [`MockConfig::nc_order_400`](super::MockConfig::nc_order_400) to a nonce
+/// count that arrived out of order: 400 with an empty body and no challenge, as Perl
+/// Catalyst's digest credential answers (its source: `TODO: set Stale instead`).
+pub(crate) fn nonce_count_out_of_order() -> Answer {
+    Answer {
+        status: 400,
+        content_type: "text/plain; charset=utf-8",
+        body: String::new(),
+        headers: Vec::new(),
+    }
+}
+
 fn success(instance_id: &str, request_id: &str) -> Answer {
     let mut data = documented_example();
     data["instanceId"] = json!(instance_id);

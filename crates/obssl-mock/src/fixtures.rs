@@ -328,6 +328,9 @@ impl FixtureSet {
             return Some(fixture.clone());
         }
         // Served on request only: never listed, nor among `ids` (like the `fault-*` ids).
+        if super::tenants::is_wire_fixture(instance_id) {
+            return Some(relative(instance_id, 200, vec![]).1);
+        }
         if instance_id.starts_with(HOSTILE_FIXTURE_PREFIX) {
             return hostile_fixtures()
                 .into_iter()

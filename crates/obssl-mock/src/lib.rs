@@ -26,6 +26,7 @@
 //! |---|---|---|
 //! | [`qop`](MockConfig::qop) | `--qop auth\|auth-int\|auth,auth-int\|none\|empty` (`--no-qop` = `none`) | the challenge's `qop`; `empty` sends `qop=""` and wants RFC 2069 answers |
 //! | [`nc_check`](MockConfig::nc_check) | `--nc-check` | an `nc` not above the nonce's highest accepted one: 401, fresh challenge, no `stale` (Apache's `AuthDigestNcCheck On`) |
+//! | [`nc_order_400`](MockConfig::nc_order_400) | `--nc-order-400` | an `nc` not above the nonce's highest accepted one: 400 with an empty body, no challenge (Perl Catalyst's digest credential) |
 //! | [`one_time_nonces`](MockConfig::one_time_nonces) | `--one-time-nonces` | a nonce's second correctly signed use: 401 `stale=true` |
 //! | [`next_nonce`](MockConfig::next_nonce) | `--next-nonce` | each authenticated answer: `Authentication-Info: nextnonce="...", qop=..., rspauth="...", cnonce="...", nc=...` |
 //! | [`cookie_session`](MockConfig::cookie_session) | `--cookie-session` | each 401 sets `OBMOCKSESSION`; its nonce then needs that cookie, else 401 without `stale` (and a new cookie) |
@@ -112,5 +113,7 @@ pub use config::{
 pub use faults::{FAULT_IDS, HUGE_BODY_BYTES, TRICKLE_EVERY};
 pub use fixtures::HOSTILE_TEXT;
 pub use server::{MockServer, RecordedRequest};
-pub use tenants::{BadTenantAddress, MockTenantAddress, CLOSED_ADDRESS};
+pub use tenants::{
+    BadTenantAddress, MockTenantAddress, CLOSED_ADDRESS, NO_ADDRESS_INFO, WIRE_SHAPES,
+};
 pub use tls::{MockTls, MockTlsVersions};

@@ -127,6 +127,11 @@ struct ServerOptions {
     #[arg(long)]
     nc_check: bool,
 
+    /// As --nc-check, but a nonce count out of order gets 400 with an empty body and no
+    /// challenge (as Perl Catalyst's digest credential answers).
+    #[arg(long)]
+    nc_order_400: bool,
+
     /// Each nonce authenticates one request; a correctly signed request with a used nonce
     /// gets 401 with stale=true and a new nonce.
     #[arg(long)]
@@ -201,6 +206,7 @@ impl ServerOptions {
             algorithm: self.algorithm,
             qop: if self.no_qop { MockQop::None } else { self.qop },
             nc_check: self.nc_check,
+            nc_order_400: self.nc_order_400,
             one_time_nonces: self.one_time_nonces,
             next_nonce: self.next_nonce,
             cookie_session: self.cookie_session,
@@ -293,6 +299,7 @@ fn serve_banner(server: &MockServer, config: &MockConfig) -> String {
     };
     let strict: Vec<&str> = [
         (config.nc_check, "nc-check"),
+        (config.nc_order_400, "nc order 400"),
         (config.one_time_nonces, "one-time nonces"),
         (config.next_nonce, "next nonce"),
         (config.cookie_session, "cookie session (OBMOCKSESSION)"),
@@ -453,6 +460,7 @@ mod tests {
         assert_eq!(config.qop, MockQop::Auth);
         assert!(
             !config.nc_check
+                && !config.nc_order_400
                 && !config.one_time_nonces
                 && !config.next_nonce
                 && !config.cookie_session
@@ -461,6 +469,7 @@ mod tests {
             "obssl-mock",
             "run",
             "--nc-check",
+            "--nc-order-400",
             "--one-time-nonces",
             "--next-nonce",
             "--cookie-session",
@@ -471,7 +480,11 @@ mod tests {
         ]);
         assert_eq!(config.qop, MockQop::AuthAndAuthInt);
         assert!(
-            config.nc_check && config.one_time_nonces && config.next_nonce && config.cookie_session
+            config.nc_check
+                && config.nc_order_400
+                && config.one_time_nonces
+                && config.next_nonce
+                && config.cookie_session
         );
         for (qop, expected) in [
             ("auth-int", MockQop::AuthInt),

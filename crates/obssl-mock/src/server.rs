@@ -12,9 +12,10 @@ use super::answers::{self, Answer};
 use super::ca;
 use super::config::{ChallengeStyle, MockConfig};
 use super::digest::{self, DigestVerifier, SignedRequest};
-use super::faults::{FaultReply, Faults};
+use super::faults::{self, FaultReply, Faults};
 use super::fixtures::FixtureSet;
 use super::http::{HttpReply, HttpRequest, HttpResponse, HttpServer};
+use super::rejection::Rejection;
 use super::tenants::TenantSet;
 
 /// One request the mock has seen, with the status it answered.
@@ -72,6 +73,8 @@ struct Shared {
     slow_instances: Vec<(String, Duration)>,
     challenge_style: ChallengeStyle,
     faults: Faults,
+    /// [`MockConfig::nc_order_400`].
+    nc_order_400: bool,
     recorded: Mutex<Vec<RecordedRequest>>,
     /// `http://IP:PORT` of the listener, for the `caUrl` of answers (set once bound).
     base_url: std::sync::OnceLock<String>,
@@ -108,6 +111,7 @@ impl MockServer {
             slow_instances: config.slow_instances.clone(),
             challenge_style: config.challenge_style,
             faults: Faults::default(),
+            nc_order_400: config.nc_order_400,
             recorded: Mutex::new(Vec::new()),
             base_url: std::sync::OnceLock::new(),
         });
@@ -269,6 +273,9 @@ fn answer_request(shared: &Shared, request: HttpRequest) -> HttpReply {
                     answers::authenticated(&method, &target, &shared.fixtures),
                     shared.base_url.get().map_or("", String::as_str),
                 ),
+                Err(Rejection::NonceCountNotIncreasing) if shared.nc_order_400 => {
+                    faults::nonce_count_out_of_order()
+                }
                 Err(rejection) => {
                     let challenge = shared.verifier.challenge(rejection.is_stale());
                     let set_cookie = challenge.set_cookie();
@@ -536,5 +543,31 @@ mod tests {
         assert_eq!(overtaken.status, 401);
         assert_eq!(overtaken.header("Authentication-Info"), None);
         assert!(!strict.requests()[2].answered_stale());
+    }
+
+    #[test]
+    fn nc_order_400_answers_an_overtaken_count_with_an_empty_400() {
+        let server = MockServer::start(MockConfig {
+            nc_order_400: true,
+            ..MockConfig::default()
+        })
+        .unwrap();
+        let challenge = send(&server, &[])
+            .header("WWW-Authenticate")
+            .unwrap()
+            .to_owned();
+        let mut parsed = digest_auth::parse(&challenge).unwrap();
+        let context = AuthContext::new("mock-access-key-id", "mock-access-key-secret", TARGET);
+        let first = parsed.respond(&context).unwrap().to_header_string();
+        let second = parsed.respond(&context).unwrap().to_header_string();
+        assert_eq!(send(&server, &[("Authorization", &second)]).status, 200);
+        let overtaken = send(&server, &[("Authorization", &first)]);
+        assert_eq!(overtaken.status, 400);
+        assert_eq!(overtaken.header("WWW-Authenticate"), None);
+        assert_eq!(overtaken.header("Content-Length"), Some("0"));
+        // A wrong password is still a 401 with a challenge.
+        let wrong = AuthContext::new("mock-access-key-id", "wrong", TARGET);
+        let refused = parsed.respond(&wrong).unwrap().to_header_string();
+        assert_eq!(send(&server, &[("Authorization", &refused)]).status, 401);
     }
 }

@@ -67,6 +67,73 @@ impl fmt::Display for MockTenantAddress {
     }
 }
 
+/// The instance whose tenants show every shape of the vendor's schema at once: a
+/// domain-only intranet side, a VPC peering side on an IPv6 address in brackets, a private
+/// link (a name and its address), a closed internet side, a connection without its port
+/// beside a complete one, and a tenant in the flat form. Served on request only (never
+/// listed). Its addresses point at the first `--tenant-address` given for it (host and port),
+/// else at [`CLOSED_ADDRESS`]; the names are `localhost`.
+pub const WIRE_SHAPES: &str = "obcluster-wire-shapes";
+
+/// The instance of an account whose API does not serve `address/info` (HTTP 404): its
+/// tenants' addresses are only in the tenant list's `tenantConnections`. Served on request
+/// only (never listed).
+pub const NO_ADDRESS_INFO: &str = "obcluster-wire-no-address-info";
+
+/// Whether `instance_id` is one of the wire fixtures ([`WIRE_SHAPES`], [`NO_ADDRESS_INFO`]).
+pub(crate) fn is_wire_fixture(instance_id: &str) -> bool {
+    instance_id == WIRE_SHAPES || instance_id == NO_ADDRESS_INFO
+}
+
+/// The tenants of [`WIRE_SHAPES`], their addresses at `host:port`.
+fn shapes_entries(host: &str, port: u16) -> Vec<Value> {
+    vec![
+        json!({
+            "tenantId": "t1",
+            "tenantName": "shapes",
+            "tenantCompatibilityMode": "MySQL",
+            "status": "ONLINE",
+            "tenantConnections": [
+                {
+                    "addressId": "rs-shapes-1",
+                    "addressType": "MASTER",
+                    "addressStatus": "ONLINE",
+                    "useSSL": true,
+                    "intranetDomain": "localhost",
+                    "intranetPort": port,
+                    "intranetAddressStatus": "ONLINE",
+                    "internetAddress": "t1-shapes-mi.example.invalid",
+                    "internetPort": 3306,
+                    "internetAddressStatus": "CLOSED",
+                    "intranetPeeringAddress": "[::1]",
+                    "intranetPeeringPort": port,
+                    "intranetPeeringAddressStatus": "ONLINE",
+                    "privateLinkList": [
+                        {"intranetDomain": "localhost", "intranetAddress": host, "intranetPort": port}
+                    ]
+                },
+                {
+                    "addressId": "rs-shapes-2",
+                    "addressType": "READONLY",
+                    "addressStatus": "ONLINE",
+                    "useSSL": true,
+                    "intranetAddress": host
+                }
+            ]
+        }),
+        json!({
+            "tenantId": "t2",
+            "tenantName": "flat",
+            "tenantMode": "MySQL",
+            "status": "ONLINE",
+            "addressType": "MASTER",
+            "addressStatus": "ONLINE",
+            "intranetAddress": host,
+            "intranetPort": port
+        }),
+    ]
+}
+
 /// The tenants of every instance: the files, and the addresses given.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct TenantSet {
@@ -115,6 +182,10 @@ impl TenantSet {
             .filter(|a| a.instance_id == instance_id)
             .map(|a| (a.host.as_str(), a.port))
             .collect();
+        if instance_id == WIRE_SHAPES {
+            let (host, port) = given.first().copied().unwrap_or(CLOSED_ADDRESS);
+            return shapes_entries(host, port);
+        }
         let addresses = if given.is_empty() {
             vec![CLOSED_ADDRESS]
         } else {
@@ -152,26 +223,30 @@ fn tenant_entry(instance_id: &str, n: usize, host: &str, port: u16) -> Value {
     })
 }
 
-/// The `GET .../tenants` entry of an `address/info` entry: its tenant fields, and the
-/// resources of a small tenant.
+/// The `GET .../tenants` entry (a TenantDTO) of an `address/info` entry: the entry as it is
+/// (its `tenantConnections` included, as the vendor's schema has them), with `tenantMode`
+/// and the resources of a small tenant.
 pub(crate) fn tenant_summary(entry: &Value) -> Value {
-    let field = |name: &str| entry.get(name).cloned().unwrap_or(Value::Null);
+    let mut summary = match entry {
+        Value::Object(fields) => fields.clone(),
+        _ => return entry.clone(),
+    };
     let mode = entry
         .get("tenantCompatibilityMode")
         .or_else(|| entry.get("tenantMode"))
         .cloned()
         .unwrap_or(Value::Null);
-    json!({
-        "tenantId": field("tenantId"),
-        "tenantName": field("tenantName"),
-        "tenantMode": mode,
-        "status": field("status"),
-        "cpu": 2,
-        "mem": 8,
-        "unitNum": 1,
-        "primaryZone": "cn-hangzhou-h",
-        "gmtCreate": "2026-01-05T08:00:00Z"
-    })
+    for (key, value) in [
+        ("tenantMode", mode),
+        ("cpu", json!(2)),
+        ("mem", json!(8)),
+        ("unitNum", json!(1)),
+        ("primaryZone", json!("cn-hangzhou-h")),
+        ("gmtCreate", json!("2026-01-05T08:00:00Z")),
+    ] {
+        summary.entry(key).or_insert(value);
+    }
+    Value::Object(summary)
 }
 
 /// Keeps the entries whose `tenantId` is in the comma-separated `tenant_ids` (the
