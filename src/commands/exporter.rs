@@ -14,9 +14,9 @@ use crate::exporter::handler;
 use crate::exporter::http::{self, Events, Limits, Request, Response, SharedWebConfig};
 use crate::exporter::log::{Level, Log};
 use crate::exporter::metrics::{Served, Status};
+use crate::exporter::refresh::error_sentence;
 use crate::exporter::refresh::{Refresher, Reload, Reloaded};
 use crate::exporter::webconfig::WebConfig;
-use crate::render::error::error_line;
 use crate::selection;
 use serde_json::json;
 use std::net::{SocketAddr, TcpListener};
@@ -217,7 +217,7 @@ fn reload_all(
         }
         (Err(e), _) | (_, Err(e)) => failed.push(format!(
             "the instances and profile were not reloaded, the old ones stay: {}",
-            error_line(&e)
+            error_sentence(&e)
         )),
     }
     if failed.is_empty() {

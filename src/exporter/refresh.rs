@@ -157,7 +157,7 @@ impl Refresher {
             let up = outcome.result.is_ok();
             let mut first_error = None;
             let checked = judge.judge(outcome, now, &mut |e: &Error| {
-                first_error.get_or_insert_with(|| error_line(e));
+                first_error.get_or_insert_with(|| error_sentence(e));
             });
             let before = previous.remove(&id);
             let was_up = before.as_ref().map(Kept::is_up);
@@ -238,7 +238,7 @@ impl Refresher {
                     self.log.event(
                         Level::Error,
                         "refresh",
-                        &format!("refresh failed: {}", error_line(&e)),
+                        &format!("refresh failed: {}", error_sentence(&e)),
                         &[("ok", json!(false)), ("kind", json!(e.kind.as_str()))],
                     );
                 }
@@ -252,6 +252,18 @@ impl Refresher {
         self.served.set(render(&self.instances, &self.status));
         self.served.set_ready();
         give_back_freed_memory();
+    }
+}
+
+/// An error as one sentence for the log: obssl's message with the API's
+/// details (as `error_line` writes them, without its `error: `) and, after a
+/// semicolon, the hint of what to do.
+pub fn error_sentence(e: &Error) -> String {
+    let line = error_line(e);
+    let line = line.strip_prefix("error: ").unwrap_or(&line);
+    match &e.hint {
+        Some(hint) => format!("{line}; {hint}"),
+        None => line.to_string(),
     }
 }
 

@@ -441,3 +441,40 @@ fn an_unknown_instance_is_logged_once_with_its_reason() {
     );
     assert!(!log.contains("obcluster-demo is UNKNOWN"), "{log}");
 }
+
+#[test]
+fn a_rejected_secret_is_logged_once_as_one_sentence_with_what_to_check() {
+    let (mock, home) = (start_mock(MockConfig::default()), home());
+    let exporter = crate::exporter::Exporter::start_with_env(
+        &mock,
+        home.path(),
+        &["--all", "--refresh", "1s", "--retries", "0"],
+        &[("OBSSL_ACCESS_KEY_SECRET", "not-the-secret-0000")],
+    );
+    let body = exporter.wait_for_refreshes(2);
+    assert_eq!(
+        sample(&body, "obssl_exporter_refreshes_total{result=\"failure\"}").map(|n| n >= 2.0),
+        Some(true),
+        "{body}"
+    );
+    let log = exporter.stderr();
+    let lines: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("refresh failed"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{log}");
+    let line = lines[0];
+    assert!(
+        line.contains("error refresh: refresh failed: authentication failed for the instance list"),
+        "{line}"
+    );
+    assert!(
+        !line.contains("error:"),
+        "one sentence, no inner `error:`: {line}"
+    );
+    assert!(
+        line.contains("; check the AccessKey ID and secret from environment"),
+        "{line}"
+    );
+    assert!(!line.contains("not-the-secret-0000"), "{line}");
+}
