@@ -490,6 +490,23 @@ pub struct ExporterArgs {
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
     pub refresh: std::time::Duration,
 
+    /// Also probe every online tenant address of each instance on the wire at each refresh,
+    /// in the background (never from a scrape), as check --wire does: the obssl_wire_*
+    /// series. A refresh's probes end within its interval (at least 10 s, at most 2 min).
+    #[arg(long)]
+    pub wire: bool,
+
+    /// With --wire: log in as NAME (password from OBSSL_DB_PASSWORD, OBSSL_DB_PASSWORD_FILE or
+    /// the profile, as for probe; a user without privileges) once over TLS and once without,
+    /// to learn whether plaintext is refused.
+    #[arg(long, value_name = "NAME", requires = "wire")]
+    pub db_user: Option<String>,
+
+    /// With --wire: which tenant addresses to probe (the online ones).
+    #[arg(long, value_enum, value_name = "NETWORK", default_value_t = NetworkChoice::All,
+          requires = "wire")]
+    pub network: NetworkChoice,
+
     /// Label each instance's series with instance_name, for ids given by hand too: reads the
     /// instance list at each refresh (with --all, the names are always there).
     #[arg(long)]

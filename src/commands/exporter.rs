@@ -18,6 +18,7 @@ use crate::exporter::refresh::error_sentence;
 use crate::exporter::refresh::{Refresher, Reload, Reloaded};
 use crate::exporter::webconfig::WebConfig;
 use crate::selection;
+use crate::wire::WireRun;
 use serde_json::json;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::atomic::Ordering;
@@ -27,7 +28,15 @@ use std::time::Duration;
 /// Runs the exporter; returns 0 once stopped by a signal.
 pub fn run(args: &ExporterArgs, env: &dyn Environment) -> Result<u8> {
     crate::exporter::refresh::limit_arenas();
-    let judge = Judge::new(&args.policy)?;
+    let mut judge = Judge::new(&args.policy)?;
+    if args.wire {
+        judge = judge.for_wire();
+    }
+    let login = args
+        .db_user
+        .as_deref()
+        .map(|user| super::probe::db_login(user, env))
+        .transpose()?;
     let selection = args.selection();
     let web = match &args.web_config_file {
         Some(path) => WebConfig::load(path).map_err(|e| {
@@ -105,7 +114,7 @@ pub fn run(args: &ExporterArgs, env: &dyn Environment) -> Result<u8> {
     let hup = crate::signals::reload_on_sighup();
     let served = Arc::new(Served::new(&Status::default()));
     let reload = Arc::new(Reload::default());
-    let refresher = Refresher::new(
+    let mut refresher = Refresher::new(
         api,
         settings,
         judge,
@@ -118,6 +127,17 @@ pub fn run(args: &ExporterArgs, env: &dyn Environment) -> Result<u8> {
         log,
         reload.clone(),
     );
+    refresher.wire = args.wire.then(|| WireRun {
+        jobs: usize::from(selection.jobs),
+        address_timeout: crate::check::wire::ADDRESS_TIMEOUT,
+        deadline: None,
+        login,
+        network: args.network,
+        policy: refresher.judge.policy,
+        trace: refresher.settings.trace,
+        extra_ca: None,
+        addresses: Vec::new(),
+    });
     std::thread::Builder::new()
         .name("obssl-refresh".into())
         .spawn(move || refresher.run(stop))

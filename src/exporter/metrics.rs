@@ -57,6 +57,21 @@ const RELOADS: FamilyHead = FamilyHead::counter(
      profile were read again) or failure (something was invalid; the old configuration stays).",
 );
 
+const WIRE_PROBES: FamilyHead = FamilyHead::counter(
+    "obssl_exporter_wire_probes",
+    "With --wire: tenant addresses probed in the background refreshes, by the state of what \
+     each served (OK, WARNING, CRITICAL, UNKNOWN).",
+);
+const WIRE_SECONDS: FamilyHead = FamilyHead::counter(
+    "obssl_exporter_wire_probe_seconds",
+    "With --wire: seconds the background refreshes spent probing tenant addresses, in all.",
+);
+const WIRE_LAST: FamilyHead = FamilyHead::gauge(
+    "obssl_exporter_wire_probe_duration_seconds",
+    "With --wire: how long the last background refresh's probes took, in seconds (bounded by \
+     the refresh interval, at least 10 s, at most 2 min).",
+);
+
 /// The `revision` label of `obssl_build_info`: the commit obssl was built
 /// from, when the build set `OBSSL_GIT_REVISION`.
 const REVISION: &str = match option_env!("OBSSL_GIT_REVISION") {
@@ -129,6 +144,12 @@ pub struct Status {
     pub calls: Vec<(&'static str, u64)>,
     /// Whether a refresh has completed.
     pub ready: bool,
+    /// With `--wire`: the addresses probed so far by state, the seconds the
+    /// probes took in all, and in the last refresh.
+    pub wire: bool,
+    pub wire_probes: std::collections::BTreeMap<&'static str, u64>,
+    pub wire_seconds: f64,
+    pub wire_last_duration: Option<f64>,
 }
 
 /// The bodies of `/metrics` in both formats.
@@ -227,6 +248,17 @@ fn render_in(format: Exposition, instances: &[Kept], status: &Status) -> String 
     out.push_str(&RELOADS.head(format));
     out.push_str(&RELOADS.sample(&[("result", "success")], status.reloads_ok as f64));
     out.push_str(&RELOADS.sample(&[("result", "failure")], status.reloads_failed as f64));
+    if status.wire {
+        out.push_str(&WIRE_PROBES.head(format));
+        for state in ["OK", "WARNING", "CRITICAL", "UNKNOWN"] {
+            let count = status.wire_probes.get(state).copied().unwrap_or(0);
+            out.push_str(&WIRE_PROBES.sample(&[("state", state)], count as f64));
+        }
+        out.push_str(&WIRE_SECONDS.head(format));
+        out.push_str(&WIRE_SECONDS.sample(&[], status.wire_seconds));
+        out.push_str(&WIRE_LAST.head(format));
+        out.push_str(&WIRE_LAST.sample(&[], status.wire_last_duration.unwrap_or(0.0)));
+    }
     out.push_str(&API_REQUESTS.head(format));
     for (outcome, count) in &status.calls {
         out.push_str(&API_REQUESTS.sample(&[("outcome", outcome)], *count as f64));

@@ -11,12 +11,15 @@
 use super::log::{Level, Log};
 use super::metrics::{render, Kept, Served, Status};
 use crate::api::{Api, CallCounts};
+use crate::check::wire::{add_wire_findings, WireChecked};
+use crate::check::Checked;
 use crate::commands::check::Judge;
 use crate::config::Settings;
 use crate::error::Error;
 use crate::fleet::{self, Outcome, Selected};
 use crate::render::error::error_line;
 use crate::render::prometheus::InstanceSeries;
+use crate::wire::{probe_instances, WireInput, WireRun};
 use serde_json::json;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
@@ -58,6 +61,8 @@ pub struct Refresher {
     pub served: Arc<Served>,
     pub log: Log,
     pub reload: Arc<Reload>,
+    /// `--wire`: how the tenant addresses are probed at each refresh.
+    pub wire: Option<WireRun>,
     /// The instances of the last refresh, in order, with what is kept of each.
     instances: Vec<Kept>,
     /// The instances whose UNKNOWN state was logged, with the reason logged
@@ -96,6 +101,7 @@ impl Refresher {
             served,
             log,
             reload,
+            wire: None,
             instances: Vec::new(),
             unknown: HashMap::new(),
             status: Status::default(),
@@ -150,18 +156,50 @@ impl Refresher {
             all: self.all,
             names: self.names,
         };
-        let (judge, log, unknown) = (&mut self.judge, self.log, &mut self.unknown);
+        let (judge, wire) = (&mut self.judge, self.wire.is_some());
+        let mut judged: Vec<Judged> = Vec::new();
         let result = fleet::stream_all(&self.api, selected, self.jobs, None, |outcome: Outcome| {
-            let id = outcome.instance_id.clone();
-            let name = outcome.name.clone();
-            let up = outcome.result.is_ok();
             let mut first_error = None;
-            let checked = judge.judge(outcome, now, &mut |e: &Error| {
+            let mut on_error = |e: &Error| {
                 first_error.get_or_insert_with(|| error_sentence(e));
+            };
+            // The CA's certificates are kept for the probes only.
+            let (checked, ca) = if wire {
+                judge.judge_keeping_ca(outcome, now, &mut on_error)
+            } else {
+                (judge.judge(outcome, now, &mut on_error), None)
+            };
+            let ca = ca.map(|result| {
+                result
+                    .map(|certs| certs.into_iter().map(|c| c.der).collect())
+                    .map_err(|e| e.message)
             });
+            judged.push(Judged {
+                checked,
+                first_error,
+                ca,
+            });
+            ControlFlow::Continue(())
+        });
+        if let (Some(run), Ok(())) = (&self.wire, &result) {
+            let (probes, took) = probe_all(&self.api, run, self.interval, &mut judged);
+            self.status.wire_last_duration = Some(took);
+            self.status.wire_seconds += took;
+            for (state, count) in probes {
+                *self.status.wire_probes.entry(state).or_default() += count;
+            }
+        }
+        let (log, unknown) = (self.log, &mut self.unknown);
+        for Judged {
+            checked,
+            first_error,
+            ..
+        } in judged
+        {
+            let id = checked.outcome.instance_id.clone();
+            let up = checked.outcome.result.is_ok();
             let before = previous.remove(&id);
             let was_up = before.as_ref().map(Kept::is_up);
-            let _ = name;
             log_unknown(log, unknown, &id, up, &checked);
             let kept = Kept::next(before, InstanceSeries::of(&checked), up);
             match (was_up, up) {
@@ -186,8 +224,7 @@ impl Refresher {
                 down += 1;
             }
             order.push(kept);
-            ControlFlow::Continue(())
-        });
+        }
         self.api.end_run();
         let took = started.elapsed().as_secs_f64();
         match result {
@@ -247,12 +284,81 @@ impl Refresher {
         self.status.last_duration = Some(took);
         self.status.calls = self.calls.snapshot();
         self.status.ready = true;
+        self.status.wire = self.wire.is_some();
         self.status.reloads_ok = self.reload.succeeded.load(Ordering::SeqCst);
         self.status.reloads_failed = self.reload.failed.load(Ordering::SeqCst);
         self.served.set(render(&self.instances, &self.status));
         self.served.set_ready();
         give_back_freed_memory();
     }
+}
+
+/// An instance judged in a refresh, waiting for `--wire`'s probes: with the
+/// first error its judging met, and its CA's certificates (DER) or why they
+/// could not be read, when `--wire` needs them.
+struct Judged {
+    checked: Checked,
+    first_error: Option<String>,
+    ca: Option<std::result::Result<Vec<Vec<u8>>, String>>,
+}
+
+/// The shortest and longest time a refresh's probes may take together.
+const WIRE_BOUNDS: (Duration, Duration) = (Duration::from_secs(10), Duration::from_secs(120));
+
+/// `--wire`: probes the tenant addresses of the instances `judged` holds that were read
+/// (through the one wire pipeline, [`crate::wire::probe_instances`]), within the refresh
+/// `interval` bounded by [`WIRE_BOUNDS`], and adds each instance's findings and series.
+/// Returns the addresses probed by state and the seconds the probes took.
+fn probe_all(
+    api: &Api,
+    run: &WireRun,
+    interval: Duration,
+    judged: &mut [Judged],
+) -> (Vec<(&'static str, u64)>, f64) {
+    let started = Instant::now();
+    let run = WireRun {
+        deadline: Some(started + interval.clamp(WIRE_BOUNDS.0, WIRE_BOUNDS.1)),
+        ..run.clone()
+    };
+    let mut inputs = Vec::new();
+    let mut slots = Vec::with_capacity(judged.len());
+    for j in judged.iter() {
+        match (&j.checked.outcome.result, &j.ca) {
+            (Ok(status), Some(ca)) => {
+                slots.push(Some(inputs.len()));
+                inputs.push(WireInput {
+                    instance_id: &j.checked.outcome.instance_id,
+                    status,
+                    ca: ca.clone(),
+                    ca_known: false,
+                });
+            }
+            _ => slots.push(None),
+        }
+    }
+    let mut wired: Vec<Option<WireChecked>> = probe_instances(api, &inputs, &run)
+        .into_iter()
+        .map(Some)
+        .collect();
+    drop(inputs);
+    let mut probes: Vec<(&'static str, u64)> = Vec::new();
+    for (j, slot) in judged.iter_mut().zip(slots) {
+        if let Some(wire) = slot.and_then(|i| wired[i].take()) {
+            if let Ok(addresses) = &wire.result {
+                for address in addresses {
+                    let state = address.state().as_str();
+                    match probes.iter_mut().find(|(s, _)| *s == state) {
+                        Some((_, n)) => *n += 1,
+                        None => probes.push((state, 1)),
+                    }
+                }
+            }
+            add_wire_findings(&mut j.checked.verdict, &wire);
+            j.checked.wire = Some(wire);
+        }
+        j.ca = None;
+    }
+    (probes, started.elapsed().as_secs_f64())
 }
 
 /// An error as one sentence for the log: obssl's message with the API's

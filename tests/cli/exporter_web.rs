@@ -478,3 +478,60 @@ fn a_rejected_secret_is_logged_once_as_one_sentence_with_what_to_check() {
     );
     assert!(!line.contains("not-the-secret-0000"), "{line}");
 }
+
+#[test]
+fn wire_probes_run_in_the_background_refresh_never_from_a_scrape() {
+    use crate::check_wire::{fake_mysql, handshake_packet, NO_SSL_CAPABILITIES};
+    let plain = fake_mysql(handshake_packet(NO_SSL_CAPABILITIES));
+    let closed = refused_port();
+    let mock = start_mock(MockConfig {
+        tenant_addresses: [plain, closed]
+            .iter()
+            .map(|port| {
+                format!("obcluster-demo=127.0.0.1:{port}")
+                    .parse::<obssl_mock::MockTenantAddress>()
+                    .unwrap()
+            })
+            .collect(),
+        ..MockConfig::default()
+    });
+    let home = home();
+    let exporter = Exporter::start(
+        &mock,
+        home.path(),
+        &["obcluster-demo", "--wire", "--refresh", "1h"],
+    );
+    let body = exporter.wait_for_refreshes(1);
+    let wire = |family: &str, port: u16| {
+        body.lines().find_map(|line| {
+            let rest = line.strip_prefix(&format!("{family}{{instance_id=\"obcluster-demo\","))?;
+            rest.contains(&format!("address=\"127.0.0.1:{port}\""))
+                .then(|| rest.rsplit_once(' ').unwrap().1.parse::<f64>().unwrap())
+        })
+    };
+    assert_eq!(wire("obssl_wire_reachable", plain), Some(1.0), "{body}");
+    assert_eq!(wire("obssl_wire_tls", plain), Some(0.0), "{body}");
+    assert_eq!(wire("obssl_wire_reachable", closed), Some(0.0), "{body}");
+    // The wire findings decide the state, as in check --wire.
+    assert_eq!(
+        sample(&body, "obssl_check_state{instance_id=\"obcluster-demo\"}"),
+        Some(2.0)
+    );
+    let probes = |body: &str, state: &str| {
+        sample(
+            body,
+            &format!("obssl_exporter_wire_probes_total{{state=\"{state}\"}}"),
+        )
+    };
+    assert_eq!(probes(&body, "CRITICAL"), Some(1.0), "{body}");
+    assert_eq!(probes(&body, "UNKNOWN"), Some(1.0), "{body}");
+    assert_eq!(probes(&body, "OK"), Some(0.0), "{body}");
+    assert!(sample(&body, "obssl_exporter_wire_probe_duration_seconds").is_some_and(|s| s > 0.0));
+    assert!(sample(&body, "obssl_exporter_wire_probe_seconds_total").is_some_and(|s| s > 0.0));
+    // Scrapes never probe: the counts stay where the one refresh left them.
+    for _ in 0..10 {
+        let again = exporter.metrics();
+        assert_eq!(probes(&again, "CRITICAL"), Some(1.0));
+        assert_eq!(probes(&again, "UNKNOWN"), Some(1.0));
+    }
+}
