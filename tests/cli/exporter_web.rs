@@ -324,6 +324,33 @@ fn tls_with_a_required_client_certificate_and_nothing_for_plain_http() {
     assert_eq!(plain.status, 0, "{plain:?}");
     assert!(!plain.head.contains("HTTP/"), "{plain:?}");
     assert_eq!(curl(&format!("http://{}/metrics", exporter.addr), &[]).1, 0);
+    // client_allowed_sans: the client certificate must name one of them.
+    for (sans, accepted) in [("[prometheus.test]", true), ("[other.test]", false)] {
+        std::fs::write(
+            dir.join("sans.yml"),
+            format!(
+                "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  \
+                 client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.pem\n  \
+                 client_allowed_sans: {sans}\n"
+            ),
+        )
+        .unwrap();
+        let config = dir.join("sans.yml");
+        let exporter = Exporter::start(
+            &mock,
+            dir,
+            &[
+                "obxxx",
+                "--refresh",
+                "1h",
+                "--web.config.file",
+                config.to_str().unwrap(),
+            ],
+        );
+        let url = format!("https://{}/-/healthy", exporter.addr);
+        let (code, status, _) = curl(&url, &["--cacert", &ca, "--cert", &cert, "--key", &key]);
+        assert_eq!(status == 200, accepted, "{sans}: curl {code} HTTP {status}");
+    }
 }
 
 #[test]
