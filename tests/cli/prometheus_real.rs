@@ -476,7 +476,16 @@ fn prometheus_raises_each_alert_from_the_fixtures_and_answers_every_dashboard_qu
     let Some(prometheus) = require("prometheus", test) else {
         return;
     };
-    let (mock, home) = (start_mock(MockConfig::default()), home());
+    // obcluster-demo's tenant address: a MySQL server that offers no TLS (--wire).
+    use crate::check_wire::{fake_mysql, handshake_packet, NO_SSL_CAPABILITIES};
+    let plain = fake_mysql(handshake_packet(NO_SSL_CAPABILITIES));
+    let mock = start_mock(MockConfig {
+        tenant_addresses: vec![format!("obcluster-demo=127.0.0.1:{plain}")
+            .parse::<obssl_mock::MockTenantAddress>()
+            .unwrap()],
+        ..MockConfig::default()
+    });
+    let home = home();
     let dir = tempfile::tempdir().unwrap();
     // A bundle that holds none of the mock's CAs: every CA is "not in the bundle".
     crate::exporter_web::write_pki(dir.path());
@@ -499,6 +508,7 @@ fn prometheus_raises_each_alert_from_the_fixtures_and_answers_every_dashboard_qu
         bundle.to_str().unwrap(),
         "--refresh",
         "1h",
+        "--wire",
     ]);
     let exporter = Exporter::start(&mock, home.path(), &args);
     exporter.wait_for_refreshes(1);
@@ -575,6 +585,7 @@ fn prometheus_raises_each_alert_from_the_fixtures_and_answers_every_dashboard_qu
         ),
         ("ObsslExporterStale", "instance", failing.addr.to_string()),
         ("ObsslExporterDown", "instance", gone.to_string()),
+        ("ObsslWireNoTLS", "address", format!("127.0.0.1:{plain}")),
     ];
     let raised = |alerts: &[serde_json::Value], (name, label, value): &(&str, &str, String)| {
         alerts
@@ -601,13 +612,13 @@ fn prometheus_raises_each_alert_from_the_fixtures_and_answers_every_dashboard_qu
     for e in &expected {
         report.push_str(&format!("  {} <- {}={}\n", e.0, e.1, e.2));
     }
-    // Nothing raised for the healthy instance but what --ca-file means for it
-    // (a CA missing from the bundle is a CRITICAL finding of the check).
+    // Nothing raised for the healthy instance but what --ca-file and its
+    // address without TLS mean for it (both CRITICAL findings of the check).
     for a in &alerts {
         if a["metric"]["instance_id"] == "obcluster-demo" {
             let name = a["metric"]["alertname"].as_str().unwrap();
             assert!(
-                ["ObsslCANotInBundle", "ObsslCheckCritical"].contains(&name),
+                ["ObsslCANotInBundle", "ObsslCheckCritical", "ObsslWireNoTLS"].contains(&name),
                 "{a}"
             );
         }
@@ -646,6 +657,10 @@ fn prometheus_raises_each_alert_from_the_fixtures_and_answers_every_dashboard_qu
     }
     let _ = writeln!(std::io::stderr(), "{report}");
     assert_eq!(rows.len(), 5, "{report}");
+    // The wire row: the address without TLS, and the unreachable ones (the other
+    // instances' tenants point at a closed port).
+    let wire = rows.iter().find(|r| r.0.starts_with("Wire")).unwrap();
+    assert_eq!(wire.2, 2, "{report}");
 }
 
 #[test]
