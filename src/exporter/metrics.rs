@@ -73,7 +73,7 @@ const WIRE_LAST: FamilyHead = FamilyHead::gauge(
 );
 
 /// The `revision` label of `obssl_build_info`: the commit obssl was built
-/// from, when the build set `OBSSL_GIT_REVISION`.
+/// from (set by build.rs from git, or by the build's `OBSSL_GIT_REVISION`).
 const REVISION: &str = match option_env!("OBSSL_GIT_REVISION") {
     Some(revision) => revision,
     None => "unknown",

@@ -121,6 +121,21 @@ fn ready_after_the_first_refresh_healthy_at_once_build_info_and_the_telemetry_pa
         "{}",
         early.body
     );
+    // The revision is the commit built, when built from a git checkout.
+    let head = Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    if let (Some(head), None) = (head, std::env::var_os("OBSSL_GIT_REVISION")) {
+        assert!(
+            early.body.contains(&format!("revision=\"{head}\"")),
+            "{}",
+            early.body
+        );
+    }
     assert_eq!(exporter.get("/metrics").status, 404);
     assert!(exporter
         .get("/")
