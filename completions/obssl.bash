@@ -515,7 +515,7 @@ _obssl() {
             return 0
             ;;
         obssl__subcmd__exporter)
-            opts="-w -c -p -t -v -h -V --file --all --jobs --warning --critical --require-force-ssl --require-auto-update --ca --ca-file --listen --refresh --names --log-format --profile --site --endpoint --project-id --ca-bundle --timeout --retries --verbose --color --help --version"
+            opts="-w -c -p -t -v -h -V --file --all --jobs --warning --critical --require-force-ssl --require-auto-update --ca --ca-file --listen --web.listen-address --web.telemetry-path --web.config.file --refresh --wire --db-user --network --names --log-format --profile --site --endpoint --project-id --ca-bundle --timeout --retries --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -549,12 +549,32 @@ _obssl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --web.listen-address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --web.telemetry-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --web.config.file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --refresh)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -W "intranet internet peering private-link all" -- "${cur}"))
                     return 0
                     ;;
                 --log-format)
