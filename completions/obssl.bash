@@ -199,7 +199,7 @@ _obssl() {
             return 0
             ;;
         obssl__subcmd__check)
-            opts="-w -c -o -p -t -v -h -V --file --all --jobs --warning --critical --require-force-ssl --require-auto-update --ca --ca-file --wire --output --write --names --profile --site --endpoint --project-id --ca-bundle --timeout --retries --verbose --db-user --network --color --help --version"
+            opts="-w -c -o -p -t -v -h -V --file --all --jobs --warning --critical --require-force-ssl --require-auto-update --ca --ca-file --wire --db-user --network --output --write --names --profile --site --endpoint --project-id --ca-bundle --timeout --retries --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -231,6 +231,14 @@ _obssl() {
                     ;;
                 --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -W "intranet internet peering private-link all" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -279,14 +287,6 @@ _obssl() {
                     ;;
                 --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --db-user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --network)
-                    COMPREPLY=($(compgen -W "intranet internet peering private-link all" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -515,7 +515,7 @@ _obssl() {
             return 0
             ;;
         obssl__subcmd__exporter)
-            opts="-w -c -p -t -v -h -V --file --all --jobs --warning --critical --require-force-ssl --require-auto-update --ca --ca-file --listen --refresh --names --log-format --profile --site --endpoint --project-id --ca-bundle --timeout --retries --verbose --color --help --version"
+            opts="-w -c -p -t -v -h -V --file --all --jobs --warning --critical --require-force-ssl --require-auto-update --ca --ca-file --listen --web.listen-address --web.telemetry-path --web.config.file --refresh --wire --db-user --network --names --log-format --profile --site --endpoint --project-id --ca-bundle --timeout --retries --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -549,12 +549,32 @@ _obssl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --web.listen-address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --web.telemetry-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --web.config.file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --refresh)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -W "intranet internet peering private-link all" -- "${cur}"))
                     return 0
                     ;;
                 --log-format)
@@ -887,7 +907,7 @@ _obssl() {
             return 0
             ;;
         obssl__subcmd__probe)
-            opts="-c -o -p -v -t -w -h -V --file --all --jobs --address --ca-file --db-user --network --critical --output --detail --profile --site --endpoint --project-id --ca-bundle --retries --verbose --timeout --warning --color --help --version"
+            opts="-w -c -o -p -v -t -h -V --file --all --jobs --address --ca-file --db-user --network --warning --critical --output --detail --profile --site --endpoint --project-id --ca-bundle --retries --verbose --timeout --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -915,6 +935,14 @@ _obssl() {
                     ;;
                 --network)
                     COMPREPLY=($(compgen -W "intranet internet peering private-link all" -- "${cur}"))
+                    return 0
+                    ;;
+                --warning)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --critical)
@@ -966,14 +994,6 @@ _obssl() {
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --warning)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -w)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

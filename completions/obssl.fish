@@ -139,6 +139,12 @@ complete -c obssl -n "__fish_obssl_using_subcommand check" -l jobs -d 'How many 
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s w -l warning -d 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s c -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning) [default: 7, or --warning when that is lower]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l ca-file -d 'CRITICAL when this PEM trust bundle (a client\'s --ssl-ca file) lacks the instance\'s CA certificate (compared by SHA-256 fingerprint). Implies --ca' -r -F
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l db-user -d 'With --wire: log in as NAME (password from OBSSL_DB_PASSWORD, OBSSL_DB_PASSWORD_FILE or the profile, as for probe; a user without privileges) once over TLS and once without, to learn whether plaintext is refused' -r
+complete -c obssl -n "__fish_obssl_using_subcommand check" -l network -d 'With --wire: which tenant addresses to probe (the online ones)' -r -f -a "intranet\t'The intranet (VPC) addresses'
+internet\t'The internet (public) addresses'
+peering\t'The VPC peering addresses'
+private-link\t'The private link addresses'
+all\t'Every side'"
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "plugin\t'Monitoring Plugins format: a summary line with perfdata, then one line per problem'
 json\t'Every instance with its state and reasons'
 prometheus\t'Prometheus text exposition format (node_exporter textfile collector)'"
@@ -152,12 +158,6 @@ complete -c obssl -n "__fish_obssl_using_subcommand check" -l project-id -d 'Pro
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l ca-bundle -d 'Trust the certificates of this PEM file in addition to the system\'s roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]' -r -F
 complete -c obssl -n "__fish_obssl_using_subcommand check" -s t -l timeout -d 'Give up on one attempt (connection, digest handshake, answer) after DURATION (a bare number is seconds: 30, 30s, 500ms, 2m); with retries, one call takes at most timeout × (retries + 1). For `check`, the limit of the whole run (the plugin timeout): unanswered instances are then UNKNOWN' -r
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l retries -d 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]' -r
-complete -c obssl -n "__fish_obssl_using_subcommand check" -l db-user -d 'With --wire: log in as NAME (password from OBSSL_DB_PASSWORD, OBSSL_DB_PASSWORD_FILE or the profile, as for probe; a user without privileges) once over TLS and once without, to learn whether plaintext is refused' -r
-complete -c obssl -n "__fish_obssl_using_subcommand check" -l network -d 'With --wire: which tenant addresses to probe (the online ones)' -r -f -a "intranet\t'The intranet (VPC) addresses'
-internet\t'The internet (public) addresses'
-peering\t'The VPC peering addresses'
-private-link\t'The private link addresses'
-all\t'Every side'"
 complete -c obssl -n "__fish_obssl_using_subcommand check" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
 always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"
@@ -180,6 +180,7 @@ internet\t'The internet (public) addresses'
 peering\t'The VPC peering addresses'
 private-link\t'The private link addresses'
 all\t'Every side'"
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -s w -l warning -d 'WARNING when fewer than DAYS are left before the served certificate expires [default: 30, or --critical when that is higher]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -s c -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning) [default: 7, or --warning when that is lower]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -s o -l output -d 'Output format' -r -f -a "table\t'A block of facts per address'
 json\t'An array of one object per address'
@@ -193,7 +194,6 @@ complete -c obssl -n "__fish_obssl_using_subcommand probe" -l project-id -d 'Pro
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -l ca-bundle -d 'Trust the certificates of this PEM file in addition to the system\'s roots (e.g. a corporate TLS-inspecting proxy) [env: OBSSL_CA_BUNDLE]' -r -F
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -l retries -d 'Retry a failed call up to N times (connection failures, HTTP 429, 502, 503, 504), with exponential backoff and jitter, honouring Retry-After. 0 disables retries [default: 3]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -s t -l timeout -d 'Give up on one address after DURATION (a number is seconds; 10s, 1m): the whole probe of one address (name resolution, connect, greeting, TLS and the logins) ends within it; a port that sends no MySQL greeting is given 5 s at most. Also each API call\'s limit' -r
-complete -c obssl -n "__fish_obssl_using_subcommand probe" -s w -l warning -d 'WARNING when fewer than DAYS are left before the served certificate expires [default: 30, or --critical when that is higher]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -l color -d 'When to colour the output: auto (only on a terminal), always or never. NO_COLOR turns colour off and CLICOLOR_FORCE on; this flag beats both' -r -f -a "auto\t'Colour only when standard output is a terminal (and NO_COLOR is unset)'
 always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"
@@ -207,8 +207,16 @@ complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l jobs -d 'How ma
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -s w -l warning -d 'WARNING when fewer than DAYS are left before the certificate expires [default: 30, or --critical when that is higher]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -s c -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning) [default: 7, or --warning when that is lower]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l ca-file -d 'CRITICAL when this PEM trust bundle (a client\'s --ssl-ca file) lacks the instance\'s CA certificate (compared by SHA-256 fingerprint). Implies --ca' -r -F
-complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l listen -d 'Serve the metrics on this IP address and port. Only loopback by default; any other address (e.g. 0.0.0.0:9853 in a container) must be written here as an IP address: host names are refused, and no variable or profile sets it' -r
+complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l web.listen-address -l listen -d 'Serve the metrics on this IP address and port (--listen is the same flag). Only loopback by default; any other address (e.g. 0.0.0.0:9853 in a container) must be written here as an IP address: host names are refused, and no variable or profile sets it' -r
+complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l web.telemetry-path -d 'The path of the metrics (/, /healthz, /-/healthy and /-/ready are taken)' -r
+complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l web.config.file -d 'The Prometheus exporter toolkit\'s web configuration file (as node_exporter reads it): TLS and client certificates (tls_server_config), basic auth with bcrypt hashes (basic_auth_users), response headers (http_server_config.headers). Read again on SIGHUP' -r -F
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l refresh -d 'Read the API at most once per DURATION (e.g. 300, 30s, 5m, 1h; at least 1s). Scrapes are answered from the last refresh and never call the API' -r
+complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l db-user -d 'With --wire: log in as NAME (password from OBSSL_DB_PASSWORD, OBSSL_DB_PASSWORD_FILE or the profile, as for probe; a user without privileges) once over TLS and once without, to learn whether plaintext is refused' -r
+complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l network -d 'With --wire: which tenant addresses to probe (the online ones)' -r -f -a "intranet\t'The intranet (VPC) addresses'
+internet\t'The internet (public) addresses'
+peering\t'The VPC peering addresses'
+private-link\t'The private link addresses'
+all\t'Every side'"
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l log-format -d 'Format of the log lines on stderr: text, or json (one object per line, for log collectors)' -r -f -a "text\t'One line of text per event'
 json\t'One JSON object per line'"
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -s p -l profile -d 'Profile of the config file to use [env: OBSSL_PROFILE] [default: default]' -r
@@ -227,6 +235,7 @@ complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l all -d 'Every i
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l require-force-ssl -d 'WARNING when SSL is not enforced (forceSSL not OPEN)'
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l require-auto-update -d 'WARNING when certificate auto-update is off (autoUpdate not OPEN)'
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l ca -d 'Also download each instance\'s CA (caUrl, once per distinct URL) and apply --warning and --critical to its expiry; a CA that cannot be read makes the instance UNKNOWN'
+complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l wire -d 'Also probe every online tenant address of each instance on the wire at each refresh, in the background (never from a scrape), as check --wire does: the obssl_wire_* series. A refresh\'s probes end within its interval (at least 10 s, at most 2 min)'
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -l names -d 'Label each instance\'s series with instance_name, for ids given by hand too: reads the instance list at each refresh (with --all, the names are always there)'
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -s v -l verbose -d 'Tell on stderr what happens: requests, statuses, timings, retries, digest decisions. -vv adds headers. Secrets and the Authorization value are never shown'
 complete -c obssl -n "__fish_obssl_using_subcommand exporter" -s h -l help -d 'Print help (see more with \'--help\')'

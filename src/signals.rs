@@ -49,8 +49,15 @@ mod imp {
     /// instead of ending the process.
     static GRACEFUL: AtomicBool = AtomicBool::new(false);
     static STOP: AtomicBool = AtomicBool::new(false);
+    /// Set by [`reload_on_sighup`]: SIGHUP sets [`RELOAD`] instead of ending the process.
+    static HUP_RELOADS: AtomicBool = AtomicBool::new(false);
+    static RELOAD: AtomicBool = AtomicBool::new(false);
 
     extern "C" fn on_signal(signal: c_int) {
+        if signal == libc::SIGHUP && HUP_RELOADS.load(Ordering::SeqCst) {
+            RELOAD.store(true, Ordering::SeqCst);
+            return;
+        }
         if GRACEFUL.load(Ordering::SeqCst)
             && (signal == libc::SIGINT || signal == libc::SIGTERM)
             && !STOP.swap(true, Ordering::SeqCst)
@@ -95,6 +102,14 @@ mod imp {
         GRACEFUL.store(true, Ordering::SeqCst);
         install();
         &STOP
+    }
+
+    /// From now on SIGHUP sets the flag returned (for the caller to take
+    /// with `swap(false)`) instead of ending the process.
+    pub fn reload_on_sighup() -> &'static AtomicBool {
+        HUP_RELOADS.store(true, Ordering::SeqCst);
+        install();
+        &RELOAD
     }
 
     /// Removes `path` if a signal ends the process before the guard is dropped.
@@ -168,6 +183,10 @@ mod imp {
     pub fn stop_on_signal() -> &'static AtomicBool {
         &STOP
     }
+    static RELOAD: AtomicBool = AtomicBool::new(false);
+    pub fn reload_on_sighup() -> &'static AtomicBool {
+        &RELOAD
+    }
 
     pub struct TempFileGuard;
     pub fn temp_file(_path: &Path) -> TempFileGuard {
@@ -179,6 +198,9 @@ mod imp {
     }
 }
 
+/// A long-running service's reload (`obssl exporter`): after this, SIGHUP
+/// sets the flag instead of ending the process.
+pub use imp::reload_on_sighup;
 /// A long-running command's stop: after this, the first SIGINT or SIGTERM
 /// sets the flag (the command then ends on its own, within a second) instead
 /// of ending the process; a second one ends it at once.

@@ -5,15 +5,23 @@ use crate::formats::CheckFormat;
 use clap::Args;
 use std::path::PathBuf;
 
-/// `check --db-user`'s help (`Command::Check` puts it on [`WireArgs`]).
-pub(super) const CHECK_DB_USER_HELP: &str =
-    "With --wire: log in as NAME (password from OBSSL_DB_PASSWORD, \
+/// `check`'s and `exporter`'s wording of [`WireArgs`]: "with --wire", which they require
+/// (`Command` puts it on with `mut_args`, which keeps the flags' order).
+pub(super) fn with_wire_wording(arg: clap::Arg) -> clap::Arg {
+    match arg.get_id().as_str() {
+        "db_user" => arg.help(WIRE_DB_USER_HELP).requires("wire"),
+        "network" => arg.help(WIRE_NETWORK_HELP).requires("wire"),
+        _ => arg,
+    }
+}
+
+/// `check --db-user`'s and `exporter --db-user`'s help.
+const WIRE_DB_USER_HELP: &str = "With --wire: log in as NAME (password from OBSSL_DB_PASSWORD, \
     OBSSL_DB_PASSWORD_FILE or the profile, as for probe; a user without privileges) once over TLS \
     and once without, to learn whether plaintext is refused";
 
-/// `check --network`'s help (`Command::Check` puts it on [`WireArgs`]).
-pub(super) const CHECK_NETWORK_HELP: &str =
-    "With --wire: which tenant addresses to probe (the online ones)";
+/// `check --network`'s and `exporter --network`'s help.
+const WIRE_NETWORK_HELP: &str = "With --wire: which tenant addresses to probe (the online ones)";
 
 /// What `check` and `exporter` demand of an instance: the thresholds, the
 /// optional rules and the CA checks.

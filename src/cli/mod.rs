@@ -30,9 +30,10 @@ pub use configure::ConfigureArgs;
 pub use exporter::ExporterArgs;
 pub use get::GetArgs;
 pub use probe::{ProbeArgs, PROBE_TIMEOUT_SECONDS};
+pub use shared::InstanceSelection;
 
-use check::{CHECK_DB_USER_HELP, CHECK_NETWORK_HELP};
-use probe::{probe_warning_help, PROBE_TIMEOUT_HELP};
+use check::with_wire_wording;
+use probe::{with_probe_wording, PROBE_TIMEOUT_HELP};
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use clap_complete::Shell;
@@ -76,16 +77,16 @@ pub enum Command {
     },
     /// Check instances against an SSL policy, as a Nagios/Icinga plugin or for Prometheus.
     #[command(after_help = CHECK_EXAMPLES,
-              mut_arg("db_user", |a| a.help(CHECK_DB_USER_HELP).requires("wire")),
-              mut_arg("network", |a| a.help(CHECK_NETWORK_HELP).requires("wire")))]
+              mut_args(with_wire_wording))]
     Check(CheckArgs),
     /// Probe what tenant addresses serve on the wire (TLS, chain, plaintext), held against the API.
     #[command(after_help = PROBE_EXAMPLES,
               mut_arg("timeout", |a| a.default_value(PROBE_TIMEOUT_SECONDS).help(PROBE_TIMEOUT_HELP)),
-              mut_arg("warning", |a| a.help(probe_warning_help())))]
+              mut_args(with_probe_wording))]
     Probe(ProbeArgs),
     /// Serve the check's metrics over HTTP for Prometheus, refreshed in the background.
-    #[command(after_help = EXPORTER_EXAMPLES)]
+    #[command(after_help = EXPORTER_EXAMPLES,
+              mut_args(with_wire_wording))]
     Exporter(ExporterArgs),
 
     /// Print a shell completion script to standard output.

@@ -5,8 +5,18 @@ use crate::formats::ProbeFormat;
 use clap::Args;
 use std::path::PathBuf;
 
-/// `probe --warning`'s help (`Command::Probe` puts it on [`DaysArgs`]).
-pub(super) fn probe_warning_help() -> String {
+/// `probe`'s wording of [`DaysArgs`]: "the served certificate" (`Command::Probe` puts it on
+/// with `mut_args`, which keeps the flags' order).
+pub(super) fn with_probe_wording(arg: clap::Arg) -> clap::Arg {
+    if arg.get_id() == "warning" {
+        arg.help(probe_warning_help())
+    } else {
+        arg
+    }
+}
+
+/// `probe --warning`'s help.
+fn probe_warning_help() -> String {
     format!(
         "WARNING when fewer than DAYS are left before the served certificate expires \
          [default: {}, or --critical when that is higher]",

@@ -20,16 +20,33 @@ pub const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// `--jobs`, so that concurrent requests reuse connections instead of reconnecting.
 pub const MAX_IDLE_CONNECTIONS: usize = 64;
 
-/// The agent for `config`; the proxy comes from the environment (see
-/// [`chosen_proxy`]: one obssl cannot use is an error).
-pub(super) fn build_agent(config: &ClientConfig, warm: &Warm) -> crate::error::Result<Agent> {
-    agent_with(
-        &config.endpoint,
-        config.timeout,
-        &config.extra_roots,
-        config.trace,
-        warm.clone(),
-    )
+/// What the API's agent will be built from: the proxy chosen from the environment (see
+/// [`chosen_proxy`]: one obssl cannot use is an error, found before any request). The agent
+/// itself, and with it the TLS roots, is built by [`AgentPlan::build`] when the first
+/// request is made.
+#[derive(Debug)]
+pub(super) struct AgentPlan {
+    proxy: Option<ureq::Proxy>,
+}
+
+impl AgentPlan {
+    pub(super) fn for_config(config: &ClientConfig) -> crate::error::Result<AgentPlan> {
+        Ok(AgentPlan {
+            proxy: proxy_for(&config.endpoint, config.trace)?,
+        })
+    }
+
+    /// The agent for `config`, its connections opened ahead through `warm`.
+    pub(super) fn build(&self, config: &ClientConfig, warm: &Warm) -> Agent {
+        build(
+            &config.endpoint,
+            config.timeout,
+            &config.extra_roots,
+            config.trace,
+            self.proxy.clone(),
+            warm.clone(),
+        )
+    }
 }
 
 /// An agent for requests to `target`'s host: the roots, proxy rule,
@@ -53,11 +70,32 @@ fn agent_with(
     trace: crate::trace::Trace,
     warm: Warm,
 ) -> crate::error::Result<Agent> {
+    let proxy = proxy_for(target, trace)?;
+    Ok(build(target, timeout, extra_roots, trace, proxy, warm))
+}
+
+/// The proxy for requests to `target`, from the environment (`-v` names it).
+fn proxy_for(
+    target: &crate::endpoint::Endpoint,
+    trace: crate::trace::Trace,
+) -> crate::error::Result<Option<ureq::Proxy>> {
     let chosen = chosen_proxy(target, |name| std::env::var(name).ok())?;
     if let Some(chosen) = &chosen {
         trace.info(|| format!("* proxy: {}", chosen.describe()));
     }
-    let proxy = chosen.map(|c| c.proxy);
+    Ok(chosen.map(|c| c.proxy))
+}
+
+/// The agent: the TLS roots (loaded here, for an `https://` target), `proxy`, timeouts,
+/// the pool and the redirect policy.
+fn build(
+    target: &crate::endpoint::Endpoint,
+    timeout: Duration,
+    extra_roots: &[Certificate<'static>],
+    trace: crate::trace::Trace,
+    proxy: Option<ureq::Proxy>,
+    warm: Warm,
+) -> Agent {
     let config = Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
@@ -69,11 +107,11 @@ fn agent_with(
         .tls_config(tls_config(target, extra_roots, trace))
         .proxy(proxy)
         .build();
-    Ok(Agent::with_parts(
+    Agent::with_parts(
         config,
         Preconnect::new(warm),
         CachingResolver::<ureq::unversioned::resolver::DefaultResolver>::default(),
-    ))
+    )
 }
 
 /// TLS trusting the operating system's roots (or `SSL_CERT_FILE` /
@@ -90,9 +128,9 @@ fn tls_config(
     if !target.url("").starts_with("https://") {
         return tls.build();
     }
-    let (roots, told) = trusted_roots(rustls_native_certs::load_native_certs(), |name| {
-        std::env::var_os(name).filter(|v| !v.is_empty())
-    });
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    let (native, place) = system_roots(var);
+    let (roots, told) = trusted_roots(native, place, var);
     for line in told.warnings {
         crate::output::warn_line(&line);
     }
@@ -122,15 +160,50 @@ struct RootsTold {
     warnings: Vec<String>,
 }
 
-/// The roots to trust, given what the system store yielded (`native`) and
-/// the environment (`var`): the system's when it has any, else the bundled ones.
+/// The system's roots, read from one source as curl does: `SSL_CERT_FILE` when set, else
+/// `SSL_CERT_DIR`; else the system's bundle file when there is one
+/// (`/etc/ssl/certs/ca-certificates.crt`, ...), else its certificate directory (on macOS and
+/// Windows, the platform's store). Reading the bundle *and* the directory, as
+/// `rustls_native_certs::load_native_certs` does, parses every root twice (about 290
+/// certificates on Debian) for nothing. Also where they came from, when it was not named
+/// by a variable (`/etc/ssl/certs/ca-certificates.crt`).
+fn system_roots(
+    var: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> (rustls_native_certs::CertificateResult, Option<String>) {
+    use rustls_native_certs::{load_certs_from_paths, load_native_certs};
+    if let Some(file) = var("SSL_CERT_FILE") {
+        return (load_certs_from_paths(Some(file.as_ref()), None), None);
+    }
+    if var("SSL_CERT_DIR").is_some() {
+        return (load_native_certs(), None);
+    }
+    #[cfg(all(unix, not(target_os = "macos")))]
+    {
+        let probe = openssl_probe::probe();
+        if let Some(file) = probe.cert_file {
+            let place = file.display().to_string();
+            return (load_certs_from_paths(Some(&file), None), Some(place));
+        }
+        if let Some(dir) = probe.cert_dir.first() {
+            let place = dir.display().to_string();
+            return (load_certs_from_paths(None, Some(dir)), Some(place));
+        }
+    }
+    (load_native_certs(), None)
+}
+
+/// The roots to trust, given what the system store yielded (`native`, from `place` when
+/// known) and the environment (`var`): the system's when it has any, else the bundled ones.
 fn trusted_roots(
     native: rustls_native_certs::CertificateResult,
+    place: Option<String>,
     var: impl Fn(&str) -> Option<std::ffi::OsString>,
 ) -> (Vec<Certificate<'static>>, RootsTold) {
+    // The one variable read (see [`system_roots`]): SSL_CERT_FILE, else SSL_CERT_DIR.
     let named: Vec<String> = ["SSL_CERT_FILE", "SSL_CERT_DIR"]
         .into_iter()
         .filter_map(|name| var(name).map(|v| format!("{name}={}", v.to_string_lossy())))
+        .take(1)
         .collect();
     let warnings = if named.is_empty() {
         Vec::new()
@@ -147,7 +220,10 @@ fn trusted_roots(
             .collect()
     };
     let system = if named.is_empty() {
-        "the system store".to_string()
+        match place {
+            Some(place) => format!("the system store ({place})"),
+            None => "the system store".to_string(),
+        }
     } else {
         named.join(" ")
     };
@@ -186,7 +262,7 @@ mod tests {
 
     #[test]
     fn a_system_without_roots_falls_back_to_the_bundled_ones() {
-        let (roots, told) = trusted_roots(Default::default(), no_env);
+        let (roots, told) = trusted_roots(Default::default(), None, no_env);
         assert_eq!(roots.len(), webpki_root_certs::TLS_SERVER_ROOT_CERTS.len());
         assert!(
             told.source
@@ -203,10 +279,35 @@ mod tests {
         native
             .certs
             .push(webpki_root_certs::TLS_SERVER_ROOT_CERTS[0].clone());
-        let (roots, told) = trusted_roots(native, |name| {
+        let (roots, told) = trusted_roots(native, None, |name| {
             (name == "SSL_CERT_FILE").then(|| "/etc/corp.pem".into())
         });
         assert_eq!(roots.len(), 1);
         assert_eq!(told.source, "1 from SSL_CERT_FILE=/etc/corp.pem");
+    }
+
+    /// The system's roots come from one source: on a system with a bundle file, that
+    /// file's certificates, each once (not the file and the directory again).
+    #[cfg(all(unix, not(target_os = "macos")))]
+    #[test]
+    fn the_system_roots_are_read_from_the_bundle_file_alone() {
+        let probe = openssl_probe::probe();
+        let Some(file) = probe.cert_file else {
+            eprintln!("no system CA bundle file here: nothing to compare");
+            return;
+        };
+        let in_file = std::fs::read_to_string(&file)
+            .unwrap()
+            .matches("-----BEGIN CERTIFICATE-----")
+            .count();
+        let (native, place) = system_roots(no_env);
+        assert_eq!(native.certs.len(), in_file, "{}", file.display());
+        assert_eq!(place, Some(file.display().to_string()));
+        // SSL_CERT_FILE names the one source.
+        let corp = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("crates/obssl-mock/src/ca/OceanBase-CA.pem");
+        let (native, place) =
+            system_roots(|name| (name == "SSL_CERT_FILE").then(|| corp.clone().into()));
+        assert_eq!((native.certs.len(), place), (1, None));
     }
 }

@@ -99,7 +99,11 @@ struct Attempted {
 /// The HTTP client of a run: one agent, the kept challenge, the shared pause
 /// and the run deadline, for every call and every worker.
 pub struct ApiClient {
-    agent: Agent,
+    /// Built at the first request ([`ApiClient::agent`]): a run that makes none loads no
+    /// TLS roots.
+    agent: std::sync::OnceLock<Agent>,
+    /// What the agent is built from (the proxy, chosen when the client is made).
+    plan: agent::AgentPlan,
     /// Connections the agent opens ahead of need (see `preconnect`).
     warm: preconnect::Warm,
     config: ClientConfig,
@@ -120,7 +124,8 @@ impl ApiClient {
     pub fn new(config: ClientConfig) -> crate::error::Result<ApiClient> {
         let warm = preconnect::Warm::default();
         Ok(ApiClient {
-            agent: agent::build_agent(&config, &warm)?,
+            agent: std::sync::OnceLock::new(),
+            plan: agent::AgentPlan::for_config(&config)?,
             warm,
             trace: config.trace,
             challenge: KeptChallenges::with_cache(config.nonce_cache.clone()),
@@ -154,6 +159,12 @@ impl ApiClient {
 
     pub fn config(&self) -> &ClientConfig {
         &self.config
+    }
+
+    /// The agent, built (and the TLS roots loaded) at the first request.
+    fn agent(&self) -> &Agent {
+        self.agent
+            .get_or_init(|| self.plan.build(&self.config, &self.warm))
     }
 
     /// Forgets the challenges of the workers of a run that ended (they are
@@ -332,7 +343,7 @@ impl ApiClient {
         }
         let accept = ("Accept", "application/json");
         let mut request = self
-            .agent
+            .agent()
             .get(url)
             .header(accept.0, accept.1)
             .config()
@@ -366,7 +377,7 @@ impl ApiClient {
                 e,
                 &self.config.endpoint,
                 self.config.timeout,
-                self.agent.config().proxy(),
+                self.agent().config().proxy(),
             );
             self.trace.info(|| {
                 let took = started.elapsed().as_millis();
@@ -464,4 +475,33 @@ fn read_answer(
         answer: HttpAnswer::new(status, body, location),
         retry_after,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The agent, and with it the system's TLS roots, comes with the first request: a
+    /// client that makes none loads none.
+    #[test]
+    fn the_agent_and_its_tls_roots_wait_for_the_first_request() {
+        let client = ApiClient::new(ClientConfig {
+            endpoint: crate::endpoint::Endpoint::parse("https://127.0.0.1:1").unwrap(),
+            access_key: AccessKey {
+                id: "ak".into(),
+                secret: crate::secret::Secret::new("sk".to_string()),
+            },
+            project_id: None,
+            timeout: Duration::from_secs(1),
+            retries: 0,
+            backoff_base: Duration::from_millis(1),
+            extra_roots: Vec::new(),
+            trace: Trace::new(0),
+            nonce_cache: None,
+        })
+        .unwrap();
+        assert!(client.agent.get().is_none());
+        let _ = client.agent();
+        assert!(client.agent.get().is_some());
+    }
 }

@@ -167,8 +167,8 @@ pub(super) struct PairOutcome {
 }
 
 /// The pair rule: the highest source holding either half must hold both. A profile named
-/// with `--profile` (`flag_profile`) is the only source, as in the aws CLI: the pair
-/// variables are then ignored, and the outcome says so.
+/// with `--profile` (`flag_profile`) that holds the pair (or half of it) is the only
+/// source, as in the aws CLI: the pair variables are then ignored, and the outcome says so.
 pub(super) fn resolve_pair(
     env: &dyn Environment,
     profile: &ProfileLookup<'_>,
@@ -187,6 +187,11 @@ pub(super) fn resolve_pair(
     .into_iter()
     .filter(|var| env.var(var).is_some())
     .collect();
+    // A profile that holds no AccessKey at all (one for `db_password` alone) names no
+    // credentials: the usual rule applies, the environment's pair included.
+    if PairSource::Profile.candidate(env, profile)?.is_none() {
+        return pair_rule(env, profile, PAIR_SOURCES.iter());
+    }
     let mut outcome = pair_rule(env, profile, [PairSource::Profile].iter())?;
     if !set.is_empty() {
         outcome.ignored = Some(format!(

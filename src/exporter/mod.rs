@@ -4,39 +4,48 @@
 //! ([`metrics`]) by a small bounded server ([`http`]); events are logged one
 //! line each ([`log`]).
 //!
-//! Endpoints: `GET /metrics` (the Prometheus text format 0.0.4, or
-//! OpenMetrics 1.0.0 when `Accept` prefers `application/openmetrics-text`),
-//! `GET /` (a page with a link), `GET /healthz` (`ok` while serving). `HEAD`
-//! is answered too; other methods get 405, other paths 404.
+//! Endpoints: `GET /metrics` (`--web.telemetry-path`; the Prometheus text
+//! format 0.0.4, or OpenMetrics 1.0.0 when `Accept` prefers
+//! `application/openmetrics-text`), `GET /` (a page with a link),
+//! `GET /-/healthy` (200 while the process runs), `GET /-/ready` (503 until
+//! the first refresh has completed, then 200), `GET /healthz` (`ok` while
+//! serving, as before). `HEAD` is answered too; other methods get 405, other
+//! paths 404. The web configuration (TLS, basic auth, headers) is in
+//! [`webconfig`].
 
 pub mod http;
 pub mod log;
 pub mod metrics;
 pub mod refresh;
+pub mod webconfig;
 
 use crate::render::exposition::Exposition;
 use http::{Request, Response};
 use metrics::Served;
 use std::sync::Arc;
 
-/// The page of `GET /`.
-const INDEX: &str = concat!(
-    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>obssl exporter</title></head>\n",
-    "<body><h1>obssl exporter</h1>\n",
-    "<p>SSL status and certificate expiry of OceanBase Cloud instances, for Prometheus.</p>\n",
-    "<p><a href=\"/metrics\">Metrics</a></p>\n",
-    "<p>obssl ",
-    env!("CARGO_PKG_VERSION"),
-    "</p></body></html>\n"
-);
+/// The page of `GET /`, linking to the telemetry path `path` (which
+/// `--web.telemetry-path` keeps to characters that need no escaping in HTML).
+fn index(path: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>obssl exporter</title></head>\n\
+         <body><h1>obssl exporter</h1>\n\
+         <p>SSL status and certificate expiry of OceanBase Cloud instances, for Prometheus.</p>\n\
+         <p><a href=\"{path}\">Metrics</a></p>\n<p>obssl {}</p></body></html>\n",
+        env!("CARGO_PKG_VERSION")
+    )
+}
 
 /// Answers one request from what `served` holds; never calls the API.
-pub fn answer(served: &Served, request: &Request) -> Response {
+/// `telemetry` is the path of the metrics (`/metrics` by default).
+pub fn answer(served: &Served, telemetry: &str, request: &Request) -> Response {
     let route = match request.path.as_str() {
-        "/metrics" => Route::Metrics,
+        path if path == telemetry => Route::Metrics,
         "/" => Route::Index,
         "/healthz" => Route::Health,
-        _ => return Response::text(404, "not found: try /metrics\n"),
+        "/-/healthy" => Route::Healthy,
+        "/-/ready" => Route::Ready,
+        _ => return Response::text(404, "not found: try / for the metrics' path\n"),
     };
     if request.method != "GET" && request.method != "HEAD" {
         let mut response = Response::text(405, "method not allowed: use GET\n");
@@ -53,8 +62,14 @@ pub fn answer(served: &Served, request: &Request) -> Response {
             };
             Response::new(200, format.content_type(), body)
         }
-        Route::Index => Response::new(200, "text/html; charset=utf-8", INDEX.as_bytes().to_vec()),
+        Route::Index => Response::new(200, "text/html; charset=utf-8", index(telemetry)),
         Route::Health => Response::text(200, "ok\n"),
+        Route::Healthy => Response::text(200, "obssl exporter is healthy.\n"),
+        Route::Ready if served.is_ready() => Response::text(200, "obssl exporter is ready.\n"),
+        Route::Ready => Response::text(
+            503,
+            "obssl exporter is not ready: the first refresh has not completed.\n",
+        ),
     }
 }
 
@@ -62,6 +77,8 @@ enum Route {
     Metrics,
     Index,
     Health,
+    Healthy,
+    Ready,
 }
 
 /// The format an `Accept` header prefers: OpenMetrics when it ranks
@@ -101,9 +118,9 @@ pub fn negotiate(accept: Option<&str>) -> Exposition {
     }
 }
 
-/// The handler for the server, over `served`.
-pub fn handler(served: Arc<Served>) -> Arc<http::Handler> {
-    Arc::new(move |request: &Request| answer(&served, request))
+/// The handler for the server, over `served`, with the metrics at `telemetry`.
+pub fn handler(served: Arc<Served>, telemetry: String) -> Arc<http::Handler> {
+    Arc::new(move |request: &Request| answer(&served, &telemetry, request))
 }
 
 #[cfg(test)]
@@ -138,6 +155,7 @@ mod tests {
         let get = |method: &str, path: &str, accept: Option<&str>| {
             answer(
                 &served,
+                "/metrics",
                 &Request {
                     method: method.into(),
                     path: path.into(),
@@ -166,5 +184,9 @@ mod tests {
         assert_eq!(post.status, 405);
         assert_eq!(post.headers, [("Allow", "GET, HEAD".to_string())]);
         assert_eq!(get("HEAD", "/metrics", None).status, 200);
+        assert_eq!(get("GET", "/-/healthy", None).status, 200);
+        assert_eq!(get("GET", "/-/ready", None).status, 503);
+        served.set_ready();
+        assert_eq!(get("GET", "/-/ready", None).status, 200);
     }
 }

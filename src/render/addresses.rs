@@ -130,36 +130,52 @@ pub const WIRE_FAMILIES: [(FamilyHead, WireValue); 5] = [
     ),
 ];
 
-/// One instance's wire samples, one entry per family of [`WIRE_FAMILIES`] (each that
-/// family's lines for every address of the instance; empty without `--wire`). `instance`
-/// holds the labels that name the instance.
-pub fn wire_lines(instance: &[(&'static str, &str)], wire: Option<&WireChecked>) -> Vec<Box<str>> {
-    let mut lines = vec![String::new(); WIRE_FAMILIES.len()];
-    if let Some(Ok(addresses)) = wire.map(|w| &w.result) {
-        for checked in addresses {
-            let Some(facts) = &checked.facts else {
-                continue;
-            };
+/// One probed tenant address: its labels and the value of each family of
+/// [`WIRE_FAMILIES`] (`None`: the probe did not learn it, the series is left out).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WireSeries {
+    pub tenant_id: Box<str>,
+    pub tenant_name: Box<str>,
+    pub address: Box<str>,
+    pub network: &'static str,
+    pub values: [Option<f64>; WIRE_FAMILIES.len()],
+}
+
+impl WireSeries {
+    /// The labels that name the address, after the instance's.
+    pub fn labels(&self) -> [(&'static str, &str); 4] {
+        [
+            ("tenant_id", &self.tenant_id),
+            ("tenant_name", &self.tenant_name),
+            ("address", &self.address),
+            ("network", self.network),
+        ]
+    }
+}
+
+/// One instance's probed addresses (none without `--wire`; an address not
+/// probed has none).
+pub fn wire_series(wire: Option<&WireChecked>) -> Box<[WireSeries]> {
+    let Some(Ok(addresses)) = wire.map(|w| &w.result) else {
+        return Box::default();
+    };
+    addresses
+        .iter()
+        .filter_map(|checked| {
+            let facts = checked.facts.as_ref()?;
             let (tenant_id, tenant_name) = checked
                 .tenant
                 .as_ref()
                 .map_or(("", ""), |a| (a.tenant_id.as_str(), a.tenant_name.as_str()));
-            let address = checked.host_port();
-            let mut labels: Vec<(&str, &str)> = instance.to_vec();
-            labels.extend([
-                ("tenant_id", tenant_id),
-                ("tenant_name", tenant_name),
-                ("address", address.as_str()),
-                ("network", checked.network()),
-            ]);
-            for ((head, value), text) in WIRE_FAMILIES.iter().zip(&mut lines) {
-                if let Some(v) = value(facts) {
-                    text.push_str(&head.sample(&labels, v));
-                }
-            }
-        }
-    }
-    lines.into_iter().map(String::into_boxed_str).collect()
+            Some(WireSeries {
+                tenant_id: tenant_id.into(),
+                tenant_name: tenant_name.into(),
+                address: checked.host_port().into(),
+                network: checked.network(),
+                values: WIRE_FAMILIES.map(|(_, value)| value(facts)),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -282,8 +298,17 @@ mod tests {
 
     #[test]
     fn each_address_gets_the_series_its_probe_learnt() {
-        let lines = wire_lines(&[("instance_id", "ob\\x")], Some(&wire()));
-        let text: String = lines.iter().map(|l| l.as_ref()).collect();
+        let addresses = wire_series(Some(&wire()));
+        let mut text = String::new();
+        for (i, (head, _)) in WIRE_FAMILIES.iter().enumerate() {
+            for s in addresses.iter() {
+                if let Some(v) = s.values[i] {
+                    let mut labels = vec![("instance_id", "ob\\x")];
+                    labels.extend(s.labels());
+                    text.push_str(&head.sample(&labels, v));
+                }
+            }
+        }
         let labels = |tenant: &str, name: &str, address: &str, network: &str| {
             format!(
                 "{{instance_id=\"ob\\\\x\",tenant_id=\"t-{tenant}\",tenant_name=\"{name}\",address=\"{address}\",network=\"{network}\"}}"
@@ -307,11 +332,9 @@ mod tests {
         ];
         let series: Vec<&str> = text.lines().collect();
         assert_eq!(series, expected, "{text}");
-        assert_eq!(lines.len(), 5);
+        assert_eq!(addresses.len(), 3);
         assert!(!text.contains("app4"), "not probed: no series");
-        assert!(wire_lines(&[("instance_id", "x")], None)
-            .iter()
-            .all(|l| l.is_empty()));
+        assert!(wire_series(None).is_empty());
     }
 
     #[test]

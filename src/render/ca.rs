@@ -7,13 +7,12 @@
 //! the `caUrl`, instance ids) is made [`visible`] in the table and the
 //! `--out` lines; the JSON keeps it as it is.
 
-use super::shared::{new_table, pretty_json, table_text};
+use super::shared::{pairs_table, pretty_json, Pair};
 use crate::cacert::CaCert;
 use crate::expiry::describe_time_left;
 use crate::formats::CaFormat;
 use crate::sanitize::visible;
 use crate::style::{expiry_tone, Palette};
-use comfy_table::Cell;
 use jiff::Timestamp;
 use serde_json::{json, Value};
 use std::path::Path;
@@ -54,7 +53,7 @@ pub fn render(format: CaFormat, shown: &[ShownCert], now: Timestamp, palette: &P
     match format {
         CaFormat::Table => shown
             .iter()
-            .map(|s| table(s, now, palette))
+            .map(|s| table(s, now, palette, super::table::available_width()))
             .collect::<Vec<_>>()
             .join("\n"),
         CaFormat::Json => pretty_json(&shown.iter().map(object).collect::<Vec<_>>()),
@@ -66,35 +65,52 @@ fn date(t: Timestamp) -> String {
     t.to_string()
 }
 
-fn table(shown: &ShownCert, now: Timestamp, palette: &Palette) -> String {
+/// The table of one certificate within `width` columns (`None`: no limit).
+fn table(shown: &ShownCert, now: Timestamp, palette: &Palette, width: Option<usize>) -> String {
     let cert = &shown.cert;
-    let mut table = new_table(["Field", "Value"]);
-    palette.apply(&mut table);
-    let row = |label: &str, value: String| vec![Cell::new(label), Cell::new(value)];
     let lines = |values: &[String]| crate::sanitize::cell_lines(values.iter().map(String::as_str));
-    table.add_row(row("Subject", visible(&cert.subject).into_owned()));
-    table.add_row(row("Issuer", visible(&cert.issuer).into_owned()));
-    table.add_row(row("Serial", cert.serial.clone()));
-    table.add_row(row("SHA-256", cert.fingerprint.clone()));
-    table.add_row(row("Not before", date(cert.not_before)));
-    let after = format!(
-        "{} ({})",
-        date(cert.not_after),
-        describe_time_left(cert.not_after, now)
-    );
-    table.add_row(vec![
-        Cell::new("Not after"),
-        palette.cell(expiry_tone(cert.not_after, now), after),
-    ]);
-    table.add_row(row("Key", cert.key.clone()));
-    table.add_row(row(
-        "Self-signed",
-        if cert.self_signed { "yes" } else { "no" }.into(),
-    ));
-    table.add_row(row("Files", lines(&cert.sources)));
-    table.add_row(row("Instances", lines(&shown.instance_ids)));
-    table.add_row(row("CA URL", visible(&shown.ca_url).into_owned()));
-    table_text(&table)
+    let pair = |label: &str, value: String| Pair {
+        label: label.to_string(),
+        value,
+        tone: None,
+    };
+    // The fingerprint in groups of 16 hex digits when the table is narrower than it
+    // (as GnuPG groups its fingerprints), never cut.
+    let fingerprint = match width {
+        Some(width) if width < cert.fingerprint.len() + 20 => cert
+            .fingerprint
+            .as_bytes()
+            .chunks(16)
+            .map(|group| String::from_utf8_lossy(group).into_owned())
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ => cert.fingerprint.clone(),
+    };
+    let pairs = [
+        pair("Subject", visible(&cert.subject).into_owned()),
+        pair("Issuer", visible(&cert.issuer).into_owned()),
+        pair("Serial", cert.serial.clone()),
+        pair("SHA-256", fingerprint),
+        pair("Not before", date(cert.not_before)),
+        Pair {
+            label: "Not after".into(),
+            value: format!(
+                "{} ({})",
+                date(cert.not_after),
+                describe_time_left(cert.not_after, now)
+            ),
+            tone: expiry_tone(cert.not_after, now),
+        },
+        pair("Key", cert.key.clone()),
+        pair(
+            "Self-signed",
+            if cert.self_signed { "yes" } else { "no" }.into(),
+        ),
+        pair("Files", lines(&cert.sources)),
+        pair("Instances", lines(&shown.instance_ids)),
+        pair("CA URL", visible(&shown.ca_url).into_owned()),
+    ];
+    pairs_table(&pairs, palette, width)
 }
 
 /// The JSON object of one certificate.

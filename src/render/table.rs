@@ -3,7 +3,9 @@
 //! expiry are coloured alike in both (see [`crate::style`]).
 
 use super::error::short_error;
-use super::shared::{new_table, plain_value, table_text, Answers, MISSING};
+use super::shared::{
+    new_table, pairs_table, plain_value, table_text, wrap, Answers, Pair, MISSING,
+};
 use crate::api::{SslStatus, KNOWN_FIELDS};
 use crate::expiry::{describe_time_left, parse_valid_period};
 use crate::fleet::Outcome;
@@ -72,32 +74,37 @@ fn render_in(answers: Answers, now: Timestamp, palette: &Palette, width: Option<
 /// One instance: the known fields in a fixed order (missing ones as `-`),
 /// then any field obssl does not know, under its API name.
 fn one(status: &SslStatus, now: Timestamp, palette: &Palette, width: Option<usize>) -> String {
-    let mut table = new_table(["Field", "Value"]);
-    palette.apply(&mut table);
-    if let Some(width) = width {
-        table.set_width(u16::try_from(width).unwrap_or(u16::MAX));
-    }
+    let mut pairs = Vec::new();
     for (name, label) in KNOWN_FIELDS {
         let value = status.get(name);
-        let cell = if name == "validPeriod" {
+        let (value, tone) = if name == "validPeriod" {
             match Expiry::of(value, now) {
-                Some(e) => palette.cell(e.tone, format!("{} ({})", e.date, e.left)),
-                None => palette.cell(None, MISSING),
+                // The date, then the time left ("(in 2 days)" wraps as one word).
+                Some(e) => (format!("{} ({})", e.date, e.left), e.tone),
+                None => (MISSING.to_string(), None),
             }
         } else {
             let text = plain_value(value).unwrap_or_else(|| MISSING.to_string());
-            value_cell(name, &text, palette)
+            let tone = crate::style::tone_of(name, &text);
+            (text, tone)
         };
-        table.add_row(vec![Cell::new(label), cell]);
+        pairs.push(Pair {
+            label: label.to_string(),
+            value,
+            tone,
+        });
     }
     for (name, value) in status {
         if KNOWN_FIELDS.iter().any(|(known, _)| known == name) {
             continue;
         }
-        let text = plain_value(Some(value)).unwrap_or_else(|| MISSING.to_string());
-        table.add_row([visible(name).into_owned(), text]);
+        pairs.push(Pair {
+            label: visible(name).into_owned(),
+            value: plain_value(Some(value)).unwrap_or_else(|| MISSING.to_string()),
+            tone: None,
+        });
     }
-    table_text(&table)
+    pairs_table(&pairs, palette, width)
 }
 
 /// One row per instance, in the order given; a failed instance shows its
@@ -309,22 +316,6 @@ fn table_width(widths: &[usize]) -> usize {
 
 fn chars(text: &str) -> usize {
     text.chars().count()
-}
-
-/// `text` wrapped at spaces into lines of at most `max` characters (a longer
-/// word stays whole on a line of its own): nothing is cut.
-fn wrap(text: &str, max: usize) -> String {
-    let mut lines: Vec<String> = Vec::new();
-    for word in text.split(' ') {
-        match lines.last_mut() {
-            Some(line) if chars(line) + 1 + chars(word) <= max => {
-                line.push(' ');
-                line.push_str(word);
-            }
-            _ => lines.push(word.to_string()),
-        }
-    }
-    lines.join("\n")
 }
 
 /// `validPeriod` as the tables show it.

@@ -5,5 +5,6 @@
 mod completions;
 mod conventions;
 mod handshake;
+mod reference;
 mod robustness;
 mod tenants;

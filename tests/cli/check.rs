@@ -303,8 +303,9 @@ fn prometheus_output_parses_with_the_documented_metrics_and_values() {
         "obssl_ssl_forced",
         "obssl_cert_valid",
         "obssl_cert_expiry_timestamp_seconds",
+        "obssl_ssl_force_supported",
         "obssl_check_state",
-        "obssl_probe_success",
+        "obssl_api_read_success",
     ];
     for name in names {
         assert!(v.contains_key(name), "{name}:\n{text}");
@@ -316,6 +317,7 @@ fn prometheus_output_parses_with_the_documented_metrics_and_values() {
     assert_eq!(v["obssl_ssl_enabled"]["obcluster-demo"], 1.0);
     assert_eq!(v["obssl_ssl_enabled"]["obcluster-ssl-off"], 0.0);
     assert_eq!(v["obssl_ssl_forced"]["obcluster-not-forced"], 0.0);
+    assert_eq!(v["obssl_ssl_force_supported"]["obcluster-not-forced"], 1.0);
     assert_eq!(v["obssl_cert_valid"]["obcluster-cert-invalid"], 0.0);
     assert_eq!(v["obssl_cert_valid"]["obcluster-demo"], 1.0);
     let expiry = v["obssl_cert_expiry_timestamp_seconds"]["obcluster-expiring-soon"] as i64;
@@ -330,10 +332,10 @@ fn prometheus_output_parses_with_the_documented_metrics_and_values() {
     assert_eq!(state["obcluster-expiring-soon"], 2.0);
     assert_eq!(state["obcluster-bad-date"], 3.0);
     assert_eq!(state["mock-not-found"], 3.0);
-    // A failed probe: only its state and probe_success.
-    assert_eq!(v["obssl_probe_success"]["mock-not-found"], 0.0);
-    assert_eq!(v["obssl_probe_success"]["obcluster-bad-date"], 1.0);
-    for name in &names[..4] {
+    // A failed probe: only its state and api_read_success.
+    assert_eq!(v["obssl_api_read_success"]["mock-not-found"], 0.0);
+    assert_eq!(v["obssl_api_read_success"]["obcluster-bad-date"], 1.0);
+    for name in &names[..5] {
         assert!(!v[*name].contains_key("mock-not-found"), "{name}");
     }
 }
@@ -396,7 +398,7 @@ fn write_replaces_the_file_atomically_and_a_failed_run_leaves_it_alone() {
     let scrape = parse_prometheus(&text);
     assert_eq!(run_metric(&scrape, "obssl_last_run_success"), Some(1.0));
     let v = metric_values(&scrape);
-    assert_eq!(v["obssl_probe_success"].len(), 2);
+    assert_eq!(v["obssl_api_read_success"].len(), 2);
     assert_eq!(names(), ["obssl.prom"], "no temporary file left");
 
     // On stdout too, e.g. for a usage error found after parsing.

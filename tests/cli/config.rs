@@ -220,17 +220,29 @@ fn an_explicit_profile_flag_means_its_credentials_and_the_environment_pair_is_ig
     let r = run(cmd.env("OBSSL_PROFILE", "work"), Some(&mock));
     assert_eq!(r.code, 4, "{}", r.stderr);
 
-    // A named profile without a pair is no credentials, whatever the environment holds.
-    write_config(h.path(), "[bare]\nproject_id = \"p\"\n");
+    // A named profile with half a pair is that half: the pair rule's error, never the
+    // environment's secret.
+    write_config(
+        h.path(),
+        &format!("[half]\naccess_key_id = \"{ACCESS_KEY_ID}\"\n"),
+    );
     let mut cmd = get(h.path());
     wrong_env(&mut cmd);
-    let r = run(cmd.args(["--profile", "bare"]), Some(&mock));
+    let r = run(cmd.args(["--profile", "half"]), Some(&mock));
     assert_eq!(r.code, 3, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("in the environment ignored"),
-        "{}",
-        r.stderr
+    assert!(r.stderr.contains("incomplete credentials"), "{}", r.stderr);
+    // A named profile without any AccessKey (one for db_password alone) names no
+    // credentials: the environment's pair applies.
+    write_config(h.path(), "[bare]\nproject_id = \"p\"\n");
+    let r = run(
+        get(h.path())
+            .env("OBSSL_ACCESS_KEY_ID", ACCESS_KEY_ID)
+            .env("OBSSL_ACCESS_KEY_SECRET", SECRET)
+            .env("OBSSL_ENDPOINT", mock.base_url())
+            .args(["--profile", "bare"]),
+        Some(&mock),
     );
+    assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
 #[test]

@@ -18,6 +18,7 @@ mod digest;
 mod durations;
 mod endpoint;
 mod exporter;
+mod exporter_web;
 mod faults;
 mod fleet;
 mod get;

@@ -298,8 +298,11 @@ fn microhttpd_with_a_large_nonce_table_never_fails() {
             );
             // At most three per instance (a kept nonce refused, an unsigned
             // request, the signed one) until obssl has seen that nonces are
-            // bound to URIs, two after (as curl), and the first handshake.
-            let budget = 3 * INSTANCES + 2;
+            // bound to URIs, two after (as curl), and the first handshake;
+            // plus one per instance for a fresh nonce the server may refuse
+            // after the credentials worked (seen once in 30 at --jobs 32 on a
+            // loaded machine: libmicrohttpd's nonce-count window), retried once.
+            let budget = 4 * INSTANCES + 2;
             assert!(
                 obssl.requests <= budget,
                 "{algorithm} ({stale}) --jobs {jobs}: {} requests, budget {budget}",

@@ -112,3 +112,26 @@ fn the_reference_example_s_real_ca_url_fails_offline_in_one_clear_line() {
         run.stderr
     );
 }
+
+/// A host that cannot be looked up reads as docs/troubleshooting.md promises, for the API
+/// as for a CA download (no DNS server is reachable in the namespace).
+#[test]
+fn a_dns_failure_reads_host_not_found() {
+    if !netns_available("offline::a_dns_failure_reads_host_not_found") {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let run = offline(
+        home.path(),
+        "obssl get obcluster-demo --endpoint https://api.example.invalid --retries 0",
+    );
+    assert_eq!(run.code, 6, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "error: network failure while reading instance obcluster-demo: \
+             host api.example.invalid not found (DNS lookup failed)"
+        ),
+        "{}",
+        run.stderr
+    );
+}

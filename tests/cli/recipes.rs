@@ -22,7 +22,7 @@ const SKIP_MARKER: &str = "<!-- recipe: skip";
 const TEXTFILE_DIR: &str = "TEXTFILE_DIR";
 
 /// Tools some recipes use beyond a POSIX shell and coreutils.
-const OPTIONAL_TOOLS: [&str; 1] = ["jq"];
+const OPTIONAL_TOOLS: [&str; 2] = ["jq", "promtool"];
 
 /// Longest a recipe may run.
 const RECIPE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -186,6 +186,14 @@ fn run(recipe: &Recipe) -> Outcome {
     let mock = start_mock(MockConfig::default());
     let home = tempfile::tempdir().unwrap();
     let work = tempfile::tempdir().unwrap();
+    // As in a checkout: the alert rules and their tests, for the recipes that run promtool.
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/prometheus");
+    let copy = work.path().join("docs/prometheus");
+    std::fs::create_dir_all(&copy).unwrap();
+    for entry in std::fs::read_dir(&shipped).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), copy.join(entry.file_name())).unwrap();
+    }
     let script = recipe.script.clone();
     // obssl-mock is built next to obssl (see `mock_bin`).
     let bin_dir = crate::support::mock_bin().parent().unwrap();
@@ -456,4 +464,28 @@ fn every_relative_link_of_the_docs_resolves() {
         }
     }
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+/// The README names every package `.ci/run` installs for the tests, so a newcomer
+/// knows the prerequisites before the first run.
+#[test]
+fn the_readme_names_every_test_prerequisite_of_ci() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let ci = std::fs::read_to_string(root.join(".ci/run")).unwrap();
+    let packages: Vec<&str> = ci
+        .split("need_apt+=(")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .flat_map(str::split_whitespace)
+        .collect();
+    assert!(packages.len() >= 5, "{packages:?}");
+    let missing: Vec<&&str> = packages
+        .iter()
+        .filter(|package| !readme.contains(&format!("`{package}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "README.md does not name these packages .ci/run installs: {missing:?}"
+    );
 }

@@ -103,3 +103,62 @@ fn ssl_cell(table: &str, id: &str) -> String {
     }
     words.join(" ")
 }
+
+/// The two-column tables of `get` (one instance) and `ca` fit the terminal as the fleet
+/// table does: values and labels wrap at spaces, a URL stays whole, and `(in N days)`
+/// is never broken.
+#[test]
+fn get_and_ca_tables_fit_the_width_without_breaking_a_url_or_a_time_left() {
+    let mock = start_mock(MockConfig::default());
+    let h = home();
+    let url = format!("{}/ca/OceanBase-CA.zip", mock.base_url());
+    for (args, columns) in [
+        (&["get", "obcluster-expiring-soon"][..], "60"),
+        (&["ca", "obcluster-demo"][..], "60"),
+    ] {
+        let r = Run::of(
+            obssl_for(&mock, h.path())
+                .env("COLUMNS", columns)
+                .args(args),
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let limit: usize = columns.parse().unwrap();
+        for line in r.stdout.lines() {
+            assert!(
+                line.chars().count() <= limit,
+                "{args:?} {columns}: {line:?}\n{}",
+                r.stdout
+            );
+        }
+        assert!(
+            r.stdout.contains(&url),
+            "{args:?} {columns}: URL whole\n{}",
+            r.stdout
+        );
+        assert!(
+            r.stdout.contains("(in 3 days)")
+                || r.stdout.contains("(in 2 days)")
+                || r.stdout.contains(" days)"),
+            "{args:?} {columns}\n{}",
+            r.stdout
+        );
+        assert!(
+            r.stdout
+                .lines()
+                .all(|l| !l.trim_end_matches(['│', ' ']).ends_with("(in")),
+            "{args:?} {columns}: a time left broken\n{}",
+            r.stdout
+        );
+    }
+    // A URL longer than the room is shown whole, not cut or broken.
+    let r = Run::of(
+        obssl_for(&mock, h.path())
+            .env("COLUMNS", "40")
+            .args(["get", "obxxx"]),
+    );
+    assert!(
+        r.stdout.contains("https://oceanbase-aliyun-docs.oss-cn-hangzhou.aliyuncs.com/mc_certification/OceanBase-CA.zip"),
+        "{}",
+        r.stdout
+    );
+}
