@@ -4,8 +4,6 @@
 //! tests of the crate's internals are unit tests under `src/`.
 
 mod support;
-// exporter.rs and prometheus_real.rs (being rewritten by the exporter work) still say `util`.
-use support as util;
 
 mod all_bounds;
 mod apache;

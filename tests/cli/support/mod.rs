@@ -1,10 +1,12 @@
 //! Helpers shared by every area of the integration tests: isolated commands,
 //! their output, an in-process mock API, and what must never leak.
 
+pub mod exporter;
 pub mod mariadb;
 pub mod mysql;
 pub mod prometheus;
 pub mod tls;
+pub mod web;
 
 use assert_cmd::Command;
 use obssl_mock::{MockConfig, MockServer};
