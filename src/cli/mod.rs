@@ -24,13 +24,13 @@ mod shared;
 mod value_enums;
 
 pub use ca::CaArgs;
-pub use check::CheckArgs;
+pub use check::{CheckArgs, PolicyArgs};
 pub use config::ConfigListArgs;
 pub use configure::ConfigureArgs;
 pub use exporter::ExporterArgs;
 pub use get::GetArgs;
 pub use probe::{ProbeArgs, PROBE_TIMEOUT_SECONDS};
-pub use shared::InstanceSelection;
+pub use shared::{InstanceSelection, WireArgs};
 
 use check::with_wire_wording;
 use probe::{with_probe_wording, PROBE_TIMEOUT_HELP};

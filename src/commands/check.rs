@@ -10,12 +10,13 @@
 use crate::check::addresses::add_wire_findings;
 use crate::check::judge::Judge;
 use crate::check::Checked;
-use crate::cli::CheckArgs;
+use crate::cli::{CheckArgs, PolicyArgs, WireArgs};
 use crate::config::{ConfigSource, Environment, FlagSettings, Settings};
 use crate::error::{Error, Result};
 use crate::fleet::{self, Outcome};
 use crate::formats::CheckFormat;
 use crate::output::{check_writable_target, write_atomically, write_atomically_with, Output};
+use crate::probe::Login;
 use crate::render::error::error_line;
 use crate::render::plugin::unknown_line;
 use crate::render::prometheus::render_run_metrics;
@@ -62,16 +63,7 @@ fn check(
     started: std::time::Instant,
 ) -> Result<u8> {
     // Everything the user typed is checked before any network traffic.
-    let mut judge = Judge::new(&args.policy)?;
-    if args.wire {
-        judge = judge.for_wire();
-    }
-    let login = args
-        .wire_args
-        .db_user
-        .as_deref()
-        .map(|user| super::probe::db_login(user, env))
-        .transpose()?;
+    let (mut judge, login) = judge_and_login(&args.policy, args.wire, &args.wire_args, env)?;
     if let Some(path) = &args.write {
         check_writable_target(path)?;
     }
@@ -161,6 +153,26 @@ fn check(
         None => out.write_with(|stdout| report.finish(now, stdout))?,
     }
     Ok(exit_status(args, state.code()))
+}
+
+/// What `check` and `exporter` read of the policy and wire flags before any network traffic:
+/// the judge (with `--wire`, one that reads every CA for the probes) and `--db-user`'s login.
+pub(super) fn judge_and_login(
+    policy: &PolicyArgs,
+    wire: bool,
+    wire_args: &WireArgs,
+    env: &dyn Environment,
+) -> Result<(Judge, Option<Login>)> {
+    let mut judge = Judge::new(policy)?;
+    if wire {
+        judge = judge.for_wire();
+    }
+    let login = wire_args
+        .db_user
+        .as_deref()
+        .map(|user| super::probe::db_login(user, env))
+        .transpose()?;
+    Ok((judge, login))
 }
 
 /// The exit status of a run whose report was written: the worst state's, except for

@@ -6,7 +6,6 @@
 //! it is logged and shown by `obssl_up`.
 
 use crate::api::CallCounts;
-use crate::check::judge::Judge;
 use crate::cli::ExporterArgs;
 use crate::config::{ConfigSource, Environment, FlagSettings, Settings};
 use crate::error::{Error, Result};
@@ -28,16 +27,8 @@ use std::time::Duration;
 /// Runs the exporter; returns 0 once stopped by a signal.
 pub fn run(args: &ExporterArgs, env: &dyn Environment) -> Result<u8> {
     crate::exporter::refresh::limit_arenas();
-    let mut judge = Judge::new(&args.policy)?;
-    if args.wire {
-        judge = judge.for_wire();
-    }
-    let login = args
-        .wire_args
-        .db_user
-        .as_deref()
-        .map(|user| super::probe::db_login(user, env))
-        .transpose()?;
+    let (judge, login) =
+        super::check::judge_and_login(&args.policy, args.wire, &args.wire_args, env)?;
     let selection = args.selection();
     let web = match &args.web_config_file {
         Some(path) => WebConfig::load(path).map_err(|e| {
