@@ -15,6 +15,7 @@
 //! `no-greeting`; one whose first bytes are not a MySQL greeting is `not-mysql`.
 
 mod auth;
+mod connect;
 mod facts;
 mod findings;
 pub mod mysql;
@@ -23,12 +24,13 @@ pub mod tls;
 
 // The module's whole interface; not every item is used outside tests.
 #[allow(unused_imports)]
+pub use connect::GREETING_WAIT;
+#[allow(unused_imports)]
 pub use facts::{
     Login, Plaintext, ServedCert, Target, TlsFailure, TlsSession, Unreached, WireFacts,
     WireSettings, DEFAULT_PORT,
 };
 #[allow(unused_imports)]
 pub use findings::{findings, Finding, API_INCOMPLETE};
-#[allow(unused_imports)]
-pub use session::{probe, GREETING_WAIT};
+pub use session::probe;
 pub use tls::Trust;
