@@ -7,14 +7,18 @@ resolves it to the source file that defines the longest matching module prefix, 
 reports strongly connected components of more than one file (Tarjan). Inline modules
 (`mod tests { ... }`) count as part of their file; `super::` inside them resolves
 from the inline module, so a test module's `use super::*` is not an edge.
-Three views: every edge; without the edges of test modules (inline `mod tests`,
+Three views of files: every edge; without the edges of test modules (inline `mod tests`,
 `src/tests/`, `*/tests.rs`); and without the edges between a module and its own
 ancestors (a `mod.rs` using its children while they use items it defines).
-Usage: .ci/import-cycles.py [SRC_DIR]   (exit 1 when a cycle remains in any view)
+A fourth view of modules: a top-level file or folder under SRC_DIR is one node
+(`check.rs` and `check/` are one), test-module edges left out, `lib.rs` left out.
+Usage: .ci/import-cycles.py [SRC_DIR] [--modules]
+  (exit 1 when a cycle remains in any view; --modules prints the module graph and exits)
 """
 import os, re, sys
 
-src = sys.argv[1] if len(sys.argv) > 1 else "src"
+args = [a for a in sys.argv[1:] if not a.startswith("--")]
+src = args[0] if args else "src"
 
 def module_of(rel):
     parts = rel[:-3].split("/")
@@ -150,7 +154,21 @@ def related(a, b):
     ma, mb = mod_of[a], mod_of[b]
     return ma[:len(mb)] == mb or mb[:len(ma)] == ma
 
-def sccs_of(graph):
+def top(rel):
+    """The module a file belongs to: its top-level file or folder (check.rs and check/ are one)."""
+    return mod_of[rel][0] if mod_of[rel] else "lib"
+
+def module_graph():
+    graph = {}
+    for a, targets in edges.items():
+        for b, why in targets.items():
+            kept = [w for w in why if not w[0]]
+            ta, tb = top(a), top(b)
+            if kept and ta != tb and "lib" not in (ta, tb):
+                graph.setdefault(ta, {}).setdefault(tb, []).extend(kept)
+    return graph
+
+def sccs_of(graph, nodes=None):
     index, low, stack, on, out, counter = {}, {}, [], set(), [], [0]
     sys.setrecursionlimit(10000)
     def visit(v):
@@ -167,7 +185,7 @@ def sccs_of(graph):
                 w = stack.pop(); on.discard(w); comp.append(w)
                 if w == v: break
             out.append(comp)
-    for v in sorted(files.values()):
+    for v in sorted(nodes if nodes is not None else files.values()):
         if v not in index:
             visit(v)
     return [sorted(c) for c in out if len(c) > 1]
@@ -178,6 +196,11 @@ views = [
     ("without test-module edges nor module <-> own ancestor edges",
      lambda a, b, why: [] if related(a, b) else [w for w in why if not w[0]]),
 ]
+if "--modules" in sys.argv:
+    for a, targets in sorted(module_graph().items()):
+        print(f"{a} -> {', '.join(sorted(targets))}")
+    sys.exit(0)
+
 n_edges = sum(len(t) for t in edges.values())
 print(f"{len(files)} source files, {n_edges} file-to-file import edges")
 any_cycle = False
@@ -198,4 +221,15 @@ for name, keep in views:
                 if b in comp:
                     test, where = why[0]
                     print(f"  {a} -> {b}: {where}" + (" [test]" if test else "") + (f" (+{len(why)-1} more)" if len(why) > 1 else ""))
+modules = module_graph()
+nodes = sorted({top(r) for r in files.values()} - {"lib"})
+cycles = sccs_of(modules, nodes)
+any_cycle |= bool(cycles)
+print(f"== modules ({len(nodes)}), without test-module edges: {len(cycles)} cycle(s)")
+for comp in cycles:
+    print("CYCLE:", " <-> ".join(comp))
+    for a in comp:
+        for b, why in sorted(modules.get(a, {}).items()):
+            if b in comp:
+                print(f"  {a} -> {b}: {why[0][1]}" + (f" (+{len(why)-1} more)" if len(why) > 1 else ""))
 sys.exit(1 if any_cycle else 0)

@@ -907,7 +907,7 @@ _obssl() {
             return 0
             ;;
         obssl__subcmd__probe)
-            opts="-w -c -o -p -v -t -h -V --file --all --jobs --address --network --ca-file --db-user --warning --critical --output --detail --profile --site --endpoint --project-id --ca-bundle --retries --verbose --timeout --color --help --version"
+            opts="-w -c -o -p -v -t -h -V --file --all --jobs --address --ca-file --db-user --network --warning --critical --output --detail --profile --site --endpoint --project-id --ca-bundle --retries --verbose --timeout --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -925,16 +925,16 @@ _obssl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --network)
-                    COMPREPLY=($(compgen -W "intranet internet peering private-link all" -- "${cur}"))
-                    return 0
-                    ;;
                 --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --db-user)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -W "intranet internet peering private-link all" -- "${cur}"))
                     return 0
                     ;;
                 --warning)

@@ -173,13 +173,13 @@ complete -c obssl -n "__fish_obssl_using_subcommand check" -s V -l version -d 'P
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -l file -d 'Read instance ids from PATH (`-` for stdin): one per line, blank lines and `#` comments ignored' -r -F
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -l jobs -d 'How many requests are in flight at once (1 to 64)' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -l address -d 'Probe HOST[:PORT] (default port 3306) instead of the tenant addresses the API lists (repeatable). With instance ids, each address is held against each instance\'s answer and CA; alone, no credentials are needed' -r
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -l ca-file -d 'Verify the served chain against the certificates of this PEM file (instead of, or with an instance id, in addition to the instance\'s CA from caUrl)' -r -F
+complete -c obssl -n "__fish_obssl_using_subcommand probe" -l db-user -d 'Log in as NAME over TLS (only to a server whose chain and name verified) and then without TLS, to learn whether plaintext logins are refused [default: the profile\'s db_user]; the password comes from OBSSL_DB_PASSWORD, OBSSL_DB_PASSWORD_FILE or the profile (db_password_store, db_password_command, db_password), never a flag. Use a user without privileges: nothing is run' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -l network -d 'Which sides of the online tenant connections to probe (the others are listed as skipped)' -r -f -a "intranet\t'The intranet (VPC) addresses'
 internet\t'The internet (public) addresses'
 peering\t'The VPC peering addresses'
 private-link\t'The private link addresses'
 all\t'Every side'"
-complete -c obssl -n "__fish_obssl_using_subcommand probe" -l ca-file -d 'Verify the served chain against the certificates of this PEM file (instead of, or with an instance id, in addition to the instance\'s CA from caUrl)' -r -F
-complete -c obssl -n "__fish_obssl_using_subcommand probe" -l db-user -d 'Log in as NAME over TLS (only to a server whose chain and name verified) and then without TLS, to learn whether plaintext logins are refused [default: the profile\'s db_user]; the password comes from OBSSL_DB_PASSWORD, OBSSL_DB_PASSWORD_FILE or the profile (db_password_store, db_password_command, db_password), never a flag. Use a user without privileges: nothing is run' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -s w -l warning -d 'WARNING when fewer than DAYS are left before the served certificate expires [default: 30, or --critical when that is higher]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -s c -l critical -d 'CRITICAL when fewer than DAYS are left (must not exceed an explicit --warning) [default: 7, or --warning when that is lower]' -r
 complete -c obssl -n "__fish_obssl_using_subcommand probe" -s o -l output -d 'Output format' -r -f -a "table\t'A block of facts per address'

@@ -1,10 +1,10 @@
 //! Parses the command line, dispatches to a command, reports errors, and
 //! picks the exit status.
 
+use crate::cli::exit_policy::{meant_for, ExitPolicy};
 use crate::cli::{Cli, Command, ConfigCommand};
 use crate::commands;
 use crate::config::ProcessEnv;
-use crate::error::Error;
 use crate::output::Output;
 use crate::render::plugin::unknown_line;
 use crate::style::Palette;
@@ -27,11 +27,12 @@ where
         Err(mut e) => {
             suggest_subcommand(&mut e);
             // Help and version go to stdout with status 0; usage errors to stderr with 2,
-            // or 3 (UNKNOWN) for `check`, as the Monitoring Plugins conventions want.
+            // or 3 (UNKNOWN) for the plugin-style commands, as the Monitoring Plugins
+            // conventions want.
             let _ = e.print();
-            let command = status_command(&args);
-            let check = command.is_some();
-            if command == Some("check") && e.use_stderr() && check_output_is_plugin(&args) {
+            let meant = meant_for(&args);
+            let policy = meant.as_ref().map_or(ExitPolicy::Error, |m| m.exit_policy);
+            if e.use_stderr() && meant.is_some_and(|m| m.plugin_stdout) {
                 // A monitoring system reads stdout: give it the plugin's UNKNOWN line.
                 let rendered = e.render().to_string();
                 let first = rendered.lines().next().unwrap_or_default();
@@ -42,47 +43,36 @@ where
                 let mut out = Output::default();
                 let _ = out.write(&unknown_line(&format!("invalid arguments: {first}")));
             }
-            let usage_status = if check { CHECK_UNKNOWN } else { 2 };
-            return ExitCode::from(if e.use_stderr() { usage_status } else { 0 });
+            return ExitCode::from(if e.use_stderr() {
+                policy.usage_status()
+            } else {
+                0
+            });
         }
     };
     let mut out = Output::default();
     let palette = Palette::resolve(cli.color, &ProcessEnv);
-    let (result, check) = match &cli.command {
-        Command::Get(args) => (
-            commands::get::run(args, &ProcessEnv, &palette, &mut out),
-            false,
-        ),
-        Command::Ca(args) => (
-            commands::ca::run(args, &ProcessEnv, &palette, &mut out),
-            false,
-        ),
-        Command::Check(args) => (commands::check::run(args, &ProcessEnv, &mut out), true),
-        Command::Probe(args) => (
-            commands::probe::run(args, &ProcessEnv, &palette, &mut out),
-            true,
-        ),
-        Command::Exporter(args) => (commands::exporter::run(args, &ProcessEnv), false),
-        Command::Configure(args) => (
-            commands::configure::run(args, &ProcessEnv).map(|()| 0),
-            false,
-        ),
-        Command::Config { command } => (
-            match command {
-                ConfigCommand::List(args) => commands::config::list(args, &ProcessEnv, &mut out),
-                ConfigCommand::Path => commands::config::path(&ProcessEnv, &mut out).map(|()| 0),
-            },
-            false,
-        ),
-        Command::Completions(args) => (
-            commands::completions::run(args, &mut out).map(|()| 0),
-            false,
-        ),
-        Command::Man(args) => (commands::man::run(args, &mut out).map(|()| 0), false),
+    let policy = cli.command.exit_policy();
+    let result = match &cli.command {
+        Command::Get(args) => commands::get::run(args, &ProcessEnv, &palette, &mut out),
+        Command::Ca(args) => commands::ca::run(args, &ProcessEnv, &palette, &mut out),
+        Command::Check(args) => commands::check::run(args, &ProcessEnv, &mut out),
+        Command::Probe(args) => commands::probe::run(args, &ProcessEnv, &palette, &mut out),
+        Command::Exporter(args) => commands::exporter::run(args, &ProcessEnv),
+        Command::Configure(args) => commands::configure::run(args, &ProcessEnv).map(|()| 0),
+        Command::Config { command } => match command {
+            ConfigCommand::List(args) => commands::config::list(args, &ProcessEnv, &mut out),
+            ConfigCommand::Path => commands::config::path(&ProcessEnv, &mut out).map(|()| 0),
+        },
+        Command::Completions(args) => commands::completions::run(args, &mut out).map(|()| 0),
+        Command::Man(args) => commands::man::run(args, &mut out).map(|()| 0),
     };
     match result {
         Ok(status) => ExitCode::from(status),
-        Err(e) => report(&e, check, &mut out),
+        Err(e) => {
+            out.warn(&format!("error: {e}"));
+            ExitCode::from(policy.error_status(&e))
+        }
     }
 }
 
@@ -119,104 +109,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     strsim::damerau_levenshtein(a, b)
 }
 
-/// `check`'s (and `probe`'s) status for any error that stops the whole run: UNKNOWN.
-const CHECK_UNKNOWN: u8 = 3;
-
-/// Whether the arguments that failed to parse were meant for `check` or
-/// `probe` (the commands with the plugin statuses), and which: clap is asked
-/// again, leniently, which subcommand it sees; when even that fails (a value
-/// clap cannot accept), the first subcommand name among the arguments decides.
-fn status_command(args: &[OsString]) -> Option<&'static str> {
-    let named = |name: &str| match name {
-        "check" => Some("check"),
-        "probe" => Some("probe"),
-        _ => None,
-    };
-    match Cli::command()
-        .ignore_errors(true)
-        .try_get_matches_from(args)
-    {
-        Ok(matches) if matches.subcommand_name().is_some() => {
-            matches.subcommand_name().and_then(named)
-        }
-        _ => args
-            .iter()
-            .skip(1)
-            .filter_map(|a| a.to_str())
-            .find(|a| matches!(*a, "check" | "probe" | "get"))
-            .and_then(named),
-    }
-}
-
-/// Whether a `check` command line that failed to parse asked for the plugin
-/// format (the default) and stdout: `-o json`, `-o prometheus` and `--write` do not.
-fn check_output_is_plugin(args: &[OsString]) -> bool {
-    let args: Vec<String> = args
-        .iter()
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
-    let mut format = "plugin".to_string();
-    for (i, arg) in args.iter().enumerate() {
-        let value = match arg.as_str() {
-            "-o" | "--output" => args.get(i + 1).cloned(),
-            a if a.starts_with("--output=") => Some(a["--output=".len()..].to_string()),
-            a if a.starts_with("-o") && a.len() > 2 => Some(a[2..].to_string()),
-            "--write" => return false,
-            a if a.starts_with("--write=") => return false,
-            _ => None,
-        };
-        if let Some(v) = value {
-            format = v;
-        }
-    }
-    format.eq_ignore_ascii_case("plugin")
-}
-
-fn report(e: &Error, check: bool, out: &mut Output) -> ExitCode {
-    out.warn(&format!("error: {e}"));
-    ExitCode::from(if check { CHECK_UNKNOWN } else { e.exit_code() })
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{check_output_is_plugin, edit_distance};
-
-    #[test]
-    fn check_parse_errors_know_whether_stdout_is_the_plugin_format() {
-        let args = |a: &[&str]| {
-            a.iter()
-                .map(|s| s.into())
-                .collect::<Vec<std::ffi::OsString>>()
-        };
-        assert!(check_output_is_plugin(&args(&[
-            "obssl",
-            "check",
-            "x",
-            "--warning",
-            "q"
-        ])));
-        assert!(check_output_is_plugin(&args(&[
-            "obssl", "check", "-o", "plugin", "--bad"
-        ])));
-        assert!(!check_output_is_plugin(&args(&[
-            "obssl", "check", "-o", "json", "--bad"
-        ])));
-        assert!(!check_output_is_plugin(&args(&[
-            "obssl",
-            "check",
-            "--output=prometheus",
-            "--bad"
-        ])));
-        assert!(!check_output_is_plugin(&args(&[
-            "obssl",
-            "check",
-            "-oprometheus",
-            "--bad"
-        ])));
-        assert!(!check_output_is_plugin(&args(&[
-            "obssl", "check", "--write", "f", "--bad"
-        ])));
-    }
+    use super::edit_distance;
 
     #[test]
     fn edit_distance_counts_typos() {

@@ -12,11 +12,11 @@ use crate::expiry::parse_valid_period;
 use jiff::Timestamp;
 use serde_json::Value;
 
-pub mod policy;
-pub mod wire;
+pub mod addresses;
+pub mod judge;
 
-use policy::expiry_finding;
-pub use policy::{worst, Policy, State, Verdict, DEFAULT_CRITICAL_DAYS, DEFAULT_WARNING_DAYS};
+use crate::policy::expiry_finding;
+pub use crate::policy::{worst, Policy, State, Verdict};
 
 /// One instance as `check` saw it: what the query gave and the verdict on it.
 #[derive(Debug)]
@@ -26,7 +26,7 @@ pub struct Checked {
     /// Its CA, with `--ca` (and the query answered).
     pub ca: Option<CaChecked>,
     /// Its tenant addresses on the wire, with `--wire` (and the query answered).
-    pub wire: Option<wire::WireChecked>,
+    pub wire: Option<addresses::WireChecked>,
 }
 
 /// An instance's CA as `check --ca` saw it.
@@ -86,11 +86,7 @@ pub fn evaluate_ca(
             }
         }
     }
-    verdict.findings.extend(findings);
-    verdict
-        .findings
-        .sort_by_key(|finding| std::cmp::Reverse(finding.0));
-    verdict.state = worst(verdict.findings.iter().map(|(s, _)| *s)).unwrap_or(State::Ok);
+    verdict.add_findings(findings);
     CaChecked { result, in_bundle }
 }
 

@@ -6,27 +6,41 @@
 //! while the instances are (see [`crate::fleet::Selected`]).
 
 use crate::api::validate_instance_id;
-use crate::cli::InstanceSelection;
 use crate::error::{Error, Result};
 use crate::files;
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::Path;
 
+/// The instances a command line names (`cli::InstanceSelection` converts into it).
+#[derive(Debug, Clone, Copy)]
+pub struct Named<'a> {
+    /// The id arguments.
+    pub instance_ids: &'a [String],
+    /// `--file PATH` (`-` for stdin).
+    pub file: Option<&'a Path>,
+    /// `--all`.
+    pub all: bool,
+}
+
 /// The ids named by arguments and `--file`, validated, in order, without
 /// duplicates. `stdin` is read when the file is `-`.
-pub fn named_instances(selection: &InstanceSelection, stdin: &mut dyn Read) -> Result<Vec<String>> {
-    if selection.is_empty() {
+pub fn named_instances<'a>(
+    selection: impl Into<Named<'a>>,
+    stdin: &mut dyn Read,
+) -> Result<Vec<String>> {
+    let selection = selection.into();
+    if selection.instance_ids.is_empty() && selection.file.is_none() && !selection.all {
         return Err(Error::usage("no instances given").with_hint(
             "name instance ids as arguments, or use --file PATH (`-` for stdin) or --all",
         ));
     }
     let mut ids = Vec::new();
-    for id in &selection.instance_ids {
+    for id in selection.instance_ids {
         validate_instance_id(id)?;
         ids.push(id.clone());
     }
-    if let Some(path) = &selection.file {
+    if let Some(path) = selection.file {
         let (name, text) = read_id_file(path, stdin)?;
         for (line, id) in parse_id_list(&text) {
             validate_instance_id(id).map_err(|mut e| {
@@ -84,12 +98,26 @@ mod tests {
     use crate::error::ErrorKind;
     use std::path::PathBuf;
 
-    fn selection(ids: &[&str], file: Option<&str>) -> InstanceSelection {
-        InstanceSelection {
+    /// What a command line named, owned.
+    struct Selection {
+        instance_ids: Vec<String>,
+        file: Option<PathBuf>,
+    }
+
+    impl<'a> From<&'a Selection> for Named<'a> {
+        fn from(selection: &'a Selection) -> Self {
+            Named {
+                instance_ids: &selection.instance_ids,
+                file: selection.file.as_deref(),
+                all: false,
+            }
+        }
+    }
+
+    fn selection(ids: &[&str], file: Option<&str>) -> Selection {
+        Selection {
             instance_ids: ids.iter().map(|s| s.to_string()).collect(),
             file: file.map(PathBuf::from),
-            all: false,
-            jobs: 8,
         }
     }
 

@@ -14,10 +14,10 @@ use jiff::{SignedDuration, Timestamp};
 
 /// A certificate with less than this many days left is shown yellow (`check`'s default
 /// `--warning`).
-pub const EXPIRY_WARNING_DAYS: i64 = crate::check::DEFAULT_WARNING_DAYS as i64;
+pub const EXPIRY_WARNING_DAYS: i64 = crate::policy::DEFAULT_WARNING_DAYS as i64;
 /// A certificate with less than this many days left is shown red (`check`'s default
 /// `--critical`).
-pub const EXPIRY_CRITICAL_DAYS: i64 = crate::check::DEFAULT_CRITICAL_DAYS as i64;
+pub const EXPIRY_CRITICAL_DAYS: i64 = crate::policy::DEFAULT_CRITICAL_DAYS as i64;
 
 /// Decides whether to colour standard output.
 ///

@@ -20,11 +20,11 @@
 
 use crate::api::tenants::{Discovered, Network, SkipReason, Skipped, TenantAddress};
 use crate::api::{Api, SslStatus};
-use crate::check::wire::{address_timeout, AddressChecked, WireChecked};
+use crate::check::addresses::{address_timeout, AddressChecked, WireChecked};
 use crate::check::Policy;
-use crate::cli::NetworkChoice;
 use crate::error::Result;
 use crate::fleet::pool;
+use crate::formats::NetworkChoice;
 use crate::probe::{self, Login, Target, WireSettings};
 use crate::sanitize::visible;
 use crate::trace::Trace;
@@ -290,7 +290,7 @@ fn probe_jobs<'a>(
     jobs.into_iter()
         .zip(facts)
         .map(|(job, facts)| {
-            let findings = probe::judge(&facts, status(&job), &run.policy);
+            let findings = probe::findings(&facts, status(&job), &run.policy);
             let checked = AddressChecked {
                 tenant: job.tenant,
                 target: job.target,

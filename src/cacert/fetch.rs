@@ -6,12 +6,11 @@
 //! with the API calls' timeout and retries (connection failures and HTTP
 //! 429/502/503/504, with backoff).
 
-use crate::client::{backoff, connect_bound, plain_agent, Budget, RETRY_STATUSES};
+use crate::client::{backoff, connect_bound, plain_agent, Budget, Transport, RETRY_STATUSES};
 use crate::endpoint::{is_loopback_host, redact_userinfo, Endpoint};
 use crate::error::{Error, ErrorKind, Result};
 use crate::sanitize::shown;
-use crate::trace::Trace;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use ureq::http::Uri;
 
 /// Largest CA download obssl reads.
@@ -20,11 +19,7 @@ pub const MAX_DOWNLOAD_BYTES: u64 = 1024 * 1024;
 /// How downloads are made: the API's timeout, retries and extra roots.
 #[derive(Clone)]
 pub struct FetchConfig {
-    pub timeout: Duration,
-    pub retries: u32,
-    pub backoff_base: Duration,
-    pub extra_roots: Vec<ureq::tls::Certificate<'static>>,
-    pub trace: Trace,
+    pub transport: Transport,
     /// The run's deadline (`check`), when there is one.
     pub deadline: Option<Instant>,
 }
@@ -98,11 +93,15 @@ pub fn download(url: &str, config: &FetchConfig) -> Result<Vec<u8>> {
     let checked = check_url(url)?;
     let agent = plain_agent(
         &checked.origin,
-        config.timeout,
-        &config.extra_roots,
-        config.trace,
+        config.transport.timeout,
+        &config.transport.extra_roots,
+        config.transport.trace,
     )?;
-    let budget = Budget::new(config.timeout, config.retries, config.deadline);
+    let budget = Budget::new(
+        config.transport.timeout,
+        config.transport.retries,
+        config.deadline,
+    );
     let mut attempt = 1;
     loop {
         let result = attempt_download(
@@ -127,14 +126,14 @@ pub fn download(url: &str, config: &FetchConfig) -> Result<Vec<u8>> {
         if !retried || !budget.another_after(attempt) {
             return result.map_err(give_up);
         }
-        let wait = backoff(config.backoff_base, attempt);
+        let wait = backoff(config.transport.backoff_base, attempt);
         if !budget.fits(wait) {
             return result.map_err(give_up);
         }
-        config.trace.info(|| {
+        config.transport.trace.info(|| {
             format!(
                 "* CA download: retry {attempt}/{} in {} ms",
-                config.retries,
+                config.transport.retries,
                 wait.as_millis()
             )
         });
@@ -192,8 +191,9 @@ fn attempt_download(
     if remaining.is_zero() {
         return Err(Failure::Network("no time left for it".into()));
     }
-    let attempt_limit = remaining.min(config.timeout);
+    let attempt_limit = remaining.min(config.transport.timeout);
     config
+        .transport
         .trace
         .info(|| format!("> GET {} (CA download, no credentials)", shown(url)));
     let started = Instant::now();
@@ -208,6 +208,7 @@ fn attempt_download(
         .map_err(|e| network(e, host))?;
     let status = response.status().as_u16();
     config
+        .transport
         .trace
         .info(|| format!("< {status} ({} ms)", started.elapsed().as_millis()));
     if status != 200 {

@@ -4,14 +4,16 @@
 //! [`CaSource`] downloads each distinct URL once per run.
 
 mod archive;
+mod ca_file;
 mod cert;
 mod fetch;
 mod parse;
 
 pub use archive::Unpacked;
+pub use ca_file::CaFile;
 pub use cert::CaCert;
 pub use fetch::FetchConfig;
-pub use parse::{certificates_in, describe, hex, to_pem};
+pub use parse::{describe, hex, to_pem};
 
 use crate::api::SslStatus;
 use crate::config::Settings;
@@ -38,15 +40,7 @@ impl CaSource {
     /// bounded by `deadline` when given (`check`'s run limit).
     pub fn from_settings(settings: &Settings, deadline: Option<Instant>) -> CaSource {
         CaSource::new(FetchConfig {
-            timeout: settings.timeout,
-            retries: settings.retries,
-            backoff_base: settings.backoff_base,
-            extra_roots: settings
-                .ca_bundle
-                .as_ref()
-                .map(|bundle| bundle.certs.clone())
-                .unwrap_or_default(),
-            trace: settings.trace,
+            transport: settings.transport(),
             deadline,
         })
     }
@@ -65,6 +59,7 @@ impl CaSource {
         if let Ok(unpacked) = &result {
             for (name, why) in &unpacked.skipped {
                 self.config
+                    .transport
                     .trace
                     .info(|| format!("* CA archive: skipped {name} ({why})"));
             }

@@ -1,13 +1,31 @@
-//! The settings' value types as clap value enums. The types live in
-//! `config` (free of clap); here is what `--help` says about each value.
+//! The settings' value types (`config`) and the commands' own value sets (`formats`) as
+//! clap value enums. The types are free of clap; here is what `--help` says about each value.
 //! Parsing is clap's default: exact names, case-sensitive.
 
 // The help texts are terminal text: URLs stay bare.
 #![allow(rustdoc::bare_urls)]
 
 use crate::config::{literal, ColorChoice, OutputFormat, Site};
+use crate::formats::{CaFormat, CheckFormat, LogFormat, NetworkChoice, ProbeFormat};
 use clap::builder::PossibleValue;
 use clap::ValueEnum;
+
+/// The commands' own value sets (`crate::formats`): each value's name and help as it says.
+macro_rules! value_enums {
+    ($($name:ident),*) => {$(
+        impl ValueEnum for $name {
+            fn value_variants<'a>() -> &'a [Self] {
+                $name::ALL
+            }
+
+            fn to_possible_value(&self) -> Option<PossibleValue> {
+                Some(PossibleValue::new(self.name()).help(self.help()))
+            }
+        }
+    )*};
+}
+
+value_enums!(CaFormat, CheckFormat, ProbeFormat, LogFormat, NetworkChoice);
 
 impl ValueEnum for OutputFormat {
     fn value_variants<'a>() -> &'a [Self] {

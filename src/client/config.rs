@@ -14,6 +14,22 @@ pub struct AccessKey {
     pub secret: Secret,
 }
 
+/// How obssl's HTTP requests go (the API's and the CA downloads'): the limits, the extra
+/// roots, what `-v` tells. Read from the settings in one place (`Settings::transport`).
+#[derive(Clone)]
+pub struct Transport {
+    /// Bound on one attempt (the digest handshake included).
+    pub timeout: Duration,
+    /// Retries after the first attempt, for transient failures only.
+    pub retries: u32,
+    /// The first backoff before a retry (doubling; full jitter).
+    pub backoff_base: Duration,
+    /// Certificates trusted in addition to the built-in roots.
+    pub extra_roots: Vec<ureq::tls::Certificate<'static>>,
+    /// What `-v` asked to be told on stderr.
+    pub trace: Trace,
+}
+
 /// Everything the client needs to know, and nothing more.
 #[derive(Clone)]
 pub struct ClientConfig {

@@ -50,7 +50,7 @@ mod retry;
 pub(crate) mod tls_error;
 
 pub use agent::{connect_bound, plain_agent};
-pub use config::{AccessKey, ClientConfig};
+pub use config::{AccessKey, ClientConfig, Transport};
 pub use error::{is_lookup_failure, TransportError};
 pub use retry::parse_retry_after;
 pub(crate) use retry::{backoff, Budget, RETRY_STATUSES};

@@ -7,14 +7,16 @@
 //! exits 0 once the metrics of a run are written: the states are in the
 //! metrics, and a timer that writes them must not show as failed.
 
-use crate::cacert::{certificates_in, describe, CaCert, CaSource};
-use crate::check::wire::add_wire_findings;
-use crate::check::{evaluate, evaluate_ca, Checked, Policy};
-use crate::cli::{CheckArgs, CheckFormat, PolicyArgs};
+use crate::check::addresses::add_wire_findings;
+use crate::check::judge::Judge;
+use crate::check::Checked;
+use crate::cli::{CheckArgs, PolicyArgs, WireArgs};
 use crate::config::{ConfigSource, Environment, FlagSettings, Settings};
 use crate::error::{Error, Result};
 use crate::fleet::{self, Outcome};
+use crate::formats::CheckFormat;
 use crate::output::{check_writable_target, write_atomically, write_atomically_with, Output};
+use crate::probe::Login;
 use crate::render::error::error_line;
 use crate::render::plugin::unknown_line;
 use crate::render::prometheus::render_run_metrics;
@@ -61,15 +63,7 @@ fn check(
     started: std::time::Instant,
 ) -> Result<u8> {
     // Everything the user typed is checked before any network traffic.
-    let mut judge = Judge::new(&args.policy)?;
-    if args.wire {
-        judge = judge.for_wire();
-    }
-    let login = args
-        .db_user
-        .as_deref()
-        .map(|user| super::probe::db_login(user, env))
-        .transpose()?;
+    let (mut judge, login) = judge_and_login(&args.policy, args.wire, &args.wire_args, env)?;
     if let Some(path) = &args.write {
         check_writable_target(path)?;
     }
@@ -96,10 +90,10 @@ fn check(
     judge.start_run(&settings, Some(deadline));
     let wire = args.wire.then(|| WireRun {
         jobs: usize::from(args.selection.jobs),
-        address_timeout: crate::check::wire::ADDRESS_TIMEOUT,
+        address_timeout: crate::check::addresses::ADDRESS_TIMEOUT,
         deadline: Some(deadline),
         login,
-        network: args.network,
+        network: args.wire_args.network,
         policy: judge.policy,
         trace: settings.trace,
         extra_ca: None,
@@ -161,6 +155,26 @@ fn check(
     Ok(exit_status(args, state.code()))
 }
 
+/// What `check` and `exporter` read of the policy and wire flags before any network traffic:
+/// the judge (with `--wire`, one that reads every CA for the probes) and `--db-user`'s login.
+pub(super) fn judge_and_login(
+    policy: &PolicyArgs,
+    wire: bool,
+    wire_args: &WireArgs,
+    env: &dyn Environment,
+) -> Result<(Judge, Option<Login>)> {
+    let mut judge = Judge::new(policy)?;
+    if wire {
+        judge = judge.for_wire();
+    }
+    let login = wire_args
+        .db_user
+        .as_deref()
+        .map(|user| super::probe::db_login(user, env))
+        .transpose()?;
+    Ok((judge, login))
+}
+
 /// The exit status of a run whose report was written: the worst state's, except for
 /// metrics written to a file (`-o prometheus --write FILE`), 0: the states are in the file.
 fn exit_status(args: &CheckArgs, worst: u8) -> u8 {
@@ -168,132 +182,6 @@ fn exit_status(args: &CheckArgs, worst: u8) -> u8 {
         (CheckFormat::Prometheus, Some(_)) => 0,
         _ => worst,
     }
-}
-
-/// How `check` and `exporter` judge each answer: the policy, and with `--ca`
-/// the CA of each instance (each distinct `caUrl` downloaded once per run),
-/// held against `--ca-file`'s fingerprints.
-pub(crate) struct Judge {
-    pub policy: Policy,
-    ca: bool,
-    /// `check --wire`: the CAs are downloaded for the probes even without `--ca`.
-    wire: bool,
-    cas: Option<CaSource>,
-    /// `--ca-file`: its name as shown, and its fingerprints.
-    bundle: Option<(String, Vec<String>)>,
-}
-
-impl Judge {
-    /// Checks the policy flags and reads `--ca-file`, before any network traffic.
-    /// Without --warning, a --critical above the default warning raises the
-    /// warning with it (`-c 45` alone means "45 days is critical"); an explicit
-    /// --warning below --critical is a mistake.
-    pub(crate) fn new(args: &PolicyArgs) -> Result<Judge> {
-        let days = Policy::with_days(args.warning, args.critical)?;
-        let bundle = match &args.ca_file {
-            Some(path) => Some((path.display().to_string(), read_ca_file(path)?)),
-            None => None,
-        };
-        Ok(Judge {
-            policy: Policy {
-                require_force_ssl: args.require_force_ssl,
-                require_auto_update: args.require_auto_update,
-                ..days
-            },
-            ca: args.ca || bundle.is_some(),
-            wire: false,
-            cas: None,
-            bundle,
-        })
-    }
-
-    /// Starts a run: with `--ca`, the CAs are downloaded anew (once per
-    /// distinct URL), each download ending by `deadline`.
-    pub(crate) fn start_run(&mut self, settings: &Settings, deadline: Option<std::time::Instant>) {
-        self.cas = (self.ca || self.wire).then(|| CaSource::from_settings(settings, deadline));
-    }
-
-    /// With `check --wire`: each instance's CA is read for the probes, `--ca` or not.
-    pub(crate) fn for_wire(mut self) -> Judge {
-        self.wire = true;
-        self
-    }
-
-    /// Judges one answer (and its CA) at `now`; `on_error` sees the
-    /// instance's error and its CA's, if any.
-    pub(crate) fn judge(
-        &mut self,
-        outcome: Outcome,
-        now: jiff::Timestamp,
-        on_error: &mut dyn FnMut(&Error),
-    ) -> Checked {
-        self.judge_keeping_ca(outcome, now, on_error).0
-    }
-
-    /// [`Judge::judge`], and the instance's CA certificates as read (when they were: the
-    /// query answered, with `--ca` or `--wire`).
-    pub(crate) fn judge_keeping_ca(
-        &mut self,
-        outcome: Outcome,
-        now: jiff::Timestamp,
-        on_error: &mut dyn FnMut(&Error),
-    ) -> (Checked, Option<Result<Vec<CaCert>>>) {
-        if let Err(e) = &outcome.result {
-            on_error(e);
-        }
-        let mut verdict = evaluate(outcome.result.as_ref(), &self.policy, now);
-        let ca_result = match (&mut self.cas, &outcome.result) {
-            (Some(cas), Ok(status)) => Some(
-                cas.of_instance(&outcome.instance_id, status)
-                    .map(|unpacked| unpacked.certificates.clone()),
-            ),
-            _ => None,
-        };
-        if let Some(Err(e)) = &ca_result {
-            on_error(e);
-        }
-        let ca = match (self.ca, &ca_result) {
-            (true, Some(result)) => {
-                let bundle = self
-                    .bundle
-                    .as_ref()
-                    .map(|(name, prints)| (name.as_str(), prints.as_slice()));
-                Some(evaluate_ca(
-                    &mut verdict,
-                    result.clone(),
-                    bundle,
-                    &self.policy,
-                    now,
-                ))
-            }
-            _ => None,
-        };
-        let checked = Checked {
-            outcome,
-            verdict,
-            ca,
-            wire: None,
-        };
-        (checked, ca_result)
-    }
-}
-
-/// The SHA-256 fingerprints of the certificates of `--ca-file` (PEM), read
-/// before any network traffic: a regular file of at most
-/// [`MAX_CA_BUNDLE_BYTES`](crate::files::MAX_CA_BUNDLE_BYTES), as `--ca-bundle`
-/// (a FIFO or a device is refused at once, never waited on nor read without end).
-fn read_ca_file(path: &std::path::Path) -> Result<Vec<String>> {
-    let bad = |why: String| {
-        Error::usage(format!("cannot use --ca-file {}: {why}", path.display()))
-            .with_hint("give the PEM file your clients trust, e.g. the one written by `obssl ca ID --out FILE`")
-    };
-    let bytes = crate::files::read_regular(path, crate::files::MAX_CA_BUNDLE_BYTES)
-        .map_err(|e| bad(e.to_string()))?;
-    let certs = certificates_in(&bytes).map_err(bad)?;
-    certs
-        .iter()
-        .map(|der| describe(der).map(|c| c.fingerprint).map_err(bad))
-        .collect()
 }
 
 /// An instance judged, waiting for `--wire`'s probes: with its CA's certificates (DER) or why

@@ -5,7 +5,7 @@
 use super::failure::{transport_failure, FailureContext};
 use crate::api::Api;
 use crate::client::cache::NonceCache;
-use crate::client::{AccessKey, ApiClient, ClientConfig};
+use crate::client::{AccessKey, ApiClient, ClientConfig, Transport};
 use crate::config::{NonceCacheSetting, Settings};
 use crate::error::Result;
 
@@ -30,6 +30,13 @@ pub fn connect(settings: &Settings) -> Result<Api> {
 
 /// What the HTTP client needs of `settings`.
 pub fn client_config(settings: &Settings) -> ClientConfig {
+    let Transport {
+        timeout,
+        retries,
+        backoff_base,
+        extra_roots,
+        trace,
+    } = settings.transport();
     ClientConfig {
         endpoint: settings.endpoint.clone(),
         access_key: AccessKey {
@@ -37,15 +44,11 @@ pub fn client_config(settings: &Settings) -> ClientConfig {
             secret: settings.credentials.access_key_secret.clone(),
         },
         project_id: settings.project_id.clone(),
-        timeout: settings.timeout,
-        retries: settings.retries,
-        backoff_base: settings.backoff_base,
-        extra_roots: settings
-            .ca_bundle
-            .as_ref()
-            .map(|bundle| bundle.certs.clone())
-            .unwrap_or_default(),
-        trace: settings.trace,
+        timeout,
+        retries,
+        backoff_base,
+        extra_roots,
+        trace,
         nonce_cache: match settings.nonce_cache {
             NonceCacheSetting::On { ttl } => NonceCache::default_dir().map(|dir| {
                 NonceCache::new(

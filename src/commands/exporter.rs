@@ -7,7 +7,6 @@
 
 use crate::api::CallCounts;
 use crate::cli::ExporterArgs;
-use crate::commands::check::Judge;
 use crate::config::{ConfigSource, Environment, FlagSettings, Settings};
 use crate::error::{Error, Result};
 use crate::exporter::handler;
@@ -28,15 +27,8 @@ use std::time::Duration;
 /// Runs the exporter; returns 0 once stopped by a signal.
 pub fn run(args: &ExporterArgs, env: &dyn Environment) -> Result<u8> {
     crate::exporter::refresh::limit_arenas();
-    let mut judge = Judge::new(&args.policy)?;
-    if args.wire {
-        judge = judge.for_wire();
-    }
-    let login = args
-        .db_user
-        .as_deref()
-        .map(|user| super::probe::db_login(user, env))
-        .transpose()?;
+    let (judge, login) =
+        super::check::judge_and_login(&args.policy, args.wire, &args.wire_args, env)?;
     let selection = args.selection();
     let web = match &args.web_config_file {
         Some(path) => WebConfig::load(path).map_err(|e| {
@@ -129,10 +121,10 @@ pub fn run(args: &ExporterArgs, env: &dyn Environment) -> Result<u8> {
     );
     refresher.wire = args.wire.then(|| WireRun {
         jobs: usize::from(selection.jobs),
-        address_timeout: crate::check::wire::ADDRESS_TIMEOUT,
+        address_timeout: crate::check::addresses::ADDRESS_TIMEOUT,
         deadline: None,
         login,
-        network: args.network,
+        network: args.wire_args.network,
         policy: refresher.judge.policy,
         trace: refresher.settings.trace,
         extra_ca: None,

@@ -11,15 +11,16 @@
 //! 2 CRITICAL, 3 UNKNOWN (an address unreached, an instance that could not be
 //! read, and any error that stops the run).
 
-use crate::cacert::{certificates_in, CaSource};
+use crate::cacert::{CaFile, CaSource};
 use crate::check::{worst, Policy, State};
-use crate::cli::{NetworkChoice, ProbeArgs};
+use crate::cli::ProbeArgs;
 use crate::config::{
     db_password, db_user, ConfigSource, Environment, FlagSettings, Settings, ENV_DB_PASSWORD,
     ENV_DB_PASSWORD_FILE,
 };
 use crate::error::{Error, Result};
 use crate::fleet::{self, Outcome};
+use crate::formats::NetworkChoice;
 use crate::output::Output;
 use crate::probe::{Login, Target};
 use crate::render::error::error_line;
@@ -29,7 +30,6 @@ use crate::selection;
 use crate::style::Palette;
 use crate::trace::Trace;
 use crate::wire::{probe_addresses, probe_instances, WireInput, WireRun};
-use rustls::pki_types::CertificateDer;
 use std::ops::ControlFlow;
 use std::time::Duration;
 
@@ -45,7 +45,7 @@ pub fn run(
     out: &mut Output,
 ) -> Result<u8> {
     // Everything the user typed is checked before any network traffic.
-    let policy = Policy::with_days(args.warning, args.critical)?;
+    let policy = Policy::with_days(args.days.warning, args.days.critical)?;
     let addresses = args
         .address
         .iter()
@@ -62,7 +62,11 @@ pub fn run(
             "name instance ids (or --file PATH, --all), or give --address HOST[:PORT]",
         ));
     }
-    let extra_ca = args.ca_file.as_deref().map(read_ca_file).transpose()?;
+    let extra_ca = args
+        .ca_file
+        .as_deref()
+        .map(|path| CaFile::read(path).map(CaFile::anchors))
+        .transpose()?;
     let login = login(args, env)?;
     if login
         .as_ref()
@@ -79,7 +83,7 @@ pub fn run(
         address_timeout: Duration::from_secs_f64(args.connection.timeout),
         deadline: None,
         login,
-        network: args.network,
+        network: args.wire.network,
         policy,
         trace: Trace::new(args.connection.verbose),
         extra_ca,
@@ -158,7 +162,7 @@ pub fn run(
                     out.warn(&format!(
                         "warning: instance {} lists no online {} address to probe",
                         input.instance_id,
-                        network_words(args.network)
+                        network_words(args.wire.network)
                     ));
                     failed.push(State::Unknown);
                 }
@@ -166,7 +170,7 @@ pub fn run(
                     out.warn(&format!(
                         "warning: instance {} lists no {} address to probe ({} skipped: -v names each)",
                         input.instance_id,
-                        network_words(args.network),
+                        network_words(args.wire.network),
                         wire.skipped.len()
                     ));
                     failed.push(State::Unknown);
@@ -202,7 +206,7 @@ fn network_words(choice: NetworkChoice) -> &'static str {
 fn login(args: &ProbeArgs, env: &dyn Environment) -> Result<Option<Login>> {
     let profile = args.connection.settings.profile.as_deref();
     let config = ConfigSource::locate(env);
-    db_user(args.db_user.as_deref(), env, &config, profile)?
+    db_user(args.wire.db_user.as_deref(), env, &config, profile)?
         .map(|user| db_login_in(&user.value, env, &config, profile))
         .transpose()
 }
@@ -242,17 +246,4 @@ fn db_login_in(
         user: user.to_owned(),
         password,
     })
-}
-
-/// The certificates of `--ca-file`.
-fn read_ca_file(path: &std::path::Path) -> Result<Vec<CertificateDer<'static>>> {
-    let bad = |why: String| {
-        Error::usage(format!("cannot use --ca-file {}: {why}", path.display())).with_hint(
-            "give a PEM file of CA certificates, e.g. the one written by `obssl ca ID --out FILE`",
-        )
-    };
-    let bytes = crate::files::read_regular(path, crate::files::MAX_CA_BUNDLE_BYTES)
-        .map_err(|e| bad(e.to_string()))?;
-    let certs = certificates_in(&bytes).map_err(bad)?;
-    Ok(certs.into_iter().map(CertificateDer::from).collect())
 }

@@ -3,7 +3,7 @@
 //! from the environment and the config file). Neither clap nor ureq is needed
 //! to use them.
 
-use super::names::literal;
+use super::literals::literal;
 
 /// The output format of `get` (and of `config list`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,6 +131,9 @@ mod tests {
         assert_eq!(names.join(", "), Site::NAMES);
         assert_eq!(Site::from_name(" CN "), Some(Site::Cn));
         assert_eq!(Site::from_name("mars"), None);
-        assert_eq!(Site::Intl.base_url(), super::super::names::DEFAULT_ENDPOINT);
+        assert_eq!(
+            Site::Intl.base_url(),
+            super::super::literals::DEFAULT_ENDPOINT
+        );
     }
 }

@@ -8,7 +8,7 @@
 
 use super::file::Profile;
 use super::file_source::{profile_name, ConfigSource};
-use super::names::{ENV_DB_PASSWORD, ENV_DB_PASSWORD_FILE};
+use super::literals::{ENV_DB_PASSWORD, ENV_DB_PASSWORD_FILE};
 use super::secret_source::{
     credential_file, in_profile, SecretKind, SecretRef, ENV_CREDENTIALS_DIRECTORY,
 };

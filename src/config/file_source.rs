@@ -2,7 +2,7 @@
 //! and the selected profile in it.
 
 use super::file::{ConfigFile, Profile};
-use super::names::{DEFAULT_PROFILE, ENV_CONFIG, ENV_PROFILE};
+use super::literals::{DEFAULT_PROFILE, ENV_CONFIG, ENV_PROFILE};
 use super::settings::Environment;
 use super::source::{Source, Sourced};
 use crate::error::{Error, Result};

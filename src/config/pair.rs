@@ -2,7 +2,7 @@
 //! highest source holding either half must hold both.
 
 use super::file_source::ProfileLookup;
-use super::names::{
+use super::literals::{
     ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_ACCESS_KEY_SECRET_FILE, ENV_OB_ACCESS_KEY_ID,
     ENV_OB_ACCESS_KEY_SECRET,
 };

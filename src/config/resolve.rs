@@ -4,7 +4,7 @@
 use super::ca_bundle::CaBundle;
 use super::choices::{OutputFormat, Site};
 use super::file_source::{profile_name, ConfigSource, ProfileLookup};
-use super::names::{
+use super::literals::{
     DEFAULT_BACKOFF_BASE, DEFAULT_ENDPOINT, DEFAULT_RETRIES, DEFAULT_TIMEOUT_SECONDS,
     ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_CA_BUNDLE, ENV_ENDPOINT, ENV_NONCE_CACHE,
     ENV_NONCE_CACHE_TTL, ENV_OB_ACCESS_KEY_ID, ENV_OB_ACCESS_KEY_SECRET, ENV_OUTPUT,

@@ -4,7 +4,7 @@
 //! trimmed, is the secret. Its standard error is never shown, and neither is
 //! its output when it fails: either may hold the secret.
 
-use super::names::ENV_TEST_SECRET_COMMAND_TIMEOUT_MS;
+use super::literals::ENV_TEST_SECRET_COMMAND_TIMEOUT_MS;
 use super::secret_kind::SecretKind;
 use super::source::Source;
 use crate::error::{Error, Result};

@@ -43,6 +43,24 @@ pub struct Settings {
     pub nonce_cache: NonceCacheSetting,
 }
 
+impl Settings {
+    /// How the requests of a command run with these settings go (the API's and the CA
+    /// downloads'): the one place the client's limits are read from the settings.
+    pub fn transport(&self) -> crate::client::Transport {
+        crate::client::Transport {
+            timeout: self.timeout,
+            retries: self.retries,
+            backoff_base: self.backoff_base,
+            extra_roots: self
+                .ca_bundle
+                .as_ref()
+                .map(|bundle| bundle.certs.clone())
+                .unwrap_or_default(),
+            trace: self.trace,
+        }
+    }
+}
+
 /// The nonce cache's setting: on (with its time to live) or off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NonceCacheSetting {

@@ -9,7 +9,7 @@
 //! never carry the secret, a nonce or an `Authorization` value) and the
 //! request lines of scrapes (method and path; no header is logged).
 
-use crate::cli::LogFormat;
+use crate::formats::LogFormat;
 use crate::output::warn_line;
 use crate::sanitize::visible;
 use serde_json::{Map, Value};

@@ -11,9 +11,9 @@
 use super::log::{Level, Log};
 use super::metrics::{render, Kept, Served, Status};
 use crate::api::{Api, CallCounts};
-use crate::check::wire::{add_wire_findings, WireChecked};
+use crate::check::addresses::{add_wire_findings, WireChecked};
+use crate::check::judge::Judge;
 use crate::check::Checked;
-use crate::commands::check::Judge;
 use crate::config::Settings;
 use crate::error::Error;
 use crate::fleet::{self, Outcome, Selected};
@@ -383,7 +383,7 @@ fn log_unknown(
     up: bool,
     checked: &crate::check::Checked,
 ) {
-    use crate::check::policy::State;
+    use crate::policy::State;
     if !up || checked.verdict.state != State::Unknown {
         logged.remove(id);
         return;

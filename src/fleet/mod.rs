@@ -24,7 +24,7 @@
 //! no new instance is then started, and those never started fail with
 //! `not_queried`.
 
-mod names;
+mod instance_names;
 pub mod pool;
 mod work;
 mod workers;

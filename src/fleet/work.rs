@@ -2,7 +2,7 @@
 //! the instance list while `--all` reads it, and which task comes next
 //! (pages first, instances within the [`REORDER_WINDOW`]).
 
-use super::names::read_names;
+use super::instance_names::read_names;
 use crate::api::{self, Api, InstancePage, SslStatus, MAX_LIST_PAGES};
 use crate::error::{Error, Result};
 use std::collections::{BTreeMap, HashMap};

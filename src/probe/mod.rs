@@ -2,7 +2,7 @@
 //! connects (each resolved address in turn, within the timeout), reads the
 //! MySQL handshake ([`mysql`]), asks for TLS the MySQL way (SSLRequest) and
 //! runs it ([`tls`]), and reports the facts without policy ([`WireFacts`]);
-//! [`judge`] holds them against the policy and the API's answer.
+//! [`findings`] holds them against the policy and the API's answer.
 //!
 //! With a [`Login`], it logs in once over TLS (only when the chain verified
 //! against the instance's CA and the name matched: no credential, not even a
@@ -15,20 +15,22 @@
 //! `no-greeting`; one whose first bytes are not a MySQL greeting is `not-mysql`.
 
 mod auth;
+mod connect;
 mod facts;
-mod judge;
+mod findings;
 pub mod mysql;
+mod session;
 pub mod tls;
-mod wire;
 
 // The module's whole interface; not every item is used outside tests.
+#[allow(unused_imports)]
+pub use connect::GREETING_WAIT;
 #[allow(unused_imports)]
 pub use facts::{
     Login, Plaintext, ServedCert, Target, TlsFailure, TlsSession, Unreached, WireFacts,
     WireSettings, DEFAULT_PORT,
 };
 #[allow(unused_imports)]
-pub use judge::{judge, Finding, API_INCOMPLETE};
+pub use findings::{findings, Finding, API_INCOMPLETE};
+pub use session::probe;
 pub use tls::Trust;
-#[allow(unused_imports)]
-pub use wire::{probe, GREETING_WAIT};

@@ -9,8 +9,8 @@
 
 use super::shared::{pairs_table, pretty_json, Pair};
 use crate::cacert::CaCert;
-use crate::cli::CaFormat;
 use crate::expiry::describe_time_left;
+use crate::formats::CaFormat;
 use crate::sanitize::visible;
 use crate::style::{expiry_tone, Palette};
 use jiff::Timestamp;

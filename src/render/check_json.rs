@@ -98,7 +98,7 @@ fn instance_object(c: &Checked) -> Value {
         object["ca"] = ca_object(ca);
     }
     if let Some(wire) = &c.wire {
-        object["wire"] = super::wire::wire_object(wire);
+        object["wire"] = super::addresses::wire_object(wire);
     }
     object
 }

@@ -9,6 +9,7 @@
 //! Renderers return text and never write: the text goes out through
 //! [`crate::output`], the output boundary.
 
+pub mod addresses;
 pub mod ca;
 pub mod check_json;
 pub mod config_list;
@@ -24,11 +25,10 @@ pub mod prometheus;
 mod shared;
 mod spool;
 pub mod table;
-pub mod wire;
 
 use crate::check::{Checked, Policy, State, Tally};
-use crate::cli::CheckFormat;
 use crate::config::OutputFormat;
+use crate::formats::CheckFormat;
 use crate::style::Palette;
 use jiff::Timestamp;
 pub use shared::Answers;

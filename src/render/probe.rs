@@ -13,10 +13,10 @@
 use super::shared::{json_line, new_table, pretty_json, table_text, MISSING};
 use crate::api::tenants::{AddressSource, SkipReason, Skipped};
 use crate::api::SslStatus;
-use crate::check::wire::{AddressChecked, WireChecked};
+use crate::check::addresses::{AddressChecked, WireChecked};
 use crate::check::State;
-use crate::cli::ProbeFormat;
 use crate::expiry::{describe_time_left, parse_valid_period};
+use crate::formats::ProbeFormat;
 use crate::probe::{Finding, Plaintext, Trust, WireFacts};
 use crate::sanitize::{cell_lines, visible};
 use crate::style::{expiry_tone, Palette, Tone};

@@ -9,9 +9,9 @@
 //! could not list) still replaces the file instead of leaving the previous
 //! run's "all OK" in place. The formats themselves are in [`super::exposition`].
 
+use super::addresses::{wire_series, WireSeries, WIRE_FAMILIES};
 use super::exposition::{Exposition, FamilyHead};
 use super::spool::Spool;
-use super::wire::{wire_series, WireSeries, WIRE_FAMILIES};
 use crate::cacert::CaCert;
 use crate::check::{CaChecked, Checked};
 use serde_json::Value;

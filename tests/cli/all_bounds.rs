@@ -4,8 +4,8 @@
 //! after the first are read concurrently, while the instances already
 //! listed are (issue 15), and a page that fails is the error of the run.
 
-use crate::fleet::listed;
-use crate::util::*;
+use crate::support::listed;
+use crate::support::*;
 use obssl_mock::MockConfig;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;

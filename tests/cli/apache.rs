@@ -198,7 +198,7 @@ impl Apache {
     pub fn obssl(&self, home: &Path) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_obssl"));
         cmd.env_clear()
-            .envs(crate::util::isolated_env(home))
+            .envs(crate::support::isolated_env(home))
             .env("OBSSL_ENDPOINT", self.base_url())
             .env("OBSSL_ACCESS_KEY_ID", USER)
             .env("OBSSL_ACCESS_KEY_SECRET", SECRET);

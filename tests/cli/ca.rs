@@ -3,7 +3,7 @@
 //! no credentials at the CA host, the limits, the http refusal, and `check`'s
 //! thresholds, `--ca-file` and metrics.
 
-use crate::util::*;
+use crate::support::*;
 use obssl_mock::{MockConfig, MockServer, EXPIRING_CA_DAYS};
 use prometheus_parse::{Scrape, Value as PromValue};
 use serde_json::Value;

@@ -2,7 +2,8 @@
 //! form, Prometheus output read back with a real parser, `--write`, and the
 //! plugin exit statuses for usage and configuration errors.
 
-use crate::util::*;
+use crate::support::prometheus::parse_prometheus;
+use crate::support::*;
 use obssl_mock::{MockConfig, MockServer};
 use predicates::prelude::*;
 use prometheus_parse::{Scrape, Value as PromValue};
@@ -14,27 +15,6 @@ fn check(mock: &MockServer, home: &Path, args: &[&str]) -> assert_cmd::Command {
     let mut cmd = obssl_for(mock, home);
     cmd.arg("check").args(args);
     cmd
-}
-
-/// Parses Prometheus text; every sample's family must have HELP and TYPE.
-pub(crate) fn parse_prometheus(text: &str) -> Scrape {
-    for line in text.lines() {
-        assert!(!line.trim().is_empty(), "no blank lines:\n{text}");
-    }
-    let scrape = Scrape::parse(text.lines().map(|l| Ok(l.to_string()))).expect("parses");
-    for sample in &scrape.samples {
-        assert!(
-            scrape.docs.contains_key(&sample.metric),
-            "HELP for {}",
-            sample.metric
-        );
-        assert!(
-            text.contains(&format!("# TYPE {} gauge\n", sample.metric)),
-            "TYPE for {}",
-            sample.metric
-        );
-    }
-    scrape
 }
 
 /// The unlabelled run-level gauge `name`, when present.

@@ -3,16 +3,15 @@
 //! answers), and what a monitoring system reads of them: the plugin lines and exit status, the
 //! JSON report, the Prometheus series read back with a real parser.
 
-use crate::check::parse_prometheus;
-use crate::util::*;
+use crate::support::mysql::{greeting, greeting_server, NO_SSL_CAPABILITIES};
+use crate::support::prometheus::parse_prometheus;
+use crate::support::*;
 use obssl_mock::{MockConfig, MockServer, MockTenantAddress};
 use prometheus_parse::{Scrape, Value as PromValue};
 use serde_json::Value;
 use std::io::Write;
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::Path;
-use std::thread;
-use std::time::Duration;
 
 /// The mock, `instance`'s tenant addresses at these loopback ports.
 fn mock_with(instance: &str, ports: &[u16]) -> MockServer {
@@ -33,57 +32,6 @@ fn check_wire(mock: &MockServer, home: &Path, args: &[&str]) -> Run {
     let mut cmd = obssl_for(mock, home);
     cmd.args(["check", "--wire"]).args(args);
     Run::of(&mut cmd)
-}
-
-/// A MySQL v10 initial handshake packet (sequence 0) from a server whose capabilities are
-/// `capabilities` (4.1 protocol, secure connection and plugin auth, with or without
-/// `CLIENT_SSL` = 0x800).
-pub fn handshake_packet(capabilities: u32) -> Vec<u8> {
-    let mut payload = vec![10];
-    payload.extend_from_slice(b"5.7.25-fake-OceanBase\0");
-    payload.extend_from_slice(&42u32.to_le_bytes());
-    payload.extend_from_slice(b"abcdefgh\0");
-    payload.extend_from_slice(&(capabilities as u16).to_le_bytes());
-    payload.push(45); // utf8mb4
-    payload.extend_from_slice(&2u16.to_le_bytes()); // autocommit
-    payload.extend_from_slice(&((capabilities >> 16) as u16).to_le_bytes());
-    payload.push(21);
-    payload.extend_from_slice(&[0; 10]);
-    payload.extend_from_slice(b"ijklmnopqrst\0");
-    payload.extend_from_slice(b"mysql_native_password\0");
-    let mut packet = (payload.len() as u32).to_le_bytes()[..3].to_vec();
-    packet.push(0);
-    packet.extend_from_slice(&payload);
-    packet
-}
-
-/// Capabilities of a MySQL 5.7 server without TLS: long password, found rows, long flag,
-/// connect with db, protocol 4.1, transactions, secure connection, multi results, plugin auth.
-pub const NO_SSL_CAPABILITIES: u32 =
-    0x1 | 0x2 | 0x4 | 0x8 | 0x200 | 0x2000 | 0x8000 | 0x2_0000 | 0x8_0000;
-
-/// A fake MySQL server on a free loopback port: each connection gets `greeting` and is held
-/// open until the client closes it (or, with an empty greeting, never answered at all).
-pub fn fake_mysql(greeting: Vec<u8>) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let greeting = greeting.clone();
-            thread::spawn(move || {
-                let _ = stream.write_all(&greeting);
-                hold(stream);
-            });
-        }
-    });
-    port
-}
-
-/// Reads until the peer closes (at most a minute).
-fn hold(mut stream: TcpStream) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(60)));
-    let _ = std::io::copy(&mut stream, &mut std::io::sink());
 }
 
 /// The value of `metric` for the address `127.0.0.1:port`, checking its other labels.
@@ -163,7 +111,7 @@ fn a_closed_port_is_unknown_and_unreachable() {
 
 #[test]
 fn a_server_without_client_ssl_is_critical_no_tls() {
-    let port = fake_mysql(handshake_packet(NO_SSL_CAPABILITIES));
+    let port = greeting_server(greeting(b"5.7.25-fake-OceanBase", 42, NO_SSL_CAPABILITIES));
     let closed = refused_port();
     let mock = mock_with("obcluster-demo", &[port, closed]);
     let home = home();
@@ -202,7 +150,7 @@ fn a_server_without_client_ssl_is_critical_no_tls() {
 
 #[test]
 fn a_server_that_never_answers_is_unknown_within_the_time_limit() {
-    let silent = fake_mysql(Vec::new());
+    let silent = greeting_server(Vec::new());
     let mock = mock_with("obcluster-demo", &[silent]);
     let home = home();
     let run = check_wire(&mock, home.path(), &["obcluster-demo", "-t", "3"]);
@@ -291,7 +239,7 @@ fn network_chooses_the_addresses_and_none_online_is_unknown() {
 
 #[test]
 fn the_mock_binary_points_tenant_addresses_at_the_ports_given() {
-    let port = fake_mysql(handshake_packet(NO_SSL_CAPABILITIES));
+    let port = greeting_server(greeting(b"5.7.25-fake-OceanBase", 42, NO_SSL_CAPABILITIES));
     let home = home();
     let mut cmd = isolated("obssl-mock", home.path());
     cmd.args(["run", "--tenant-address"])
@@ -323,10 +271,10 @@ fn the_mock_binary_points_tenant_addresses_at_the_ports_given() {
 /// `check --wire` on `probe_mariadb`'s servers, listed as tenant addresses of the instance
 /// whose caUrl serves the CA of their leaves.
 fn check_mariadb(ports: &[u16], args: &[&str], password: Option<&str>) -> (Run, MockServer) {
-    let mock = mock_with(crate::probe_mariadb::INSTANCE, ports);
+    let mock = mock_with(crate::support::mariadb::INSTANCE, ports);
     let home = home();
     let mut cmd = obssl_for(&mock, home.path());
-    cmd.args(["check", "--wire", crate::probe_mariadb::INSTANCE])
+    cmd.args(["check", "--wire", crate::support::mariadb::INSTANCE])
         .args(args);
     if let Some(password) = password {
         cmd.env("OBSSL_DB_PASSWORD", password);
@@ -334,7 +282,7 @@ fn check_mariadb(ports: &[u16], args: &[&str], password: Option<&str>) -> (Run, 
     let run = Run::of(&mut cmd);
     for text in [&run.stdout, &run.stderr] {
         assert!(
-            !text.contains(crate::probe_mariadb::DB_PASSWORD),
+            !text.contains(crate::support::mariadb::DB_PASSWORD),
             "the password leaked:\n{text}"
         );
     }
@@ -343,12 +291,12 @@ fn check_mariadb(ports: &[u16], args: &[&str], password: Option<&str>) -> (Run, 
 
 #[test]
 fn check_wire_mariadb_tls_against_the_instance_ca_is_ok_with_its_series() {
-    let Some(s) = crate::probe_mariadb::servers(
+    let Some(s) = crate::support::mariadb::servers(
         "check_wire_mariadb_tls_against_the_instance_ca_is_ok_with_its_series",
     ) else {
         return;
     };
-    let instance = crate::probe_mariadb::INSTANCE;
+    let instance = crate::support::mariadb::INSTANCE;
     let (run, _mock) = check_mariadb(&[s.good], &[], None);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(
@@ -386,13 +334,13 @@ fn check_wire_mariadb_tls_against_the_instance_ca_is_ok_with_its_series() {
 
 #[test]
 fn check_wire_mariadb_plaintext_refused_is_ok_and_accepted_critical() {
-    let Some(s) = crate::probe_mariadb::servers(
+    let Some(s) = crate::support::mariadb::servers(
         "check_wire_mariadb_plaintext_refused_is_ok_and_accepted_critical",
     ) else {
         return;
     };
-    let instance = crate::probe_mariadb::INSTANCE;
-    let password = Some(crate::probe_mariadb::DB_PASSWORD);
+    let instance = crate::support::mariadb::INSTANCE;
+    let password = Some(crate::support::mariadb::DB_PASSWORD);
     let (run, _mock) = check_mariadb(&[s.strict, s.good], &["--db-user", "probe"], password);
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
     let line = run.stdout.lines().nth(1).unwrap();
@@ -425,17 +373,17 @@ fn check_wire_mariadb_plaintext_refused_is_ok_and_accepted_critical() {
 #[test]
 #[ignore = "prints check --wire over the MariaDB servers for a report; the tests above assert it"]
 fn check_wire_mariadb_report() {
-    let Some(s) = crate::probe_mariadb::servers("check_wire_mariadb_report") else {
+    let Some(s) = crate::support::mariadb::servers("check_wire_mariadb_report") else {
         return;
     };
     let ports = [s.good, s.strict, s.plain, s.expired, refused_port()];
-    let password = Some(crate::probe_mariadb::DB_PASSWORD);
+    let password = Some(crate::support::mariadb::DB_PASSWORD);
     for format in ["plugin", "prometheus"] {
         let (run, _mock) = check_mariadb(&ports, &["--db-user", "probe", "-o", format], password);
         let _ = writeln!(
             std::io::stderr(),
             "## obssl check --wire {} --db-user probe -o {format} (exit {})\n{}",
-            crate::probe_mariadb::INSTANCE,
+            crate::support::mariadb::INSTANCE,
             run.code,
             run.stdout
         );
@@ -449,7 +397,7 @@ fn check_wire_mariadb_report() {
 #[test]
 fn check_wire_accounts_for_every_shape_and_probes_ipv6_from_the_api() {
     let v6 = TcpListener::bind("[::1]:0").is_ok();
-    let port = fake_mysql(handshake_packet(NO_SSL_CAPABILITIES));
+    let port = greeting_server(greeting(b"5.7.25-fake-OceanBase", 42, NO_SSL_CAPABILITIES));
     let mock = mock_with(obssl_mock::WIRE_SHAPES, &[port]);
     let home = home();
     let shapes = obssl_mock::WIRE_SHAPES;

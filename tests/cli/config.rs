@@ -1,7 +1,7 @@
 //! Profiles, precedence, `configure` and `config list/path` end to end: the
 //! real binary with an isolated HOME/XDG_CONFIG_HOME and a cleared environment.
 
-use crate::util::*;
+use crate::support::*;
 use assert_cmd::Command;
 use obssl_mock::{MockConfig, MockServer};
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! colour rules, help examples and suggestions for typos. (That the committed
 //! completions and man pages match the CLI is a unit test: `src/tests/`.)
 
-use crate::util::*;
+use crate::support::*;
 use obssl_mock::MockConfig;
 use predicates::prelude::*;
 
@@ -192,7 +192,7 @@ fn typos_suggest_the_nearest_command_or_flag() {
 #[test]
 fn the_obssl_binary_does_not_contain_the_mock() {
     let obssl = std::fs::read(env!("CARGO_BIN_EXE_obssl")).unwrap();
-    let mock = std::fs::read(crate::util::mock_bin()).unwrap();
+    let mock = std::fs::read(crate::support::mock_bin()).unwrap();
     let contains = |haystack: &[u8], needle: &str| {
         haystack
             .windows(needle.len())

@@ -4,7 +4,7 @@
 //! empty `qop=""`. At every `--jobs`, by ids and by `--all`: no instance
 //! fails, and the requests stay within the documented budgets.
 
-use crate::util::*;
+use crate::support::*;
 use obssl_mock::{MockConfig, MockQop, MockServer};
 use predicates::prelude::*;
 use std::fmt::Write as _;

@@ -2,7 +2,7 @@
 //! number with a unit (`500ms`, `5s`, `5m`, `1h30m`), for `-t`, `--refresh` and
 //! `OBSSL_NONCE_CACHE_TTL`; anything else is a usage error naming the value and the syntax.
 
-use crate::util::*;
+use crate::support::*;
 use obssl_mock::MockConfig;
 
 #[test]

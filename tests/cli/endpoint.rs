@@ -2,8 +2,8 @@
 //! about, a 404 that is not the API's own envelope names the endpoint, and a
 //! refused connection names host and port.
 
-use crate::faults::raw_server;
-use crate::util::{isolated, refused_port, start_mock, Run, ACCESS_KEY_ID, SECRET};
+use crate::support::tls::raw_server;
+use crate::support::{isolated, refused_port, start_mock, Run, ACCESS_KEY_ID, SECRET};
 use obssl_mock::MockConfig;
 
 fn get_at(endpoint: &str, args: &[&str]) -> Run {

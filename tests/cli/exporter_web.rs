@@ -5,71 +5,12 @@
 //! one log line that says why an instance is UNKNOWN. TLS is checked with
 //! curl, an independent client (installed by .ci/run).
 
-use crate::exporter::{http_get, sample, Exporter};
-use crate::util::*;
+use crate::support::exporter::{http_get, sample, Exporter};
+use crate::support::web::{curl, write_pki};
+use crate::support::*;
 use obssl_mock::MockConfig;
-use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
-
-/// The files of a test PKI in `dir`: `ca.pem`, `server.pem`/`server.key`
-/// (for 127.0.0.1), `client.pem`/`client.key` (signed by the CA), and
-/// `other-client.pem`/`other-client.key` (signed by another CA).
-pub(crate) fn write_pki(dir: &Path) {
-    use rcgen::{
-        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer,
-        KeyPair, SanType,
-    };
-    let ca = |name: &str| {
-        let key = KeyPair::generate().unwrap();
-        let mut params = CertificateParams::default();
-        params.distinguished_name.push(DnType::CommonName, name);
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        let cert = params.self_signed(&key).unwrap();
-        (cert.pem(), Issuer::new(params, key))
-    };
-    let (ca_pem, issuer) = ca("obssl test web CA");
-    let (_, other) = ca("obssl test other CA");
-    std::fs::write(dir.join("ca.pem"), ca_pem).unwrap();
-    let leaf = |name: &str, issuer: &Issuer<'_, KeyPair>, client: bool| {
-        let key = KeyPair::generate().unwrap();
-        let mut params = CertificateParams::default();
-        params.distinguished_name.push(DnType::CommonName, name);
-        params.subject_alt_names = if client {
-            vec![SanType::DnsName("prometheus.test".try_into().unwrap())]
-        } else {
-            vec![SanType::IpAddress([127, 0, 0, 1].into())]
-        };
-        params.extended_key_usages = vec![if client {
-            ExtendedKeyUsagePurpose::ClientAuth
-        } else {
-            ExtendedKeyUsagePurpose::ServerAuth
-        }];
-        let cert = params.signed_by(&key, issuer).unwrap();
-        std::fs::write(dir.join(format!("{name}.pem")), cert.pem()).unwrap();
-        std::fs::write(dir.join(format!("{name}.key")), key.serialize_pem()).unwrap();
-    };
-    leaf("server", &issuer, false);
-    leaf("client", &issuer, true);
-    leaf("other-client", &other, true);
-}
-
-/// curl's exit status, HTTP status and body for `url` with `args`.
-pub(crate) fn curl(url: &str, args: &[&str]) -> (i32, u16, String) {
-    let out = Command::new("curl")
-        .args(["-sS", "--max-time", "20", "-w", "\n%{http_code}"])
-        .args(args)
-        .arg(url)
-        .output()
-        .expect("curl runs (.ci/run installs it)");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let (body, status) = text.rsplit_once('\n').unwrap_or(("", &text));
-    (
-        out.status.code().unwrap_or(-1),
-        status.trim().parse().unwrap_or(0),
-        body.to_string(),
-    )
-}
 
 fn wait_until(limit: Duration, what: &str, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + limit;
@@ -487,7 +428,7 @@ fn an_unknown_instance_is_logged_once_with_its_reason() {
 #[test]
 fn a_rejected_secret_is_logged_once_as_one_sentence_with_what_to_check() {
     let (mock, home) = (start_mock(MockConfig::default()), home());
-    let exporter = crate::exporter::Exporter::start_with_env(
+    let exporter = crate::support::exporter::Exporter::start_with_env(
         &mock,
         home.path(),
         &["--all", "--refresh", "1s", "--retries", "0"],
@@ -523,8 +464,8 @@ fn a_rejected_secret_is_logged_once_as_one_sentence_with_what_to_check() {
 
 #[test]
 fn wire_probes_run_in_the_background_refresh_never_from_a_scrape() {
-    use crate::check_wire::{fake_mysql, handshake_packet, NO_SSL_CAPABILITIES};
-    let plain = fake_mysql(handshake_packet(NO_SSL_CAPABILITIES));
+    use crate::support::mysql::{greeting, greeting_server, NO_SSL_CAPABILITIES};
+    let plain = greeting_server(greeting(b"5.7.25-fake-OceanBase", 42, NO_SSL_CAPABILITIES));
     let closed = refused_port();
     let mock = start_mock(MockConfig {
         tenant_addresses: [plain, closed]

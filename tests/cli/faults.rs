@@ -1,11 +1,10 @@
 //! Fault matrix: the real binary against a misbehaving mock (or a raw socket),
 //! asserting the exit status, the message, and the requests the server saw.
 
-use crate::util::*;
+use crate::support::tls::{raw_server, tls_dir, tls_server};
+use crate::support::*;
 use obssl_mock::{ChallengeStyle, MockAlgorithm, MockConfig, MockQop, MockServer};
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::path::Path;
 use std::time::Duration;
 
 fn run_with(mut cmd: assert_cmd::Command, args: &[&str]) -> Run {
@@ -353,33 +352,6 @@ fn a_garbage_challenge_is_exit_4_not_a_panic() {
     assert_eq!(mock.request_count(), 1);
 }
 
-/// A raw socket server that answers every connection with `answer`, and the
-/// request lines it saw.
-pub(crate) fn raw_server(answer: &'static [u8]) -> (u16, std::sync::mpsc::Receiver<String>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { return };
-            let mut line = String::new();
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let _ = reader.read_line(&mut line);
-            // Read the rest of the head.
-            loop {
-                let mut header = String::new();
-                if reader.read_line(&mut header).unwrap_or(0) <= 2 {
-                    break;
-                }
-            }
-            let _ = tx.send(line.trim_end().to_string());
-            let _ = stream.write_all(answer);
-            let _ = stream.flush();
-        }
-    });
-    (port, rx)
-}
-
 #[test]
 fn raw_hostile_challenges_never_crash() {
     let answers: [&'static [u8]; 4] = [
@@ -504,66 +476,6 @@ fn a_loopback_endpoint_never_goes_through_a_proxy() {
 }
 
 // ---- TLS -------------------------------------------------------------------------
-
-pub(crate) fn tls_dir() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/tls"))
-}
-
-/// A one-thread HTTPS server (certificate for 127.0.0.1 signed by tests/data/tls/ca.pem)
-/// that answers every request with the reference example, without digest.
-pub(crate) fn tls_server() -> u16 {
-    use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-    use std::sync::Arc;
-
-    let certs = CertificateDer::pem_file_iter(tls_dir().join("server.pem"))
-        .unwrap()
-        .collect::<Result<Vec<_>, _>>()
-        .unwrap();
-    let key = PrivateKeyDer::from_pem_file(tls_dir().join("server.key")).unwrap();
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(certs, key)
-    .unwrap();
-    let config = Arc::new(config);
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut tcp) = stream else { return };
-            let Ok(conn) = rustls::ServerConnection::new(Arc::clone(&config)) else {
-                continue;
-            };
-            let mut tls = rustls::StreamOwned::new(conn, &mut tcp);
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") {
-                match tls.read(&mut byte) {
-                    Ok(1) => head.push(byte[0]),
-                    _ => break,
-                }
-            }
-            if !head.ends_with(b"\r\n\r\n") {
-                continue;
-            }
-            let body =
-                r#"{"data":{"instanceId":"obxxx","status":"OPEN"},"requestId":"r","success":true}"#;
-            let answer = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = tls.write_all(answer.as_bytes());
-            let _ = tls.flush();
-            tls.conn.send_close_notify();
-            let _ = tls.flush();
-        }
-    });
-    port
-}
 
 #[test]
 fn ca_bundle_adds_a_root_and_verification_is_never_off() {

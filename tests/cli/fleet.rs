@@ -1,15 +1,10 @@
 //! `obssl get` with many instances: ids, --file, --all, --jobs, the fleet
 //! output forms, failures among successes, and the requests it costs.
 
-use crate::util::*;
-use obssl_mock::{MockConfig, MockServer};
+use crate::support::*;
+use obssl_mock::MockConfig;
 use predicates::prelude::*;
 use serde_json::Value;
-
-/// The ids `GET /api/v2/instances` lists: every fixture but the error ones and `obxxx`.
-pub(crate) fn listed(mock: &MockServer) -> Vec<String> {
-    mock.listed_ids()
-}
 
 #[test]
 fn forty_instances_with_8_jobs_come_back_in_input_order_for_about_one_request_each() {

@@ -1,6 +1,6 @@
 //! `obssl get` end to end: the real binary against the in-process mock API.
 
-use crate::util::*;
+use crate::support::*;
 use obssl_mock::{MockAlgorithm, MockConfig, MockQop};
 use predicates::prelude::*;
 use std::time::Duration;

@@ -5,7 +5,7 @@
 // The shell-driven tests are Unix-only; their helpers are unused elsewhere.
 #![cfg_attr(not(unix), allow(dead_code, unused_imports))]
 
-use crate::util::{home, isolated, isolated_env, mock_env, start_mock, stdout_of};
+use crate::support::{home, isolated, isolated_env, mock_env, start_mock, stdout_of};
 use obssl_mock::MockConfig;
 use std::process::Command;
 

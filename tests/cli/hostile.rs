@@ -2,7 +2,8 @@
 //! device files, FIFOs and links, SOCKS and broken proxies, unbounded local
 //! inputs. Each test asserts what a user sees: output, exit status, files.
 
-use crate::util::*;
+use crate::support::tls::tls_server_of;
+use crate::support::*;
 use obssl_mock::{MockConfig, MockServer, HOSTILE_TEXT};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -190,59 +191,6 @@ fn socks_tls_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tls-socks")
 }
 
-/// An HTTPS server on 127.0.0.1 with a certificate for [`SOCKS_HOST`]
-/// (tests/data/tls-socks) that answers every request with a small success.
-fn tls_server() -> u16 {
-    use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-
-    let dir = socks_tls_dir();
-    let certs = CertificateDer::pem_file_iter(dir.join("server.pem"))
-        .unwrap()
-        .collect::<Result<Vec<_>, _>>()
-        .unwrap();
-    let key = PrivateKeyDer::from_pem_file(dir.join("server.key")).unwrap();
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(certs, key)
-    .unwrap();
-    let config = Arc::new(config);
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut tcp) = stream else { return };
-            let Ok(conn) = rustls::ServerConnection::new(Arc::clone(&config)) else {
-                continue;
-            };
-            let mut tls = rustls::StreamOwned::new(conn, &mut tcp);
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") {
-                match tls.read(&mut byte) {
-                    Ok(1) => head.push(byte[0]),
-                    _ => break,
-                }
-            }
-            let body =
-                r#"{"data":{"instanceId":"obxxx","status":"OPEN"},"requestId":"r","success":true}"#;
-            let answer = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = tls.write_all(answer.as_bytes());
-            let _ = tls.flush();
-            tls.conn.send_close_notify();
-            let _ = tls.flush();
-        }
-    });
-    port
-}
-
 /// A SOCKS5 proxy (no authentication, CONNECT only) on a thread: it resolves
 /// every host name it is asked for to 127.0.0.1 and records the names; an
 /// address (no name) is refused, so that only `socks5h` gets through.
@@ -309,7 +257,7 @@ fn obssl_at(endpoint: &str, home: &Path) -> assert_cmd::Command {
 
 #[test]
 fn a_call_succeeds_through_a_socks5h_proxy_that_resolves_the_host_name() {
-    let tls_port = tls_server();
+    let tls_port = tls_server_of(&socks_tls_dir());
     let (proxy_port, seen) = socks5_proxy();
     let home = home();
     let r = Run::of(

@@ -2,7 +2,7 @@
 //! files, a full disk, ids that climb the URL, signals mid-write. Each test
 //! asserts what a user sees: exit status, message, and the files left.
 
-use crate::util::*;
+use crate::support::*;
 use obssl_mock::{MockConfig, MockServer};
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -9,7 +9,7 @@
 //! the tests print that they were skipped and how to install them; with
 //! `OBSSL_REQUIRE_KEYRING=1` (set by `.ci/run`) that is a failure.
 
-use crate::util::*;
+use crate::support::*;
 use obssl_mock::MockConfig;
 use std::io::{BufRead, BufReader, Write as _};
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! with a distinctive secret; neither the secret nor any digest `response=`
 //! value the server saw may appear in stdout or stderr.
 
-use crate::util::*;
+use crate::support::*;
 use obssl_mock::{ChallengeStyle, MockAlgorithm, MockConfig, MockQop, FAULT_IDS};
 use std::time::Duration;
 

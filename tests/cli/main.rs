@@ -3,7 +3,7 @@
 //! `obssl-mock` binaries against the in-process mock API (`obssl_mock`);
 //! tests of the crate's internals are unit tests under `src/`.
 
-mod util;
+mod support;
 
 mod all_bounds;
 mod apache;

@@ -184,7 +184,7 @@ fn obssl_fleet(server: &Server, jobs: usize, secret: &str) -> (Option<i32>, Flee
     let home = tempfile::tempdir().expect("home");
     let mut child = Command::new(env!("CARGO_BIN_EXE_obssl"))
         .env_clear()
-        .envs(crate::util::isolated_env(home.path()))
+        .envs(crate::support::isolated_env(home.path()))
         .env("OBSSL_ENDPOINT", server.base_url())
         .env("OBSSL_ACCESS_KEY_ID", USER)
         .env("OBSSL_ACCESS_KEY_SECRET", secret)
@@ -406,7 +406,7 @@ fn microhttpd_nonces_bound_to_uris_are_no_longer_reused_across_uris() {
         let ids: Vec<String> = instance_ids().into_iter().take(6).collect();
         let out = Command::new(env!("CARGO_BIN_EXE_obssl"))
             .env_clear()
-            .envs(crate::util::isolated_env(home.path()))
+            .envs(crate::support::isolated_env(home.path()))
             .env("OBSSL_ENDPOINT", server.base_url())
             .env("OBSSL_ACCESS_KEY_ID", USER)
             .env("OBSSL_ACCESS_KEY_SECRET", SECRET)

@@ -172,7 +172,7 @@ fn signed_request_gets_the_documented_example() {
     );
     assert_eq!(
         answer.json(),
-        json!({"data": crate::util::reference_example(), "requestId": "abc", "success": true})
+        json!({"data": crate::support::reference_example(), "requestId": "abc", "success": true})
     );
     let recorded = server.requests();
     assert_eq!(
@@ -208,7 +208,7 @@ fn curl_digest_gets_the_documented_example() {
     let body: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         body,
-        json!({"data": crate::util::reference_example(), "requestId": "abc", "success": true})
+        json!({"data": crate::support::reference_example(), "requestId": "abc", "success": true})
     );
     // Key order as in the API reference.
     assert!(String::from_utf8_lossy(&out.stdout)
@@ -619,7 +619,7 @@ fn stop_releases_the_port() {
 }
 
 fn mock_bin() -> assert_cmd::Command {
-    let mut command = assert_cmd::Command::new(crate::util::mock_bin());
+    let mut command = assert_cmd::Command::new(crate::support::mock_bin());
     for variable in [
         "OBSSL_MOCK_ACCESS_KEY_ID",
         "OBSSL_MOCK_ACCESS_KEY_SECRET",
@@ -678,7 +678,7 @@ fn run_passes_working_credentials_to_curl() {
         let body: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(
             body,
-            json!({"data": crate::util::reference_example(), "requestId": "from-run", "success": true})
+            json!({"data": crate::support::reference_example(), "requestId": "from-run", "success": true})
         );
     }
 }
@@ -728,7 +728,7 @@ fn bad_options_exit_2_with_a_clear_message() {
 
 #[test]
 fn serve_prints_url_credentials_and_export_lines() {
-    let mut child = std::process::Command::new(crate::util::mock_bin())
+    let mut child = std::process::Command::new(crate::support::mock_bin())
         .args(["serve", "--listen", "127.0.0.1:0"])
         .env_remove("OBSSL_MOCK_ACCESS_KEY_SECRET")
         .env_remove("OBSSL_MOCK_ACCESS_KEY_ID")

@@ -3,8 +3,8 @@
 //! `instance_name` label in Prometheus; ids given by hand show one only with
 //! `--names`, which reads the list once. `get`'s JSON gains nothing.
 
-use crate::prometheus_real::{promtool_check_metrics, require};
-use crate::util::*;
+use crate::support::prometheus::{promtool_check_metrics, require};
+use crate::support::*;
 use obssl_mock::{MockConfig, MockServer, HOSTILE_TEXT};
 use prometheus_parse::Scrape;
 

@@ -2,7 +2,7 @@
 //! request per call with a warm cache), what the cache file holds, and that a
 //! cached challenge the server refuses never fails a call.
 
-use crate::util::*;
+use crate::support::*;
 use obssl_mock::{MockConfig, MockServer};
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -9,7 +9,7 @@
 
 #![cfg(target_os = "linux")]
 
-use crate::util::{isolated_env, Run};
+use crate::support::{isolated_env, Run};
 use assert_cmd::Command;
 use std::io::Write;
 use std::path::Path;

@@ -3,29 +3,22 @@
 //! server the test starts): discovery, the network filter, instances that
 //! cannot be read, and the JSON fields of each address.
 
-use crate::util::{assert_no_secret, home, obssl_for, start_mock, Run};
+use crate::support::mysql::{fake_mysql, serve_on, short_greeting};
+use crate::support::{assert_no_secret, home, obssl_for, start_mock, Run};
 use obssl_mock::{MockConfig, MockTenantAddress};
 use std::io::Write;
 use std::net::TcpListener;
 
-/// A fake MySQL server offering no TLS, on 127.0.0.1.
+/// A fake MySQL server offering no TLS, on 127.0.0.1: a short greeting, then the
+/// connection closed.
 fn no_tls_server() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for mut s in listener.incoming().flatten() {
-            let mut p = vec![10];
-            p.extend_from_slice(b"8.0.0-fake\0");
-            p.extend_from_slice(&[1, 0, 0, 0]);
-            p.extend_from_slice(b"abcdefgh\0");
-            p.extend_from_slice(&0x8200u16.to_le_bytes());
-            let mut bytes = (p.len() as u32).to_le_bytes()[..3].to_vec();
-            bytes.push(0);
-            bytes.extend_from_slice(&p);
-            let _ = s.write_all(&bytes);
-        }
-    });
-    port
+    fake_mysql(|mut s| {
+        let _ = s.write_all(&no_tls_hello());
+    })
+}
+
+fn no_tls_hello() -> Vec<u8> {
+    short_greeting(b"8.0.0-fake", 1, 0x8200)
 }
 
 #[test]
@@ -169,27 +162,13 @@ fn no_tls_server_v4_and_v6() -> (u16, bool) {
             continue;
         };
         for listener in [v4, v6] {
-            std::thread::spawn(move || {
-                for mut s in listener.incoming().flatten() {
-                    let _ = s.write_all(&no_tls_hello());
-                }
+            serve_on(listener, |mut s| {
+                let _ = s.write_all(&no_tls_hello());
             });
         }
         return (port, true);
     }
     (no_tls_server(), false)
-}
-
-fn no_tls_hello() -> Vec<u8> {
-    let mut p = vec![10];
-    p.extend_from_slice(b"8.0.0-fake\0");
-    p.extend_from_slice(&[1, 0, 0, 0]);
-    p.extend_from_slice(b"abcdefgh\0");
-    p.extend_from_slice(&0x8200u16.to_le_bytes());
-    let mut bytes = (p.len() as u32).to_le_bytes()[..3].to_vec();
-    bytes.push(0);
-    bytes.extend_from_slice(&p);
-    bytes
 }
 
 #[test]
@@ -392,7 +371,7 @@ fn the_fleet_table_fits_the_width_and_keeps_words_whole() {
 #[test]
 fn probe_help_describes_its_own_timeout() {
     let home = home();
-    let run = Run::of(crate::util::isolated("obssl", home.path()).args(["probe", "--help"]));
+    let run = Run::of(crate::support::isolated("obssl", home.path()).args(["probe", "--help"]));
     assert_eq!(run.code, 0, "{}", run.stderr);
     let help = run.stdout.split("-t, --timeout").nth(1).unwrap_or_default();
     let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -403,6 +382,6 @@ fn probe_help_describes_its_own_timeout() {
     );
     assert!(help.contains("[default: 10]"), "{}", run.stdout);
     // check's -t stays the run's limit.
-    let run = Run::of(crate::util::isolated("obssl", home.path()).args(["check", "--help"]));
+    let run = Run::of(crate::support::isolated("obssl", home.path()).args(["check", "--help"]));
     assert!(!run.stdout.contains("the whole probe of one address"));
 }

@@ -7,60 +7,14 @@
 //! message naming the problem, the documented exit status, and nothing raw
 //! from the server on the terminal.
 
-use crate::util::{home, isolated, Run};
+use crate::support::mysql::{fake_mysql, greeting, hold, packet};
+use crate::support::{home, isolated, Run};
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
-
-/// A fake server on 127.0.0.1 answering every connection with `serve`.
-fn fake(serve: impl Fn(TcpStream) + Send + Sync + 'static) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let serve = std::sync::Arc::new(serve);
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let serve = serve.clone();
-            std::thread::spawn(move || serve(stream));
-        }
-    });
-    port
-}
-
-/// A v10 handshake packet (with its header) naming `version` and `caps`.
-fn hello(version: &[u8], caps: u32) -> Vec<u8> {
-    let mut p = vec![10];
-    p.extend_from_slice(version);
-    p.push(0);
-    p.extend_from_slice(&7u32.to_le_bytes());
-    p.extend_from_slice(b"abcdefgh\0");
-    p.extend_from_slice(&(caps as u16).to_le_bytes());
-    p.push(45);
-    p.extend_from_slice(&2u16.to_le_bytes());
-    p.extend_from_slice(&((caps >> 16) as u16).to_le_bytes());
-    p.push(21);
-    p.extend_from_slice(&[0; 10]);
-    p.extend_from_slice(b"ijklmnopqrst\0");
-    p.extend_from_slice(b"mysql_native_password\0");
-    packet(0, &p)
-}
-
-fn packet(seq: u8, payload: &[u8]) -> Vec<u8> {
-    let mut bytes = (payload.len() as u32).to_le_bytes()[..3].to_vec();
-    bytes.push(seq);
-    bytes.extend_from_slice(payload);
-    bytes
-}
 
 /// Capabilities of a TLS-capable 4.1 server.
 const CAPS: u32 = 0x0000_0200 | 0x0000_0800 | 0x0000_8000 | 0x0008_0000;
 const NO_SSL: u32 = CAPS & !0x0000_0800;
-
-/// Holds the connection open (reading until the client goes) without answering.
-fn hold(mut stream: TcpStream) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
-    let mut sink = [0u8; 1024];
-    while matches!(stream.read(&mut sink), Ok(n) if n > 0) {}
-}
 
 fn probe(port: u16, extra: &[&str]) -> Run {
     let home = home();
@@ -90,7 +44,7 @@ fn assert_run(run: &Run, code: i32, needle: &str) {
 
 #[test]
 fn probe_oversized_header_is_refused_before_reading() {
-    let port = fake(|mut s| {
+    let port = fake_mysql(|mut s| {
         let _ = s.write_all(&[0xff, 0xff, 0xff, 0x00]);
         hold(s);
     });
@@ -104,7 +58,7 @@ fn probe_oversized_header_is_refused_before_reading() {
 
 #[test]
 fn probe_truncated_garbage_and_err_first_packets() {
-    let truncated = fake(|mut s| {
+    let truncated = fake_mysql(|mut s| {
         let _ = s.write_all(&[100, 0, 0, 0, 10, b'5', b'.', b'7']);
     });
     assert_run(
@@ -114,7 +68,7 @@ fn probe_truncated_garbage_and_err_first_packets() {
     );
 
     // Another protocol's banner is told as what it is, escaped.
-    let ssh = fake(|mut s| {
+    let ssh = fake_mysql(|mut s| {
         let _ = s.write_all(b"SSH-2.0-OpenSSH_9.2\r\n");
         hold(s);
     });
@@ -123,7 +77,7 @@ fn probe_truncated_garbage_and_err_first_packets() {
         3,
         "not-mysql: the server's first bytes are not a MySQL greeting: SSH-2.0-OpenSSH_9.2\\r\\n",
     );
-    let http = fake(|mut s| {
+    let http = fake_mysql(|mut s| {
         let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
     });
     assert_run(
@@ -131,7 +85,7 @@ fn probe_truncated_garbage_and_err_first_packets() {
         3,
         "not a MySQL greeting: HTTP/1.1 400 Bad Request\\r\\n",
     );
-    let alert = fake(|mut s| {
+    let alert = fake_mysql(|mut s| {
         let _ = s.write_all(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28]);
     });
     assert_run(
@@ -139,15 +93,15 @@ fn probe_truncated_garbage_and_err_first_packets() {
         3,
         "not a MySQL greeting: \\x15\\x03\\x03\\x00\\x02\\x02(",
     );
-    let garbage = fake(|mut s| {
+    let garbage = fake_mysql(|mut s| {
         let _ = s.write_all(b"\x05\x00\x00\x00HELLO");
     });
     assert_run(&probe(garbage, &[]), 3, "not-mysql");
 
-    let closed = fake(drop);
+    let closed = fake_mysql(drop);
     assert_run(&probe(closed, &[]), 3, "the server closed the connection");
 
-    let busy = fake(|mut s| {
+    let busy = fake_mysql(|mut s| {
         let mut err = vec![0xff, 0x10, 0x04];
         err.extend_from_slice(b"Too many connections\x1b[2J");
         let _ = s.write_all(&packet(0, &err));
@@ -160,7 +114,7 @@ fn probe_truncated_garbage_and_err_first_packets() {
 fn probe_silent_and_trickling_servers_end_within_the_timeout() {
     // A port that accepts and never speaks (an HTTP server waiting for its request):
     // no-greeting, within the limit, and no OS error in the user's face.
-    let silent = fake(hold);
+    let silent = fake_mysql(hold);
     let run = probe(silent, &["--timeout", "1"]);
     assert_run(
         &run,
@@ -171,7 +125,7 @@ fn probe_silent_and_trickling_servers_end_within_the_timeout() {
 
     // One byte every 200 ms of a handshake that never ends: the deadline
     // bounds the whole read, not each byte.
-    let trickle = fake(|mut s| {
+    let trickle = fake_mysql(|mut s| {
         let _ = s.write_all(&[0x00, 0x30, 0x00, 0x00, 10]);
         for _ in 0..200 {
             if s.write_all(b"5").is_err() {
@@ -185,7 +139,7 @@ fn probe_silent_and_trickling_servers_end_within_the_timeout() {
     assert!(run.stdout.contains("in time"), "{}", run.stdout);
 
     // Nothing listening: the OS error.
-    let port = crate::util::refused_port();
+    let port = crate::support::refused_port();
     assert_run(&probe(port, &[]), 3, "onnection refused");
 
     // A name that does not resolve (RFC 6761's .invalid): the resolver's answer.
@@ -207,8 +161,8 @@ fn probe_silent_and_trickling_servers_end_within_the_timeout() {
 
 #[test]
 fn probe_without_client_ssl_is_no_tls_and_escapes_are_shown() {
-    let port = fake(|mut s| {
-        let _ = s.write_all(&hello(b"5.7.0\x1b]0;pwned\x07\xc2\x9b31m", NO_SSL));
+    let port = fake_mysql(|mut s| {
+        let _ = s.write_all(&greeting(b"5.7.0\x1b]0;pwned\x07\xc2\x9b31m", 7, NO_SSL));
         hold(s);
     });
     let run = probe(port, &[]);
@@ -232,8 +186,8 @@ fn probe_without_client_ssl_is_no_tls_and_escapes_are_shown() {
 /// A server that offers TLS, reads the SSLRequest and the ClientHello, and
 /// answers with `answer`.
 fn tls_answering(answer: &'static [u8]) -> u16 {
-    fake(move |mut s| {
-        let _ = s.write_all(&hello(b"5.7.0", CAPS));
+    fake_mysql(move |mut s| {
+        let _ = s.write_all(&greeting(b"5.7.0", 7, CAPS));
         let mut request = [0u8; 36];
         if s.read_exact(&mut request).is_err() {
             return;
@@ -337,9 +291,9 @@ fn probe_bad_addresses_and_nothing_to_probe_are_usage_errors() {
 /// bytes. Each phase alone fits in `-t 3`; the probe of the address must end within 3 s.
 #[test]
 fn probe_of_a_server_stalling_in_every_phase_ends_within_t() {
-    let port = fake(|mut s| {
+    let port = fake_mysql(|mut s| {
         std::thread::sleep(Duration::from_millis(2500));
-        if s.write_all(&hello(b"8.0.0-stall", CAPS)).is_err() {
+        if s.write_all(&greeting(b"8.0.0-stall", 7, CAPS)).is_err() {
             return;
         }
         let mut buf = [0u8; 4096];
@@ -379,14 +333,15 @@ fn probe_of_a_server_stalling_in_every_phase_ends_within_t() {
 /// the server's making appears on its own.
 #[test]
 fn newlines_cr_and_bidi_from_the_server_stay_escaped_in_every_table() {
-    let version = fake(|mut s| {
-        let _ = s.write_all(&hello(
+    let version = fake_mysql(|mut s| {
+        let _ = s.write_all(&greeting(
             b"5.7\nFAKE LINE: OK - all fine\r\xe2\x80\xaeevil",
+            7,
             NO_SSL,
         ));
         hold(s);
     });
-    let err = fake(|mut s| {
+    let err = fake_mysql(|mut s| {
         let mut e = vec![0xff, 0x10, 0x04];
         e.extend_from_slice(b"Too many\nFAKE LINE: OK - all fine\r\xe2\x80\xae");
         let _ = s.write_all(&packet(0, &e));
@@ -447,8 +402,8 @@ fn a_san_with_a_newline_stays_escaped() {
             .with_single_cert(vec![der], key_der)
             .unwrap(),
     );
-    let port = fake(move |mut s| {
-        let _ = s.write_all(&hello(b"8.0.0-tls", CAPS));
+    let port = fake_mysql(move |mut s| {
+        let _ = s.write_all(&greeting(b"8.0.0-tls", 7, CAPS));
         let mut request = [0u8; 36];
         if s.read_exact(&mut request).is_err() {
             return;

@@ -9,37 +9,15 @@
 //! print that they were skipped and how to install them; with
 //! `OBSSL_REQUIRE_PROMETHEUS=1` (set by `.ci/run`) a missing program is a failure.
 
-use crate::exporter::{http_get, sample, Answer, Exporter};
-use crate::util::*;
+use crate::support::exporter::{http_get, sample, Answer, Exporter};
+use crate::support::prometheus::{promtool_check_metrics, require};
+use crate::support::*;
 use obssl_mock::MockConfig;
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// The program `name`, from PATH or /usr/bin, or `None` after saying on the
-/// real stderr that `test` is skipped (a failure with OBSSL_REQUIRE_PROMETHEUS=1).
-pub(crate) fn require(name: &str, test: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let found = std::env::split_paths(&path)
-        .chain([PathBuf::from("/usr/bin"), PathBuf::from("/usr/local/bin")])
-        .map(|dir| dir.join(name))
-        .find(|p| p.is_file());
-    if found.is_some() {
-        return found;
-    }
-    if std::env::var("OBSSL_REQUIRE_PROMETHEUS").is_ok_and(|v| v == "1") {
-        panic!("OBSSL_REQUIRE_PROMETHEUS=1 but {name} was not found");
-    }
-    let _ = writeln!(
-        std::io::stderr(),
-        "SKIPPED {test}: {name} was not found. Install it (Debian: apt-get install prometheus \
-         prometheus-node-exporter) and run `OBSSL_REQUIRE_PROMETHEUS=1 cargo test prometheus_real` \
-         (as .ci/run does)."
-    );
-    None
-}
 
 /// A child process killed when dropped.
 struct Running(Child);
@@ -75,30 +53,6 @@ fn wait_for<T>(limit: Duration, what: &str, mut ready: impl FnMut() -> Option<T>
 /// Whether something answers HTTP on `addr`.
 fn answers(addr: SocketAddr) -> bool {
     std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok()
-}
-
-/// `promtool check metrics` over `text` on stdin: what it said, empty when clean.
-pub(crate) fn promtool_check_metrics(promtool: &Path, text: &str) -> (bool, String) {
-    let mut child = Command::new(promtool)
-        .args(["check", "metrics"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), said)
 }
 
 /// The now of the test machine, in Unix seconds.
@@ -477,8 +431,8 @@ fn prometheus_raises_each_alert_from_the_fixtures_and_answers_every_dashboard_qu
         return;
     };
     // obcluster-demo's tenant address: a MySQL server that offers no TLS (--wire).
-    use crate::check_wire::{fake_mysql, handshake_packet, NO_SSL_CAPABILITIES};
-    let plain = fake_mysql(handshake_packet(NO_SSL_CAPABILITIES));
+    use crate::support::mysql::{greeting, greeting_server, NO_SSL_CAPABILITIES};
+    let plain = greeting_server(greeting(b"5.7.25-fake-OceanBase", 42, NO_SSL_CAPABILITIES));
     let mock = start_mock(MockConfig {
         tenant_addresses: vec![format!("obcluster-demo=127.0.0.1:{plain}")
             .parse::<obssl_mock::MockTenantAddress>()
@@ -488,7 +442,7 @@ fn prometheus_raises_each_alert_from_the_fixtures_and_answers_every_dashboard_qu
     let home = home();
     let dir = tempfile::tempdir().unwrap();
     // A bundle that holds none of the mock's CAs: every CA is "not in the bundle".
-    crate::exporter_web::write_pki(dir.path());
+    crate::support::web::write_pki(dir.path());
     let bundle = dir.path().join("ca.pem");
     let fixtures = [
         "obcluster-ssl-off",
@@ -677,7 +631,7 @@ fn prometheus_scrapes_over_tls_with_basic_auth_and_node_exporter_takes_the_same_
     };
     let (mock, home) = (start_mock(MockConfig::default()), home());
     let dir = tempfile::tempdir().unwrap();
-    crate::exporter_web::write_pki(dir.path());
+    crate::support::web::write_pki(dir.path());
     let password = "scrape-password-0123";
     // The hash as the exporter toolkit's docs make it.
     let out = Command::new(htpasswd)
@@ -736,15 +690,15 @@ fn prometheus_scrapes_over_tls_with_basic_auth_and_node_exporter_takes_the_same_
             Duration::from_secs(30),
             "a scrape over TLS with basic auth",
             || {
-                let (code, status, body) = crate::exporter_web::curl(&url, &with_auth);
+                let (code, status, body) = crate::support::web::curl(&url, &with_auth);
                 (code == 0 && status == 200 && !body.is_empty()).then_some(())
             },
         );
         let mut wrong = tls.to_vec();
         wrong.extend(["-u", "prometheus:wrong"]);
-        assert_eq!(crate::exporter_web::curl(&url, &wrong).1, 401, "{addr}");
+        assert_eq!(crate::support::web::curl(&url, &wrong).1, 401, "{addr}");
         // No client certificate: refused in the handshake.
-        let (code, status, _) = crate::exporter_web::curl(&url, &["--cacert", &ca, "-u", &good]);
+        let (code, status, _) = crate::support::web::curl(&url, &["--cacert", &ca, "-u", &good]);
         assert!(
             code != 0 && status == 0,
             "{addr}: curl {code} HTTP {status}"

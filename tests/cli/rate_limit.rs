@@ -1,7 +1,7 @@
 //! A `Retry-After` from the server pauses every worker of a fleet run, not
 //! only the one that was told: the others must not hammer a rate-limited account.
 
-use crate::util::*;
+use crate::support::*;
 use obssl_mock::MockConfig;
 use std::time::Duration;
 

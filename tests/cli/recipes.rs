@@ -7,7 +7,7 @@
 // The shell-driven tests are Unix-only; their helpers are unused elsewhere.
 #![cfg_attr(not(unix), allow(dead_code, unused_imports))]
 
-use crate::util::{isolated_env, start_mock, SECRET};
+use crate::support::{isolated_env, start_mock, SECRET};
 use obssl_mock::MockConfig;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -196,7 +196,7 @@ fn run(recipe: &Recipe) -> Outcome {
     }
     let script = recipe.script.clone();
     // obssl-mock is built next to obssl (see `mock_bin`).
-    let bin_dir = crate::util::mock_bin().parent().unwrap();
+    let bin_dir = crate::support::mock_bin().parent().unwrap();
     assert_eq!(
         bin_dir,
         Path::new(env!("CARGO_BIN_EXE_obssl")).parent().unwrap()
@@ -212,7 +212,7 @@ fn run(recipe: &Recipe) -> Outcome {
         .envs(isolated_env(home.path()))
         .env("PATH", path)
         .env("OBSSL_ENDPOINT", mock.base_url())
-        .env("OBSSL_ACCESS_KEY_ID", crate::util::ACCESS_KEY_ID)
+        .env("OBSSL_ACCESS_KEY_ID", crate::support::ACCESS_KEY_ID)
         .env("OBSSL_ACCESS_KEY_SECRET", SECRET)
         // The secret as a secret manager hands it to `obssl configure`.
         .env("SK", SECRET)
@@ -251,7 +251,7 @@ fn run(recipe: &Recipe) -> Outcome {
         stdout: out.join().unwrap(),
         stderr: err.join().unwrap(),
     };
-    crate::util::stop_in_background(mock);
+    crate::support::stop_in_background(mock);
     outcome
 }
 

@@ -2,15 +2,15 @@
 //! request earns the digest challenge (the nonce cache's round trips are in
 //! nonce_cache.rs).
 
-use crate::tls::cert_file;
-use crate::util::{generated, start_mock, Run, ACCESS_KEY_ID, SECRET};
+use crate::support::tls::cert_file;
+use crate::support::{generated, start_mock, Run, ACCESS_KEY_ID, SECRET};
 use obssl_mock::{MockConfig, MockServer, MockTls, MockTlsVersions};
 
 fn fleet(mock: &MockServer, ids: &[String], jobs: &str, extra: &[&str]) -> Run {
     let home = tempfile::tempdir().unwrap();
     let ca = cert_file("ca.pem");
     Run::of(
-        crate::util::isolated("obssl", home.path())
+        crate::support::isolated("obssl", home.path())
             .env("OBSSL_ENDPOINT", mock.base_url())
             .env("OBSSL_ACCESS_KEY_ID", ACCESS_KEY_ID)
             .env("OBSSL_ACCESS_KEY_SECRET", SECRET)

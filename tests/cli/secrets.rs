@@ -4,7 +4,7 @@
 //! `probe --db-user`, and `configure` refusing to write a secret in plain
 //! text silently when there is no store.
 
-use crate::util::*;
+use crate::support::*;
 use assert_cmd::Command;
 use obssl_mock::{MockConfig, MockServer};
 use std::path::{Path, PathBuf};
@@ -425,7 +425,7 @@ fn probe_reads_the_db_password_from_the_new_sources() {
 /// (the servers of `probe_mariadb.rs`; skipped as they are).
 #[test]
 fn probe_logs_in_with_the_profile_db_user_and_a_password_from_a_command_or_a_file() {
-    use crate::probe_mariadb::{servers, DB_PASSWORD, INSTANCE};
+    use crate::support::mariadb::{servers, DB_PASSWORD, INSTANCE};
     let Some(s) = servers("secrets::probe_logs_in_with_the_profile_db_user") else {
         return;
     };

@@ -1,7 +1,7 @@
 //! The table of many instances fits the terminal (`COLUMNS`): ids, dates and
 //! timestamps are never broken, the least important columns go first.
 
-use crate::util::{home, obssl_for, start_mock, Run};
+use crate::support::{home, obssl_for, start_mock, Run};
 use obssl_mock::MockConfig;
 
 const IDS: [&str; 5] = [

@@ -2,16 +2,9 @@
 //! obssl says when the TLS handshake fails, one failure kind at a time, against real TLS
 //! servers (the certificates are in tests/data/tls-errors, made by its make.sh).
 
-use crate::util::{isolated, start_mock, Run, ACCESS_KEY_ID, SECRET};
+use crate::support::tls::cert_file;
+use crate::support::{isolated, start_mock, Run, ACCESS_KEY_ID, SECRET};
 use obssl_mock::{MockConfig, MockServer, MockTls, MockTlsVersions};
-use std::path::{Path, PathBuf};
-
-/// A file of tests/data/tls-errors.
-pub(crate) fn cert_file(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/tls-errors")
-        .join(name)
-}
 
 /// The mock serving HTTPS with `cert` (of tests/data/tls-errors) and the shared key.
 pub(crate) fn https_mock(cert: &str, key: &str, versions: MockTlsVersions) -> MockServer {

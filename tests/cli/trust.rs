@@ -2,8 +2,8 @@
 //! `SSL_CERT_DIR` as curl and openssl read them, `--ca-bundle` on top, and
 //! what `-v` says about them.
 
-use crate::faults::{tls_dir, tls_server};
-use crate::util::{isolated, Run, ACCESS_KEY_ID, SECRET};
+use crate::support::tls::{tls_dir, tls_server};
+use crate::support::{isolated, Run, ACCESS_KEY_ID, SECRET};
 
 /// `obssl get obxxx --field status` against the local HTTPS server, with `env` added.
 fn get_over_tls(env: &[(&str, &std::ffi::OsStr)], extra: &[&str]) -> Run {

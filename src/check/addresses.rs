@@ -1,14 +1,14 @@
 //! `check --wire`, `probe` and `exporter --wire`: what each tenant address of an instance
 //! serves on the wire, held against the policy (the probe's findings, see
-//! [`crate::probe::judge`]), and how those findings join the instance's verdict.
+//! [`crate::probe::findings`]), and how those findings join the instance's verdict.
 //!
 //! Pure: the probing itself is the pipeline's (`crate::wire`); here are the shapes the reports
 //! read, the rule that turns an address's findings into reasons, and the arithmetic that keeps
 //! every probe inside `check`'s `-t`.
 
-use super::policy::{worst, State, Verdict};
 use crate::api::tenants::{host_port, AddressSource, SkipReason, Skipped, TenantAddress};
 use crate::error::Error;
+use crate::policy::{worst, State, Verdict};
 use crate::probe::{Finding, Target, WireFacts, API_INCOMPLETE};
 use crate::sanitize::visible;
 use std::time::Duration;
@@ -166,11 +166,7 @@ pub fn add_wire_findings(verdict: &mut Verdict, wire: &WireChecked) {
             format!("wire: the served chains were not verified: {problem}"),
         ));
     }
-    verdict.findings.extend(findings);
-    verdict
-        .findings
-        .sort_by_key(|finding| std::cmp::Reverse(finding.0));
-    verdict.state = worst(verdict.findings.iter().map(|(s, _)| *s)).unwrap_or(State::Ok);
+    verdict.add_findings(findings);
 }
 
 /// The most one address's probe takes in `check` (connect through the logins).

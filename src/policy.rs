@@ -114,6 +114,14 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// Adds `findings` and recomputes the state: the worst finding's, OK when none.
+    pub fn add_findings(&mut self, findings: impl IntoIterator<Item = (State, String)>) {
+        self.findings.extend(findings);
+        self.findings
+            .sort_by_key(|finding| std::cmp::Reverse(finding.0));
+        self.state = worst(self.findings.iter().map(|(s, _)| *s)).unwrap_or(State::Ok);
+    }
+
     /// The reasons, worst first.
     pub fn reasons(&self) -> Vec<&str> {
         self.findings.iter().map(|(_, r)| r.as_str()).collect()

@@ -4,8 +4,8 @@
 use super::facts::{Plaintext, WireFacts};
 use super::tls::Trust;
 use crate::api::SslStatus;
-use crate::check::policy::{expiry_finding, Policy, State};
 use crate::expiry::{describe_time_left, parse_valid_period};
+use crate::policy::{expiry_finding, Policy, State};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
@@ -23,7 +23,7 @@ fn state_name<S: serde::Serializer>(state: &State, s: S) -> Result<S::Ok, S::Err
     s.serialize_str(state.as_str())
 }
 
-/// Every finding name [`judge`] may give, for the docs and the tests.
+/// Every finding name [`findings`] may give, for the docs and the tests.
 #[cfg(test)]
 pub const FINDINGS: [&str; 16] = [
     "unreachable",
@@ -46,12 +46,12 @@ pub const FINDINGS: [&str; 16] = [
 
 /// The findings of one address against the policy and (with an instance)
 /// the API's answer, worst first; empty means `ok`.
-pub fn judge(facts: &WireFacts, api: Option<&SslStatus>, policy: &Policy) -> Vec<Finding> {
-    judge_at(facts, api, policy, Timestamp::now())
+pub fn findings(facts: &WireFacts, api: Option<&SslStatus>, policy: &Policy) -> Vec<Finding> {
+    findings_at(facts, api, policy, Timestamp::now())
 }
 
-/// [`judge`] at `now`.
-pub fn judge_at(
+/// [`findings`] at `now`.
+pub fn findings_at(
     facts: &WireFacts,
     api: Option<&SslStatus>,
     policy: &Policy,
@@ -213,7 +213,7 @@ pub const API_INCOMPLETE: &str = "api-incomplete";
 /// The state of one address: the worst finding, OK when none.
 #[cfg(test)]
 pub fn state_of(findings: &[Finding]) -> State {
-    crate::check::policy::worst(findings.iter().map(|f| f.state)).unwrap_or(State::Ok)
+    crate::policy::worst(findings.iter().map(|f| f.state)).unwrap_or(State::Ok)
 }
 
 #[cfg(test)]
@@ -254,7 +254,7 @@ mod tests {
     }
 
     fn names(f: &WireFacts, api: Option<&SslStatus>) -> Vec<&'static str> {
-        judge_at(f, api, &Policy::default(), at("2026-12-01T00:00:00Z"))
+        findings_at(f, api, &Policy::default(), at("2026-12-01T00:00:00Z"))
             .iter()
             .map(|f| f.name)
             .collect()
@@ -277,7 +277,7 @@ mod tests {
         let policy = Policy::default();
         let now = at("2026-12-01T00:00:00Z");
         let state = |f: &WireFacts, api: Option<&SslStatus>, name: &str| {
-            judge_at(f, api, &policy, now)
+            findings_at(f, api, &policy, now)
                 .into_iter()
                 .find(|x| x.name == name)
                 .map(|x| x.state)
@@ -428,7 +428,7 @@ mod tests {
         let mut f = good();
         f.chain = vec![leaf("2026-01-01T00:00:00Z", "2026-12-20T00:00:00Z")];
         f.trust = Trust::Untrusted("unknown issuer".into());
-        let found = judge_at(&f, None, &Policy::default(), at("2026-12-01T00:00:00Z"));
+        let found = findings_at(&f, None, &Policy::default(), at("2026-12-01T00:00:00Z"));
         assert_eq!(found[0].name, "untrusted");
         assert_eq!(state_of(&found), State::Critical);
         assert_eq!(state_of(&[]), State::Ok);

@@ -4,7 +4,7 @@
 
 use super::error::error_object;
 use super::exposition::FamilyHead;
-use crate::check::wire::{AddressChecked, WireChecked};
+use crate::check::addresses::{AddressChecked, WireChecked};
 use crate::probe::{Plaintext, Trust, WireFacts};
 use serde_json::{json, Value};
 

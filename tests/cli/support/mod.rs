@@ -1,6 +1,13 @@
 //! Helpers shared by every area of the integration tests: isolated commands,
 //! their output, an in-process mock API, and what must never leak.
 
+pub mod exporter;
+pub mod mariadb;
+pub mod mysql;
+pub mod prometheus;
+pub mod tls;
+pub mod web;
+
 use assert_cmd::Command;
 use obssl_mock::{MockConfig, MockServer};
 use std::ffi::OsString;
@@ -225,4 +232,9 @@ pub fn reference_example() -> serde_json::Value {
         "status": "OPEN",
         "validPeriod": "2026-12-10T04:11:13Z"
     })
+}
+
+/// The ids `GET /api/v2/instances` lists: every fixture but the error ones and `obxxx`.
+pub fn listed(mock: &MockServer) -> Vec<String> {
+    mock.listed_ids()
 }
