@@ -227,7 +227,7 @@ impl NonceCache {
         if !meta.file_type().is_file() || !owned_by_me(&meta) {
             return Err("the cache lock is not a regular file of this user".into());
         }
-        // fs4 (flock), not std's File::lock: obssl builds with Rust 1.85.
+        // fs4 (flock), not std's File::lock (stable from Rust 1.89): obssl builds with Rust 1.88.
         let deadline = std::time::Instant::now() + LOCK_WAIT;
         loop {
             match FileExt::try_lock(&file) {
