@@ -511,8 +511,12 @@ fn apache_nc_check_on_every_jobs() {
         return;
     };
     curl_control(&apache);
+    // Each request overtaken before the run switches to per-worker challenges
+    // costs two more (the refused one, an unsigned one): alone, --jobs 8 takes
+    // 44 to 49 requests; inside the whole suite's load the switch comes later
+    // and 59 were seen. The bound is against a storm, not for a timing.
     fleet_at_every_jobs(&apache, "AuthDigestNcCheck On", &[1, 4, 8], |jobs| {
-        INSTANCES + 2 * jobs + 3
+        INSTANCES + 4 * jobs + 3
     });
     fleet_at_every_jobs(
         &apache,
