@@ -1220,32 +1220,8 @@ fn interactive_configure_through_a_pty_does_not_echo_the_secret() {
         h.path(),
         "[default]\naccess_key_id = \"ak-old\"\naccess_key_secret = \"sk-old-secret-wxyz\"\n",
     );
-    let script = r#"
-import os, pty, sys, time, select, termios
-argv = sys.argv[1:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(argv[0], argv)
-seen = b""
-def expect(text, timeout=20):
-    global seen
-    end = time.time() + timeout
-    while text.encode() not in seen:
-        left = end - time.time()
-        if left <= 0:
-            sys.stdout.write(seen.decode(errors="replace"))
-            sys.exit("timed out waiting for %r" % text)
-        r, _, _ = select.select([fd], [], [], left)
-        if r:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                chunk = b""
-            if not chunk:
-                sys.stdout.write(seen.decode(errors="replace"))
-                sys.exit("eof waiting for %r" % text)
-            seen += chunk
-def send(line):
+    let script = crate::support::pty::PTY_EXPECT.to_owned()
+        + r#"def send(line):
     os.write(fd, line.encode() + b"\r")
 def echo_off(timeout=20):
     # The secret's prompt is printed before echo is turned off: typing the

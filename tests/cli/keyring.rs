@@ -391,32 +391,8 @@ fn configure_on_a_terminal_offers_to_move_a_plain_text_secret() {
         ),
     )
     .unwrap();
-    let script = r#"
-import os, pty, sys, time, select
-argv = sys.argv[1:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(argv[0], argv)
-seen = b""
-def expect(text, timeout=20):
-    global seen
-    end = time.time() + timeout
-    while text.encode() not in seen:
-        left = end - time.time()
-        if left <= 0:
-            sys.stdout.write(seen.decode(errors="replace"))
-            sys.exit("timed out waiting for %r" % text)
-        r, _, _ = select.select([fd], [], [], left)
-        if r:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                chunk = b""
-            if not chunk:
-                sys.stdout.write(seen.decode(errors="replace"))
-                sys.exit("eof waiting for %r" % text)
-            seen += chunk
-for prompt in ["AccessKey ID [", "AccessKey secret [", "endpoint URL [", "Project id [",
+    let script = crate::support::pty::PTY_EXPECT.to_owned()
+        + r#"for prompt in ["AccessKey ID [", "AccessKey secret [", "endpoint URL [", "Project id [",
                "Default output format", "Move it into the OS credential store? [Y/n]: "]:
     expect(prompt); os.write(fd, b"\r")
 while True:

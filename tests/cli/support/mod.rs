@@ -5,6 +5,7 @@ pub mod exporter;
 pub mod mariadb;
 pub mod mysql;
 pub mod prometheus;
+pub mod pty;
 pub mod tls;
 pub mod web;
 
